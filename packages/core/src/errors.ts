@@ -1,0 +1,138 @@
+// The catalogue of every error crosstalk reports. Codes are stable: scripts and coding agents
+// branch on them, so a code is never renamed or reused. docs/ERRORS.md is checked against it.
+
+export interface ErrorSpec {
+  /** HTTP status the relay answers with. */
+  readonly status: number;
+  /** CLI exit code (see docs/ERRORS.md). */
+  readonly exit: number;
+  /** Default message; callers may give a more specific one. */
+  readonly message: string;
+  /** What to do next. */
+  readonly hint: string;
+}
+
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  conflict: 3,
+  auth: 4,
+  unreachable: 5,
+  timeout: 124,
+} as const;
+
+const spec = (status: number, exit: number, message: string, hint: string): ErrorSpec => ({ status, exit, message, hint });
+
+export const ERRORS = {
+  // --- input ---------------------------------------------------------------------------------
+  INVALID_REQUEST: spec(400, EXIT.usage, 'the request is malformed', 'check the command or request body against `crosstalk <command> --help` or docs/PROTOCOL.md'),
+  INVALID_NAME: spec(400, EXIT.usage, 'invalid name', 'names are 1-64 characters of a-z, 0-9 and "-", starting and ending with a letter or digit, and not a Windows device name (con, nul, com1, ...)'),
+  INVALID_TEXT: spec(422, EXIT.usage, 'invalid text', 'text must be valid UTF-8 without NUL characters'),
+  BODY_TOO_LARGE: spec(413, EXIT.usage, 'the body is too large', 'keep a turn body under 64 KiB; put long material in a file and refer to it'),
+  EMPTY_BODY: spec(400, EXIT.usage, 'the body is empty', 'pass the text on stdin, with --body, or with --body-file'),
+  // --- authentication and authorisation ------------------------------------------------------
+  AUTH_REQUIRED: spec(401, EXIT.auth, 'no credential was presented', 'requests need an `Authorization: Bearer <jwt>` header signed by an enrolled host key; enroll with `crosstalk agent join`'),
+  AUTH_INVALID: spec(401, EXIT.auth, 'the credential is not valid', 'check that this host is enrolled with this relay (`crosstalk doctor`); re-enroll with a new invite if the key was lost'),
+  AUTH_EXPIRED: spec(401, EXIT.auth, 'the credential has expired or is not yet valid', 'check that this machine\'s clock is right (`crosstalk doctor` shows the skew against the relay)'),
+  AUTH_REPLAYED: spec(401, EXIT.auth, 'the credential was already used', 'every request needs a fresh token; retry the command'),
+  TOKEN_IN_URL: spec(401, EXIT.auth, 'credentials are not accepted in URLs', 'send the token in the Authorization header'),
+  HOST_UNKNOWN: spec(401, EXIT.auth, 'this host is not enrolled with the relay', 'ask the relay admin for an invite (`crosstalk relay invite`) and run `crosstalk agent join`'),
+  HOST_REVOKED: spec(401, EXIT.auth, 'this host has been revoked', 'ask the relay admin for a new invite and enroll again'),
+  FORBIDDEN_ORIGIN: spec(403, EXIT.auth, 'the request came from a foreign web origin', 'connect from a crosstalk agent or CLI, not from a web page'),
+  ADMIN_REQUIRED: spec(403, EXIT.auth, 'this action needs the relay admin key', 'run it on the relay machine (`crosstalk relay …` reads the admin key from the relay data dir)'),
+  SESSION_NOT_OWNED: spec(403, EXIT.auth, 'that session belongs to another host', 'act only as sessions joined on this machine (`crosstalk sessions` shows owners)'),
+  NOT_MODERATOR: spec(403, EXIT.conflict, 'only the moderator may do this', 'ask the moderator, or use the relay admin key'),
+  // --- invites -------------------------------------------------------------------------------
+  INVITE_INVALID: spec(401, EXIT.auth, 'the invite code is not valid', 'check the code, or ask the relay admin for a new invite (`crosstalk relay invite`)'),
+  INVITE_EXPIRED: spec(401, EXIT.auth, 'the invite has expired', 'ask the relay admin for a new invite (`crosstalk relay invite`)'),
+  INVITE_USED: spec(409, EXIT.auth, 'the invite has already been used', 'invites work once; ask the relay admin for a new one'),
+  INVITE_HOST_MISMATCH: spec(403, EXIT.auth, 'the invite was minted for another host name', 'join with the host name the invite names (--host), or ask for a new invite'),
+  HOST_TAKEN: spec(409, EXIT.conflict, 'that host name is already enrolled', 'choose another --host name, or have the admin revoke the old host first (`crosstalk relay revoke`)'),
+  // --- things that do not exist ---------------------------------------------------------------
+  NOT_FOUND: spec(404, EXIT.error, 'no such endpoint', 'check the relay version (`crosstalk doctor`)'),
+  CONVERSATION_NOT_FOUND: spec(404, EXIT.error, 'no such conversation', 'list conversations with `crosstalk list`'),
+  SESSION_NOT_FOUND: spec(404, EXIT.error, 'no such session', 'list sessions with `crosstalk sessions`; a session registers with `crosstalk join --as <name>`'),
+  HOST_NOT_FOUND: spec(404, EXIT.error, 'no such host', 'list hosts with `crosstalk relay hosts`'),
+  // --- conversation rules --------------------------------------------------------------------
+  NOT_YOUR_TURN: spec(409, EXIT.conflict, 'it is not this session\'s turn', 'wait for your turn with `crosstalk wait <id>`; the moderator can hand you the floor'),
+  TURN_CONFLICT: spec(409, EXIT.conflict, 'the conversation has moved on since you read it', 'read the new turns (`crosstalk read <id>`) and reply again'),
+  CONVERSATION_CLOSED: spec(409, EXIT.conflict, 'the conversation is closed', 'open a new conversation with `crosstalk open`'),
+  CONVERSATION_CONVERGED: spec(409, EXIT.conflict, 'the conversation has converged on a decision', 'the moderator can close it, or reopen it with `crosstalk moderate <id> --next <session>`'),
+  LIMIT_REACHED: spec(409, EXIT.conflict, 'the conversation reached its turn limit', 'the moderator can extend it (`crosstalk moderate <id> --extend 10`) or close it'),
+  NO_PROPOSAL: spec(409, EXIT.conflict, 'there is no proposal to agree with', 'propose a decision with `crosstalk reply <id> --propose`'),
+  NOT_A_PARTICIPANT: spec(422, EXIT.usage, 'that session is not a participant', 'the moderator can add it with `crosstalk moderate <id> --add <session>`'),
+  ALREADY_PARTICIPANT: spec(409, EXIT.conflict, 'that session is already a participant', 'nothing to do'),
+  TOO_FEW_PARTICIPANTS: spec(422, EXIT.usage, 'a conversation needs at least two participants', 'name the other side with --with <session>'),
+  IDEMPOTENCY_KEY_REUSED: spec(422, EXIT.usage, 'that idempotency key was used for a different request', 'use a fresh idempotency key for a new request'),
+  SESSION_TAKEN: spec(409, EXIT.conflict, 'that session name is registered by another host', 'choose another name with --as'),
+  // --- limits and protocol -------------------------------------------------------------------
+  RATE_LIMITED: spec(429, EXIT.error, 'too many requests from this host', 'slow down and retry after a moment'),
+  PROTOCOL_MISMATCH: spec(400, EXIT.error, 'the relay and this program speak different protocol versions', 'upgrade the older side so both run the same crosstalk version'),
+  INTERNAL: spec(500, EXIT.error, 'the relay hit an internal error', 'retry; if it persists, check the relay log'),
+  SHUTTING_DOWN: spec(503, EXIT.unreachable, 'the relay is shutting down', 'retry in a moment'),
+  // --- local (CLI, agent, relay start) -------------------------------------------------------
+  RELAY_UNREACHABLE: spec(503, EXIT.unreachable, 'the relay is unreachable', 'is it running? try `crosstalk doctor`'),
+  NOT_ENROLLED: spec(400, EXIT.auth, 'this machine is not enrolled with a relay', 'run `crosstalk up` for a local relay, or `crosstalk agent join <relay-url> --invite <code>`'),
+  NO_SESSION: spec(400, EXIT.usage, 'no session identity', 'pass --as <session>, or run `crosstalk join --as <name>` in this tmux pane first'),
+  TIMEOUT: spec(504, EXIT.timeout, 'timed out', 'retry with a longer --timeout'),
+  CONFIG_INVALID: spec(400, EXIT.error, 'the configuration is invalid', 'fix or remove the file named in the message'),
+  LOG_CORRUPT: spec(500, EXIT.error, 'the relay log is damaged', 'restore the data dir from a backup, or keep the records before the damage with `crosstalk relay repair --data-dir <dir>`'),
+  DATA_DIR_LOCKED: spec(500, EXIT.error, 'another relay is using this data dir', 'stop the other relay, or pass another --data-dir'),
+  AGENT_NOT_RUNNING: spec(503, EXIT.unreachable, 'the host agent is not running', 'start it with `crosstalk agent run` (or `crosstalk up`)'),
+  WAKE_FAILED: spec(500, EXIT.error, 'could not wake the session', 'check the session\'s terminal with `crosstalk doctor`'),
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERRORS, code);
+}
+
+/** The wire shape of an error: what the relay sends and `--json` prints. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  hint: string;
+  details?: Record<string, unknown>;
+}
+
+export class CrosstalkError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+  readonly status: number;
+  readonly exitCode: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+    const entry = ERRORS[code];
+    super(message ?? entry.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CrosstalkError';
+    this.code = code;
+    this.hint = options.hint ?? entry.hint;
+    this.status = entry.status;
+    this.exitCode = entry.exit;
+    this.details = options.details;
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { code: this.code, message: this.message, hint: this.hint };
+    if (this.details !== undefined) body.details = this.details;
+    return body;
+  }
+
+  /** Rebuild an error received from the relay; unknown codes become INTERNAL with the original text. */
+  static fromBody(body: unknown, fallbackStatus?: number): CrosstalkError {
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Partial<ErrorBody>;
+    const code = isErrorCode(b.code) ? b.code : 'INTERNAL';
+    const message = typeof b.message === 'string' ? b.message : `relay answered ${fallbackStatus ?? 'an error'}`;
+    const opts: { hint?: string; details?: Record<string, unknown> } = {};
+    if (typeof b.hint === 'string') opts.hint = b.hint;
+    if (b.details && typeof b.details === 'object') opts.details = b.details;
+    return new CrosstalkError(code, message, opts);
+  }
+}
+
+export function crosstalkError(code: ErrorCode, message?: string, details?: Record<string, unknown>): CrosstalkError {
+  return new CrosstalkError(code, message, details === undefined ? {} : { details });
+}
