@@ -96,15 +96,19 @@ export function getConversation(state: RelayState, id: string): Conversation {
 }
 
 /** Who speaks after `author` when a turn names nobody: the next participant in rotation. */
-export function rotationNext(c: Pick<Conversation, 'participants' | 'next'>, author: string): string[] {
+export function rotationNext(c: Pick<Conversation, 'participants' | 'next'> & { turns?: Turn[] }, author: string): string[] {
   const i = c.participants.indexOf(author);
   if (i >= 0) {
     const following = c.participants[(i + 1) % c.participants.length];
     return following === undefined || following === author ? [] : [following];
   }
   // A non-participant (the moderator) spoke: the floor goes back to whoever had it.
-  const kept = c.next.filter((s) => s !== author && c.participants.includes(s));
-  return kept.length > 0 ? kept : c.participants.slice(0, 1);
+  const held = (names: string[]) => names.filter((s) => s !== author && c.participants.includes(s));
+  const kept = held(c.next);
+  if (kept.length > 0) return kept;
+  const lastParticipantTurn = [...(c.turns ?? [])].reverse().find((t) => c.participants.includes(t.author));
+  const intended = lastParticipantTurn ? held(lastParticipantTurn.next) : [];
+  return intended.length > 0 ? intended : c.participants.slice(0, 1);
 }
 
 function checkNext(c: Pick<Conversation, 'participants' | 'moderator'>, next: string[]): string[] {
