@@ -1,0 +1,78 @@
+// The agent's configuration file: read, defaulted and validated once, written atomically.
+import { readFile, mkdir } from 'node:fs/promises';
+import { dirname, isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { CrosstalkError, NameSchema } from '@crosstalk/core';
+import { atomicWriteFile } from '../fs/atomic-write.js';
+
+const MAX_CONFIG_BYTES = 64 * 1024;
+
+const RelayUrl = z
+  .string()
+  .max(2048)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search && !u.hash;
+    } catch {
+      return false;
+    }
+  }, 'an http(s) URL without credentials, query or fragment');
+
+export const WakeSettingsSchema = z.strictObject({
+  /** Remind a woken session that has not answered after this long. */
+  nudgeAfterSeconds: z.number().int().min(5).max(7 * 24 * 3600).default(600),
+  /** Reminders before the moderator is told. */
+  maxNudges: z.number().int().min(0).max(10).default(2),
+  /** Defer a wake-up if someone typed in the terminal this recently. */
+  quietMs: z.number().int().min(0).max(60_000).default(2000),
+  /** Pause between the text and the Enter key. */
+  enterDelayMs: z.number().int().min(300).max(10_000).default(300),
+});
+
+export const AgentConfigSchema = z.strictObject({
+  version: z.literal(1),
+  relayUrl: RelayUrl,
+  relayId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  host: NameSchema,
+  conversationsDir: z.string().min(1).max(4096).refine(isAbsolute, 'an absolute path'),
+  wake: WakeSettingsSchema.default(WakeSettingsSchema.parse({})),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+
+export type AgentConfig = z.infer<typeof AgentConfigSchema>;
+export type AgentConfigInput = z.input<typeof AgentConfigSchema>;
+
+/** Reads and validates the config; NOT_ENROLLED when there is none, CONFIG_INVALID when it is bad. */
+export async function readAgentConfig(path: string): Promise<AgentConfig> {
+  let text: string;
+  try {
+    const buf = await readFile(path);
+    if (buf.length > MAX_CONFIG_BYTES) throw new CrosstalkError('CONFIG_INVALID', `${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
+    text = buf.toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new CrosstalkError('NOT_ENROLLED', `no agent configuration at ${path}`);
+    }
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new CrosstalkError('CONFIG_INVALID', `${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = AgentConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new CrosstalkError('CONFIG_INVALID', `${path} is invalid: ${issues}`);
+  }
+  return parsed.data;
+}
+
+export async function writeAgentConfig(path: string, config: AgentConfigInput): Promise<AgentConfig> {
+  const valid = AgentConfigSchema.parse(config);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await atomicWriteFile(path, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 });
+  return valid;
+}

@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './host-key.js';
+export * from './layout.js';

@@ -1,0 +1,50 @@
+// Where crosstalk keeps its files on a host. One function decides it, from values the entry point
+// read (environment, home directory), so nothing else looks at process.env.
+import { isAbsolute, join, resolve } from 'node:path';
+
+export interface HomeInputs {
+  /** `CROSSTALK_HOME`, if set. */
+  crosstalkHome?: string | undefined;
+  /** The user's home directory (os.homedir()). */
+  userHome: string;
+}
+
+export interface HomeLayout {
+  home: string;
+  /** Agent configuration: relay URL and id, host name, copies dir, wake settings. */
+  config: string;
+  /** This host's Ed25519 private key, readable only by the user. */
+  hostKey: string;
+  /** The agent's applied state and cursor. */
+  stateDir: string;
+  /** Default directory of the markdown copies. */
+  conversationsDir: string;
+  /** Written by the running agent for `crosstalk agent status`. */
+  agentStatus: string;
+  /** Sessions joined on this host, with their wake targets (for `whoami`, pane lookup). */
+  sessions: string;
+  /** Data dir of a relay started on this machine by `crosstalk up` or `relay serve`. */
+  relayDataDir: string;
+  /** Log files of services (agent as a service). */
+  logsDir: string;
+}
+
+export function resolveHome(inputs: HomeInputs): string {
+  const explicit = inputs.crosstalkHome?.trim();
+  if (explicit) return isAbsolute(explicit) ? explicit : resolve(explicit);
+  return join(inputs.userHome, '.crosstalk');
+}
+
+export function homeLayout(home: string): HomeLayout {
+  return {
+    home,
+    config: join(home, 'config.json'),
+    hostKey: join(home, 'host-key.json'),
+    stateDir: join(home, 'state'),
+    conversationsDir: join(home, 'conversations'),
+    agentStatus: join(home, 'agent-status.json'),
+    sessions: join(home, 'sessions.json'),
+    relayDataDir: join(home, 'relay'),
+    logsDir: join(home, 'logs'),
+  };
+}
