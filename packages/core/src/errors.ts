@@ -19,6 +19,8 @@ export const EXIT = {
   conflict: 3,
   auth: 4,
   unreachable: 5,
+  /** `crosstalk wait`: the conversation ended (closed, converged, or at its limit) before it was your turn. */
+  ended: 10,
   timeout: 124,
 } as const;
 
@@ -81,6 +83,7 @@ export const ERRORS = {
   DATA_DIR_LOCKED: spec(500, EXIT.error, 'another relay is using this data dir', 'stop the other relay, or pass another --data-dir'),
   AGENT_NOT_RUNNING: spec(503, EXIT.unreachable, 'the host agent is not running', 'start it with `crosstalk agent run` (or `crosstalk up`)'),
   WAKE_FAILED: spec(500, EXIT.error, 'could not wake the session', 'check the session\'s terminal with `crosstalk doctor`'),
+  SERVICE_FAILED: spec(500, EXIT.error, 'the service manager refused the request', 'the message names the command that failed; `crosstalk agent run` in a terminal shows whether the agent itself starts'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,39 @@
+// Reads the process's surroundings once into a CliContext; nothing else looks at process.env.
+import { homedir, hostname, userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { CliContext } from './handler.js';
+
+// Coding agents run commands without a person at a terminal; they get plain, prompt-free output.
+const AGENT_ENV = ['CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'CODEX_SANDBOX', 'CODEX_SANDBOX_NETWORK_DISABLED', 'CODEX_THREAD_ID', 'CROSSTALK_AGENT'];
+
+function safeUsername(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'user';
+  }
+}
+
+export function createContext(proc: NodeJS.Process, signal: AbortSignal): Omit<CliContext, 'json'> {
+  const env = proc.env;
+  const byAgent = AGENT_ENV.some((k) => env[k] !== undefined && env[k] !== '');
+  const tmuxEnv = env.TMUX;
+  const tmuxPane = env.TMUX_PANE;
+  return {
+    crosstalkHome: env.CROSSTALK_HOME,
+    userHome: homedir(),
+    cwd: proc.cwd(),
+    platform: proc.platform,
+    hostname: hostname(),
+    username: safeUsername(),
+    tmux: tmuxEnv && tmuxPane ? { env: tmuxEnv, pane: tmuxPane } : undefined,
+    binPath: fileURLToPath(new URL('./bin.js', import.meta.url)),
+    nodePath: proc.execPath,
+    interactive: Boolean(proc.stdout.isTTY) && !env.NO_COLOR && !env.CI && !byAgent,
+    stdin: proc.stdin,
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    signal,
+    env: { CROSSTALK_HOME: env.CROSSTALK_HOME, PATH: env.PATH },
+  };
+}

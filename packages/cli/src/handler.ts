@@ -1,0 +1,41 @@
+// What a command handler receives and returns. Handlers never print errors or exit: they return
+// data (and optionally text for humans) or throw a CrosstalkError; main.ts does the rest.
+import type { Readable, Writable } from 'node:stream';
+
+/** Everything a command may know about its surroundings, read once by the entry point. */
+export interface CliContext {
+  /** `CROSSTALK_HOME`, if set. */
+  crosstalkHome: string | undefined;
+  userHome: string;
+  cwd: string;
+  platform: NodeJS.Platform;
+  hostname: string;
+  username: string;
+  /** `$TMUX` (socket path, server pid, session) and `$TMUX_PANE`, when run inside tmux. */
+  tmux: { env: string; pane: string } | undefined;
+  /** Absolute path of this CLI's entry script and of node, for service files and child processes. */
+  binPath: string;
+  nodePath: string;
+  /** True when a person is at a terminal (not piped, not CI, not a coding agent). */
+  interactive: boolean;
+  /** `--json` was given: print machine-readable data on stdout. */
+  json: boolean;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable;
+  stderr: Writable;
+  /** Aborted on SIGINT/SIGTERM, so long-running commands (wait, tail -f, up) can stop cleanly. */
+  signal: AbortSignal;
+  /** Extra environment for child processes (e.g. CROSSTALK_HOME), never read by libraries. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CommandResult {
+  /** Printed as JSON on stdout with `--json`. Stable field names: documented in docs/CLI.md. */
+  data?: unknown;
+  /** Printed on stdout for humans (without `--json`). */
+  text?: string;
+  /** Exit code when not 0 (e.g. 10 for `wait` when the conversation ended). */
+  exitCode?: number;
+}
+
+export type CommandHandler = (ctx: CliContext, args: string[], options: Record<string, unknown>) => Promise<CommandResult | void>;

@@ -1,0 +1,33 @@
+// Runs one crosstalk invocation and returns its exit code. The entry script (bin.ts) owns the
+// process: it reads the environment once, calls main, and exits.
+import { CommanderError } from 'commander';
+import { EXIT } from '@crosstalk/core/errors';
+import type { CliContext } from './handler.js';
+import { printError, printResult } from './output.js';
+import { buildProgram } from './program.js';
+
+export async function main(argv: string[], base: Omit<CliContext, 'json'>): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let json = argv.includes('--json');
+  const io = { writeOut: (s: string) => void base.stdout.write(s), writeErr: (s: string) => void base.stderr.write(s) };
+  const program = buildProgram(async (spec, args, options) => {
+    json = options.json === true;
+    const ctx: CliContext = { ...base, json };
+    const { default: handler } = await spec.load();
+    const result = await handler(ctx, args, options);
+    printResult(ctx, result);
+    if (result && result.exitCode !== undefined) exitCode = result.exitCode;
+  }, io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; everything else is a usage error.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      if (err.code === 'crosstalk.missingSubcommand') base.stderr.write(`${err.message}\n`);
+      return EXIT.usage;
+    }
+    return printError({ ...base, json }, err);
+  }
+}

@@ -1,0 +1,85 @@
+// Builds the commander program from the command table. Commander never exits the process here:
+// usage errors become exit code 2 in main.ts.
+import { Command, CommanderError, Option } from 'commander';
+import { COMMANDS, type CommandSpec } from './commands.js';
+
+export const VERSION = '0.1.0';
+
+const GROUP_TITLES: Record<CommandSpec['group'], string> = {
+  sessions: 'For coding-agent sessions',
+  moderation: 'For humans and moderators',
+  setup: 'Getting started',
+  admin: 'Relay and agent administration',
+};
+
+const EXIT_CODES = `Exit codes: 0 ok, 1 error, 2 usage, 3 not your turn or conflict, 4 auth,
+5 relay unreachable, 10 conversation ended (wait), 124 timeout. See docs/ERRORS.md.`;
+
+export type Runner = (spec: CommandSpec, args: string[], options: Record<string, unknown>) => Promise<void>;
+
+export interface ProgramIo {
+  writeOut: (s: string) => void;
+  writeErr: (s: string) => void;
+}
+
+export function rootHelpExtra(): string {
+  const lines: string[] = [''];
+  for (const group of Object.keys(GROUP_TITLES) as CommandSpec['group'][]) {
+    lines.push(`${GROUP_TITLES[group]}:`);
+    for (const spec of COMMANDS.filter((c) => c.group === group)) {
+      const usage = [spec.path.join(' '), spec.args ?? ''].join(' ').trim();
+      lines.push(`  ${usage.padEnd(30)} ${spec.summary}`);
+    }
+    lines.push('');
+  }
+  lines.push('Run `crosstalk <command> --help` for options and examples.', '', EXIT_CODES, '');
+  return lines.join('\n');
+}
+
+export function buildProgram(run: Runner, io: ProgramIo): Command {
+  const program = new Command('crosstalk')
+    .description('Moderated, turn-based conversations between coding-agent sessions across machines.')
+    .version(VERSION, '-V, --version')
+    .helpCommand(false)
+    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureHelp({ visibleCommands: () => [] })
+    .addHelpText('after', rootHelpExtra());
+
+  const parents = new Map<string, Command>();
+  for (const spec of COMMANDS) {
+    let parent = program;
+    for (const word of spec.path.slice(0, -1)) {
+      let group = parents.get(word);
+      if (!group) {
+        group = program.command(word).description(`${word} commands`).helpCommand(false).configureHelp({}).configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr }).exitOverride();
+        parents.set(word, group);
+      }
+      parent = group;
+    }
+    const name = spec.path[spec.path.length - 1] as string;
+    const cmd = parent.command(`${name}${spec.args ? ` ${spec.args}` : ''}`).description(spec.description ? `${spec.summary}\n\n${spec.description}` : spec.summary);
+    cmd.configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr }).exitOverride();
+    for (const o of spec.options ?? []) {
+      const option = new Option(o.flags, o.description);
+      if (o.default !== undefined) option.default(o.default);
+      cmd.addOption(option);
+    }
+    if (spec.json) cmd.option('--json', 'print machine-readable JSON on stdout');
+    const after = [...(spec.examples?.length ? ['', 'Examples:', ...spec.examples.map((e) => `  $ ${e}`)] : []), '', EXIT_CODES];
+    cmd.addHelpText('after', after.join('\n'));
+    cmd.action(async (...params: unknown[]) => {
+      const command = params[params.length - 1] as Command;
+      const options = command.opts();
+      const args = command.args;
+      await run(spec, args, options);
+    });
+  }
+  for (const [word, group] of parents) {
+    group.action(() => {
+      throw new CommanderError(2, 'crosstalk.missingSubcommand', `error: missing subcommand; see \`crosstalk ${word} --help\``);
+    });
+  }
+  return program;
+}
