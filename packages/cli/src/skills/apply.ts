@@ -1,0 +1,59 @@
+// The thin writer behind `crosstalk skill install`: read the files the plan needs, carry it out.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { planSkills, skillPaths, type SkillPlan, type SkillRequest } from './plan.js';
+
+async function readIfExists(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export async function readSkillFiles(req: SkillRequest): Promise<Map<string, Uint8Array | undefined>> {
+  const paths = Object.values(skillPaths(req));
+  return new Map(await Promise.all(paths.map(async (p) => [p, await readIfExists(p)] as const)));
+}
+
+// Readers see the old file or the new one, never half of it; an existing file keeps its mode.
+async function replaceFile(path: string, content: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const mode = await stat(path).then((s) => s.mode & 0o777, () => 0o644);
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  await writeFile(tmp, content, { flag: 'wx', mode });
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+async function removeDirIfEmpty(dir: string): Promise<void> {
+  try {
+    await rmdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT') throw err;
+  }
+}
+
+export async function applySkillPlan(plan: SkillPlan): Promise<void> {
+  for (const action of plan.actions) {
+    if ((action.change === 'create' || action.change === 'update') && action.content) await replaceFile(action.path, action.content);
+    if (action.change === 'remove') {
+      await rm(action.path, { force: true });
+      if (action.removeDirIfEmpty) await removeDirIfEmpty(action.removeDirIfEmpty);
+    }
+  }
+}
+
+/** Reads, plans and applies; returns the plan so the CLI can report each change. */
+export async function installSkills(req: SkillRequest): Promise<SkillPlan> {
+  const plan = planSkills(req, await readSkillFiles(req));
+  await applySkillPlan(plan);
+  return plan;
+}
