@@ -1,0 +1,142 @@
+// A typed client for every route of docs/PROTOCOL.md. One client speaks for one identity: a
+// host (signing with its key) or the relay admin (signing with the admin key).
+import { API_PREFIX, checkName, LIMITS } from '@crosstalk/core';
+import type {
+  CloseRequest,
+  EnrollRequest,
+  InviteRequest,
+  ModerateRequest,
+  OpenRequest,
+  PostRequest,
+  ReceiptBody,
+  RegisterSessionRequest,
+  RelayEvent,
+  Conversation,
+} from '@crosstalk/core';
+import type { TokenSigner } from '@crosstalk/core/token';
+import type { z } from 'zod';
+import { request, type FetchLike, type RequestSpec } from './http.js';
+import {
+  ConversationAnswerSchema,
+  ConversationsAnswerSchema,
+  EnrollAnswerSchema,
+  EventsAnswerSchema,
+  HealthSchema,
+  HostsAnswerSchema,
+  InviteAnswerSchema,
+  ModerateAnswerSchema,
+  PostAnswerSchema,
+  ReceiptAnswerSchema,
+  ReceiptsAnswerSchema,
+  RevokeAnswerSchema,
+  SessionAnswerSchema,
+  SessionsAnswerSchema,
+  type ConversationSummary,
+  type EnrollAnswer,
+  type Health,
+  type HostInfo,
+  type InviteAnswer,
+  type ModerateAnswer,
+  type PostAnswer,
+  type ReceiptRecord,
+  type SessionInfo,
+} from './schemas.js';
+
+export interface RelayClientOptions {
+  relayUrl: string;
+  /** Signs every authenticated request; a host signer or the admin signer. */
+  signer?: TokenSigner | undefined;
+  /** Deadline of one ordinary request (default 10 s). */
+  timeoutMs?: number | undefined;
+  /** Deadline of requests that may carry a whole log page or conversation (default 60 s). */
+  bulkTimeoutMs?: number | undefined;
+  fetch?: FetchLike | undefined;
+}
+
+export interface RelayClient {
+  readonly relayUrl: string;
+  health(): Promise<Health>;
+  enroll(body: EnrollRequest): Promise<EnrollAnswer>;
+  /** Admin. */
+  createInvite(body?: InviteRequest): Promise<InviteAnswer>;
+  listHosts(): Promise<{ hosts: HostInfo[] }>;
+  /** Admin. */
+  revokeHost(name: string): Promise<{ host: unknown }>;
+  listSessions(): Promise<{ sessions: SessionInfo[] }>;
+  registerSession(body: RegisterSessionRequest): Promise<{ session: SessionInfo }>;
+  unregisterSession(name: string): Promise<{ session: SessionInfo }>;
+  listConversations(filter?: { status?: string | undefined; participant?: string | undefined }): Promise<{ conversations: ConversationSummary[] }>;
+  openConversation(body: OpenRequest): Promise<PostAnswer>;
+  getConversation(id: string, options?: { since?: number | undefined }): Promise<{ conversation: Conversation }>;
+  getMarkdown(id: string): Promise<string>;
+  listReceipts(id: string): Promise<{ receipts: ReceiptRecord[] }>;
+  postTurn(id: string, body: PostRequest): Promise<PostAnswer>;
+  moderate(id: string, body: ModerateRequest): Promise<ModerateAnswer>;
+  close(id: string, body: CloseRequest): Promise<ModerateAnswer>;
+  postReceipt(body: ReceiptBody): Promise<{ seq: number }>;
+  events(after: number, options?: { limit?: number | undefined }): Promise<{ events: RelayEvent[]; head: number }>;
+}
+
+const SMALL = 1024 * 1024;
+// A conversation may hold up to maxTurnsCeiling * 2 turns of 64 KiB; a log page 1000 events.
+const BULK = 256 * 1024 * 1024;
+
+/** Path segments are names; checking them first keeps a stray `/` or `..` out of the URL. */
+const seg = (kind: 'host' | 'session' | 'conversation', value: string) => encodeURIComponent(checkName(kind, value));
+
+export function createRelayClient(options: RelayClientOptions): RelayClient {
+  const http = { relayUrl: options.relayUrl, signer: options.signer, timeoutMs: options.timeoutMs ?? 10_000, fetch: options.fetch };
+  const bulkTimeoutMs = options.bulkTimeoutMs ?? 60_000;
+
+  const json = <T>(
+    method: RequestSpec<T>['method'],
+    path: string,
+    schema: z.ZodType<T>,
+    more: { body?: unknown; auth?: boolean; query?: RequestSpec<T>['query']; bulk?: boolean } = {},
+  ): Promise<T> =>
+    request(http, {
+      method,
+      path: `${API_PREFIX}${path}`,
+      query: more.query,
+      body: more.body,
+      auth: more.auth ?? true,
+      maxBytes: more.bulk ? BULK : SMALL,
+      timeoutMs: more.bulk ? bulkTimeoutMs : undefined,
+      expect: { kind: 'json', schema },
+    });
+
+  return {
+    relayUrl: options.relayUrl,
+    health: () => json('GET', '/health', HealthSchema, { auth: false }),
+    enroll: (body) => json('POST', '/enroll', EnrollAnswerSchema, { body, auth: false }),
+    createInvite: (body = {}) => json('POST', '/invites', InviteAnswerSchema, { body }),
+    listHosts: () => json('GET', '/hosts', HostsAnswerSchema, { bulk: true }),
+    revokeHost: (name) => json('POST', `/hosts/${seg('host', name)}/revoke`, RevokeAnswerSchema),
+    listSessions: () => json('GET', '/sessions', SessionsAnswerSchema, { bulk: true }),
+    registerSession: (body) => json('POST', '/sessions', SessionAnswerSchema, { body }),
+    unregisterSession: (name) => json('DELETE', `/sessions/${seg('session', name)}`, SessionAnswerSchema),
+    listConversations: (filter = {}) =>
+      json('GET', '/conversations', ConversationsAnswerSchema, { query: { status: filter.status, participant: filter.participant }, bulk: true }),
+    openConversation: (body) => json('POST', '/conversations', PostAnswerSchema, { body }),
+    getConversation: (id, opts = {}) =>
+      json('GET', `/conversations/${seg('conversation', id)}`, ConversationAnswerSchema, { query: { since: opts.since }, bulk: true }),
+    getMarkdown: (id) =>
+      request(http, {
+        method: 'GET',
+        path: `${API_PREFIX}/conversations/${seg('conversation', id)}/markdown`,
+        auth: true,
+        maxBytes: BULK,
+        timeoutMs: bulkTimeoutMs,
+        expect: { kind: 'text' },
+      }),
+    listReceipts: (id) => json('GET', `/conversations/${seg('conversation', id)}/receipts`, ReceiptsAnswerSchema, { bulk: true }),
+    postTurn: (id, body) => json('POST', `/conversations/${seg('conversation', id)}/turns`, PostAnswerSchema, { body }),
+    moderate: (id, body) => json('POST', `/conversations/${seg('conversation', id)}/moderate`, ModerateAnswerSchema, { body }),
+    close: (id, body) => json('POST', `/conversations/${seg('conversation', id)}/close`, ModerateAnswerSchema, { body }),
+    postReceipt: (body) => json('POST', '/receipts', ReceiptAnswerSchema, { body }),
+    events: (after, opts = {}) => json('GET', '/events', EventsAnswerSchema, { query: { after, limit: opts.limit }, bulk: true }),
+  };
+}
+
+/** Bodies larger than this are refused by the relay; the CLI checks before sending. */
+export const MAX_REQUEST_BYTES = LIMITS.httpBodyBytes;

@@ -1,0 +1,150 @@
+// One HTTP exchange with the relay: a fresh token, a JSON body, a deadline, a bounded and
+// validated answer, and every failure turned into a CrosstalkError.
+import { CrosstalkError } from '@crosstalk/core';
+import type { TokenSigner } from '@crosstalk/core/token';
+import type { z } from 'zod';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface HttpOptions {
+  /** Base URL of the relay, e.g. `http://127.0.0.1:7717`. */
+  relayUrl: string;
+  /** Signs a fresh token per request; absent for the unauthenticated routes. */
+  signer?: TokenSigner | undefined;
+  /** Deadline for one request, from sending to the last byte of the answer. */
+  timeoutMs: number;
+  fetch?: FetchLike | undefined;
+}
+
+export interface RequestSpec<T> {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | undefined> | undefined;
+  body?: unknown;
+  /** Whether the route needs a token. */
+  auth: boolean;
+  /** Largest answer accepted, in bytes. */
+  maxBytes: number;
+  timeoutMs?: number | undefined;
+  /** `json` answers are validated with `schema`; `text` answers are returned as they are. */
+  expect: { kind: 'json'; schema: z.ZodType<T> } | { kind: 'text' };
+}
+
+/** The URL a message shows: origin and path, never more. */
+export function displayUrl(relayUrl: string): string {
+  try {
+    const u = new URL(relayUrl);
+    return `${u.origin}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return relayUrl.slice(0, 200);
+  }
+}
+
+export function unreachable(relayUrl: string, why: string, cause?: unknown): CrosstalkError {
+  return new CrosstalkError('RELAY_UNREACHABLE', `relay unreachable at ${displayUrl(relayUrl)} (${why}): is it running? try \`crosstalk doctor\``, {
+    details: { relayUrl: displayUrl(relayUrl) },
+    cause,
+  });
+}
+
+function joinUrl(relayUrl: string, path: string, query: RequestSpec<unknown>['query']): string {
+  const base = relayUrl.endsWith('/') ? relayUrl.slice(0, -1) : relayUrl;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
+  const qs = params.toString();
+  return `${base}${path}${qs ? `?${qs}` : ''}`;
+}
+
+/** Why fetch failed, in a few words (undici hides the socket error in `cause`). */
+function networkReason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return cause.code;
+  if (cause?.message) return cause.message.slice(0, 120);
+  return (err as Error).message?.slice(0, 120) ?? 'network error';
+}
+
+async function readBounded(res: Response, maxBytes: number, url: string): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? '-1');
+  if (declared > maxBytes) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge(url, maxBytes);
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(url, maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function tooLarge(url: string, maxBytes: number): CrosstalkError {
+  return new CrosstalkError('INTERNAL', `the relay at ${displayUrl(url)} sent an answer larger than ${maxBytes} bytes`, {
+    hint: 'check that the URL points at a crosstalk relay (`crosstalk doctor`)',
+  });
+}
+
+function badAnswer(url: string, what: string): CrosstalkError {
+  return new CrosstalkError('INTERNAL', `the relay at ${displayUrl(url)} sent an unexpected answer: ${what}`, {
+    hint: 'check that the URL points at a crosstalk relay of the same version (`crosstalk doctor`)',
+  });
+}
+
+export async function request<T>(options: HttpOptions, spec: RequestSpec<T>): Promise<T> {
+  const url = joinUrl(options.relayUrl, spec.path, spec.query);
+  const headers: Record<string, string> = { accept: spec.expect.kind === 'json' ? 'application/json' : 'text/markdown' };
+  if (spec.auth) {
+    if (!options.signer) throw new CrosstalkError('NOT_ENROLLED', `${spec.method} ${spec.path} needs a credential and this client has none`);
+    headers.authorization = `Bearer ${await options.signer.mint()}`;
+  }
+  let body: string | undefined;
+  if (spec.body !== undefined) {
+    body = JSON.stringify(spec.body);
+    headers['content-type'] = 'application/json';
+  }
+  const timeoutMs = spec.timeoutMs ?? options.timeoutMs;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const doFetch = options.fetch ?? fetch;
+  let res: Response;
+  let raw: Buffer;
+  try {
+    res = await doFetch(url, { method: spec.method, headers, body, signal, redirect: 'error' });
+    raw = await readBounded(res, spec.maxBytes, options.relayUrl);
+  } catch (err) {
+    if (err instanceof CrosstalkError) throw err;
+    if (signal.aborted) throw unreachable(options.relayUrl, `no answer within ${Math.round(timeoutMs / 100) / 10} s`, err);
+    throw unreachable(options.relayUrl, networkReason(err), err);
+  }
+  if (!res.ok) throw errorFromAnswer(res.status, raw);
+  if (spec.expect.kind === 'text') return raw.toString('utf8') as T;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw badAnswer(options.relayUrl, `${spec.method} ${spec.path} did not answer with JSON`);
+  }
+  const parsed = spec.expect.schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badAnswer(options.relayUrl, `${spec.method} ${spec.path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function errorFromAnswer(status: number, raw: Buffer): CrosstalkError {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    json = undefined;
+  }
+  return CrosstalkError.fromBody(json, status);
+}

@@ -1,0 +1,77 @@
+// Enrollment: prove an invite to the relay with a key pair made here, then keep the private key
+// (owner-only) and the config. Nothing is written unless the relay accepted the enrollment.
+import { hostname } from 'node:os';
+import { checkName, CrosstalkError, PROTOCOL_VERSION } from '@crosstalk/core';
+import { generateEd25519 } from '@crosstalk/core/token';
+import { createRelayClient } from '../client/client.js';
+import type { FetchLike } from '../client/http.js';
+import { writeAgentConfig, writeHostKey, type AgentConfig, type HomeLayout } from '../home/index.js';
+import { defaultHostName } from './host-name.js';
+
+export interface EnrollOptions {
+  relayUrl: string;
+  invite: string;
+  /** This host's name; defaults to the machine's hostname made to fit the name rule. */
+  host?: string | undefined;
+  layout: HomeLayout;
+  /** Where the markdown copies go; defaults to the home's `conversations/`. */
+  conversationsDir?: string | undefined;
+  /** The machine's hostname, for the default host name (defaults to os.hostname()). */
+  machineHostname?: string | undefined;
+  timeoutMs?: number | undefined;
+  fetch?: FetchLike | undefined;
+  /** Windows: runs icacls to make the key owner-only. */
+  protectKey?: Parameters<typeof writeHostKey>[2];
+}
+
+export interface EnrollResult {
+  config: AgentConfig;
+  relayId: string;
+  epoch: string;
+}
+
+/** `http://host:port` as given, without a trailing slash; refuses anything but http(s). */
+export function normalizeRelayUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw new CrosstalkError('INVALID_REQUEST', `${JSON.stringify(input.slice(0, 200))} is not a URL`, { hint: 'give the relay URL, e.g. http://192.168.1.10:7717' });
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
+    throw new CrosstalkError('INVALID_REQUEST', `the relay URL must be http(s) without credentials, query or fragment`, {
+      hint: 'give the relay URL, e.g. http://192.168.1.10:7717',
+    });
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
+  const relayUrl = normalizeRelayUrl(options.relayUrl);
+  const host = checkName('host', options.host ?? defaultHostName(options.machineHostname ?? hostname()));
+  const invite = options.invite.trim();
+  if (invite === '') throw new CrosstalkError('INVITE_INVALID', 'the invite code is empty');
+  const client = createRelayClient({ relayUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
+
+  const health = await client.health();
+  if (health.protocol !== PROTOCOL_VERSION) {
+    throw new CrosstalkError(
+      'PROTOCOL_MISMATCH',
+      `the relay at ${relayUrl} speaks protocol ${health.protocol} (version ${health.version}); this program speaks ${PROTOCOL_VERSION}`,
+      { details: { relay: health.protocol, local: PROTOCOL_VERSION } },
+    );
+  }
+
+  const keys = await generateEd25519();
+  const answer = await client.enroll({ invite, host, publicKey: keys.publicJwk });
+
+  await writeHostKey(options.layout.hostKey, keys.privateJwk, options.protectKey);
+  const config = await writeAgentConfig(options.layout.config, {
+    version: 1,
+    relayUrl,
+    relayId: answer.relayId,
+    host: answer.host,
+    conversationsDir: options.conversationsDir ?? options.layout.conversationsDir,
+  });
+  return { config, relayId: answer.relayId, epoch: answer.epoch };
+}

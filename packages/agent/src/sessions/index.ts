@@ -1,0 +1,2 @@
+export * from './join.js';
+export * from './local-sessions.js';

@@ -1,0 +1,2 @@
+export * from './replica.js';
+export * from './store.js';

@@ -1,0 +1,194 @@
+// This host's replica of the relay state. Every batch of events goes: apply in memory → write
+// each changed conversation's state, then its markdown copy → (later, batched) persist the cursor.
+// A crash anywhere in between is repaired by replay: applying is idempotent and copies are
+// rendered from state, so nothing is lost or written twice.
+import { applyEvent, emptyState, EventGapError, type Conversation, type ReceiptEvent, type RelayEvent, type RelayState } from '@crosstalk/core';
+import { copyPath, ensureCopiesDir, repairCopies, writeCopy } from '../copies/copies.js';
+import type { Cursor, StateStore } from './store.js';
+
+export interface ReplicaHooks {
+  /** After a copy is on disk and before the cursor that covers it is persisted. */
+  afterCopyWritten?(info: { conversation: string; path: string; seq: number }): void | Promise<void>;
+  afterCursorPersisted?(cursor: Cursor): void | Promise<void>;
+}
+
+export interface Gap {
+  /** The replica holds everything up to here; replay after it. */
+  after: number;
+  /** The event that could not apply. */
+  seq: number;
+  detail: string;
+}
+
+export interface BatchOutcome {
+  applied: number;
+  gap: Gap | null;
+  /** Conversations whose state and copy were rewritten. */
+  changed: string[];
+  sessionsChanged: boolean;
+  receipts: ReceiptEvent[];
+}
+
+export interface ReplicaLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export class Replica {
+  private persisted: Cursor;
+  private epoch: string | null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly store: StateStore,
+    readonly copiesDir: string,
+    private readonly relayId: string,
+    private current: RelayState,
+    cursor: Cursor,
+    private readonly hooks: ReplicaHooks,
+    private readonly log: ReplicaLogger,
+  ) {
+    this.persisted = cursor;
+    this.epoch = cursor.epoch;
+  }
+
+  /** Loads the stored state and rewrites any copy that does not match it. */
+  static async open(options: {
+    store: StateStore;
+    copiesDir: string;
+    relayId: string;
+    hooks?: ReplicaHooks | undefined;
+    log: ReplicaLogger;
+  }): Promise<Replica> {
+    const replica = new Replica(options.store, options.copiesDir, options.relayId, emptyState(), { relayId: options.relayId, epoch: null, seq: 0 }, options.hooks ?? {}, options.log);
+    await replica.loadNow();
+    return replica;
+  }
+
+  /** The state as applied so far (read-only for callers). */
+  get state(): RelayState {
+    return this.current;
+  }
+
+  /** Forgets what is in memory and loads what is on disk again (after a failed write). */
+  reload(): Promise<void> {
+    return this.serial(() => this.loadNow());
+  }
+
+  private async loadNow(): Promise<void> {
+    const loaded = await this.store.load(this.relayId);
+    if (loaded.dropped) this.log.warn({ reason: loaded.dropped }, 'stored state dropped; rebuilding from the relay');
+    await ensureCopiesDir(this.copiesDir);
+    const repaired = await repairCopies(this.copiesDir, loaded.state.conversations.values());
+    if (repaired.length > 0) this.log.info({ repaired }, 'rewrote missing or damaged copies');
+    this.current = loaded.state;
+    this.persisted = loaded.cursor;
+    this.epoch = loaded.cursor.epoch;
+  }
+
+  /** Seq of the last event applied and written (between batches, every applied event is on disk). */
+  get seq(): number {
+    return this.state.seq;
+  }
+
+  get currentEpoch(): string | null {
+    return this.epoch;
+  }
+
+  get persistedCursor(): Cursor {
+    return this.persisted;
+  }
+
+  conversation(id: string): Conversation | undefined {
+    return this.state.conversations.get(id);
+  }
+
+  copyPath(id: string): string {
+    return copyPath(this.copiesDir, id);
+  }
+
+  /** Runs one operation at a time: batches, cursor writes and resyncs never interleave. */
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(op, op);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  apply(events: readonly RelayEvent[]): Promise<BatchOutcome> {
+    return this.serial(() => this.applyNow(events));
+  }
+
+  private async applyNow(events: readonly RelayEvent[]): Promise<BatchOutcome> {
+    const state = this.current;
+    const changed = new Map<string, Conversation>();
+    const receipts: ReceiptEvent[] = [];
+    let sessionsChanged = false;
+    let applied = 0;
+    let gap: Gap | null = null;
+    for (const event of events) {
+      if (event.seq <= state.seq) continue;
+      // The log has no holes: a jump means events were lost on the way, and applying past them
+      // would make them look old (and be skipped) when they come again.
+      if (event.seq !== state.seq + 1) {
+        gap = { after: state.seq, seq: event.seq, detail: `expected event ${state.seq + 1}, got ${event.seq}` };
+        break;
+      }
+      let touched: Conversation | undefined;
+      try {
+        touched = applyEvent(state, event);
+      } catch (err) {
+        if (!(err instanceof EventGapError)) throw err;
+        gap = { after: state.seq, seq: event.seq, detail: err.message };
+        break;
+      }
+      applied++;
+      if (touched) changed.set(touched.id, touched);
+      if (event.type === 'session.registered' || event.type === 'session.unregistered' || event.type === 'host.revoked') sessionsChanged = true;
+      if (event.type === 'receipt') receipts.push(event);
+    }
+    // The agent never decides rules, so the relay's idempotency and invite books would only grow.
+    state.idempotency.clear();
+    state.invites.clear();
+
+    await Promise.all([...changed.values()].map((c) => this.store.writeConversation(c)));
+    await Promise.all(
+      [...changed.values()].map(async (c) => {
+        const path = await writeCopy(this.copiesDir, c);
+        await this.hooks.afterCopyWritten?.({ conversation: c.id, path, seq: c.seq });
+      }),
+    );
+    if (sessionsChanged) await this.store.writeSessions(state.sessions.values());
+    return { applied, gap, changed: [...changed.keys()], sessionsChanged, receipts };
+  }
+
+  /** Persists the cursor if the replica moved past it. Returns whether it wrote. */
+  persistCursor(): Promise<boolean> {
+    return this.serial(async () => {
+      if (this.state.seq === this.persisted.seq && this.epoch === this.persisted.epoch) return false;
+      const cursor: Cursor = { relayId: this.relayId, epoch: this.epoch, seq: this.state.seq };
+      await this.store.writeCursor(cursor);
+      this.persisted = cursor;
+      await this.hooks.afterCursorPersisted?.(cursor);
+      return true;
+    });
+  }
+
+  /**
+   * The relay's log was replaced (another epoch): drop everything and start again from seq 0.
+   * Copies are rewritten as the new log is applied. With no epoch yet, the welcome's is adopted.
+   */
+  adoptEpoch(epoch: string, resync: boolean): Promise<void> {
+    return this.serial(async () => {
+      if (resync || (this.epoch !== null && this.epoch !== epoch)) {
+        await this.store.clear();
+        this.current = emptyState();
+      } else if (this.epoch === epoch) {
+        return;
+      }
+      this.epoch = epoch;
+      const cursor: Cursor = { relayId: this.relayId, epoch, seq: this.state.seq };
+      await this.store.writeCursor(cursor);
+      this.persisted = cursor;
+    });
+  }
+}

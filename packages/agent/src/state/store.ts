@@ -1,0 +1,154 @@
+// The agent's applied state on disk, so a restart resumes instead of replaying everything:
+// one file per conversation, the session registry, and the cursor `{epoch, seq}`, which is
+// written only after the conversations and copies it covers (see replica.ts).
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  ConversationSchema,
+  emptyState,
+  isValidName,
+  NameSchema,
+  SessionKindSchema,
+  WakeTargetSchema,
+  type Conversation,
+  type RelayState,
+  type Session,
+} from '@crosstalk/core';
+import { atomicWriteFile } from '../fs/atomic-write.js';
+
+export interface Cursor {
+  /** The relay this state came from; another relay id means the state is dropped. */
+  relayId: string;
+  /** The relay log's epoch; null before the first welcome. */
+  epoch: string | null;
+  /** Seq of the last event whose effects are on disk. */
+  seq: number;
+}
+
+const CursorSchema = z.strictObject({
+  version: z.literal(1),
+  relayId: z.string().min(1).max(64),
+  epoch: z.string().min(1).max(64).nullable(),
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
+const SessionSchema = z.strictObject({
+  name: NameSchema,
+  host: NameSchema,
+  kind: SessionKindSchema,
+  wake: WakeTargetSchema,
+  joinedAt: z.string().max(40),
+});
+const SessionsFileSchema = z.strictObject({ version: z.literal(1), sessions: z.array(SessionSchema).max(1_000_000) });
+
+/** A conversation file may be large (1000 turns of 64 KiB); anything beyond is not ours. */
+const MAX_CONVERSATION_FILE = 512 * 1024 * 1024;
+const MAX_SMALL_FILE = 256 * 1024 * 1024;
+
+export interface LoadedState {
+  cursor: Cursor;
+  state: RelayState;
+  /** Why the stored state was dropped, if it was. */
+  dropped: string | null;
+}
+
+export class StateStore {
+  readonly dir: string;
+  private readonly conversationsDir: string;
+
+  constructor(stateDir: string) {
+    this.dir = stateDir;
+    this.conversationsDir = join(stateDir, 'conversations');
+  }
+
+  private get cursorPath(): string {
+    return join(this.dir, 'cursor.json');
+  }
+
+  private get sessionsPath(): string {
+    return join(this.dir, 'sessions.json');
+  }
+
+  conversationPath(id: string): string {
+    return join(this.conversationsDir, `${id}.json`);
+  }
+
+  async ensureDirs(): Promise<void> {
+    await mkdir(this.conversationsDir, { recursive: true, mode: 0o700 });
+  }
+
+  /**
+   * Reads the stored state. Damage, or state from another relay, drops it all: the agent then
+   * rebuilds from seq 0, which is always correct, only slower.
+   */
+  async load(relayId: string): Promise<LoadedState> {
+    await this.ensureDirs();
+    const fresh = (dropped: string | null): LoadedState => ({ cursor: { relayId, epoch: null, seq: 0 }, state: emptyState(), dropped });
+    const cursorJson = await readJson(this.cursorPath, MAX_SMALL_FILE);
+    if (cursorJson === undefined) return fresh(null);
+    const cursor = CursorSchema.safeParse(cursorJson);
+    if (!cursor.success) return this.dropAll(fresh, `${this.cursorPath} is damaged`);
+    if (cursor.data.relayId !== relayId) return this.dropAll(fresh, `the stored state belongs to relay ${cursor.data.relayId}, not ${relayId}`);
+
+    const state = emptyState();
+    state.seq = cursor.data.seq;
+    const sessionsJson = await readJson(this.sessionsPath, MAX_SMALL_FILE);
+    if (sessionsJson !== undefined) {
+      const sessions = SessionsFileSchema.safeParse(sessionsJson);
+      if (!sessions.success) return this.dropAll(fresh, `${this.sessionsPath} is damaged`);
+      for (const s of sessions.data.sessions) state.sessions.set(s.name, s as Session);
+    }
+    for (const file of await readdir(this.conversationsDir)) {
+      if (!file.endsWith('.json')) continue;
+      const id = file.slice(0, -'.json'.length);
+      if (!isValidName(id)) continue;
+      const parsed = ConversationSchema.safeParse(await readJson(join(this.conversationsDir, file), MAX_CONVERSATION_FILE).catch(() => undefined));
+      if (!parsed.success || parsed.data.id !== id) return this.dropAll(fresh, `${join(this.conversationsDir, file)} is damaged`);
+      state.conversations.set(id, parsed.data as Conversation);
+    }
+    return { cursor: { relayId, epoch: cursor.data.epoch, seq: cursor.data.seq }, state, dropped: null };
+  }
+
+  private async dropAll(fresh: (why: string) => LoadedState, why: string): Promise<LoadedState> {
+    await this.clear();
+    return fresh(why);
+  }
+
+  /** Removes every stored conversation, the registry and the cursor. */
+  async clear(): Promise<void> {
+    await rm(this.cursorPath, { force: true });
+    await rm(this.sessionsPath, { force: true });
+    await rm(this.conversationsDir, { recursive: true, force: true });
+    await this.ensureDirs();
+  }
+
+  async writeConversation(c: Conversation): Promise<void> {
+    await atomicWriteFile(this.conversationPath(c.id), JSON.stringify(c), { mode: 0o600 });
+  }
+
+  async writeSessions(sessions: Iterable<Session>): Promise<void> {
+    await atomicWriteFile(this.sessionsPath, JSON.stringify({ version: 1, sessions: [...sessions] }), { mode: 0o600 });
+  }
+
+  async writeCursor(cursor: Cursor): Promise<void> {
+    await atomicWriteFile(this.cursorPath, `${JSON.stringify({ version: 1, ...cursor })}\n`, { mode: 0o600 });
+  }
+}
+
+/** Parsed JSON of a file, undefined when it does not exist; a file that is not JSON reads as null. */
+export async function readJson(path: string, maxBytes: number): Promise<unknown> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  if (buf.length > maxBytes) return null;
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    return null;
+  }
+}
