@@ -1,0 +1,72 @@
+// What a wake-up attempt reports, and the small interface the agent's event loop calls.
+import type { WakeTarget } from '@crosstalk/core';
+
+export type DeferReason = 'copy-mode' | 'user-typing' | 'busy';
+export type FailReason =
+  | 'pane-gone'
+  | 'pane-dead'
+  | 'bare-shell'
+  | 'process-gone'
+  | 'not-submitted'
+  | 'no-wake-target'
+  | 'wake-error';
+
+/** Reason codes are those of `RECEIPT_REASONS` in core's protocol.ts. */
+export type WakeOutcome =
+  | { status: 'delivered' }
+  | { status: 'deferred'; reason: DeferReason; detail?: string }
+  | { status: 'failed'; reason: FailReason; detail?: string };
+
+export type Liveness = 'alive' | 'gone';
+
+export interface WakeAdapter {
+  /** Types `line` (sanitised again here) into the target's terminal and presses Enter. Never throws. */
+  wake(target: WakeTarget, line: string): Promise<WakeOutcome>;
+  /** Whether the session's terminal and coding agent still exist. Never throws. */
+  probe(target: WakeTarget): Promise<Liveness>;
+}
+
+/** The subset of a pino logger the wakers use. */
+export interface WakeLogger {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface WakeTimeouts {
+  /** Limit for each tmux call. */
+  commandMs: number;
+  /** Pause between typing the text and pressing Enter (at least 300 ms). */
+  settleMs: number;
+  /** How long to watch the pane for the line to be submitted after each Enter. */
+  submitMs: number;
+  /** A client that sent input this recently means someone is typing: defer. */
+  userIdleMs: number;
+  /** Limit for the whole Windows console helper process. */
+  helperMs: number;
+}
+
+export const DEFAULT_WAKE_TIMEOUTS: WakeTimeouts = {
+  commandMs: 5_000,
+  settleMs: 300,
+  submitMs: 1_500,
+  userIdleMs: 2_000,
+  helperMs: 15_000,
+};
+
+export const delivered = (): WakeOutcome => ({ status: 'delivered' });
+
+export function deferred(reason: DeferReason, detail?: string): WakeOutcome {
+  return detail === undefined ? { status: 'deferred', reason } : { status: 'deferred', reason, detail };
+}
+
+export function failed(reason: FailReason, detail?: string): WakeOutcome {
+  return detail === undefined ? { status: 'failed', reason } : { status: 'failed', reason, detail };
+}
+
+/** Bounds a detail string taken from a subprocess, so a receipt or log line stays small. */
+export function clip(text: string, max = 200): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
