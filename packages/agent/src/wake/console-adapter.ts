@@ -1,0 +1,101 @@
+// Wakes a session in a Windows console through the short-lived helper process.
+import { fileURLToPath } from 'node:url';
+import type { WakeTarget } from '@crosstalk/core';
+import { sanitizeWakeText } from '@crosstalk/core';
+import { execa } from 'execa';
+import { z } from 'zod';
+import { textRecords } from './console-records.js';
+import { KeyedSerializer } from './serial.js';
+import { clip, failed, type Liveness, type WakeLogger, type WakeOutcome, type WakeTimeouts } from './types.js';
+
+export type ConsoleTarget = Extract<WakeTarget, { type: 'console' }>;
+
+export interface ConsoleAdapterOptions {
+  platform: NodeJS.Platform;
+  /** The node binary that runs the helper. */
+  node: string;
+  /** Path of the helper script (console-helper.js next to this file when built). */
+  helper: string;
+  timeouts: WakeTimeouts;
+  logger?: WakeLogger | undefined;
+}
+
+export interface ConsoleAdapter {
+  wake(target: ConsoleTarget, line: string): Promise<WakeOutcome>;
+  probe(target: ConsoleTarget): Promise<Liveness>;
+}
+
+export const DEFAULT_CONSOLE_HELPER = fileURLToPath(new URL('./console-helper.js', import.meta.url));
+
+const helperOutcome = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('delivered') }),
+  z.object({ status: z.literal('deferred'), reason: z.enum(['copy-mode', 'user-typing', 'busy']), detail: z.string().max(1000).optional() }),
+  z.object({
+    status: z.literal('failed'),
+    reason: z.enum(['pane-gone', 'pane-dead', 'bare-shell', 'process-gone', 'not-submitted', 'no-wake-target', 'wake-error']),
+    detail: z.string().max(1000).optional(),
+  }),
+]);
+
+/** Whether a process with that id exists (signal 0 checks without sending anything). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const validPid = (pid: unknown): pid is number => typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0;
+
+export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAdapter {
+  const { timeouts, logger } = options;
+  const serial = new KeyedSerializer();
+
+  async function runHelper(pid: number, text: string): Promise<WakeOutcome> {
+    const result = await execa(options.node, [options.helper, String(pid), String(timeouts.settleMs)], {
+      input: textRecords(text).toString('base64'),
+      timeout: timeouts.helperMs,
+      reject: false,
+      windowsHide: true,
+      maxBuffer: 64 * 1024,
+    });
+    if (result.timedOut) return failed('wake-error', `the console helper timed out after ${timeouts.helperMs} ms`);
+    const lastLine = String(result.stdout).trim().split('\n').pop() ?? '';
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(lastLine);
+    } catch {
+      parsed = undefined;
+    }
+    const outcome = helperOutcome.safeParse(parsed);
+    if (outcome.success) {
+      const o = outcome.data;
+      return o.status === 'delivered' ? o : { ...o, ...(o.detail === undefined ? {} : { detail: clip(o.detail) }) };
+    }
+    return failed('wake-error', clip(`the console helper failed: ${String(result.stderr) || result.shortMessage || lastLine}`));
+  }
+
+  return {
+    async wake(target, line) {
+      if (!validPid(target.pid)) return failed('wake-error', 'the console target has no valid process id');
+      if (options.platform !== 'win32') return failed('wake-error', 'console targets can be woken only on Windows');
+      // Without a recorded agent the join ran from a bare shell; never type into one.
+      if (!target.agentCommand) return failed('bare-shell', 'the session joined from a shell without a coding agent');
+      const text = sanitizeWakeText(line);
+      if (text === '') return failed('wake-error', 'the wake-up line is empty after sanitising');
+      const outcome = await serial.run(String(target.pid), async () => {
+        if (!processExists(target.pid)) return failed('process-gone', `process ${target.pid} no longer exists`);
+        return runHelper(target.pid, text);
+      });
+      logger?.debug({ pid: target.pid, outcome }, 'console wake-up');
+      return outcome;
+    },
+
+    async probe(target) {
+      return validPid(target.pid) && processExists(target.pid) ? 'alive' : 'gone';
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// Reads the process table from the OS: /proc on Linux, `ps` on macOS and BSD, CIM on Windows.
+import { readdirSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import type { ProcessEntry } from './process-names.js';
+import { ancestors, parseCimProcesses, parseProcCmdline, parseProcStat, parsePsOutput } from './process-table.js';
+
+export interface ProcessReadOptions {
+  platform: NodeJS.Platform;
+  /** Limit for a `ps` or PowerShell call. */
+  timeoutMs: number;
+}
+
+const MAX_OUTPUT = 16 * 1024 * 1024;
+
+// /proc files live in memory; reading them synchronously takes a few ms for hundreds of
+// processes, well under what the same number of async reads costs.
+function readProcEntry(pid: number): ProcessEntry | null {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function readLinuxTable(): ProcessEntry[] {
+  const table: ProcessEntry[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const entry = readProcEntry(Number(name));
+    if (entry) table.push(entry);
+  }
+  return table;
+}
+
+async function readPsTable(options: ProcessReadOptions): Promise<ProcessEntry[]> {
+  const { stdout } = await execa('ps', ['-A', '-o', 'pid=,ppid=,comm='], { timeout: options.timeoutMs, maxBuffer: MAX_OUTPUT });
+  return parsePsOutput(stdout, options.platform);
+}
+
+async function readCimTable(options: ProcessReadOptions): Promise<ProcessEntry[]> {
+  const script =
+    'Get-CimInstance Win32_Process | Select-Object ProcessId,ParentProcessId,Name,CommandLine | ConvertTo-Json -Compress';
+  const { stdout } = await execa('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], {
+    timeout: options.timeoutMs,
+    maxBuffer: MAX_OUTPUT,
+    windowsHide: true,
+  });
+  return parseCimProcesses(stdout);
+}
+
+/** Every process: pid, parent and name (command lines are not read). */
+export async function readProcessTable(options: ProcessReadOptions): Promise<ProcessEntry[]> {
+  if (options.platform === 'linux') return readLinuxTable();
+  if (options.platform === 'win32') return readCimTable(options);
+  return readPsTable(options);
+}
+
+/** A process and its ancestors, nearest first, with command lines. */
+export async function readParentChain(pid: number, options: ProcessReadOptions): Promise<ProcessEntry[]> {
+  if (options.platform === 'linux') {
+    const chain: ProcessEntry[] = [];
+    const seen = new Set<number>();
+    for (let entry = readProcEntry(pid); entry && !seen.has(entry.pid); entry = readProcEntry(entry.ppid)) {
+      seen.add(entry.pid);
+      try {
+        entry.commandLine = parseProcCmdline(readFileSync(`/proc/${entry.pid}/cmdline`, 'utf8'));
+      } catch {
+        // The process ended while we walked; its name is enough.
+      }
+      chain.push(entry);
+      if (entry.ppid <= 0) break;
+    }
+    return chain;
+  }
+  if (options.platform === 'win32') return ancestors(await readCimTable(options), pid);
+  const chain = ancestors(await readPsTable(options), pid);
+  const { stdout } = await execa('ps', ['-A', '-o', 'pid=,args='], { timeout: options.timeoutMs, maxBuffer: MAX_OUTPUT });
+  const args = new Map<number, string>();
+  for (const line of stdout.split('\n')) {
+    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (m) args.set(Number(m[1]), m[2] ?? '');
+  }
+  return chain.map((p) => (args.has(p.pid) ? { ...p, commandLine: args.get(p.pid)! } : p));
+}

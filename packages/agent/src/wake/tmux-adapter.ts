@@ -1,0 +1,121 @@
+// Wakes a session in a tmux pane: preflight, paste the line, press Enter, check it was taken.
+import { randomBytes } from 'node:crypto';
+import { isAbsolute } from 'node:path';
+import { sanitizeWakeText } from '@crosstalk/core';
+import type { ProcessEntry } from './process-names.js';
+import { descendants } from './process-table.js';
+import { KeyedSerializer } from './serial.js';
+import { createTmuxRunner, TmuxError, type TmuxRunner } from './tmux-command.js';
+import { agentCheck, preflight, readPaneState, type TmuxTarget } from './tmux-preflight.js';
+import { lineStillPending } from './tmux-submit.js';
+import { clip, delivered, failed, sleep, type Liveness, type WakeLogger, type WakeOutcome, type WakeTimeouts } from './types.js';
+
+export interface TmuxAdapterOptions {
+  /** The tmux binary. */
+  tmux: string;
+  timeouts: WakeTimeouts;
+  readTable: () => Promise<ProcessEntry[]>;
+  logger?: WakeLogger | undefined;
+  now?: () => number;
+}
+
+export interface TmuxAdapter {
+  wake(target: TmuxTarget, line: string): Promise<WakeOutcome>;
+  probe(target: TmuxTarget): Promise<Liveness>;
+}
+
+/** Enter presses in all: the first and at most two more when the line was not taken. */
+const ENTER_PRESSES = 3;
+const POLL_MS = 50;
+
+function checkTarget(target: TmuxTarget): string | null {
+  if (typeof target.pane !== 'string' || !/^%\d{1,9}$/.test(target.pane)) return `invalid pane id ${JSON.stringify(String(target.pane)).slice(0, 40)}`;
+  if (typeof target.socket !== 'string' || !isAbsolute(target.socket) || target.socket.includes('\0') || target.socket.length > 4096) {
+    return 'the tmux socket must be an absolute path';
+  }
+  if (target.panePid !== undefined && !(Number.isSafeInteger(target.panePid) && target.panePid > 0)) return 'invalid pane pid';
+  if (target.agentCommand !== undefined && (typeof target.agentCommand !== 'string' || target.agentCommand === '' || target.agentCommand.length > 256)) {
+    return 'invalid agent command name';
+  }
+  return null;
+}
+
+export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
+  const { timeouts, logger } = options;
+  const now = options.now ?? Date.now;
+  const serial = new KeyedSerializer();
+  let counter = 0;
+
+  const runner = (target: TmuxTarget): TmuxRunner =>
+    createTmuxRunner({ tmux: options.tmux, socket: target.socket, timeoutMs: timeouts.commandMs });
+
+  /** Polls the pane until the line has left its last line, or the time is up. */
+  async function submitted(tmux: TmuxRunner, pane: string, text: string): Promise<boolean> {
+    const deadline = now() + timeouts.submitMs;
+    for (;;) {
+      if (!lineStillPending(await tmux(['capture-pane', '-p', '-J', '-t', pane]), text)) return true;
+      if (now() >= deadline) return false;
+      await sleep(POLL_MS);
+    }
+  }
+
+  async function type(tmux: TmuxRunner, pane: string, text: string): Promise<WakeOutcome> {
+    const buffer = `crosstalk-wake-${process.pid}-${++counter}-${randomBytes(4).toString('hex')}`;
+    let buffered = true;
+    try {
+      // One tmux call loads the text from stdin and pastes it. -p: bracketed paste only if the
+      // application asked for it; -d: delete the buffer after.
+      await tmux(['load-buffer', '-b', buffer, '-', ';', 'paste-buffer', '-p', '-d', '-b', buffer, '-t', pane], text);
+      buffered = false;
+      await sleep(timeouts.settleMs);
+      for (let press = 1; press <= ENTER_PRESSES; press++) {
+        await tmux(['send-keys', '-t', pane, 'Enter']);
+        if (await submitted(tmux, pane, text)) return delivered();
+        logger?.debug({ pane, press }, 'wake line still on the prompt after Enter');
+      }
+      return failed('not-submitted', `the line was still on the prompt after ${ENTER_PRESSES} Enter presses`);
+    } finally {
+      if (buffered) await tmux(['delete-buffer', '-b', buffer]).catch(() => undefined);
+    }
+  }
+
+  async function wakeNow(target: TmuxTarget, text: string): Promise<WakeOutcome> {
+    const tmux = runner(target);
+    try {
+      const checked = await preflight(target, { tmux, readTable: options.readTable, userIdleMs: timeouts.userIdleMs, now });
+      if ('outcome' in checked) return checked.outcome;
+      return await type(tmux, target.pane, text);
+    } catch (error) {
+      if (error instanceof TmuxError && error.gone) return failed('pane-gone', error.message);
+      return failed('wake-error', clip(error instanceof Error ? error.message : String(error)));
+    }
+  }
+
+  return {
+    async wake(target, line) {
+      const invalid = checkTarget(target);
+      if (invalid) return failed('wake-error', invalid);
+      const text = sanitizeWakeText(line);
+      if (text === '') return failed('wake-error', 'the wake-up line is empty after sanitising');
+      const outcome = await serial.run(`${target.socket}\0${target.pane}`, () => wakeNow(target, text));
+      logger?.debug({ pane: target.pane, socket: target.socket, outcome }, 'tmux wake-up');
+      return outcome;
+    },
+
+    async probe(target) {
+      if (checkTarget(target)) return 'gone';
+      const tmux = runner(target);
+      try {
+        const state = await readPaneState(tmux, target.pane);
+        if (!state || state.paneId !== target.pane || state.dead) return 'gone';
+        if (target.panePid !== undefined && state.panePid !== target.panePid) return 'gone';
+        return agentCheck(descendants(await options.readTable(), state.panePid), target.agentCommand) ? 'gone' : 'alive';
+      } catch (error) {
+        if (error instanceof TmuxError && error.gone) return 'gone';
+        // Unsure is not gone: a slow tmux must not mark a session offline.
+        logger?.warn({ pane: target.pane, err: clip(String(error)) }, 'tmux probe failed');
+        return 'alive';
+      }
+    },
+  };
+}

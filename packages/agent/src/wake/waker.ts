@@ -1,0 +1,84 @@
+// The one entry point the agent's event loop uses: createWaker(options).wake(target, line).
+import { CrosstalkError } from '@crosstalk/core';
+import { z } from 'zod';
+import { createConsoleAdapter, DEFAULT_CONSOLE_HELPER } from './console-adapter.js';
+import type { ProcessEntry } from './process-names.js';
+import { readProcessTable } from './process-read.js';
+import { createTmuxAdapter } from './tmux-adapter.js';
+import { DEFAULT_WAKE_TIMEOUTS, failed, type WakeAdapter, type WakeLogger, type WakeTimeouts } from './types.js';
+
+export interface WakerOptions {
+  /** The OS the agent runs on (`process.platform`). */
+  platform: NodeJS.Platform;
+  /** Overrides of DEFAULT_WAKE_TIMEOUTS. */
+  timeouts?: Partial<WakeTimeouts>;
+  /** The tmux binary; default `tmux` from PATH. */
+  tmux?: string;
+  /** The node binary for the Windows helper; default the running one. */
+  node?: string;
+  /** The Windows helper script; default the built console-helper.js. */
+  consoleHelper?: string;
+  logger?: WakeLogger;
+}
+
+const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const timeoutsSchema = z.object({
+  commandMs: ms(100, 120_000),
+  // SPEC §6: at least 300 ms between the text and Enter.
+  settleMs: ms(300, 10_000),
+  submitMs: ms(0, 60_000),
+  userIdleMs: ms(0, 600_000),
+  helperMs: ms(1_000, 300_000),
+});
+
+/** Validates the options once; throws CONFIG_INVALID naming the bad value. */
+export function resolveTimeouts(overrides: Partial<WakeTimeouts> = {}): WakeTimeouts {
+  const parsed = timeoutsSchema.safeParse({ ...DEFAULT_WAKE_TIMEOUTS, ...overrides });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CrosstalkError('CONFIG_INVALID', `invalid wake timeout ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'out of range'}`, {
+      hint: 'wake timeouts are whole milliseconds; settleMs is at least 300',
+    });
+  }
+  return parsed.data;
+}
+
+/** A waker that dispatches on the target's type: tmux pane, Windows console, or none. */
+export function createWaker(options: WakerOptions): WakeAdapter {
+  const timeouts = resolveTimeouts(options.timeouts);
+  const readTable = (): Promise<ProcessEntry[]> => readProcessTable({ platform: options.platform, timeoutMs: timeouts.commandMs });
+  const tmux = createTmuxAdapter({ tmux: options.tmux ?? 'tmux', timeouts, readTable, logger: options.logger });
+  const windowsConsole = createConsoleAdapter({
+    platform: options.platform,
+    node: options.node ?? process.execPath,
+    helper: options.consoleHelper ?? DEFAULT_CONSOLE_HELPER,
+    timeouts,
+    logger: options.logger,
+  });
+  return {
+    async wake(target, line) {
+      switch (target?.type) {
+        case 'tmux':
+          return tmux.wake(target, line);
+        case 'console':
+          return windowsConsole.wake(target, line);
+        case 'none':
+          return failed('no-wake-target');
+        default:
+          return failed('wake-error', 'unknown wake target type');
+      }
+    },
+    async probe(target) {
+      switch (target?.type) {
+        case 'tmux':
+          return tmux.probe(target);
+        case 'console':
+          return windowsConsole.probe(target);
+        default:
+          // Nothing to check: a poll-only session is as alive as its link.
+          return 'alive';
+      }
+    },
+  };
+}
