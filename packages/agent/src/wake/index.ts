@@ -1,0 +1,16 @@
+// Waking sessions in their terminals (SPEC §6) and recording where a session's terminal is.
+export { createWaker, resolveTimeouts, type WakerOptions } from './waker.js';
+export {
+  DEFAULT_WAKE_TIMEOUTS,
+  type DeferReason,
+  type FailReason,
+  type Liveness,
+  type WakeAdapter,
+  type WakeLogger,
+  type WakeOutcome,
+  type WakeTimeouts,
+} from './types.js';
+export { recordConsoleTarget, recordTmuxTarget, recordWakeTarget, parseTmuxEnv, type RecordOptions, type TmuxEnv } from './record-target.js';
+export { readParentChain, readProcessTable, type ProcessReadOptions } from './process-read.js';
+export type { ProcessEntry } from './process-names.js';
+export { textRecords, enterRecords } from './console-records.js';
