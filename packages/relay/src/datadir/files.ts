@@ -1,0 +1,79 @@
+// Small, atomically replaced files in the data dir, read back through a schema.
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CrosstalkError } from '@crosstalk/core';
+import type { z } from 'zod';
+
+/** No file of ours comes near this; anything bigger is not ours. */
+const MAX_FILE_BYTES = 64 * 1024;
+
+/** Syncs a directory so a created or renamed entry survives a crash (not possible on Windows). */
+export async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Writes a temp file, fsyncs it, renames it over `path`, fsyncs the directory. */
+export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(data, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await syncDir(dirname(path));
+}
+
+/** Reads and validates a JSON file of ours; `undefined` when it does not exist. */
+export async function readJsonFile<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S> | undefined> {
+  let text: string;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const { size } = await fh.stat();
+      if (size > MAX_FILE_BYTES) throw new CrosstalkError('CONFIG_INVALID', `${path} is ${size} bytes; it cannot be a crosstalk file`, { details: { file: path } });
+      text = await fh.readFile('utf8');
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CrosstalkError('CONFIG_INVALID', `${path} is not valid JSON`, { details: { file: path } });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
+    throw new CrosstalkError('CONFIG_INVALID', `${path} is not a valid crosstalk file${where}`, { details: { file: path } });
+  }
+  return parsed.data;
+}
+
+export async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,288 @@
+// The durable, append-only event log. Appends get their seq at once; they are written and
+// fsynced in batches (group commit: while one fsync runs, new records queue for the next one),
+// and only then count as durable. Readers see durable records only.
+import { open, truncate, type FileHandle } from 'node:fs/promises';
+import { CrosstalkError, type PendingEvent, type RelayEvent } from '@crosstalk/core';
+import { checkLine, encodeRecord, NEWLINE } from './record.js';
+import { OffsetIndex, RecordRing } from './ring.js';
+import { scanLog, type ScanResult, type ScannedRecord } from './scan.js';
+
+export interface EventLogOptions {
+  file: string;
+  /** Recent records kept in memory for fan-out (a power of two). */
+  ringRecords?: number;
+  ringBytes?: number;
+  /** Called for each record already in the file, in order, while opening. */
+  onRecord?: (record: ScannedRecord) => void;
+  /** Called once when the log can no longer be written; the relay must stop. */
+  onFatal?: (err: Error) => void;
+}
+
+export interface LogStats {
+  writes: number;
+  syncs: number;
+}
+
+interface Waiter {
+  seq: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export function logCorrupt(file: string, offset: number, reason: string): CrosstalkError {
+  return new CrosstalkError('LOG_CORRUPT', `the relay log ${file} is damaged at byte ${offset}: ${reason}`, { details: { file, offset, reason } });
+}
+
+export class EventLog {
+  readonly stats: LogStats = { writes: 0, syncs: 0 };
+  private head = 0;
+  private durable = 0;
+  /** Bytes in the file once everything queued is written. */
+  private logicalEnd: number;
+  /** Bytes durably in the file. */
+  private writtenEnd: number;
+  private queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private waiters: Waiter[] = [];
+  private change: { promise: Promise<void>; resolve: () => void } | null = null;
+  private flushing: Promise<void> | null = null;
+  private flushScheduled = false;
+  private readsInFlight = new Set<Promise<unknown>>();
+  private failure: Error | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly fh: FileHandle,
+    private readonly ring: RecordRing,
+    private readonly offsets: OffsetIndex,
+    scan: ScanResult,
+    private readonly onFatal: (err: Error) => void,
+  ) {
+    this.head = scan.lastSeq;
+    this.durable = scan.lastSeq;
+    this.logicalEnd = scan.goodEnd;
+    this.writtenEnd = scan.goodEnd;
+  }
+
+  /** Opens (creating if needed) and checks the log; truncates a torn tail; refuses damage. */
+  static async open(options: EventLogOptions): Promise<{ log: EventLog; scan: ScanResult }> {
+    const ring = new RecordRing(options.ringRecords ?? 65_536, options.ringBytes ?? 64 * 1024 * 1024);
+    const offsets = new OffsetIndex();
+    const scan = await scanLog(options.file, (record) => {
+      options.onRecord?.(record);
+      offsets.push(record.offset);
+      ring.push(record.seq, record.json);
+    });
+    if (scan.damage) throw logCorrupt(options.file, scan.damage.offset, scan.damage.reason);
+    if (scan.fileSize === 0) await (await open(options.file, 'a')).close();
+    const fh = await open(options.file, 'r+');
+    try {
+      if (scan.tornTail) {
+        await truncate(options.file, scan.goodEnd);
+        await fh.datasync();
+      }
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    const log = new EventLog(options.file, fh, ring, offsets, scan, options.onFatal ?? (() => {}));
+    return { log, scan };
+  }
+
+  /** Seq of the last appended event (maybe not yet durable). */
+  get headSeq(): number {
+    return this.head;
+  }
+
+  /** Seq of the last event on disk. */
+  get durableSeq(): number {
+    return this.durable;
+  }
+
+  get failed(): Error | null {
+    return this.failure;
+  }
+
+  /**
+   * Gives the events their seqs, serializes each once, and queues them for the next write.
+   * Returns the events as they will be logged; `waitDurable` tells when they are on disk.
+   */
+  append(pending: readonly PendingEvent[]): RelayEvent[] {
+    if (this.failure) throw new CrosstalkError('INTERNAL', `the relay log cannot be written: ${this.failure.message}`);
+    if (this.closed) throw new CrosstalkError('SHUTTING_DOWN');
+    const events: RelayEvent[] = [];
+    for (const p of pending) {
+      const event = { seq: this.head + 1, ...p } as RelayEvent;
+      const json = JSON.stringify(event);
+      const line = encodeRecord(json);
+      this.head = event.seq;
+      this.offsets.push(this.logicalEnd);
+      this.logicalEnd += line.length;
+      this.ring.push(event.seq, json);
+      this.queue.push(line);
+      this.queuedBytes += line.length;
+      events.push(event);
+    }
+    this.scheduleFlush();
+    return events;
+  }
+
+  /** Resolves once every event up to `seq` is on disk. */
+  waitDurable(seq: number = this.head): Promise<void> {
+    if (seq <= this.durable) return Promise.resolve();
+    if (this.failure) return Promise.reject(new CrosstalkError('INTERNAL', `the relay log cannot be written: ${this.failure.message}`));
+    return new Promise((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
+  }
+
+  /** Resolves at the next durable advance, failure or close: a cue for readers to look again. */
+  nextChange(): Promise<void> {
+    if (!this.change) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.change = { promise, resolve };
+    }
+    return this.change.promise;
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.failure !== null;
+  }
+
+  private signalChange(): void {
+    const c = this.change;
+    this.change = null;
+    c?.resolve();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing || this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Appends made in the same turn of the event loop join one write and one fsync.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushing = this.flushLoop().finally(() => {
+        this.flushing = null;
+        if (this.queue.length > 0 && !this.failure) this.scheduleFlush();
+      });
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.queue.length > 0 && !this.failure) {
+      const batch = this.queue;
+      const bytes = this.queuedBytes;
+      const lastSeq = this.head;
+      this.queue = [];
+      this.queuedBytes = 0;
+      try {
+        const data = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch, bytes);
+        let done = 0;
+        while (done < data.length) {
+          const { bytesWritten } = await this.fh.write(data, done, data.length - done, this.writtenEnd + done);
+          done += bytesWritten;
+        }
+        this.stats.writes++;
+        await this.fh.datasync();
+        this.stats.syncs++;
+        this.writtenEnd += data.length;
+      } catch (err) {
+        this.fail(err as Error);
+        return;
+      }
+      this.durable = lastSeq;
+      this.releaseWaiters();
+      this.signalChange();
+    }
+  }
+
+  private releaseWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const still: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.seq <= this.durable) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    const wrapped = new CrosstalkError('INTERNAL', `the relay log cannot be written: ${err.message}`, { cause: err });
+    for (const w of this.waiters) w.reject(wrapped);
+    this.waiters = [];
+    this.signalChange();
+    this.onFatal(err);
+  }
+
+  /**
+   * Serialized durable events after `after`, at most `maxCount` of them and about `maxBytes`
+   * (always at least one). Recent ones come from memory, older ones from the file.
+   */
+  async read(after: number, maxCount: number, maxBytes: number): Promise<string[]> {
+    const last = Math.min(this.durable, after + maxCount);
+    if (after >= last) return [];
+    const from = after + 1;
+    if (from >= this.ring.start) {
+      const out: string[] = [];
+      let bytes = 0;
+      for (let seq = from; seq <= last; seq++) {
+        const json = this.ring.get(seq) as string;
+        if (out.length > 0 && bytes + json.length > maxBytes) break;
+        out.push(json);
+        bytes += json.length;
+      }
+      return out;
+    }
+    if (this.closed) throw new CrosstalkError('SHUTTING_DOWN');
+    const reading = this.readFromFile(from, Math.min(last, this.ring.start - 1), maxBytes);
+    this.readsInFlight.add(reading);
+    try {
+      return await reading;
+    } finally {
+      this.readsInFlight.delete(reading);
+    }
+  }
+
+  private endOf(seq: number): number {
+    return seq < this.offsets.size ? this.offsets.of(seq + 1) : this.writtenEnd;
+  }
+
+  private async readFromFile(from: number, last: number, maxBytes: number): Promise<string[]> {
+    const start = this.offsets.of(from);
+    let to = from;
+    while (to < last && this.endOf(to + 1) - start <= maxBytes) to++;
+    const end = this.endOf(to);
+    const buf = Buffer.allocUnsafe(end - start);
+    let got = 0;
+    while (got < buf.length) {
+      const { bytesRead } = await this.fh.read(buf, got, buf.length - got, start + got);
+      if (bytesRead === 0) throw logCorrupt(this.file, start + got, 'the file is shorter than the records it held');
+      got += bytesRead;
+    }
+    const out: string[] = [];
+    let lineStart = 0;
+    while (lineStart < buf.length) {
+      const nl = buf.indexOf(NEWLINE, lineStart);
+      const line = nl === -1 ? null : checkLine(buf, lineStart, nl);
+      if (!line || !line.ok) throw logCorrupt(this.file, start + lineStart, line ? line.reason : 'a record lost its line end');
+      out.push(line.json);
+      lineStart = nl + 1;
+    }
+    return out;
+  }
+
+  /** Writes and fsyncs everything queued, then closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.flushing || this.flushScheduled || (this.queue.length > 0 && !this.failure)) {
+      if (this.flushing) await this.flushing;
+      else await new Promise((r) => setImmediate(r));
+    }
+    this.closed = true;
+    this.signalChange();
+    await Promise.allSettled([...this.readsInFlight]);
+    await this.fh.close();
+  }
+}

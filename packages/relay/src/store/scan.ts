@@ -1,0 +1,126 @@
+// Reads a log file front to back, checking every record, and says where the good part ends.
+// It never changes the file: the caller decides whether to refuse, truncate a torn tail, or
+// (on explicit request) repair.
+import { open } from 'node:fs/promises';
+import { checkLine, NEWLINE } from './record.js';
+
+export interface ScannedRecord {
+  seq: number;
+  /** The parsed event (checked only for its seq: the relay wrote it). */
+  event: { seq: number; type: string };
+  json: string;
+  offset: number;
+  bytes: number;
+}
+
+export interface Damage {
+  offset: number;
+  reason: string;
+}
+
+export interface ScanResult {
+  records: number;
+  lastSeq: number;
+  /** Byte offset just after the last good record. */
+  goodEnd: number;
+  fileSize: number;
+  /** An incomplete last line: a write that never finished, so never acknowledged. */
+  tornTail: { offset: number; bytes: number } | null;
+  /** The first damaged record, if any; nothing after it was read. */
+  damage: Damage | null;
+}
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+/** No record comes near this; a "line" this long is damage, not a record. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+function parseRecord(json: string, expectedSeq: number): { event: ScannedRecord['event'] } | { reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return { reason: 'the record is not valid JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { reason: 'the record is not a JSON object' };
+  const { seq, type } = value as { seq?: unknown; type?: unknown };
+  if (typeof type !== 'string') return { reason: 'the record has no event type' };
+  if (seq !== expectedSeq) return { reason: `the record has seq ${String(seq)} where ${expectedSeq} was expected` };
+  return { event: value as ScannedRecord['event'] };
+}
+
+/** Scans `file` (a missing file is an empty log), calling `onRecord` for each good record in order. */
+export async function scanLog(file: string, onRecord: (record: ScannedRecord) => void): Promise<ScanResult> {
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: 0, lastSeq: 0, goodEnd: 0, fileSize: 0, tornTail: null, damage: null };
+    throw err;
+  }
+  try {
+    const fileSize = (await fh.stat()).size;
+    let buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(fileSize, 1)));
+    let bufOffset = 0; // file offset of buf[0]
+    let filled = 0;
+    let readPos = 0;
+    let lastSeq = 0;
+    let records = 0;
+    const result = (extra: Partial<ScanResult>): ScanResult => ({
+      records,
+      lastSeq,
+      goodEnd: bufOffset,
+      fileSize,
+      tornTail: null,
+      damage: null,
+      ...extra,
+    });
+
+    for (;;) {
+      if (filled === buf.length) {
+        if (buf.length >= MAX_LINE_BYTES) return result({ damage: { offset: bufOffset, reason: 'a line is longer than any record can be' } });
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_LINE_BYTES));
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, filled, buf.length - filled, readPos);
+      readPos += bytesRead;
+      filled += bytesRead;
+      const eof = bytesRead === 0;
+
+      let lineStart = 0;
+      for (;;) {
+        const nl = buf.indexOf(NEWLINE, lineStart);
+        if (nl === -1 || nl >= filled) break;
+        const offset = bufOffset + lineStart;
+        const line = checkLine(buf, lineStart, nl);
+        if (!line.ok) return result({ goodEnd: offset, damage: { offset, reason: line.reason } });
+        const parsed = parseRecord(line.json, lastSeq + 1);
+        if ('reason' in parsed) return result({ goodEnd: offset, damage: { offset, reason: parsed.reason } });
+        try {
+          onRecord({ seq: parsed.event.seq, event: parsed.event, json: line.json, offset, bytes: nl + 1 - lineStart });
+        } catch (err) {
+          return result({ goodEnd: offset, damage: { offset, reason: `the record does not apply: ${(err as Error).message}` } });
+        }
+        lastSeq = parsed.event.seq;
+        records++;
+        lineStart = nl + 1;
+      }
+      // Keep the unfinished line at the front of the buffer.
+      buf.copy(buf, 0, lineStart, filled);
+      bufOffset += lineStart;
+      filled -= lineStart;
+
+      if (eof) {
+        if (filled === 0) return result({});
+        // A whole record whose newline turned into another byte is damage, not a torn write:
+        // a torn write leaves a prefix of the record, never a wrong last byte.
+        if (checkLine(buf, 0, filled - 1).ok) {
+          return result({ damage: { offset: bufOffset, reason: 'the last record lost its line end (its final byte is damaged)' } });
+        }
+        return result({ tornTail: { offset: bufOffset, bytes: filled } });
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+}
