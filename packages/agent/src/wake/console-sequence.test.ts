@@ -1,6 +1,8 @@
+import koffi from 'koffi';
 import { describe, expect, it } from 'vitest';
 import { enterRecords, textRecords } from './console-records.js';
 import { INVALID_HANDLE_VALUE, typeIntoConsole, type Kernel32Like } from './console-sequence.js';
+import { KERNEL32_PROTOTYPES } from './kernel32.js';
 
 type Fail = Partial<Record<'AttachConsole' | 'CreateFileW' | 'WriteText' | 'WriteEnter' | 'Throw', boolean>>;
 
@@ -85,5 +87,15 @@ describe('console call sequence', () => {
     const { outcome, calls } = await run(fail);
     expect(outcome).toMatchObject({ status: 'failed', reason: 'wake-error' });
     expect(calls.map((c) => c[0])).toEqual(['FreeConsole', 'AttachConsole', 'CreateFileW', ...middle, 'CloseHandle', 'FreeConsole']);
+  });
+});
+
+describe('kernel32 binding', () => {
+  it('declares prototypes koffi parses, with 4-byte BOOLs and integer handles', () => {
+    for (const [name, prototype] of Object.entries(KERNEL32_PROTOTYPES)) {
+      expect(koffi.introspect(koffi.proto(prototype))).toMatchObject({ name });
+      expect(prototype).not.toMatch(/\bbool\b|HANDLE/);
+    }
+    expect(koffi.sizeof('int')).toBe(4);
   });
 });

@@ -173,7 +173,6 @@ describe('tmux wake-up', () => {
   });
 
   it('defers while someone types in the session, then delivers once they stopped', async () => {
-    waker = createWaker({ platform: process.platform, timeouts: { userIdleMs: 1_000 } });
     const agent = await lab.agentPane();
     // A real client on a pseudo-terminal, attached to the session; it shows the placeholder window.
     const client = spawn('script', ['-qfec', `tmux -S ${lab.socket} attach -t main`, '/dev/null'], {
@@ -181,10 +180,16 @@ describe('tmux wake-up', () => {
       env: { ...process.env, TMUX: '', TERM: 'xterm' },
     });
     clients.push(client);
-    await waitFor('the client to attach', async () => (await lab.tmux(['list-clients', '-F', '#{client_name}'])).trim() !== '', () => lab.logs());
+    const activity = async () => Number((await lab.tmux(['list-clients', '-F', '#{client_activity}'])).trim().split('\n')[0] || Number.NaN);
+    // tmux keeps whole seconds: let the attach fall into the past, so that a key press shows.
+    const attached = await waitFor('the client to attach', async () => { const a = await activity(); return Number.isFinite(a) && a; }, () => lab.logs());
+    await waitFor('a second to pass', () => Date.now() / 1000 >= attached + 1, () => lab.logs());
     client.stdin!.write('x');
-    expect(await waker.wake(targetOf(agent), LINE)).toEqual({ status: 'deferred', reason: 'user-typing' });
+    await waitFor('the key press to register', async () => (await activity()) > attached, () => lab.logs());
+    const strict = createWaker({ platform: process.platform, timeouts: { userIdleMs: 30_000 } });
+    expect(await strict.wake(targetOf(agent), LINE)).toEqual({ status: 'deferred', reason: 'user-typing' });
     expect(agent.bytes().length).toBe(0);
+    waker = createWaker({ platform: process.platform, timeouts: { userIdleMs: 1_000 } });
     await waitFor('a wake-up once the typing stopped', async () => (await waker.wake(targetOf(agent), LINE)).status === 'delivered', () => lab.logs());
     expect(agent.lines()).toEqual([LINE]);
   });
