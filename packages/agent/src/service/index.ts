@@ -1,10 +1,10 @@
-export { LOG_LEVELS, SERVICE_NAME } from './common.js';
+export { SERVICE_NAME } from './common.js';
 export { installService, serviceStatus, uninstallService } from './install.js';
-export type { InstallResult, UninstallResult } from './install.js';
+export type { ServiceInstallResult, ServiceUninstallResult } from './install.js';
 export { LAUNCHD_LABEL, renderLaunchdPlist } from './launchd.js';
 export { planServiceInstall, planServiceUninstall, serviceDefinitionPath } from './plan.js';
-export type { InstallOptions } from './plan.js';
-export { execaRunner } from './runner.js';
+export type { ServiceInstallOptions } from './plan.js';
+export { execaServiceRunner } from './runner.js';
 export { TASK_NAME, renderTaskXml } from './schtasks.js';
 export { SYSTEMD_UNIT, renderSystemdUnit } from './systemd.js';
 export type * from './types.js';

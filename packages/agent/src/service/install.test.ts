@@ -8,7 +8,7 @@ import { renderLaunchdPlist } from './launchd.js';
 import { planServiceInstall } from './plan.js';
 import { renderEnvFile, renderTaskXml } from './schtasks.js';
 import { renderSystemdUnit } from './systemd.js';
-import type { CommandResult, CommandRunner, ServiceCommand, ServiceContext, ServicePlatform } from './types.js';
+import type { ServiceCommandResult, ServiceRunner, ServiceCommand, ServiceContext, ServicePlatform } from './types.js';
 
 let home: string;
 beforeEach(async () => {
@@ -32,9 +32,9 @@ function ctxFor(platform: ServicePlatform, extra: Partial<ServiceContext> = {}):
 }
 
 /** Records every call; answers from a script keyed by "file arg arg…", 0 otherwise. */
-function recorder(answers: Record<string, Partial<CommandResult>> = {}) {
+function recorder(answers: Record<string, Partial<ServiceCommandResult>> = {}) {
   const calls: ServiceCommand[] = [];
-  const runner: CommandRunner = async (cmd) => {
+  const runner: ServiceRunner = async (cmd) => {
     calls.push(cmd);
     const a = answers[[cmd.file, ...cmd.args].join(' ')] ?? {};
     return { exitCode: 0, stdout: '', stderr: '', ...a };
@@ -96,7 +96,7 @@ describe('installService / uninstallService on Linux (systemd --user)', () => {
 
     const slow = recorder({ 'systemctl --user enable --now crosstalk-agent.service': { exitCode: 124, timedOut: true } });
     await expect(installService(ctxFor('linux'), slow.runner)).rejects.toThrow(/timed out after 30000 ms/);
-    const broken: CommandRunner = async () => {
+    const broken: ServiceRunner = async () => {
       throw new Error('spawn systemctl ENOENT');
     };
     await expect(installService(ctxFor('linux'), broken)).rejects.toMatchObject({ code: 'SERVICE_FAILED', message: expect.stringMatching(/could not run: spawn systemctl ENOENT/) });

@@ -7,10 +7,10 @@ import { SERVICE_NAME } from './common.js';
 import { launchdLogPaths, LAUNCHD_LABEL, parseLaunchdState } from './launchd.js';
 import { planServiceInstall, planServiceUninstall, serviceDefinitionPath, serviceStatusCommand } from './plan.js';
 import { parseTaskState, TASK_NAME } from './schtasks.js';
-import type { CommandResult, CommandRunner, InstallPlan, ServiceCommand, ServiceContext, ServiceStatus, UninstallPlan } from './types.js';
+import type { ServiceCommandResult, ServiceRunner, ServiceInstallPlan, ServiceCommand, ServiceContext, ServiceStatus, ServiceUninstallPlan } from './types.js';
 
-export interface InstallResult {
-  plan: InstallPlan;
+export interface ServiceInstallResult {
+  plan: ServiceInstallPlan;
   /** The file that defines the service. */
   definition: string;
   /** False when every file already held exactly these bytes. */
@@ -18,8 +18,8 @@ export interface InstallResult {
   warnings: string[];
 }
 
-export interface UninstallResult {
-  plan: UninstallPlan;
+export interface ServiceUninstallResult {
+  plan: ServiceUninstallPlan;
   definition: string;
   /** False when there was nothing crosstalk had installed. */
   removed: boolean;
@@ -47,8 +47,8 @@ function managerHint(ctx: ServiceContext): string {
 
 const shown = (cmd: ServiceCommand) => [cmd.file, ...cmd.args].join(' ');
 
-async function run(ctx: ServiceContext, runner: CommandRunner, cmd: ServiceCommand): Promise<CommandResult> {
-  let result: CommandResult;
+async function run(ctx: ServiceContext, runner: ServiceRunner, cmd: ServiceCommand): Promise<ServiceCommandResult> {
+  let result: ServiceCommandResult;
   try {
     result = await runner(cmd);
   } catch (err) {
@@ -66,7 +66,7 @@ async function run(ctx: ServiceContext, runner: CommandRunner, cmd: ServiceComma
 }
 
 /** Writes the service definition and registers and starts it. Running it again changes nothing. */
-export async function installService(ctx: ServiceContext, runner: CommandRunner): Promise<InstallResult> {
+export async function installService(ctx: ServiceContext, runner: ServiceRunner): Promise<ServiceInstallResult> {
   const draft = planServiceInstall(ctx);
   const definition = serviceDefinitionPath(ctx);
   const hadDefinition = (await readIfExists(definition)) !== undefined;
@@ -86,7 +86,7 @@ export async function installService(ctx: ServiceContext, runner: CommandRunner)
 }
 
 /** Stops and unregisters the service and removes exactly the files the install wrote. */
-export async function uninstallService(ctx: ServiceContext, runner: CommandRunner): Promise<UninstallResult> {
+export async function uninstallService(ctx: ServiceContext, runner: ServiceRunner): Promise<ServiceUninstallResult> {
   const plan = planServiceUninstall(ctx);
   const definition = serviceDefinitionPath(ctx);
   if ((await readIfExists(definition)) === undefined) return { plan, definition, removed: false };
@@ -97,11 +97,11 @@ export async function uninstallService(ctx: ServiceContext, runner: CommandRunne
 }
 
 /** Asks the service manager whether the agent service exists and runs. Never throws for its answer. */
-export async function serviceStatus(ctx: ServiceContext, runner: CommandRunner): Promise<ServiceStatus> {
+export async function serviceStatus(ctx: ServiceContext, runner: ServiceRunner): Promise<ServiceStatus> {
   const cmd = serviceStatusCommand(ctx);
   const definition = serviceDefinitionPath(ctx);
   const hasFile = (await readIfExists(definition)) !== undefined;
-  let result: CommandResult;
+  let result: ServiceCommandResult;
   try {
     result = await runner(cmd);
   } catch (err) {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { homeLayout } from '../home/layout.js';
 import { agentArgs, escapeXml, serviceEnvironment } from './common.js';
-import type { InstallPlan, ServiceCommand, ServiceContext, UninstallPlan } from './types.js';
+import type { ServiceInstallPlan, ServiceCommand, ServiceContext, ServiceUninstallPlan } from './types.js';
 
 export const LAUNCHD_LABEL = 'dev.crosstalk.agent';
 const TIMEOUT_MS = 30_000;
@@ -70,7 +70,7 @@ function launchctl(args: string[], ignoreFailure = false): ServiceCommand {
   return { file: 'launchctl', args, timeoutMs: TIMEOUT_MS, ...(ignoreFailure ? { ignoreFailure } : {}) };
 }
 
-export function planLaunchdInstall(ctx: ServiceContext): InstallPlan {
+export function planLaunchdInstall(ctx: ServiceContext): ServiceInstallPlan {
   return {
     // launchd does not create the directories of its log files.
     dirs: [launchdLogPaths(ctx).dir],
@@ -86,7 +86,7 @@ export function planLaunchdInstall(ctx: ServiceContext): InstallPlan {
   };
 }
 
-export function planLaunchdUninstall(ctx: ServiceContext): UninstallPlan {
+export function planLaunchdUninstall(ctx: ServiceContext): ServiceUninstallPlan {
   return { commands: [launchctl(['bootout', target(ctx)], true)], files: [launchdPlistPath(ctx)], after: [] };
 }
 

@@ -3,14 +3,14 @@ import { checkServiceContext } from './common.js';
 import { launchdPlistPath, launchdStatusCommand, planLaunchdInstall, planLaunchdUninstall } from './launchd.js';
 import { planTaskInstall, planTaskUninstall, taskPaths, taskStatusCommand } from './schtasks.js';
 import { planSystemdInstall, planSystemdUninstall, systemdStatusCommand, systemdUnitPath } from './systemd.js';
-import type { InstallPlan, ServiceCommand, ServiceContext, UninstallPlan } from './types.js';
+import type { ServiceInstallPlan, ServiceCommand, ServiceContext, ServiceUninstallPlan } from './types.js';
 
-export interface InstallOptions {
+export interface ServiceInstallOptions {
   /** An older definition is being replaced: restart a running agent so it takes effect. */
   replacing?: boolean;
 }
 
-export function planServiceInstall(ctx: ServiceContext, options: InstallOptions = {}): InstallPlan {
+export function planServiceInstall(ctx: ServiceContext, options: ServiceInstallOptions = {}): ServiceInstallPlan {
   checkServiceContext(ctx);
   const replacing = options.replacing ?? false;
   switch (ctx.platform) {
@@ -23,7 +23,7 @@ export function planServiceInstall(ctx: ServiceContext, options: InstallOptions 
   }
 }
 
-export function planServiceUninstall(ctx: ServiceContext): UninstallPlan {
+export function planServiceUninstall(ctx: ServiceContext): ServiceUninstallPlan {
   checkServiceContext(ctx);
   switch (ctx.platform) {
     case 'linux':

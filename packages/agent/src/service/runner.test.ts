@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { execaRunner } from './runner.js';
+import { execaServiceRunner } from './runner.js';
 
 const node = process.execPath;
 
-describe('execaRunner', () => {
-  const run = execaRunner();
+describe('execaServiceRunner', () => {
+  const run = execaServiceRunner();
 
   it('runs a program with an argument array, no shell, and returns its exit code and output', async () => {
     const r = await run({ file: node, args: ['-e', 'console.log(process.argv[1]); console.error("e"); process.exit(3)', 'a b; echo $HOME'], timeoutMs: 30_000 });

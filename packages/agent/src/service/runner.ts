@@ -1,10 +1,10 @@
 // The production command runner: execa with an argument array (no shell) and a timeout.
-import type { CommandResult, CommandRunner, ServiceCommand } from './types.js';
+import type { ServiceCommandResult, ServiceRunner, ServiceCommand } from './types.js';
 
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 
-export function execaRunner(): CommandRunner {
-  return async (cmd: ServiceCommand): Promise<CommandResult> => {
+export function execaServiceRunner(): ServiceRunner {
+  return async (cmd: ServiceCommand): Promise<ServiceCommandResult> => {
     const { execa } = await import('execa');
     const result = await execa(cmd.file, cmd.args, {
       timeout: cmd.timeoutMs,

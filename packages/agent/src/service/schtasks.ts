@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { CrosstalkError } from '@crosstalk/core';
 import { SERVICE_NAME, agentArgs, escapeXml, serviceEnvironment } from './common.js';
-import type { InstallPlan, ServiceCommand, ServiceContext, UninstallPlan } from './types.js';
+import type { ServiceInstallPlan, ServiceCommand, ServiceContext, ServiceUninstallPlan } from './types.js';
 
 export const TASK_NAME = SERVICE_NAME;
 const TIMEOUT_MS = 30_000;
@@ -125,7 +125,7 @@ function schtasks(args: string[], ignoreFailure = false): ServiceCommand {
   return { file: 'schtasks', args, timeoutMs: TIMEOUT_MS, ...(ignoreFailure ? { ignoreFailure } : {}) };
 }
 
-export function planTaskInstall(ctx: ServiceContext, replacing: boolean): InstallPlan {
+export function planTaskInstall(ctx: ServiceContext, replacing: boolean): ServiceInstallPlan {
   const paths = taskPaths(ctx);
   const commands = [schtasks(['/Create', '/TN', TASK_NAME, '/XML', paths.xml, '/F'])];
   // /Create /F replaces the definition but leaves a running agent on the old one.
@@ -143,7 +143,7 @@ export function planTaskInstall(ctx: ServiceContext, replacing: boolean): Instal
   };
 }
 
-export function planTaskUninstall(ctx: ServiceContext): UninstallPlan {
+export function planTaskUninstall(ctx: ServiceContext): ServiceUninstallPlan {
   const paths = taskPaths(ctx);
   return {
     commands: [schtasks(['/End', '/TN', TASK_NAME], true), schtasks(['/Delete', '/TN', TASK_NAME, '/F'])],

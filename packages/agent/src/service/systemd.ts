@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { CrosstalkError } from '@crosstalk/core';
 import { SERVICE_NAME, agentArgs, serviceEnvironment } from './common.js';
-import type { InstallPlan, ServiceCommand, ServiceContext, UninstallPlan } from './types.js';
+import type { ServiceInstallPlan, ServiceCommand, ServiceContext, ServiceUninstallPlan } from './types.js';
 
 export const SYSTEMD_UNIT = `${SERVICE_NAME}.service`;
 const TIMEOUT_MS = 30_000;
@@ -61,7 +61,7 @@ function systemctl(...args: string[]): ServiceCommand {
   return { file: 'systemctl', args: ['--user', ...args], timeoutMs: TIMEOUT_MS };
 }
 
-export function planSystemdInstall(ctx: ServiceContext, replacing: boolean): InstallPlan {
+export function planSystemdInstall(ctx: ServiceContext, replacing: boolean): ServiceInstallPlan {
   const commands = [systemctl('daemon-reload'), systemctl('enable', '--now', SYSTEMD_UNIT)];
   // enable --now leaves a running agent on its old command line.
   if (replacing) commands.push(systemctl('try-restart', SYSTEMD_UNIT));
@@ -73,7 +73,7 @@ export function planSystemdInstall(ctx: ServiceContext, replacing: boolean): Ins
   };
 }
 
-export function planSystemdUninstall(ctx: ServiceContext): UninstallPlan {
+export function planSystemdUninstall(ctx: ServiceContext): ServiceUninstallPlan {
   return {
     commands: [systemctl('disable', '--now', SYSTEMD_UNIT)],
     files: [systemdUnitPath(ctx)],

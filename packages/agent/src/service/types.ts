@@ -25,7 +25,7 @@ export interface ServiceContext {
   windowsUser?: string | undefined;
 }
 
-export interface PlannedFile {
+export interface ServiceFile {
   path: string;
   content: string | Uint8Array;
   /** POSIX mode of the file. */
@@ -40,7 +40,7 @@ export interface ServiceCommand {
   ignoreFailure?: boolean;
 }
 
-export interface CommandResult {
+export interface ServiceCommandResult {
   exitCode: number;
   stdout: string;
   stderr: string;
@@ -49,18 +49,18 @@ export interface CommandResult {
 }
 
 /** Runs one command without a shell. Production: execa with an argument array and a timeout. */
-export type CommandRunner = (command: ServiceCommand) => Promise<CommandResult>;
+export type ServiceRunner = (command: ServiceCommand) => Promise<ServiceCommandResult>;
 
-export interface InstallPlan {
+export interface ServiceInstallPlan {
   /** Directories to create first (log directories launchd will not create). */
   dirs: string[];
-  files: PlannedFile[];
+  files: ServiceFile[];
   commands: ServiceCommand[];
   /** What the service will not get as asked, with what to do instead. */
   warnings: string[];
 }
 
-export interface UninstallPlan {
+export interface ServiceUninstallPlan {
   /** Commands that stop and unregister the service, run before the files go. */
   commands: ServiceCommand[];
   /** Files the install wrote. */
