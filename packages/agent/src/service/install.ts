@@ -65,7 +65,10 @@ async function run(ctx: ServiceContext, runner: ServiceRunner, cmd: ServiceComma
   return result;
 }
 
-/** Writes the service definition and registers and starts it. Running it again changes nothing. */
+/**
+ * Writes the service definition, then registers and starts it. Running it again rewrites no file
+ * that is current and restarts the agent only where it must (launchd always reloads the job).
+ */
 export async function installService(ctx: ServiceContext, runner: ServiceRunner): Promise<ServiceInstallResult> {
   const draft = planServiceInstall(ctx);
   const definition = serviceDefinitionPath(ctx);
