@@ -3,9 +3,10 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sanitizeWakeText, type WakeTarget } from '@crosstalk/core';
+import { RECEIPT_REASONS, sanitizeWakeText, type WakeTarget } from '@crosstalk/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { textRecords } from './console-records.js';
+import { DEFER_REASONS, FAIL_REASONS } from './types.js';
 import { createWaker } from './waker.js';
 
 const FAKE_HELPER = fileURLToPath(new URL('./__fixtures__/fake-console-helper.mjs', import.meta.url));
@@ -75,6 +76,17 @@ describe('createWaker', () => {
     expect(await waker().wake({ type: 'none' }, 'crosstalk: hi')).toEqual({ status: 'failed', reason: 'no-wake-target' });
     expect(await waker().probe({ type: 'none' })).toBe('alive');
     expect(await waker().wake({ type: 'carrier-pigeon' } as unknown as WakeTarget, 'x')).toMatchObject({ status: 'failed', reason: 'wake-error' });
+  });
+
+  it('reports only reasons the protocol knows', () => {
+    for (const reason of [...DEFER_REASONS, ...FAIL_REASONS]) expect(Object.keys(RECEIPT_REASONS)).toContain(reason);
+  });
+
+  it('refuses malformed targets as wake-error and probes them as gone', async () => {
+    for (const bad of [{ type: 'tmux', pane: '%1' }, { type: 'console', pid: 0 }, { type: 'tmux', pane: '%1', socket: 'rel/sock' }, null]) {
+      expect(await waker().wake(bad as unknown as WakeTarget, 'x')).toMatchObject({ status: 'failed', reason: 'wake-error' });
+      expect(await waker().probe(bad as unknown as WakeTarget)).toBe('gone');
+    }
   });
 
   it('refuses timeouts out of range with CONFIG_INVALID', () => {

@@ -1,12 +1,11 @@
 // Wakes a session in a Windows console through the short-lived helper process.
 import { fileURLToPath } from 'node:url';
-import type { WakeTarget } from '@crosstalk/core';
-import { sanitizeWakeText } from '@crosstalk/core';
+import { sanitizeWakeText, type WakeTarget } from '@crosstalk/core';
 import { execa } from 'execa';
 import { z } from 'zod';
 import { textRecords } from './console-records.js';
 import { KeyedSerializer } from './serial.js';
-import { clip, failed, type Liveness, type WakeLogger, type WakeOutcome, type WakeTimeouts } from './types.js';
+import { clip, DEFER_REASONS, FAIL_REASONS, failed, type Liveness, type WakeLogger, type WakeOutcome, type WakeTimeouts } from './types.js';
 
 export type ConsoleTarget = Extract<WakeTarget, { type: 'console' }>;
 
@@ -20,6 +19,7 @@ export interface ConsoleAdapterOptions {
   logger?: WakeLogger | undefined;
 }
 
+/** Targets reach the adapter validated by createWaker (core's WakeTargetSchema). */
 export interface ConsoleAdapter {
   wake(target: ConsoleTarget, line: string): Promise<WakeOutcome>;
   probe(target: ConsoleTarget): Promise<Liveness>;
@@ -29,10 +29,10 @@ export const DEFAULT_CONSOLE_HELPER = fileURLToPath(new URL('./console-helper.js
 
 const helperOutcome = z.discriminatedUnion('status', [
   z.object({ status: z.literal('delivered') }),
-  z.object({ status: z.literal('deferred'), reason: z.enum(['copy-mode', 'user-typing', 'busy']), detail: z.string().max(1000).optional() }),
+  z.object({ status: z.literal('deferred'), reason: z.enum(DEFER_REASONS), detail: z.string().max(1000).optional() }),
   z.object({
     status: z.literal('failed'),
-    reason: z.enum(['pane-gone', 'pane-dead', 'bare-shell', 'process-gone', 'not-submitted', 'no-wake-target', 'wake-error']),
+    reason: z.enum(FAIL_REASONS),
     detail: z.string().max(1000).optional(),
   }),
 ]);
@@ -47,8 +47,6 @@ export function processExists(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
-const validPid = (pid: unknown): pid is number => typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0;
 
 export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAdapter {
   const { timeouts, logger } = options;
@@ -80,7 +78,6 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
 
   return {
     async wake(target, line) {
-      if (!validPid(target.pid)) return failed('wake-error', 'the console target has no valid process id');
       if (options.platform !== 'win32') return failed('wake-error', 'console targets can be woken only on Windows');
       // Without a recorded agent the join ran from a bare shell; never type into one.
       if (!target.agentCommand) return failed('bare-shell', 'the session joined from a shell without a coding agent');
@@ -95,7 +92,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
     },
 
     async probe(target) {
-      return validPid(target.pid) && processExists(target.pid) ? 'alive' : 'gone';
+      return processExists(target.pid) ? 'alive' : 'gone';
     },
   };
 }

@@ -43,6 +43,12 @@ describe('recording a tmux target (pure)', () => {
     expect(recordTmuxTarget(env, chain)).toMatchObject({ panePid: 100, agentCommand: 'claude' });
   });
 
+  it('leaves out an agent name the relay would refuse', () => {
+    const chain = [p(500, 400, 'crosstalk'), p(400, 100, 'my agent: v2'), p(100, 4242, 'bash')];
+    expect(recordTmuxTarget(env, chain)).toEqual({ type: 'tmux', pane: '%7', socket: '/tmp/tmux-1000/default', panePid: 100 });
+    expect(recordConsoleTarget([p(500, 400, 'crosstalk'), p(400, 300, 'my agent: v2'), p(300, 1, 'windowsterminal')])).toEqual({ type: 'console', pid: 400 });
+  });
+
   it('returns null outside tmux or for malformed variables', () => {
     const chain = [p(500, 1, 'node')];
     expect(recordTmuxTarget({}, chain)).toBeNull();
@@ -50,6 +56,7 @@ describe('recording a tmux target (pure)', () => {
     expect(recordTmuxTarget({ tmux: env.tmux, tmuxPane: 'main:0' }, chain)).toBeNull();
     expect(recordTmuxTarget({ tmux: 'relative,1,0', tmuxPane: '%1' }, chain)).toBeNull();
     expect(recordTmuxTarget({ tmux: '/tmp/sock', tmuxPane: '%1' }, chain)).toBeNull();
+    expect(recordTmuxTarget({ tmux: `/${'s'.repeat(2000)},1,0`, tmuxPane: '%1' }, chain)).toBeNull();
   });
 
   it('parses $TMUX whose socket path holds commas', () => {

@@ -1,6 +1,6 @@
 // What `crosstalk join` records about the terminal it runs in: the tmux pane (from TMUX and
 // TMUX_PANE) or, on Windows, the console of the coding agent, plus the agent's command name.
-import { CrosstalkError, type WakeTarget } from '@crosstalk/core';
+import { CrosstalkError, WakeTargetSchema, type WakeTarget } from '@crosstalk/core';
 import { isCrosstalkOrLauncher, isShell, isTerminalHost, type ProcessEntry } from './process-names.js';
 import { readParentChain } from './process-read.js';
 import { clip } from './types.js';
@@ -18,11 +18,9 @@ export function parseTmuxEnv(value: string): { socket: string; serverPid: number
   if (!m) return null;
   const socket = m[1]!;
   const serverPid = Number(m[2]);
-  if (!socket.startsWith('/') || socket.includes('\0') || socket.length > 4096 || !Number.isSafeInteger(serverPid)) return null;
+  if (!socket.startsWith('/') || !Number.isSafeInteger(serverPid)) return null;
   return { socket, serverPid };
 }
-
-const PANE_ID = /^%\d{1,9}$/;
 
 /** The first process above the caller that is neither a shell nor crosstalk or its launcher. */
 function firstAgent(chain: readonly ProcessEntry[], end: number): ProcessEntry | undefined {
@@ -34,12 +32,20 @@ function firstAgent(chain: readonly ProcessEntry[], end: number): ProcessEntry |
   return undefined;
 }
 
+/** A name the relay accepts as `agentCommand` (see core's WakeTargetSchema); others are left out. */
+const usableName = (name: string): boolean => WakeTargetSchema.safeParse({ type: 'console', pid: 1, agentCommand: name }).success;
+
+/** The target if it is one the relay accepts, else null. */
+function valid<T extends WakeTarget>(target: T): T | null {
+  return WakeTargetSchema.safeParse(target).success ? target : null;
+}
+
 /**
  * The tmux target of the pane the caller runs in, or null outside tmux.
  * `chain` is the caller's process and its ancestors, nearest first (see `readParentChain`).
  */
 export function recordTmuxTarget(env: TmuxEnv, chain: readonly ProcessEntry[]): Extract<WakeTarget, { type: 'tmux' }> | null {
-  if (!env.tmux || !env.tmuxPane || !PANE_ID.test(env.tmuxPane)) return null;
+  if (!env.tmux || !env.tmuxPane) return null;
   const parsed = parseTmuxEnv(env.tmux);
   if (!parsed) return null;
   const target: Extract<WakeTarget, { type: 'tmux' }> = { type: 'tmux', pane: env.tmuxPane, socket: parsed.socket };
@@ -49,8 +55,8 @@ export function recordTmuxTarget(env: TmuxEnv, chain: readonly ProcessEntry[]): 
   if (end < 0) end = chain.length;
   if (paneIdx >= 0) target.panePid = chain[paneIdx]!.pid;
   const agent = firstAgent(chain, end);
-  if (agent) target.agentCommand = agent.name;
-  return target;
+  if (agent && usableName(agent.name)) target.agentCommand = agent.name;
+  return valid(target);
 }
 
 /**
@@ -62,9 +68,10 @@ export function recordConsoleTarget(chain: readonly ProcessEntry[]): Extract<Wak
   let end = chain.findIndex((p, i) => i > 0 && isTerminalHost(p.name));
   if (end < 0) end = chain.length;
   const agent = firstAgent(chain, end);
-  if (agent) return { type: 'console', pid: agent.pid, agentCommand: agent.name };
-  const shell = chain.slice(1, end).find((p) => isShell(p.name));
-  return shell ? { type: 'console', pid: shell.pid } : null;
+  if (agent && usableName(agent.name)) return valid({ type: 'console', pid: agent.pid, agentCommand: agent.name });
+  // An agent whose name the relay cannot hold is recorded like a shell: it cannot be checked.
+  const shell = agent ?? chain.slice(1, end).find((p) => isShell(p.name));
+  return shell ? valid({ type: 'console', pid: shell.pid }) : null;
 }
 
 export interface RecordOptions extends TmuxEnv {

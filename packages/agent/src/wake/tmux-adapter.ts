@@ -1,6 +1,5 @@
 // Wakes a session in a tmux pane: preflight, paste the line, press Enter, check it was taken.
 import { randomBytes } from 'node:crypto';
-import { isAbsolute } from 'node:path';
 import { sanitizeWakeText } from '@crosstalk/core';
 import type { ProcessEntry } from './process-names.js';
 import { descendants } from './process-table.js';
@@ -19,6 +18,7 @@ export interface TmuxAdapterOptions {
   now?: () => number;
 }
 
+/** Targets reach the adapter validated by createWaker (core's WakeTargetSchema). */
 export interface TmuxAdapter {
   wake(target: TmuxTarget, line: string): Promise<WakeOutcome>;
   probe(target: TmuxTarget): Promise<Liveness>;
@@ -27,18 +27,6 @@ export interface TmuxAdapter {
 /** Enter presses in all: the first and at most two more when the line was not taken. */
 const ENTER_PRESSES = 3;
 const POLL_MS = 50;
-
-function checkTarget(target: TmuxTarget): string | null {
-  if (typeof target.pane !== 'string' || !/^%\d{1,9}$/.test(target.pane)) return `invalid pane id ${JSON.stringify(String(target.pane)).slice(0, 40)}`;
-  if (typeof target.socket !== 'string' || !isAbsolute(target.socket) || target.socket.includes('\0') || target.socket.length > 4096) {
-    return 'the tmux socket must be an absolute path';
-  }
-  if (target.panePid !== undefined && !(Number.isSafeInteger(target.panePid) && target.panePid > 0)) return 'invalid pane pid';
-  if (target.agentCommand !== undefined && (typeof target.agentCommand !== 'string' || target.agentCommand === '' || target.agentCommand.length > 256)) {
-    return 'invalid agent command name';
-  }
-  return null;
-}
 
 export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
   const { timeouts, logger } = options;
@@ -93,8 +81,6 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
 
   return {
     async wake(target, line) {
-      const invalid = checkTarget(target);
-      if (invalid) return failed('wake-error', invalid);
       const text = sanitizeWakeText(line);
       if (text === '') return failed('wake-error', 'the wake-up line is empty after sanitising');
       const outcome = await serial.run(`${target.socket}\0${target.pane}`, () => wakeNow(target, text));
@@ -103,7 +89,6 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
     },
 
     async probe(target) {
-      if (checkTarget(target)) return 'gone';
       const tmux = runner(target);
       try {
         const state = await readPaneState(tmux, target.pane);

@@ -1,15 +1,10 @@
 // What a wake-up attempt reports, and the small interface the agent's event loop calls.
 import type { WakeTarget } from '@crosstalk/core';
 
-export type DeferReason = 'copy-mode' | 'user-typing' | 'busy';
-export type FailReason =
-  | 'pane-gone'
-  | 'pane-dead'
-  | 'bare-shell'
-  | 'process-gone'
-  | 'not-submitted'
-  | 'no-wake-target'
-  | 'wake-error';
+export const DEFER_REASONS = ['copy-mode', 'user-typing', 'busy'] as const;
+export const FAIL_REASONS = ['pane-gone', 'pane-dead', 'bare-shell', 'process-gone', 'not-submitted', 'no-wake-target', 'wake-error'] as const;
+export type DeferReason = (typeof DEFER_REASONS)[number];
+export type FailReason = (typeof FAIL_REASONS)[number];
 
 /** Reason codes are those of `RECEIPT_REASONS` in core's protocol.ts. */
 export type WakeOutcome =

@@ -1,11 +1,12 @@
 // The one entry point the agent's event loop uses: createWaker(options).wake(target, line).
-import { CrosstalkError } from '@crosstalk/core';
+import { isAbsolute } from 'node:path';
+import { CrosstalkError, WakeTargetSchema, type WakeTarget } from '@crosstalk/core';
 import { z } from 'zod';
 import { createConsoleAdapter, DEFAULT_CONSOLE_HELPER } from './console-adapter.js';
 import type { ProcessEntry } from './process-names.js';
 import { readProcessTable } from './process-read.js';
 import { createTmuxAdapter } from './tmux-adapter.js';
-import { DEFAULT_WAKE_TIMEOUTS, failed, type WakeAdapter, type WakeLogger, type WakeTimeouts } from './types.js';
+import { clip, DEFAULT_WAKE_TIMEOUTS, failed, type WakeAdapter, type WakeLogger, type WakeTimeouts } from './types.js';
 
 export interface WakerOptions {
   /** The OS the agent runs on (`process.platform`). */
@@ -58,27 +59,40 @@ export function createWaker(options: WakerOptions): WakeAdapter {
   });
   return {
     async wake(target, line) {
-      switch (target?.type) {
+      const checked = checkTarget(target);
+      if (typeof checked === 'string') return failed('wake-error', checked);
+      switch (checked.type) {
         case 'tmux':
-          return tmux.wake(target, line);
+          return tmux.wake(checked, line);
         case 'console':
-          return windowsConsole.wake(target, line);
+          return windowsConsole.wake(checked, line);
         case 'none':
           return failed('no-wake-target');
-        default:
-          return failed('wake-error', 'unknown wake target type');
       }
     },
     async probe(target) {
-      switch (target?.type) {
+      const checked = checkTarget(target);
+      if (typeof checked === 'string') return 'gone';
+      switch (checked.type) {
         case 'tmux':
-          return tmux.probe(target);
+          return tmux.probe(checked);
         case 'console':
-          return windowsConsole.probe(target);
-        default:
+          return windowsConsole.probe(checked);
+        case 'none':
           // Nothing to check: a poll-only session is as alive as its link.
           return 'alive';
       }
     },
   };
+}
+
+/** Targets come from the relay: the same schema as on the wire, and an absolute tmux socket. */
+function checkTarget(target: unknown): WakeTarget | string {
+  const parsed = WakeTargetSchema.safeParse(target);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return clip(`invalid wake target: ${issue?.path.join('.') || 'type'} ${issue?.message ?? ''}`);
+  }
+  if (parsed.data.type === 'tmux' && !isAbsolute(parsed.data.socket)) return 'invalid wake target: the tmux socket must be an absolute path';
+  return parsed.data;
 }
