@@ -15,7 +15,6 @@ export interface TmuxAdapterOptions {
   timeouts: WakeTimeouts;
   readTable: () => Promise<ProcessEntry[]>;
   logger?: WakeLogger | undefined;
-  now?: () => number;
 }
 
 /** Targets reach the adapter validated by createWaker (core's WakeTargetSchema). */
@@ -30,7 +29,6 @@ const POLL_MS = 50;
 
 export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
   const { timeouts, logger } = options;
-  const now = options.now ?? Date.now;
   const serial = new KeyedSerializer();
   let counter = 0;
 
@@ -39,10 +37,10 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
 
   /** Polls the pane until the line has left its last line, or the time is up. */
   async function submitted(tmux: TmuxRunner, pane: string, text: string): Promise<boolean> {
-    const deadline = now() + timeouts.submitMs;
+    const deadline = Date.now() + timeouts.submitMs;
     for (;;) {
       if (!lineStillPending(await tmux(['capture-pane', '-p', '-J', '-t', pane]), text)) return true;
-      if (now() >= deadline) return false;
+      if (Date.now() >= deadline) return false;
       await sleep(POLL_MS);
     }
   }
@@ -70,7 +68,7 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
   async function wakeNow(target: TmuxTarget, text: string): Promise<WakeOutcome> {
     const tmux = runner(target);
     try {
-      const checked = await preflight(target, { tmux, readTable: options.readTable, userIdleMs: timeouts.userIdleMs, now });
+      const checked = await preflight(target, { tmux, readTable: options.readTable, userIdleMs: timeouts.userIdleMs, now: Date.now });
       if ('outcome' in checked) return checked.outcome;
       return await type(tmux, target.pane, text);
     } catch (error) {
