@@ -23,6 +23,9 @@ export interface LogStats {
   syncs: number;
 }
 
+/** Records put back into memory at start (the rest is read from the file on demand). */
+const RING_PRELOAD = 4096;
+
 interface Waiter {
   seq: number;
   resolve: () => void;
@@ -69,11 +72,13 @@ export class EventLog {
   static async open(options: EventLogOptions): Promise<{ log: EventLog; scan: ScanResult }> {
     const ring = new RecordRing(options.ringRecords ?? 65_536, options.ringBytes ?? 64 * 1024 * 1024);
     const offsets = new OffsetIndex();
+    // The ring is filled after the scan, with the tail only: keeping every record's text alive
+    // for a while during a long replay would make the garbage collector copy it all.
     const scan = await scanLog(options.file, (record) => {
       options.onRecord?.(record);
       offsets.push(record.offset);
-      ring.push(record.seq, record.json);
     });
+    ring.resetAfter(scan.lastSeq);
     if (scan.damage) throw logCorrupt(options.file, scan.damage.offset, scan.damage.reason);
     if (scan.fileSize === 0) await (await open(options.file, 'a')).close();
     const fh = await open(options.file, 'r+');
@@ -87,7 +92,17 @@ export class EventLog {
       throw err;
     }
     const log = new EventLog(options.file, fh, ring, offsets, scan, options.onFatal ?? (() => {}));
+    await log.preloadTail(RING_PRELOAD);
     return { log, scan };
+  }
+
+  /** Puts the last `count` records of the file into the ring, for clients reconnecting after a restart. */
+  private async preloadTail(count: number): Promise<void> {
+    const from = Math.max(1, this.head - count + 1);
+    if (this.head === 0) return;
+    const records = await this.readFromFile(from, this.head, Number.MAX_SAFE_INTEGER);
+    this.ring.resetAfter(from - 1);
+    records.forEach((json, i) => this.ring.push(from + i, json));
   }
 
   /** Seq of the last appended event (maybe not yet durable). */
