@@ -1,0 +1,47 @@
+// The HTTP API of docs/PROTOCOL.md as one hono app. Every failure answers with the catalogue's
+// status and `{code, message, hint}`; nothing a client sends can crash the relay.
+import { CrosstalkError, LIMITS } from '@crosstalk/core';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Services } from '../services.js';
+import { authenticate, guard } from './middleware.js';
+import type { RelayEnv } from './request.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { eventRoutes } from './routes/events.js';
+import { hostRoutes } from './routes/hosts.js';
+import { sessionRoutes } from './routes/sessions.js';
+
+export function createApp(services: Services): Hono<RelayEnv> {
+  const app = new Hono<RelayEnv>();
+
+  app.onError((err, c) => {
+    let error: CrosstalkError;
+    if (err instanceof CrosstalkError) {
+      error = err;
+      if (error.status >= 500) services.logger.error({ err, path: c.req.path }, 'request failed');
+    } else {
+      services.logger.error({ err, method: c.req.method, path: c.req.path }, 'unexpected error while answering a request');
+      error = new CrosstalkError('INTERNAL');
+    }
+    return c.json(error.toBody(), error.status as ContentfulStatusCode);
+  });
+
+  app.notFound((c) => c.json(new CrosstalkError('NOT_FOUND', `no endpoint ${c.req.method} ${c.req.path.slice(0, 200)}`).toBody(), 404));
+
+  app.use('*', guard(services));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: LIMITS.httpBodyBytes,
+      onError: (c) => c.json(new CrosstalkError('BODY_TOO_LARGE', `the request body is larger than ${LIMITS.httpBodyBytes / 1024} KiB`).toBody(), 413),
+    }),
+  );
+
+  const auth = authenticate(services);
+  hostRoutes(app, services, auth);
+  sessionRoutes(app, services, auth);
+  conversationRoutes(app, services, auth);
+  eventRoutes(app, services, auth);
+  return app;
+}

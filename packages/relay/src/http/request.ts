@@ -1,0 +1,63 @@
+// Reading what a request carries: its principal, JSON body and query numbers, all checked.
+import { CrosstalkError } from '@crosstalk/core';
+import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { Principal } from '../auth/verify.js';
+import { fromZod } from './errors.js';
+
+export type RelayEnv = { Bindings: HttpBindings; Variables: { principal: Principal } };
+export type RelayContext = Context<RelayEnv>;
+
+const JSON_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+/** Parses and validates the JSON body. `emptyAs` stands in for an empty body where all fields are optional. */
+export async function readBody<S extends z.ZodType>(c: RelayContext, schema: S, emptyAs?: unknown): Promise<z.infer<S>> {
+  const text = await c.req.text();
+  let value: unknown;
+  if (text.trim() === '' && emptyAs !== undefined) {
+    value = emptyAs;
+  } else {
+    const type = c.req.header('content-type') ?? '';
+    if (!JSON_TYPE.test(type)) {
+      throw new CrosstalkError('INVALID_REQUEST', 'the body must be JSON sent with content-type: application/json');
+    }
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new CrosstalkError('INVALID_REQUEST', 'the body is not valid JSON');
+    }
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw fromZod(parsed.error);
+  return parsed.data;
+}
+
+/** A whole number from the query string, or the default when absent. */
+export function queryInt(c: RelayContext, name: string, options: { min: number; max: number; default: number }): number {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === '') return options.default;
+  if (!/^\d{1,16}$/.test(raw)) throw new CrosstalkError('INVALID_REQUEST', `?${name} must be a whole number`);
+  const n = Number(raw);
+  if (n < options.min || n > options.max) throw new CrosstalkError('INVALID_REQUEST', `?${name} must be from ${options.min} to ${options.max}`);
+  return n;
+}
+
+export function principalOf(c: RelayContext): Principal {
+  return c.get('principal');
+}
+
+/** The calling host; the admin key acts as no host and owns no session. */
+export function requireHost(c: RelayContext): string {
+  const p = principalOf(c);
+  if (p.kind !== 'host') {
+    throw new CrosstalkError('SESSION_NOT_OWNED', 'the admin key acts as no session; use the credential of the host that owns the session', {
+      hint: 'run this from the host the session joined on',
+    });
+  }
+  return p.host;
+}
+
+export function requireAdmin(c: RelayContext): void {
+  if (principalOf(c).kind !== 'admin') throw new CrosstalkError('ADMIN_REQUIRED');
+}

@@ -1,0 +1,30 @@
+// Structured logs (pino) to stderr. Tokens, invite codes and keys are never logged; the redact
+// list is a second line of defence for fields that must never appear.
+import { pino, type Logger } from 'pino';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const REDACT = [
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'headers.authorization',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'privateJwk',
+  '*.privateJwk',
+  'd',
+  '*.d',
+];
+
+export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
+  const options = {
+    level,
+    base: { pid: process.pid, name: 'crosstalk-relay' },
+    redact: { paths: REDACT, censor: '[redacted]' },
+  };
+  return destination ? pino(options, destination) : pino(options, pino.destination({ dest: 2, sync: true }));
+}

@@ -1,0 +1,79 @@
+// startRelay's options, defaulted and validated once.
+import { resolve } from 'node:path';
+import { CrosstalkError, DEFAULT_PORT, HEARTBEAT_MS } from '@crosstalk/core';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+import type { RateConfig } from './limits/token-bucket.js';
+import { normalizeOrigin } from './ws/upgrade.js';
+
+export interface RelayOptions {
+  dataDir: string;
+  /** Interface to listen on; 127.0.0.1 unless told otherwise. */
+  host?: string;
+  /** Default 7717; 0 picks a free port. */
+  port?: number;
+  /** Web origins allowed to open WebSocket links (none by default). */
+  allowedOrigins?: string[];
+  /** Per-host token bucket for HTTP requests and link messages; `false` disables every limit. */
+  rateLimit?: RateConfig | false;
+  heartbeatMs?: number;
+  logLevel?: string;
+  logDestination?: NodeJS.WritableStream;
+}
+
+export interface ResolvedOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  allowedOrigins: string[];
+  rateLimit: RateConfig | false;
+  /** Enrollment attempts per remote address. */
+  enrollRateLimit: RateConfig | false;
+  heartbeatMs: number;
+  helloTimeoutMs: number;
+  stuckMs: number;
+  highWaterBytes: number;
+  logLevel: LogLevel;
+  logDestination: NodeJS.WritableStream | undefined;
+}
+
+export const DEFAULT_RATE_LIMIT: RateConfig = { perSecond: 100, burst: 400 };
+const ENROLL_RATE_LIMIT: RateConfig = { perSecond: 0.2, burst: 10 };
+
+function bad(message: string): CrosstalkError {
+  return new CrosstalkError('CONFIG_INVALID', `relay option ${message}`, { hint: 'fix the option passed to the relay' });
+}
+
+export function resolveOptions(options: RelayOptions): ResolvedOptions {
+  if (typeof options.dataDir !== 'string' || options.dataDir.trim() === '') throw bad('dataDir must name a directory');
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host === '' || host.length > 255 || /[\s/]/.test(host)) throw bad(`host ${JSON.stringify(host)} is not an address`);
+  const port = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw bad(`port ${String(port)} is not a port number`);
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  if (!Number.isFinite(heartbeatMs) || heartbeatMs < 10 || heartbeatMs > 3_600_000) throw bad('heartbeatMs must be from 10 to 3600000');
+  const logLevel = (options.logLevel ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw bad(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  if (rateLimit !== false) {
+    const { perSecond, burst } = rateLimit;
+    if (!(perSecond > 0) || !Number.isFinite(perSecond) || !(burst >= 1) || !Number.isFinite(burst)) throw bad('rateLimit needs perSecond > 0 and burst >= 1');
+  }
+  const allowedOrigins = (options.allowedOrigins ?? []).map((o) => {
+    if (typeof o !== 'string' || !/^https?:\/\/[^\s/]+\/?$/i.test(o.trim())) throw bad(`allowedOrigins entry ${JSON.stringify(o)} is not an origin like https://host:port`);
+    return normalizeOrigin(o);
+  });
+  return {
+    dataDir: resolve(options.dataDir),
+    host,
+    port,
+    allowedOrigins,
+    rateLimit,
+    enrollRateLimit: rateLimit === false ? false : ENROLL_RATE_LIMIT,
+    heartbeatMs,
+    helloTimeoutMs: 10_000,
+    stuckMs: 30_000,
+    highWaterBytes: 1024 * 1024,
+    logLevel,
+    logDestination: options.logDestination,
+  };
+}

@@ -1,0 +1,27 @@
+// What the HTTP routes and the WebSocket links share: one relay's state and its helpers.
+import type { Logger } from 'pino';
+import type { Verifier } from './auth/verify.js';
+import type { RateLimiter } from './limits/token-bucket.js';
+import type { HostActivity } from './state/activity.js';
+import type { Ledger } from './state/ledger.js';
+
+export interface Services {
+  relayId: string;
+  epoch: string;
+  version: string;
+  ledger: Ledger;
+  activity: HostActivity;
+  verify: Verifier;
+  /** Per host (or `admin`): HTTP requests. */
+  httpLimiter: RateLimiter;
+  /** Per remote address: enrollment attempts. */
+  enrollLimiter: RateLimiter;
+  logger: Logger;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  isShuttingDown(): boolean;
+}
+
+export function isoNow(services: Pick<Services, 'now'>): string {
+  return new Date(services.now()).toISOString();
+}

@@ -1,0 +1,52 @@
+// What the HTTP API shows of the state. Pure functions.
+import type { Conversation, Session } from '@crosstalk/core';
+
+export interface ConversationSummary {
+  id: string;
+  topic: string;
+  status: Conversation['status'];
+  participants: string[];
+  moderator: string;
+  next: string[];
+  turns: number;
+  maxTurns: number;
+  openedBy: string;
+  openedAt: string;
+  seq: number;
+  updatedAt: string;
+}
+
+/** Time of the conversation's latest change (relay timestamps compare as strings). */
+export function updatedAt(c: Conversation): string {
+  let latest = c.openedAt;
+  const candidates = [c.turns[c.turns.length - 1]?.at, c.notes[c.notes.length - 1]?.at, c.resolution?.at, c.decision?.at];
+  for (const at of candidates) if (at !== undefined && at > latest) latest = at;
+  return latest;
+}
+
+export function summarize(c: Conversation): ConversationSummary {
+  return {
+    id: c.id,
+    topic: c.topic,
+    status: c.status,
+    participants: [...c.participants],
+    moderator: c.moderator,
+    next: [...c.next],
+    turns: c.turns.length,
+    maxTurns: c.maxTurns,
+    openedBy: c.openedBy,
+    openedAt: c.openedAt,
+    seq: c.seq,
+    updatedAt: updatedAt(c),
+  };
+}
+
+/** The conversation with only the turns after `since`. */
+export function conversationSince(c: Conversation, since: number): Conversation {
+  return since > 0 ? { ...c, turns: c.turns.filter((t) => t.n > since) } : c;
+}
+
+/** A session as other hosts see it: where its terminal is stays with its own host. */
+export function publicSession(s: Session, online: boolean) {
+  return { name: s.name, host: s.host, kind: s.kind, wake: { type: s.wake.type }, joinedAt: s.joinedAt, online };
+}

@@ -1,0 +1,170 @@
+// All WebSocket links of the relay: upgrades, one agent link per host (a newer one replaces the
+// older), a few watch links per host, heartbeat, revocation, and the shared frames the send
+// loops read (each event is serialized once, when logged, and each frame is built once for
+// every link at the same cursor).
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CLOSE, CrosstalkError, LIMITS } from '@crosstalk/core';
+import { WebSocketServer } from 'ws';
+import type { Principal } from '../auth/verify.js';
+import type { RateLimiter } from '../limits/token-bucket.js';
+import { isoNow, type Services } from '../services.js';
+import { Link, type LinkHub, type LinkTimings, type Role } from './link.js';
+import { checkUpgradeRequest, refuseUpgrade } from './upgrade.js';
+
+export const MAX_WATCH_LINKS = 8;
+const MAX_EVENTS_PER_FRAME = 1000;
+/** Counted in UTF-16 units; keeps a batch well under a peer's 256 KiB frame limit. */
+const MAX_FRAME_CHARS = 64 * 1024;
+
+export interface HubOptions extends LinkTimings {
+  heartbeatMs: number;
+  allowedOrigins: readonly string[];
+  wsLimiter: RateLimiter;
+}
+
+export class Hub implements LinkHub {
+  readonly timings: LinkTimings;
+  readonly wsLimiter: RateLimiter;
+  private readonly wss: WebSocketServer;
+  private readonly links = new Set<Link>();
+  private readonly agents = new Map<string, Link>();
+  private readonly watchers = new Map<string, Set<Link>>();
+  private readonly origins: ReadonlySet<string>;
+  private readonly heartbeat: NodeJS.Timeout;
+  private lastFrame: { after: number; last: number; data: Buffer } | null = null;
+
+  constructor(
+    readonly services: Services,
+    options: HubOptions,
+  ) {
+    this.timings = { helloTimeoutMs: options.helloTimeoutMs, stuckMs: options.stuckMs, highWaterBytes: options.highWaterBytes };
+    this.wsLimiter = options.wsLimiter;
+    this.origins = new Set(options.allowedOrigins);
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.wsMaxPayload, clientTracking: false, perMessageDeflate: false });
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
+    this.heartbeat.unref();
+    services.ledger.onCommit((event) => {
+      if (event.type === 'host.revoked') {
+        this.closeHost(event.host, CLOSE.revoked, 'host revoked');
+        services.activity.forget(event.host);
+      }
+    });
+  }
+
+  get size(): number {
+    return this.links.size;
+  }
+
+  /** The HTTP server's `upgrade` handler. Everything is checked before the handshake. */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', (err) => this.services.logger.debug({ err }, 'socket error during upgrade'));
+    let principal: Principal;
+    try {
+      if (this.services.isShuttingDown()) throw new CrosstalkError('SHUTTING_DOWN');
+      checkUpgradeRequest(req, this.origins);
+      principal = await this.services.verify(req.headers.authorization);
+      const who = principal.kind === 'admin' ? 'admin' : principal.host;
+      if (!this.services.httpLimiter.take(who)) throw new CrosstalkError('RATE_LIMITED');
+    } catch (err) {
+      const error = err instanceof CrosstalkError ? err : new CrosstalkError('INTERNAL');
+      if (!(err instanceof CrosstalkError)) this.services.logger.error({ err }, 'unexpected error during upgrade');
+      this.services.logger.debug({ code: error.code }, 'upgrade refused');
+      refuseUpgrade(socket, error);
+      return;
+    }
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const link = new Link(ws, principal, this);
+      this.links.add(link);
+      const who = link.who;
+      this.services.logger.debug({ who, links: this.links.size }, 'link opened');
+      ws.once('close', (code) => this.services.logger.debug({ who, code, links: this.links.size }, 'link closed'));
+      if (link.isClosed || this.services.isShuttingDown()) link.close(CLOSE.goingAway, 'relay shutting down');
+    });
+  }
+
+  admit(link: Link, role: Role): CrosstalkError | null {
+    const who = link.who;
+    if (role === 'agent') {
+      if (link.principal.kind !== 'host') return new CrosstalkError('INVALID_REQUEST', 'the admin key can open watch links only');
+      const previous = this.agents.get(who);
+      this.agents.set(who, link);
+      previous?.close(CLOSE.replaced, 'replaced by a newer agent link');
+      this.services.activity.setConnected(who, true);
+      this.services.activity.seen(who, isoNow(this.services));
+      return null;
+    }
+    let set = this.watchers.get(who);
+    if (!set) this.watchers.set(who, (set = new Set()));
+    if (set.size >= MAX_WATCH_LINKS) return new CrosstalkError('RATE_LIMITED', `at most ${MAX_WATCH_LINKS} watch links per host`);
+    set.add(link);
+    return null;
+  }
+
+  release(link: Link): void {
+    this.links.delete(link);
+    const who = link.who;
+    if (this.agents.get(who) === link) {
+      this.agents.delete(who);
+      this.services.activity.setConnected(who, false);
+    }
+    const set = this.watchers.get(who);
+    if (set?.delete(link) && set.size === 0) this.watchers.delete(who);
+  }
+
+  async frameAfter(after: number): Promise<{ data: Buffer; last: number } | null> {
+    const cached = this.lastFrame;
+    if (cached && cached.after === after) return cached;
+    const events = await this.services.ledger.events.read(after, MAX_EVENTS_PER_FRAME, MAX_FRAME_CHARS);
+    if (events.length === 0) return null;
+    const frame = { after, last: after + events.length, data: Buffer.from(`{"t":"events","events":[${events.join(',')}]}`, 'utf8') };
+    this.lastFrame = frame;
+    return frame;
+  }
+
+  /** Closes every link of a host (agent and watch). */
+  closeHost(host: string, code: number, reason: string): void {
+    for (const link of [...this.links]) if (link.who === host) link.close(code, reason);
+  }
+
+  private beat(): void {
+    for (const link of this.links) {
+      if (link.isClosed) continue;
+      if (!link.alive) {
+        link.close(CLOSE.dead, 'no answer to ping');
+        continue;
+      }
+      link.alive = false;
+      try {
+        link.ws.ping();
+      } catch {
+        link.close(CLOSE.dead, 'ping failed');
+      }
+    }
+  }
+
+  /** Closes every link (1001) and waits, briefly, for them to go. */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    const sockets = [...this.links].map((l) => l.ws);
+    for (const link of [...this.links]) link.close(CLOSE.goingAway, 'relay shutting down');
+    await Promise.all(
+      sockets.map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === ws.CLOSED) return resolve();
+            const timer = setTimeout(() => {
+              ws.terminate();
+              resolve();
+            }, 2_000);
+            ws.once('close', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+      ),
+    );
+    this.wss.close();
+  }
+}

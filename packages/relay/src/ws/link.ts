@@ -1,0 +1,227 @@
+// One WebSocket link: the hello, then a single send loop that reads the log after the link's
+// cursor and follows live appends (so the switch from replay to live has no gap and no
+// duplicate), and the few messages an agent may send.
+import { CLOSE, ClientMessageSchema, CrosstalkError, PROTOCOL_VERSION, type ClientMessage } from '@crosstalk/core';
+import type { WebSocket, RawData } from 'ws';
+import type { Principal } from '../auth/verify.js';
+import { fromZod } from '../http/errors.js';
+import type { RateLimiter } from '../limits/token-bucket.js';
+import { isoNow, type Services } from '../services.js';
+import { receiptEvent } from '../state/receipts.js';
+
+export type Role = 'agent' | 'watch';
+
+export interface LinkTimings {
+  helloTimeoutMs: number;
+  /** A peer whose send buffer stays full this long is closed (4006). */
+  stuckMs: number;
+  /** Above this many buffered bytes the send loop waits for the socket to drain. */
+  highWaterBytes: number;
+}
+
+/** What a link needs from the hub that holds it. */
+export interface LinkHub {
+  readonly services: Services;
+  readonly wsLimiter: RateLimiter;
+  readonly timings: LinkTimings;
+  /** A ready `events` frame with the durable events after `after`, or null when there are none. */
+  frameAfter(after: number): Promise<{ data: Buffer; last: number } | null>;
+  /** Registers the link in its role, or says why it cannot have it. */
+  admit(link: Link, role: Role): CrosstalkError | null;
+  release(link: Link): void;
+}
+
+export class Link {
+  role: Role | null = null;
+  /** Answered the last ping. */
+  alive = true;
+  private cursor = 0;
+  private rewind: number | null = null;
+  private closed = false;
+  private kick: (() => void) | null = null;
+  private readonly helloTimer: NodeJS.Timeout;
+  private killTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly principal: Principal,
+    private readonly hub: LinkHub,
+  ) {
+    this.helloTimer = setTimeout(() => this.close(CLOSE.badHello, 'no hello in time'), hub.timings.helloTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('error', (err) => hub.services.logger.debug({ err, who: this.who }, 'link error'));
+    ws.on('close', () => this.onClosed());
+  }
+
+  /** Host name, or `admin`. */
+  get who(): string {
+    return this.principal.kind === 'admin' ? 'admin' : this.principal.host;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Closes with a code; a peer that does not finish the closing handshake is cut off. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.markClosed();
+    try {
+      this.ws.close(code, reason);
+    } catch {
+      this.ws.terminate();
+    }
+    this.killTimer = setTimeout(() => this.ws.terminate(), 2_000);
+    this.killTimer.unref();
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.helloTimer);
+    this.hub.release(this);
+    this.wake();
+  }
+
+  private onClosed(): void {
+    this.markClosed();
+    if (this.killTimer) clearTimeout(this.killTimer);
+  }
+
+  private wake(): void {
+    const k = this.kick;
+    this.kick = null;
+    k?.();
+  }
+
+  private sendError(error: CrosstalkError): void {
+    if (this.closed) return;
+    this.ws.send(JSON.stringify({ t: 'error', code: error.code, message: error.message, hint: error.hint }));
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closed) return;
+    try {
+      if (isBinary) return this.close(CLOSE.badMessage, 'binary frames are not part of the protocol');
+      if (!this.hub.wsLimiter.take(this.who)) return this.close(CLOSE.badMessage, 'too many messages');
+      let value: unknown;
+      try {
+        value = JSON.parse(data.toString());
+      } catch {
+        return this.close(this.role === null ? CLOSE.badHello : CLOSE.badMessage, 'the frame is not JSON');
+      }
+      const parsed = ClientMessageSchema.safeParse(value);
+      if (this.role === null) {
+        if (!parsed.success || parsed.data.t !== 'hello') return this.close(CLOSE.badHello, 'the first message must be a valid hello');
+        return this.onHello(parsed.data);
+      }
+      if (!parsed.success) return this.sendError(fromZod(parsed.error, 'message'));
+      this.onAfterHello(parsed.data);
+    } catch (err) {
+      if (err instanceof CrosstalkError) return this.sendError(err);
+      this.hub.services.logger.error({ err, who: this.who }, 'unexpected error handling a link message');
+      this.sendError(new CrosstalkError('INTERNAL'));
+    }
+  }
+
+  private onHello(hello: Extract<ClientMessage, { t: 'hello' }>): void {
+    clearTimeout(this.helloTimer);
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      this.sendError(new CrosstalkError('PROTOCOL_MISMATCH', `this relay speaks protocol ${PROTOCOL_VERSION}, the client ${hello.protocol}`));
+      return this.close(CLOSE.badHello, 'protocol mismatch');
+    }
+    const refused = this.hub.admit(this, hello.role);
+    if (refused) {
+      this.sendError(refused);
+      return this.close(CLOSE.badHello, refused.message.slice(0, 100));
+    }
+    this.role = hello.role;
+    const { services } = this.hub;
+    const head = services.ledger.events.durableSeq;
+    // A changed epoch, or a cursor beyond anything this log holds, means the client's copy
+    // comes from another log: it starts over from the beginning.
+    const resync = (hello.epoch !== null && hello.epoch !== services.epoch) || hello.cursor > head;
+    this.cursor = resync ? 0 : hello.cursor;
+    this.ws.send(JSON.stringify({ t: 'welcome', protocol: PROTOCOL_VERSION, relayId: services.relayId, epoch: services.epoch, head, resync }));
+    void this.sendLoop().catch((err: unknown) => {
+      services.logger.error({ err, who: this.who }, 'link send loop failed');
+      this.close(CLOSE.goingAway, 'the relay could not read its log');
+    });
+  }
+
+  private onAfterHello(msg: ClientMessage): void {
+    const { services } = this.hub;
+    const log = services.ledger.events;
+    switch (msg.t) {
+      case 'hello':
+        throw new CrosstalkError('INVALID_REQUEST', 'hello was already sent on this link');
+      case 'replay':
+        if (msg.after > log.durableSeq) throw new CrosstalkError('INVALID_REQUEST', `replay after ${msg.after} is beyond the head ${log.durableSeq}`);
+        this.rewind = Math.min(this.rewind ?? Number.MAX_SAFE_INTEGER, msg.after);
+        this.wake();
+        return;
+      default:
+        break;
+    }
+    if (this.role !== 'agent' || this.principal.kind !== 'host') throw new CrosstalkError('INVALID_REQUEST', `a ${this.role} link is read-only`);
+    const host = this.principal.host;
+    services.activity.seen(host, isoNow(services));
+    switch (msg.t) {
+      case 'receipt':
+        services.ledger.commit([receiptEvent(services.ledger.state, host, msg.receipt, isoNow(services))]);
+        return;
+      case 'presence': {
+        const foreign: string[] = [];
+        for (const [session, status] of Object.entries(msg.sessions)) {
+          const owner = services.ledger.state.sessions.get(session)?.host;
+          if (owner === undefined || owner === host) services.activity.setPresence(host, session, status);
+          else foreign.push(session);
+        }
+        if (foreign.length > 0) throw new CrosstalkError('SESSION_NOT_OWNED', `presence ignored for sessions of other hosts: ${foreign.slice(0, 5).join(', ')}`);
+        return;
+      }
+      case 'ack':
+        if (msg.seq > log.durableSeq) throw new CrosstalkError('INVALID_REQUEST', `ack ${msg.seq} is beyond the head ${log.durableSeq}`);
+        services.activity.setCursor(host, msg.seq);
+        return;
+    }
+  }
+
+  private waitForWork(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.kick = resolve;
+      void this.hub.services.ledger.events.nextChange().then(resolve);
+    });
+  }
+
+  private async sendLoop(): Promise<void> {
+    const log = this.hub.services.ledger.events;
+    while (!this.closed) {
+      if (this.rewind !== null) {
+        this.cursor = Math.min(this.cursor, this.rewind);
+        this.rewind = null;
+      }
+      if (log.isClosed) return;
+      if (this.cursor >= log.durableSeq) {
+        await this.waitForWork();
+        continue;
+      }
+      const frame = await this.hub.frameAfter(this.cursor);
+      if (this.closed) return;
+      if (!frame || this.rewind !== null) continue;
+      this.cursor = frame.last;
+      const flushed = new Promise<Error | undefined>((resolve) => this.ws.send(frame.data, { binary: false }, resolve));
+      if (this.ws.bufferedAmount > this.hub.timings.highWaterBytes) await this.drain(flushed);
+    }
+  }
+
+  /** Waits until the last frame left the process; a peer that stays stuck is closed. */
+  private async drain(flushed: Promise<Error | undefined>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<'stuck'>((resolve) => (timer = setTimeout(() => resolve('stuck'), this.hub.timings.stuckMs)));
+    const outcome = await Promise.race([flushed, stuck]);
+    clearTimeout(timer);
+    if (outcome === 'stuck') this.close(CLOSE.tooSlow, 'the link could not keep up');
+  }
+}
