@@ -130,6 +130,22 @@ describe('event log', () => {
     await expect(openLog(file)).rejects.toMatchObject({ code: 'LOG_CORRUPT', details: { offset: 0 } });
   });
 
+  it('stops for good when a write fails: waiters get an error, the relay is told once', async () => {
+    const file = join(await r.dir(), 'events.log');
+    const fatal: Error[] = [];
+    const { log } = await EventLog.open({ file, onFatal: (err) => fatal.push(err) });
+    log.append([receipt(1)]);
+    await log.waitDurable();
+    // Pull the file out from under the log, as a failing disk would.
+    await (log as unknown as { fh: { close(): Promise<void> } }).fh.close();
+    const waits = [log.waitDurable(log.append([receipt(2)])[0]?.seq), log.waitDurable(log.append([receipt(3)])[0]?.seq)];
+    for (const w of waits) await expect(w).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(fatal).toHaveLength(1);
+    expect(log.failed).toBe(fatal[0]);
+    expect(() => log.append([receipt(4)])).toThrow(/cannot be written/);
+    expect(log.durableSeq).toBe(1);
+  });
+
   it('restarts into exactly the state it had', async () => {
     const file = join(await r.dir(), 'events.log');
     const { log } = await openLog(file);

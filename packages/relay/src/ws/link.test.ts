@@ -88,6 +88,22 @@ describe('links', () => {
     expect([...first.events, ...second.events].map((e) => e.seq)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
   });
 
+  it('waits for a slow reader instead of buffering without bound, and loses nothing', async () => {
+    const dataDir = await prefilled(40_000);
+    const relay = await r.start({ dataDir });
+    const host = await relay.enroll('linux-box');
+    const link = await r.link(relay, host.signer, { hello: null });
+    // Stop reading from the socket: the relay's send buffer fills up.
+    const socket = (link.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    link.send({ t: 'hello', protocol: 1, role: 'agent', epoch: null, cursor: 0 });
+    await waitFor(() => relay.logs.some((l) => l.includes('waiting for it to drain')) || undefined, 'the relay to wait for the slow reader');
+    socket.resume();
+    await link.waitForSeq(40_002, 60_000);
+    expectExactlyOnceInOrder(link, 1, 40_002);
+    expect(link.closeCode).toBeNull();
+  });
+
   it('tells a client from another epoch to resync, and starts it from seq 1', async () => {
     const { relay, linux } = await twoHosts();
     const link = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: 1, role: 'agent', epoch: 'an-old-epoch', cursor: 4 } });

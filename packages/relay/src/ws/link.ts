@@ -212,7 +212,10 @@ export class Link {
       if (!frame || this.rewind !== null) continue;
       this.cursor = frame.last;
       const flushed = new Promise<Error | undefined>((resolve) => this.ws.send(frame.data, { binary: false }, resolve));
-      if (this.ws.bufferedAmount > this.hub.timings.highWaterBytes) await this.drain(flushed);
+      if (this.ws.bufferedAmount > this.hub.timings.highWaterBytes) {
+        this.hub.services.logger.debug({ who: this.who, buffered: this.ws.bufferedAmount }, 'link send buffer full; waiting for it to drain');
+        await this.drain(flushed);
+      }
     }
   }
 
