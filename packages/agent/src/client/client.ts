@@ -111,16 +111,16 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     enroll: (body) => json('POST', '/enroll', EnrollAnswerSchema, { body, auth: false }),
     createInvite: (body = {}) => json('POST', '/invites', InviteAnswerSchema, { body }),
     listHosts: () => json('GET', '/hosts', HostsAnswerSchema, { bulk: true }),
-    revokeHost: (name) => json('POST', `/hosts/${seg('host', name)}/revoke`, RevokeAnswerSchema),
+    revokeHost: async (name) => json('POST', `/hosts/${seg('host', name)}/revoke`, RevokeAnswerSchema),
     listSessions: () => json('GET', '/sessions', SessionsAnswerSchema, { bulk: true }),
     registerSession: (body) => json('POST', '/sessions', SessionAnswerSchema, { body }),
-    unregisterSession: (name) => json('DELETE', `/sessions/${seg('session', name)}`, SessionAnswerSchema),
+    unregisterSession: async (name) => json('DELETE', `/sessions/${seg('session', name)}`, SessionAnswerSchema),
     listConversations: (filter = {}) =>
       json('GET', '/conversations', ConversationsAnswerSchema, { query: { status: filter.status, participant: filter.participant }, bulk: true }),
     openConversation: (body) => json('POST', '/conversations', PostAnswerSchema, { body }),
-    getConversation: (id, opts = {}) =>
+    getConversation: async (id, opts = {}) =>
       json('GET', `/conversations/${seg('conversation', id)}`, ConversationAnswerSchema, { query: { since: opts.since }, bulk: true }),
-    getMarkdown: (id) =>
+    getMarkdown: async (id) =>
       request(http, {
         method: 'GET',
         path: `${API_PREFIX}/conversations/${seg('conversation', id)}/markdown`,
@@ -129,10 +129,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         timeoutMs: bulkTimeoutMs,
         expect: { kind: 'text' },
       }),
-    listReceipts: (id) => json('GET', `/conversations/${seg('conversation', id)}/receipts`, ReceiptsAnswerSchema, { bulk: true }),
-    postTurn: (id, body) => json('POST', `/conversations/${seg('conversation', id)}/turns`, PostAnswerSchema, { body }),
-    moderate: (id, body) => json('POST', `/conversations/${seg('conversation', id)}/moderate`, ModerateAnswerSchema, { body }),
-    close: (id, body) => json('POST', `/conversations/${seg('conversation', id)}/close`, ModerateAnswerSchema, { body }),
+    listReceipts: async (id) => json('GET', `/conversations/${seg('conversation', id)}/receipts`, ReceiptsAnswerSchema, { bulk: true }),
+    postTurn: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/turns`, PostAnswerSchema, { body }),
+    moderate: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/moderate`, ModerateAnswerSchema, { body }),
+    close: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/close`, ModerateAnswerSchema, { body }),
     postReceipt: (body) => json('POST', '/receipts', ReceiptAnswerSchema, { body }),
     events: (after, opts = {}) => json('GET', '/events', EventsAnswerSchema, { query: { after, limit: opts.limit }, bulk: true }),
   };

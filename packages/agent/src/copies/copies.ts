@@ -21,7 +21,9 @@ export async function writeCopy(conversationsDir: string, c: Conversation): Prom
 
 /**
  * Compares every copy with what its state renders to and rewrites the missing or damaged ones.
- * Returns the ids it rewrote.
+ * A copy whose header shows a later seq than its state is ahead (the state write was lost in a
+ * crash): it is kept, and rewritten when the replay brings the state up to it. Returns the ids
+ * it rewrote.
  */
 export async function repairCopies(conversationsDir: string, conversations: Iterable<Conversation>): Promise<string[]> {
   await ensureCopiesDir(conversationsDir);
@@ -29,18 +31,30 @@ export async function repairCopies(conversationsDir: string, conversations: Iter
   for (const c of conversations) {
     const expected = Buffer.from(renderConversation(c), 'utf8');
     const path = copyPath(conversationsDir, c.id);
-    if (await holds(path, expected)) continue;
+    if (await holds(path, expected, c.seq)) continue;
     await atomicWriteFile(path, expected);
     repaired.push(c.id);
   }
   return repaired;
 }
 
-async function holds(path: string, expected: Buffer): Promise<boolean> {
+/** The `seq:` of a copy's header (we render it; a damaged header gives null). */
+export function copySeq(text: string): number | null {
+  const end = text.indexOf('\n---\n', 4);
+  if (!text.startsWith('---\n') || end < 0) return null;
+  const m = /\nseq: (\d{1,16})\n/.exec(text.slice(3, end + 1));
+  return m ? Number(m[1]) : null;
+}
+
+async function holds(path: string, expected: Buffer, seq: number): Promise<boolean> {
   try {
-    // A file of another size cannot match; checking first avoids reading a stranger's huge file.
-    if ((await stat(path)).size !== expected.length) return false;
-    return (await readFile(path)).equals(expected);
+    const size = (await stat(path)).size;
+    // Larger than any copy of ours could be: not ours to read, and not a copy that is ahead.
+    if (size > expected.length * 2 + 1024 * 1024) return false;
+    const actual = await readFile(path);
+    if (actual.equals(expected)) return true;
+    const ahead = copySeq(actual.subarray(0, 64 * 1024).toString('utf8'));
+    return ahead !== null && ahead > seq;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return false;
     throw err;

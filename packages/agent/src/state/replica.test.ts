@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyEvent, decideOpen, decidePost, emptyState, renderConversation, type RelayEvent } from '@crosstalk/core';
 import { MemoryRelay } from '@crosstalk/core/test-support';
+import { copySeq } from '../copies/copies.js';
 import { Replica } from './replica.js';
 import { StateStore } from './store.js';
 
@@ -107,6 +108,25 @@ describe('Replica', () => {
     await open();
     expect(await readFile(join(copies, 'talk-1.md'), 'utf8')).toBe(expectedCopy(log));
     await rm(join(copies, 'talk-1.md'));
+    await open();
+    expect(await readFile(join(copies, 'talk-1.md'), 'utf8')).toBe(expectedCopy(log));
+  });
+
+  it('keeps a copy that got ahead of its state in a crash, until the replay catches up', async () => {
+    const { log } = history(5);
+    const first = await open();
+    await first.adoptEpoch('e1', false);
+    await first.apply(log.slice(0, 5));
+    await first.persistCursor();
+    // The copy of a later state reached the disk, its state file did not.
+    await writeFile(join(copies, 'talk-1.md'), expectedCopy(log));
+    expect(copySeq(expectedCopy(log))).toBe(log.length);
+    const again = await open();
+    expect(await readFile(join(copies, 'talk-1.md'), 'utf8')).toBe(expectedCopy(log));
+    await again.apply(log);
+    expect(await readFile(join(copies, 'talk-1.md'), 'utf8')).toBe(expectedCopy(log));
+    // A copy whose header is damaged is not trusted to be ahead.
+    await writeFile(join(copies, 'talk-1.md'), `x${expectedCopy(log)}`);
     await open();
     expect(await readFile(join(copies, 'talk-1.md'), 'utf8')).toBe(expectedCopy(log));
   });

@@ -1,5 +1,5 @@
 // This host's replica of the relay state. Every batch of events goes: apply in memory → write
-// each changed conversation's state, then its markdown copy → (later, batched) persist the cursor.
+// each changed conversation's state and its markdown copy → (later, batched) persist the cursor.
 // A crash anywhere in between is repaired by replay: applying is idempotent and copies are
 // rendered from state, so nothing is lost or written twice.
 import { applyEvent, emptyState, EventGapError, type Conversation, type ReceiptEvent, type RelayEvent, type RelayState } from '@crosstalk/core';
@@ -150,12 +150,13 @@ export class Replica {
     state.idempotency.clear();
     state.invites.clear();
 
-    await Promise.all([...changed.values()].map((c) => this.store.writeConversation(c)));
+    // State and copy are written side by side: a copy that got ahead of its state in a crash is
+    // left alone at start (see repairCopies) and rewritten when the replay reapplies the events.
     await Promise.all(
-      [...changed.values()].map(async (c) => {
-        const path = await writeCopy(this.copiesDir, c);
-        await this.hooks.afterCopyWritten?.({ conversation: c.id, path, seq: c.seq });
-      }),
+      [...changed.values()].flatMap((c) => [
+        this.store.writeConversation(c),
+        writeCopy(this.copiesDir, c).then((path) => this.hooks.afterCopyWritten?.({ conversation: c.id, path, seq: c.seq })),
+      ]),
     );
     if (sessionsChanged) await this.store.writeSessions(state.sessions.values());
     return { applied, gap, changed: [...changed.keys()], sessionsChanged, receipts };

@@ -1,0 +1,3 @@
+export * from './agent.js';
+export * from './logger.js';
+export * from './status.js';

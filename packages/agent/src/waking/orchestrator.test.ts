@@ -1,0 +1,174 @@
+// The wake-up state machine against a scripted terminal: the outcomes a real terminal gives
+// (busy, gone) cannot be ordered on cue, so the adapter here answers from a script. The real
+// tmux path is covered by the agent's end-to-end tests.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decideOpen, decidePost, type ReceiptBody, type WakeTarget } from '@crosstalk/core';
+import { MemoryRelay } from '@crosstalk/core/test-support';
+import type { WakeAdapter, WakeOutcome } from '../wake/index.js';
+import { WakeLedger } from './ledger.js';
+import { WakeOrchestrator } from './orchestrator.js';
+
+const quiet = { debug: () => {}, info: () => {}, warn: () => {} };
+const pane: WakeTarget = { type: 'tmux', pane: '%1', socket: '/tmp/none' };
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ct-orch-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function scripted(outcomes: WakeOutcome[]): WakeAdapter & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    async wake(_target, line) {
+      lines.push(line);
+      return outcomes.shift() ?? { status: 'delivered' };
+    },
+    async probe() {
+      return 'alive';
+    },
+  };
+}
+
+interface Setup {
+  relay: MemoryRelay;
+  receipts: ReceiptBody[];
+  orchestrator: WakeOrchestrator;
+  ledger: WakeLedger;
+}
+
+async function setup(adapter: WakeAdapter, opts: { wake?: WakeTarget; nudgeAfterMs?: number; maxNudges?: number; relay?: MemoryRelay } = {}): Promise<Setup> {
+  const relay = opts.relay ?? new MemoryRelay();
+  if (!opts.relay) {
+    relay.append({ type: 'session.registered', at: relay.now(), session: { name: 'a', host: 'h1', kind: 'other', wake: opts.wake ?? pane, joinedAt: relay.now() } });
+    relay.register('b', 'h2');
+    relay.commit(
+      decideOpen(relay.state, { actor: { kind: 'session', session: 'b', host: 'h2' }, id: 'talk-1', topic: 't', with: ['a'], body: 'hi', key: 'k1', at: relay.now() }),
+    );
+  }
+  const ledger = await WakeLedger.open(join(dir, 'wakes.json'), Date.now(), opts.nudgeAfterMs ?? 60_000);
+  const receipts: ReceiptBody[] = [];
+  const orchestrator = new WakeOrchestrator({
+    adapter,
+    ledger,
+    view: {
+      conversation: (id) => relay.state.conversations.get(id),
+      conversationIds: () => relay.state.conversations.keys(),
+      isLocal: (s) => relay.state.sessions.get(s)?.host === 'h1',
+      target: (s) => relay.state.sessions.get(s)?.wake,
+      copyPath: (id) => `/copies/${id}.md`,
+    },
+    nudgeAfterMs: opts.nudgeAfterMs ?? 60_000,
+    maxNudges: opts.maxNudges ?? 2,
+    retry: { baseMs: 10, capMs: 40, maxDeferrals: 3 },
+    sendReceipt: (r) => receipts.push(r),
+    log: quiet,
+  });
+  orchestrator.setLive(true);
+  return { relay, receipts, orchestrator, ledger };
+}
+
+const summary = (rs: ReceiptBody[]) => rs.map((r) => `${r.status}${r.reason ? `/${r.reason}` : ''}#${r.attempt}`);
+
+describe('WakeOrchestrator', () => {
+  it('types one line per turn, even when asked again and after a restart', async () => {
+    const adapter = scripted([]);
+    const s = await setup(adapter);
+    s.orchestrator.plan(['talk-1']);
+    await until('the receipt', () => s.receipts.length === 1);
+    s.orchestrator.plan(['talk-1']);
+    s.orchestrator.plan(['talk-1']);
+    await s.orchestrator.stop();
+    expect(adapter.lines).toEqual(['crosstalk: your turn in talk-1 (turn 2/20). Read /copies/talk-1.md, then answer with: crosstalk reply talk-1 --as a']);
+    expect(summary(s.receipts)).toEqual(['delivered#1']);
+
+    const again = await setup(adapter, { relay: s.relay });
+    again.orchestrator.plan(['talk-1']);
+    await again.orchestrator.stop();
+    expect(adapter.lines).toHaveLength(1);
+  });
+
+  it('retries a busy terminal with backoff and gives up after a bounded number of tries', async () => {
+    const busy: WakeOutcome = { status: 'deferred', reason: 'copy-mode' };
+    const later = await setup(scripted([busy, { status: 'deferred', reason: 'user-typing', detail: 'typed 0.4 s ago' }]));
+    later.orchestrator.plan(['talk-1']);
+    await until('delivery', () => later.receipts.some((r) => r.status === 'delivered'));
+    await later.orchestrator.stop();
+    expect(summary(later.receipts)).toEqual(['deferred/copy-mode#1', 'deferred/user-typing: typed 0.4 s ago#1', 'delivered#1']);
+
+    await rm(join(dir, 'wakes.json'));
+    const never = await setup(scripted([busy, busy, busy, busy]));
+    never.orchestrator.plan(['talk-1']);
+    await until('giving up', () => never.receipts.some((r) => r.status === 'failed'));
+    await never.orchestrator.stop();
+    expect(summary(never.receipts)).toEqual(['deferred/copy-mode#1', 'deferred/copy-mode#1', 'failed/gave-up: deferred 3 times, last: copy-mode#1']);
+  });
+
+  it('stops at a terminal that is gone, and reports a session without one', async () => {
+    const gone = await setup(scripted([{ status: 'failed', reason: 'pane-gone', detail: "can't find pane: %1" }]), { nudgeAfterMs: 20 });
+    gone.orchestrator.plan(['talk-1']);
+    await until('the failure', () => gone.receipts.length === 1);
+    await gone.orchestrator.stop();
+    expect(summary(gone.receipts)).toEqual(["failed/pane-gone: can't find pane: %1#1"]);
+
+    await rm(join(dir, 'wakes.json'));
+    const adapter = scripted([]);
+    const poller = await setup(adapter, { wake: { type: 'none' } });
+    poller.orchestrator.plan(['talk-1']);
+    await until('the receipt', () => poller.receipts.length === 1);
+    await poller.orchestrator.stop();
+    expect(summary(poller.receipts)).toEqual(['failed/no-wake-target#1']);
+    expect(adapter.lines).toEqual([]);
+  });
+
+  it('reminds an unanswered session, then reports it unanswered; an answer ends the reminders', async () => {
+    const adapter = scripted([]);
+    const s = await setup(adapter, { nudgeAfterMs: 30, maxNudges: 2 });
+    s.orchestrator.plan(['talk-1']);
+    await until('unanswered', () => s.receipts.some((r) => r.reason === 'unanswered'));
+    await s.orchestrator.stop();
+    expect(summary(s.receipts)).toEqual(['delivered#1', 'delivered#2', 'delivered#3', 'failed/unanswered#3']);
+    expect(adapter.lines[1]).toMatch(/^crosstalk: reminder: your turn in talk-1 \(turn 2\/20\)/);
+
+    await rm(join(dir, 'wakes.json'));
+    const answered = await setup(scripted([]), { nudgeAfterMs: 30, maxNudges: 2 });
+    answered.orchestrator.plan(['talk-1']);
+    await until('delivery', () => answered.receipts.length === 1);
+    const r = answered.relay;
+    r.commit(decidePost(r.state, { actor: { kind: 'session', session: 'a', host: 'h1' }, conversation: 'talk-1', expectedTurn: 2, key: 'k2', body: 'here', at: r.now() }));
+    answered.orchestrator.plan(['talk-1']);
+    // At the reminder time the record sees the answer and closes without typing.
+    await until('the record to close', () => answered.ledger.all().every((e) => e.phase === 'done'));
+    await answered.orchestrator.stop();
+    expect(summary(answered.receipts)).toEqual(['delivered#1']);
+  });
+
+  it('counts a wake-up interrupted by a crash as typed, never typing it twice', async () => {
+    await writeFile(
+      join(dir, 'wakes.json'),
+      JSON.stringify({ version: 1, entries: [{ kind: 'turn', conversation: 'talk-1', turn: 2, session: 'a', attempt: 1, deferrals: 0, phase: 'typing', dueAt: 0 }] }),
+    );
+    const adapter = scripted([]);
+    const s = await setup(adapter);
+    s.orchestrator.plan(['talk-1']);
+    await s.orchestrator.stop();
+    expect(adapter.lines).toEqual([]);
+    expect(s.ledger.all()[0]).toMatchObject({ phase: 'waiting', attempt: 1 });
+  });
+});
