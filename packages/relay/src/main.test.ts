@@ -97,6 +97,10 @@ describe('main.js', () => {
       expect(second.stderr()).toContain('another relay');
       const usage = run(['serve', '--port', 'x']);
       expect(await usage.exited).toBe(2);
+      const port = new URL((await readRelayInfo(join(home, 'relay'))).url ?? '').port;
+      const busy = run(['serve', '--port', port, '--data-dir', join(await r.dir(), 'relay')]);
+      expect(await busy.exited).toBe(1);
+      expect(busy.stderr()).toContain(`port ${port} on 127.0.0.1 is already in use`);
     } finally {
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);

@@ -59,11 +59,20 @@ async function main(argv: string[]): Promise<void> {
   const home = process.env.CROSSTALK_HOME || join(homedir(), '.crosstalk');
   const dataDir = values['data-dir'] ?? join(home, 'relay');
 
+  const host = values.host ?? '127.0.0.1';
   const relay = await startRelay({
     dataDir,
     port,
-    ...(values.host === undefined ? {} : { host: values.host }),
+    host,
     ...(values['log-level'] === undefined ? {} : { logLevel: values['log-level'] }),
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE') {
+      throw new CrosstalkError('CONFIG_INVALID', `port ${port} on ${host} is already in use`, { hint: 'stop whatever uses it, or pass another --port' });
+    }
+    if (err.code === 'EADDRNOTAVAIL') {
+      throw new CrosstalkError('CONFIG_INVALID', `${host} is not an address of this machine`, { hint: 'pass --host 127.0.0.1, 0.0.0.0 or one of this machine\'s addresses' });
+    }
+    throw err;
   });
   process.stderr.write(`crosstalk relay listening on ${relay.url} (data dir ${dataDir})\n`);
 
