@@ -5,6 +5,7 @@ import type { WakeTarget } from '@crosstalk/core';
 import { key, Lab, waitFor, type Home } from '../__fixtures__/lab.js';
 import { copyPath } from '../copies/copies.js';
 import { TmuxLab, type AgentPane } from '../wake/__fixtures__/tmux-lab.js';
+import { readAgentStatus } from './status.js';
 
 let lab: Lab;
 let tmux: TmuxLab;
@@ -69,7 +70,6 @@ describe('wake-ups', () => {
     }
     samples.sort((a, b) => a - b);
     const median = (samples[9]! + samples[10]!) / 2;
-    if (process.env.SHOWLOGS) console.log(lab.logs());
     console.log(`wake-up latency, post accepted → text in pane: median ${median.toFixed(1)} ms, min ${samples[0]!.toFixed(1)} ms, max ${samples[19]!.toFixed(1)} ms (n=20)`);
     expect(linesAbout(pane, id)).toEqual([line]);
   });
@@ -124,4 +124,18 @@ describe('wake-ups', () => {
     expect(await receiptsOf(id)).toEqual(['local 2 delivered#1', 'local 2 delivered#2', 'local 2 failed/unanswered#2', 'mod 2 delivered#1']);
     expect(mod.lines()).toEqual([told]);
   }, 90_000);
+
+  it('reports a session whose pane is gone as offline', async () => {
+    const pane = await joinPane('local');
+    lab.runEntry(here);
+    const online = async () => (await there.client.listSessions()).sessions.find((x) => x.name === 'local')?.online;
+    await waitFor('local online', async () => (await online()) === true, logs);
+    await tmux.tmux(['kill-pane', '-t', pane.pane]);
+    await waitFor('local offline', async () => (await online()) === false, logs);
+    const status = await waitFor('the status to say so', async () => {
+      const local = (await readAgentStatus(here.layout)).status?.sessions.find((x) => x.name === 'local');
+      return local?.online === false && local;
+    }, logs);
+    expect(status).toMatchObject({ name: 'local', kind: 'claude-code', wake: 'tmux', online: false });
+  });
 });

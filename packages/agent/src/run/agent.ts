@@ -86,9 +86,13 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const replica = await Replica.open({ store, copiesDir: config.conversationsDir, relayId: config.relayId, hooks, log });
   log.info({ relayUrl: config.relayUrl, cursor: replica.seq, epoch: replica.currentEpoch, copies: config.conversationsDir }, 'agent starting');
   const ledger = await WakeLedger.open(join(layout.stateDir, 'wakes.json'), Date.now(), config.wake.nudgeAfterSeconds * 1000);
-  const agent = new Agent({ config, layout, log, replica, ledger, tuning, hooks, waker: options.waker ?? createWaker({ platform: process.platform, logger: log }) });
+  const agent = new Agent({ config, layout, log, replica, ledger, tuning, hooks, waker: options.waker ?? defaultWaker(config, log) });
   agent.start(signer);
   return agent.handle();
+}
+
+function defaultWaker(config: AgentConfig, log: AgentLogger): WakeAdapter {
+  return createWaker({ platform: process.platform, logger: log, timeouts: { userIdleMs: config.wake.quietMs, settleMs: config.wake.enterDelayMs } });
 }
 
 interface AgentParts {

@@ -81,11 +81,12 @@ export class WakeOrchestrator {
   plan(conversationIds: Iterable<string>): void {
     const { ledger, view } = this.options;
     const now = this.now();
-    for (const id of conversationIds) {
+    const ids = new Set(conversationIds);
+    for (const entry of ledger.all()) {
+      if (entry.phase === 'done' && ids.has(entry.conversation) && pastForGood(entry, view.conversation(entry.conversation))) ledger.delete(entry);
+    }
+    for (const id of ids) {
       const c = view.conversation(id);
-      for (const entry of ledger.all()) {
-        if (entry.conversation === id && entry.phase === 'done' && pastForGood(entry, c)) ledger.delete(entry);
-      }
       if (!c) continue;
       for (const spec of wakesFor(c, (s) => view.isLocal(s))) {
         if (!ledger.has(spec)) ledger.add(spec, now);
