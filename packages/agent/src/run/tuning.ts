@@ -1,0 +1,31 @@
+// The agent's timing knobs, with production defaults; tests shorten them.
+import { HEARTBEAT_MS } from '@crosstalk/core';
+import { DEFAULT_WAKE_RETRY, type WakeRetry } from '../waking/orchestrator.js';
+
+export interface AgentTuning {
+  /** The relay's heartbeat; the link is dropped after about two silent ones. */
+  heartbeatMs: number;
+  backoff: { baseMs: number; capMs: number };
+  /** Delay that batches cursor writes. */
+  cursorFlushMs: number;
+  ackIntervalMs: number;
+  statusIntervalMs: number;
+  presenceIntervalMs: number;
+  /** Without progress this long after asking for a replay, reconnect instead. */
+  replayTimeoutMs: number;
+  wakeRetry: WakeRetry;
+  /** Receipts kept while the link is down; the oldest go first. */
+  maxQueuedReceipts: number;
+}
+
+export const DEFAULT_TUNING: AgentTuning = {
+  heartbeatMs: HEARTBEAT_MS,
+  backoff: { baseMs: 250, capMs: 30_000 },
+  cursorFlushMs: 100,
+  ackIntervalMs: 250,
+  statusIntervalMs: 500,
+  presenceIntervalMs: 30_000,
+  replayTimeoutMs: 15_000,
+  wakeRetry: DEFAULT_WAKE_RETRY,
+  maxQueuedReceipts: 1000,
+};
