@@ -185,7 +185,7 @@ export class Link {
         return;
       }
       const error = refusal ?? (socketError && code === 1006 ? unreachable(this.options.relayUrl, describe(socketError)) : null);
-      this.options.handlers.onDisconnect?.({ code: code === 1006 && refusal ? null : code, reason, error });
+      this.options.handlers.onDisconnect?.({ code, reason, error });
       if (code === CLOSE.tokenExpired) this.backoff.reset();
       this.scheduleRetry();
     });
