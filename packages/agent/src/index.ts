@@ -6,6 +6,7 @@ export * from './home/index.js';
 export { atomicWriteFile, syncDir, type AtomicWriteOptions } from './fs/atomic-write.js';
 export * from './link/index.js';
 export * from './run/index.js';
+export * from './service/index.js';
 export * from './sessions/index.js';
 export * from './state/index.js';
 export * from './waking/index.js';
