@@ -124,6 +124,7 @@ export const COMMANDS: CommandSpec[] = [
     group: 'sessions',
     summary: 'list sessions, their hosts and whether they are online',
     json: true,
+    examples: ['crosstalk sessions', 'crosstalk sessions --json'],
     load: () => import('./commands/sessions.js'),
   },
   {
@@ -132,6 +133,7 @@ export const COMMANDS: CommandSpec[] = [
     group: 'sessions',
     summary: 'who is next, wake-up receipts, last activity',
     json: true,
+    examples: ['crosstalk status api-shape-x1y2'],
     load: () => import('./commands/status.js'),
   },
   {
@@ -140,6 +142,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'this host, the relay, and the session joined in this pane',
     options: [AS],
     json: true,
+    examples: ['crosstalk whoami', 'crosstalk whoami --json'],
     load: () => import('./commands/whoami.js'),
   },
   {
@@ -162,6 +165,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'unregister a session',
     options: [AS],
     json: true,
+    examples: ['crosstalk leave', 'crosstalk leave --as codex-linux'],
     load: () => import('./commands/leave.js'),
   },
   // --- for humans and moderators --------------------------------------------------------------
@@ -170,6 +174,7 @@ export const COMMANDS: CommandSpec[] = [
     args: '<id>',
     group: 'moderation',
     summary: 'print a conversation; with -f, follow new turns live',
+    description: 'With -f it keeps printing turns, moderation notes and the decision as they happen, until Ctrl-C or the conversation closes. With --json -f it prints one JSON object per line.',
     options: [{ flags: '-f, --follow', description: 'keep printing turns as they arrive' }],
     json: true,
     examples: ['crosstalk tail api-shape-x1y2 -f'],
@@ -224,6 +229,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'two sessions on two simulated hosts hold a real conversation in tmux',
     options: [{ flags: '--keep', description: 'keep the temp dir with the copies afterwards' }],
     json: true,
+    examples: ['crosstalk demo', 'crosstalk demo --keep'],
     load: () => import('./commands/demo.js'),
   },
   {
@@ -231,6 +237,7 @@ export const COMMANDS: CommandSpec[] = [
     group: 'setup',
     summary: 'check the relay, clock, keys, agent, tmux panes and copies; explain fixes',
     json: true,
+    examples: ['crosstalk doctor', 'crosstalk doctor --json'],
     load: () => import('./commands/doctor.js'),
   },
   {
@@ -254,7 +261,7 @@ export const COMMANDS: CommandSpec[] = [
     group: 'admin',
     summary: 'run the relay in the foreground',
     options: [
-      { flags: '--host <address>', description: 'address to listen on', default: '127.0.0.1' },
+      { flags: '--host <address>', description: 'address to listen on (0.0.0.0: every interface)', default: '127.0.0.1' },
       { flags: '--port <port>', description: 'port', default: '7717' },
       { flags: '--data-dir <dir>', description: 'data directory (default: ~/.crosstalk/relay)' },
       { flags: '--allow-origin <origins>', description: 'comma-separated web origins allowed to open the WebSocket' },
@@ -283,6 +290,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'list enrolled hosts and whether their agents are connected',
     options: [{ flags: '--data-dir <dir>', description: 'relay data directory (default: ~/.crosstalk/relay)' }],
     json: true,
+    examples: ['crosstalk relay hosts', 'docker compose exec relay crosstalk relay hosts'],
     load: () => import('./commands/relay-hosts.js'),
   },
   {
@@ -292,6 +300,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'revoke a host: its key stops working and its sockets close at once',
     options: [{ flags: '--data-dir <dir>', description: 'relay data directory (default: ~/.crosstalk/relay)' }],
     json: true,
+    examples: ['crosstalk relay revoke win-laptop'],
     load: () => import('./commands/relay-revoke.js'),
   },
   {
@@ -300,6 +309,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'truncate a damaged event log at its first damaged record (keeps everything before it)',
     options: [{ flags: '--data-dir <dir>', description: 'relay data directory (default: ~/.crosstalk/relay)' }],
     json: true,
+    examples: ['crosstalk relay repair --data-dir /srv/crosstalk'],
     load: () => import('./commands/relay-repair.js'),
   },
   {
@@ -321,6 +331,7 @@ export const COMMANDS: CommandSpec[] = [
     group: 'admin',
     summary: 'run the host agent in the foreground (structured logs on stderr)',
     options: [{ flags: '--log-level <level>', description: 'trace, debug, info, warn, error', default: 'info' }],
+    examples: ['crosstalk agent run', 'crosstalk agent run --log-level debug'],
     load: () => import('./commands/agent-run.js'),
   },
   {
@@ -328,6 +339,7 @@ export const COMMANDS: CommandSpec[] = [
     group: 'admin',
     summary: 'is the agent connected; relay, cursor, lag, sessions and their last receipt',
     json: true,
+    examples: ['crosstalk agent status', 'crosstalk agent status --json'],
     load: () => import('./commands/agent-status.js'),
   },
   {
@@ -335,13 +347,15 @@ export const COMMANDS: CommandSpec[] = [
     group: 'admin',
     summary: 'run the agent as a service at logon (systemd user unit, launchd agent, Scheduled Task)',
     json: true,
-    load: () => import('./commands/agent-service.js'),
+    examples: ['crosstalk agent install'],
+    load: async () => ({ default: (await import('./commands/agent-service.js')).install }),
   },
   {
     path: ['agent', 'uninstall'],
     group: 'admin',
     summary: 'remove the agent service',
     json: true,
-    load: () => import('./commands/agent-service.js'),
+    examples: ['crosstalk agent uninstall'],
+    load: async () => ({ default: (await import('./commands/agent-service.js')).uninstall }),
   },
 ];

@@ -6,6 +6,9 @@ import type { CliContext } from './handler.js';
 // Coding agents run commands without a person at a terminal; they get plain, prompt-free output.
 const AGENT_ENV = ['CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'CODEX_SANDBOX', 'CODEX_SANDBOX_NETWORK_DISABLED', 'CODEX_THREAD_ID', 'CROSSTALK_AGENT'];
 
+// What commands may look at; child processes (the demo's sessions, services) get these too.
+const PASSED_ENV = ['CROSSTALK_HOME', 'PATH', 'HOME', 'LANG', 'XDG_CONFIG_HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'USERDOMAIN', 'SYSTEMROOT', 'NODE_EXTRA_CA_CERTS'];
+
 function safeUsername(): string {
   try {
     return userInfo().username;
@@ -27,6 +30,8 @@ export function createContext(proc: NodeJS.Process, signal: AbortSignal): Omit<C
     hostname: hostname(),
     username: safeUsername(),
     tmux: tmuxEnv && tmuxPane ? { env: tmuxEnv, pane: tmuxPane } : undefined,
+    pid: proc.pid,
+    uid: typeof proc.getuid === 'function' ? proc.getuid() : undefined,
     binPath: fileURLToPath(new URL('./bin.js', import.meta.url)),
     nodePath: proc.execPath,
     interactive: Boolean(proc.stdout.isTTY) && !env.NO_COLOR && !env.CI && !byAgent,
@@ -34,6 +39,6 @@ export function createContext(proc: NodeJS.Process, signal: AbortSignal): Omit<C
     stdout: proc.stdout,
     stderr: proc.stderr,
     signal,
-    env: { CROSSTALK_HOME: env.CROSSTALK_HOME, PATH: env.PATH },
+    env: Object.fromEntries(PASSED_ENV.map((k) => [k, env[k]])),
   };
 }

@@ -13,6 +13,10 @@ export interface CliContext {
   username: string;
   /** `$TMUX` (socket path, server pid, session) and `$TMUX_PANE`, when run inside tmux. */
   tmux: { env: string; pane: string } | undefined;
+  /** This process's id (the pane's process tree is walked from it by `join`). */
+  pid: number;
+  /** POSIX user id (launchd needs it); undefined on Windows. */
+  uid: number | undefined;
   /** Absolute path of this CLI's entry script and of node, for service files and child processes. */
   binPath: string;
   nodePath: string;
@@ -25,7 +29,11 @@ export interface CliContext {
   stderr: Writable;
   /** Aborted on SIGINT/SIGTERM, so long-running commands (wait, tail -f, up) can stop cleanly. */
   signal: AbortSignal;
-  /** Extra environment for child processes (e.g. CROSSTALK_HOME), never read by libraries. */
+  /**
+   * The few environment values commands use (CROSSTALK_HOME, PATH, XDG_CONFIG_HOME,
+   * CLAUDE_CONFIG_DIR, CODEX_HOME, USERDOMAIN, NODE_EXTRA_CA_CERTS), read once by the entry point;
+   * also the base environment of child processes. Never read by libraries.
+   */
   env: Readonly<Record<string, string | undefined>>;
 }
 

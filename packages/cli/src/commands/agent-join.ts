@@ -1,7 +1,35 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk agent join <relay-url> --invite <code>`: enroll this machine (a key pair made here;
+// only the public key leaves it).
+import { resolve } from 'node:path';
+import { defaultHostName, enroll, readAgentConfig } from '@crosstalk/agent';
+import { checkName, CrosstalkError } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { requiredText } from '../lib/args.js';
+import { layoutOf } from '../lib/home.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+const handler: CommandHandler = async (ctx, args, options) => {
+  const relayUrl = requiredText(args[0], '<relay-url>');
+  const invite = requiredText(options.invite, '--invite <code>');
+  const host = checkName('host', options.host ?? defaultHostName(ctx.hostname));
+  const layout = layoutOf(ctx);
+  const existing = await readAgentConfig(layout.config).catch((err: unknown) => {
+    if (err instanceof CrosstalkError && err.code === 'NOT_ENROLLED') return null;
+    throw err;
+  });
+  if (existing) {
+    throw new CrosstalkError('INVALID_REQUEST', `${layout.home} is already enrolled as host ${existing.host} with the relay at ${existing.relayUrl}`, {
+      hint: `keep it (\`crosstalk doctor\` checks it), or enroll another home: CROSSTALK_HOME=<dir> crosstalk agent join …`,
+      details: { home: layout.home, host: existing.host, relayUrl: existing.relayUrl },
+    });
+  }
+  const conversationsDir = typeof options.conversationsDir === 'string' ? resolve(ctx.cwd, options.conversationsDir) : undefined;
+  const result = await enroll({ relayUrl, invite, host, layout, conversationsDir, machineHostname: ctx.hostname });
+  const data = { host: result.config.host, relayUrl: result.config.relayUrl, relayId: result.relayId, conversationsDir: result.config.conversationsDir, home: layout.home };
+  const text = [
+    `enrolled ${layout.home} as host ${data.host} with the relay at ${data.relayUrl}`,
+    `copies will be written to ${data.conversationsDir}`,
+    'start the agent: `crosstalk agent run` (foreground) or `crosstalk agent install` (at every login)',
+  ].join('\n');
+  return { data, text };
 };
 export default handler;

@@ -1,7 +1,63 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk ask <session> "task"`: delegate. Opens a two-party conversation with the task as its
+// body, waits for the other side's answer and prints it on stdout; the id goes to stderr.
+import { checkLine, checkName, checkBody, CrosstalkError, EXIT, LIMITS, type Conversation } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { timeoutMs } from '../lib/args.js';
+import { safeText } from '../lib/format.js';
+import { connectHost } from '../lib/home.js';
+import { resolveSession } from '../lib/identity.js';
+import { postOnce } from '../lib/post.js';
+import { INTERRUPTED } from '../lib/signal.js';
+import { judge, waitForTurn } from '../lib/waiting.js';
+import { say } from '../output.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+/** The start of the task's first line, as a topic. */
+function topicFrom(task: string): string {
+  const line = task.trim().split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  const chars = [...line];
+  return chars.length > 60 ? `${chars.slice(0, 59).join('').trimEnd()}…` : line || 'task';
+}
+
+/** Turns by others after this session's last turn. */
+function answersTo(c: Conversation, session: string) {
+  const mine = c.turns.filter((t) => t.author === session).at(-1)?.n ?? 0;
+  return c.turns.filter((t) => t.n > mine && t.author !== session);
+}
+
+const handler: CommandHandler = async (ctx, args, options) => {
+  const to = checkName('session', args[0]);
+  const task = checkBody(args.slice(1).join(' '), 'task');
+  const topic = checkLine(typeof options.topic === 'string' ? options.topic : topicFrom(task), 'topic', LIMITS.topicChars);
+  const limit = timeoutMs(options.timeout);
+  const host = await connectHost(ctx);
+  const as = await resolveSession(ctx, host.layout, options.as);
+  if (as === to) throw new CrosstalkError('TOO_FEW_PARTICIPANTS', `${as} cannot ask itself`);
+  const opened = await postOnce((idempotencyKey) => host.client.openConversation({ as, topic, with: [to], next: [to], body: task, idempotencyKey }), ctx.signal);
+  const id = opened.conversation.id;
+  say(ctx, `asked ${to} in ${id}; waiting for the answer`);
+  const outcome = await waitForTurn({
+    client: host.client,
+    signer: host.signer,
+    id,
+    session: as,
+    timeoutMs: limit,
+    signal: ctx.signal,
+    until: (c) => {
+      const verdict = judge(c, as);
+      if (verdict === 'your-turn' && answersTo(c, as).length === 0) return undefined;
+      return verdict;
+    },
+  });
+  if (outcome.result === 'interrupted') return { data: { id, to, result: 'interrupted' }, text: '', exitCode: INTERRUPTED };
+  const c = outcome.conversation;
+  const turns = answersTo(c, as);
+  const answer = turns.length > 0 ? turns.map((t) => t.body).join('\n\n') : null;
+  const data = { id, to, result: outcome.result, status: c.status, answer, turns };
+  if (answer === null) {
+    say(ctx, `${id} ended (${c.status}) without an answer from ${to}`);
+    return { data, text: '', exitCode: EXIT.ended };
+  }
+  say(ctx, `${to} answered in ${id} (turn ${turns.at(-1)?.n}); reply with \`crosstalk reply ${id} --as ${as}\` or close it with \`crosstalk close ${id} --as ${as} --resolution <text>\``);
+  return { data, text: safeText(answer), exitCode: EXIT.ok };
 };
 export default handler;

@@ -1,7 +1,51 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk demo`: two sessions on two simulated hosts hold a real conversation in tmux.
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { DemoInterrupted, runDemo } from '../demo/run.js';
+import { safeText } from '../lib/format.js';
+import { INTERRUPTED } from '../lib/signal.js';
+import { say } from '../output.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+const handler: CommandHandler = async (ctx, _args, options) => {
+  const keep = options.keep === true;
+  let result;
+  try {
+    result = await runDemo({
+      tmpRoot: tmpdir(),
+      nodePath: ctx.nodePath,
+      cliPath: ctx.binPath,
+      sessionScript: fileURLToPath(new URL('../demo/session.js', import.meta.url)),
+      env: { PATH: ctx.env.PATH, HOME: ctx.env.HOME, LANG: ctx.env.LANG, SYSTEMROOT: ctx.env.SYSTEMROOT },
+      keep,
+      signal: ctx.signal,
+      say: (line) => say(ctx, line),
+    });
+  } catch (err) {
+    if (err instanceof DemoInterrupted) return { text: 'interrupted', exitCode: INTERRUPTED };
+    throw err;
+  }
+  const c = result.conversation;
+  const data = {
+    id: c.id,
+    status: c.status,
+    turns: c.turns.length,
+    decision: c.decision?.text ?? null,
+    resolution: c.resolution?.text ?? null,
+    copies: result.copies,
+    identical: result.identical,
+    kept: result.kept,
+    markdown: result.markdown,
+  };
+  const where = result.copies.map((x) => `  ${x.path}   (host ${x.host}, session ${x.session})`);
+  const text = [
+    `The markdown copies, one per host${result.identical ? ', byte-identical' : ''}:`,
+    ...where,
+    result.kept ? `(kept in ${result.kept})` : '(removed now; run `crosstalk demo --keep` to keep them)',
+    '',
+    safeText(result.markdown),
+  ].join('\n');
+  return { data, text, exitCode: EXIT.ok };
 };
 export default handler;

@@ -1,7 +1,23 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk doctor`: check everything a conversation depends on, explain what to fix; exit 1 if
+// any check fails.
+import { execa } from 'execa';
+import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { runChecks } from '../lib/doctor.js';
+import { layoutOf } from '../lib/home.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+async function tmuxVersion(): Promise<string | null> {
+  const r = await execa('tmux', ['-V'], { timeout: 5_000, reject: false, stdin: 'ignore' });
+  return r.exitCode === 0 && typeof r.stdout === 'string' && r.stdout.trim() !== '' ? r.stdout.trim() : null;
+}
+
+const handler: CommandHandler = async (ctx) => {
+  const checks = await runChecks({ layout: layoutOf(ctx), platform: ctx.platform, tmuxVersion });
+  const failed = checks.filter((c) => c.status === 'fail').length;
+  const warned = checks.filter((c) => c.status === 'warn').length;
+  const width = Math.max(...checks.map((c) => c.name.length));
+  const lines = checks.flatMap((c) => [`${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.message}`, ...(c.hint ? [`      ${' '.repeat(width)}  next: ${c.hint}`] : [])]);
+  lines.push('', failed > 0 ? `${failed} check${failed === 1 ? '' : 's'} failed.` : warned > 0 ? `all checks passed, ${warned} with a warning.` : 'all checks passed.');
+  return { data: { ok: failed === 0, checks }, text: lines.join('\n'), exitCode: failed > 0 ? EXIT.error : EXIT.ok };
 };
 export default handler;

@@ -1,7 +1,38 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk join --as <name>`: record this terminal (tmux pane or Windows console) and register
+// the session with the relay, so its host agent can wake it.
+import { joinSession, recordWakeTarget } from '@crosstalk/agent';
+import { checkName, CrosstalkError, SESSION_KINDS, type SessionKind, type WakeTarget } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { requiredText } from '../lib/args.js';
+import { connectHost } from '../lib/home.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+function describeTarget(wake: WakeTarget): string {
+  switch (wake.type) {
+    case 'tmux':
+      return `wake-ups are typed into tmux pane ${wake.pane}${wake.agentCommand ? ` (running ${wake.agentCommand})` : ''}`;
+    case 'console':
+      return `wake-ups are typed into the console of process ${wake.pid}${wake.agentCommand ? ` (${wake.agentCommand})` : ''}`;
+    case 'none':
+      return 'no wake-ups: the session polls with `crosstalk wait <id>`';
+  }
+}
+
+const handler: CommandHandler = async (ctx, _args, options) => {
+  const name = checkName('session', requiredText(options.as, '--as <name>'));
+  const kind = String(options.kind ?? 'other');
+  if (!(SESSION_KINDS as readonly string[]).includes(kind)) throw new CrosstalkError('INVALID_REQUEST', `--kind must be one of ${SESSION_KINDS.join(', ')}`);
+  const host = await connectHost(ctx);
+  let wake: WakeTarget = { type: 'none' };
+  if (options.wake !== false) {
+    wake = await recordWakeTarget({ platform: ctx.platform, pid: ctx.pid, tmux: ctx.tmux?.env, tmuxPane: ctx.tmux?.pane });
+    if (wake.type === 'none') {
+      throw new CrosstalkError('INVALID_REQUEST', 'crosstalk join found no terminal to type wake-ups into: it is not running inside tmux', {
+        hint: `run the coding agent in tmux and run \`crosstalk join --as ${name}\` in its pane, or pass --no-wake and poll with \`crosstalk wait <id>\``,
+      });
+    }
+  }
+  const { session, local } = await joinSession({ layout: host.layout, name, kind: kind as SessionKind, wake, client: host.client });
+  const data = { session: session.name, host: session.host, kind: session.kind, wake: local.wake, joinedAt: session.joinedAt };
+  return { data, text: `joined as ${session.name} on host ${session.host}; ${describeTarget(local.wake)}` };
 };
 export default handler;

@@ -1,7 +1,15 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk leave`: unregister a session (here and on the relay).
+import { leaveSession } from '@crosstalk/agent';
 import type { CommandHandler } from '../handler.js';
+import { connectHost } from '../lib/home.js';
+import { resolveSession } from '../lib/identity.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+const handler: CommandHandler = async (ctx, _args, options) => {
+  const host = await connectHost(ctx);
+  const session = await resolveSession(ctx, host.layout, options.as);
+  const result = await leaveSession({ layout: host.layout, name: session, client: host.client });
+  const text =
+    result.removedOnRelay || result.removedLocally ? `${session} left; it is no longer woken` : `${session} was not joined; nothing to do`;
+  return { data: { session, ...result }, text };
 };
 export default handler;

@@ -1,7 +1,18 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk read <id>`: the conversation as markdown from the relay; `--json` structured.
+import { checkName } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { optionalInt } from '../lib/args.js';
+import { formatSince, safeText } from '../lib/format.js';
+import { connectHost } from '../lib/home.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+const handler: CommandHandler = async (ctx, args, options) => {
+  const id = checkName('conversation', args[0]);
+  const since = optionalInt(options.since, '--since', 0, 1_000_000);
+  const { client } = await connectHost(ctx);
+  if (ctx.json || (since !== undefined && since > 0)) {
+    const { conversation } = await client.getConversation(id, { since });
+    return { data: { conversation }, text: formatSince(conversation, since ?? 0).replace(/^\n/, '') || `no turns after turn ${since} in ${id}` };
+  }
+  return { text: safeText(await client.getMarkdown(id)) };
 };
 export default handler;

@@ -1,7 +1,28 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk relay invite`: mint a one-time invite with the admin key and print the exact
+// `crosstalk agent join` line to paste on the other machine.
+import { checkName } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { connectAdmin, dataDirOf } from '../lib/admin.js';
+import { duration } from '../lib/args.js';
+import { joinUrlFor } from '../lib/lan.js';
+import { normalizeRelayUrl } from '@crosstalk/agent';
+import { say } from '../output.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+const handler: CommandHandler = async (ctx, _args, options) => {
+  const host = options.host === undefined ? undefined : checkName('host', options.host);
+  const expiresIn = duration(options.expires ?? '1h', '--expires', 60, 30 * 86_400);
+  const given = typeof options.url === 'string' ? normalizeRelayUrl(options.url) : undefined;
+  const admin = await connectAdmin(dataDirOf(ctx, options.dataDir), given);
+  const minted = await admin.client.createInvite({ expiresIn, ...(host === undefined ? {} : { host }) });
+  const target = given === undefined ? await joinUrlFor(admin.relayUrl, admin.relayId) : { url: given };
+  const command = `crosstalk agent join ${target.url} --invite ${minted.invite}${host === undefined ? '' : ` --host ${host}`}`;
+  if (!ctx.json) {
+    say(ctx, `invite for ${host === undefined ? 'any host name' : `host ${host}`}, valid once until ${minted.expiresAt}; run this on the other machine:`);
+    if (target.note) say(ctx, `(${target.note})`);
+  }
+  return {
+    data: { invite: minted.invite, id: minted.id, host: minted.host, expiresAt: minted.expiresAt, relayUrl: target.url, command },
+    text: command,
+  };
 };
 export default handler;

@@ -1,7 +1,39 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk relay serve`: the relay in the foreground until Ctrl-C or SIGTERM, then a clean stop
+// (links closed, log flushed, data dir released) and exit 0. Structured logs go to stderr.
+import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { dataDirOf } from '../lib/admin.js';
+import { logLevel, port as parsePort } from '../lib/args.js';
+import { lanAddress } from '../lib/lan.js';
+import { listenError } from '../lib/listen.js';
+import { aborted } from '../lib/signal.js';
+import { say } from '../output.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+const handler: CommandHandler = async (ctx, _args, options) => {
+  const { startRelay } = await import('@crosstalk/relay');
+  const host = String(options.host ?? '127.0.0.1');
+  const port = parsePort(options.port);
+  const level = logLevel(options.logLevel);
+  const dataDir = dataDirOf(ctx, options.dataDir);
+  const allowedOrigins =
+    typeof options.allowOrigin === 'string'
+      ? options.allowOrigin
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== '')
+      : [];
+  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel: level }).catch((err: unknown) => {
+    throw listenError(err, host, port);
+  });
+  say(ctx, `crosstalk relay listening on ${relay.url} (data dir ${dataDir}); Ctrl-C stops it`);
+  if (host === '0.0.0.0' || host === '::') {
+    const lan = lanAddress();
+    if (lan) say(ctx, `other machines reach it at http://${lan}:${relay.port}; invite one with \`crosstalk relay invite --host <name>\``);
+  }
+  const stoppedBy = await Promise.race([aborted(ctx.signal).then(() => null), relay.stopped.then((err) => err ?? null)]);
+  if (stoppedBy) throw stoppedBy;
+  say(ctx, 'stopping the relay');
+  await relay.close();
+  return { exitCode: EXIT.ok };
 };
 export default handler;

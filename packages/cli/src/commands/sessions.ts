@@ -1,7 +1,17 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk sessions`: every session on the relay, its host, and whether it is online.
 import type { CommandHandler } from '../handler.js';
+import { table } from '../lib/format.js';
+import { connectHost } from '../lib/home.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+const handler: CommandHandler = async (ctx) => {
+  const { client } = await connectHost(ctx);
+  const { sessions } = await client.listSessions();
+  const sorted = [...sessions].sort((a, b) => a.name.localeCompare(b.name));
+  const online = (o: boolean | undefined) => (o === undefined ? '?' : o ? 'yes' : 'no');
+  const text =
+    sorted.length === 0
+      ? 'no sessions; a coding-agent session joins with `crosstalk join --as <name>`'
+      : table(['SESSION', 'HOST', 'KIND', 'WAKE', 'ONLINE', 'JOINED'], sorted.map((s) => [s.name, s.host, s.kind, s.wake.type, online(s.online), s.joinedAt]));
+  return { data: { sessions: sorted }, text };
 };
 export default handler;

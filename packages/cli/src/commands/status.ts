@@ -1,7 +1,74 @@
-import { CrosstalkError } from '@crosstalk/core';
+// `crosstalk status <id>`: who is next, the latest wake-up receipt per session, last activity.
+import type { ReceiptRecord } from '@crosstalk/agent';
+import { checkName, type Conversation } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { names, safeText, table } from '../lib/format.js';
+import { connectHost } from '../lib/home.js';
 
-const handler: CommandHandler = async () => {
-  throw new CrosstalkError('INTERNAL', 'this command is not available yet');
+/** The newest thing that happened: a turn, a moderation note, or the close. */
+function lastActivity(c: Conversation): { at: string; by: string; what: string } {
+  const candidates: Array<{ at: string; by: string; what: string }> = [{ at: c.openedAt, by: c.openedBy, what: 'opened' }];
+  const turn = c.turns[c.turns.length - 1];
+  if (turn) candidates.push({ at: turn.at, by: turn.author, what: `turn ${turn.n}` });
+  const note = c.notes[c.notes.length - 1];
+  if (note) candidates.push({ at: note.at, by: note.by, what: 'moderation' });
+  if (c.resolution) candidates.push({ at: c.resolution.at, by: c.resolution.by, what: 'closed' });
+  return candidates.reduce((a, b) => (b.at >= a.at ? b : a));
+}
+
+/** The newest receipt per session (the relay lists them oldest first). */
+function latestPerSession(receipts: ReceiptRecord[]): ReceiptRecord[] {
+  const latest = new Map<string, ReceiptRecord>();
+  for (const r of receipts) {
+    const seen = latest.get(r.session);
+    if (!seen || r.seq > seen.seq) latest.set(r.session, r);
+  }
+  return [...latest.values()].sort((a, b) => a.session.localeCompare(b.session));
+}
+
+const handler: CommandHandler = async (ctx, args) => {
+  const id = checkName('conversation', args[0]);
+  const { client } = await connectHost(ctx);
+  const [{ conversation: c }, { receipts }] = await Promise.all([client.getConversation(id), client.listReceipts(id)]);
+  const latest = latestPerSession(receipts);
+  const activity = lastActivity(c);
+  const data = {
+    id: c.id,
+    topic: c.topic,
+    status: c.status,
+    turns: c.turns.length,
+    maxTurns: c.maxTurns,
+    next: c.next,
+    moderator: c.moderator,
+    participants: c.participants,
+    proposal: c.proposal,
+    decision: c.decision,
+    resolution: c.resolution,
+    lastActivity: activity,
+    receipts: latest.map((r) => ({ session: r.session, turn: r.turn, status: r.status, reason: r.reason ?? null, attempt: r.attempt, at: r.at })),
+  };
+  const lines = [
+    `${c.id}: ${safeText(c.topic)}`,
+    `status:        ${c.status}, turn ${c.turns.length}/${c.maxTurns}`,
+    `next:          ${names(c.next)}`,
+    `moderator:     ${c.moderator}`,
+    `participants:  ${c.participants.join(', ')}`,
+    `last activity: ${activity.what} by ${activity.by} at ${activity.at}`,
+  ];
+  if (c.proposal && !c.decision) lines.push(`proposal:      turn ${c.proposal.turn} by ${c.proposal.by}, agreed by ${names(c.proposal.agreed)}`);
+  if (c.decision) lines.push(`decision:      ${safeText(c.decision.text).replace(/\n/g, ' ')}`);
+  if (c.resolution) lines.push(`resolution:    ${safeText(c.resolution.text).replace(/\n/g, ' ')}`);
+  lines.push('', 'wake-ups:');
+  if (latest.length === 0) lines.push('  none reported yet');
+  else
+    lines.push(
+      ...table(
+        ['SESSION', 'TURN', 'RECEIPT', 'ATTEMPT', 'AT'],
+        latest.map((r) => [r.session, String(r.turn), r.reason ? `${r.status} (${r.reason})` : r.status, String(r.attempt), r.at]),
+      )
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
+  return { data, text: lines.join('\n') };
 };
 export default handler;

@@ -1,0 +1,70 @@
+// Plain-text views for humans: tables, turns in the style of the markdown copy, and remote text
+// made harmless for a terminal. No colour, ever.
+import { renderTime, type Conversation, type Note, type Turn } from '@crosstalk/core';
+
+// C0 controls but tab and newline, DEL, C1 controls, and bidi overrides: what could steer a terminal.
+const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Remote text (bodies, topics) as it may be printed: escape sequences cannot reach the terminal. */
+export function safeText(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(TERMINAL_UNSAFE, '\uFFFD');
+}
+
+/** Left-aligned columns separated by two spaces; the last column is not padded. */
+export function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd())
+    .join('\n');
+}
+
+const withNewline = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
+
+/** One turn as the markdown copy shows it. */
+export function formatTurn(c: Pick<Conversation, 'maxTurns'>, t: Turn): string {
+  const title = t.n === 1 ? 'Opening' : 'Reply';
+  let flags = '';
+  if (t.proposes !== undefined) flags = ' · proposes a decision';
+  else if (t.agrees !== undefined) flags = ` · agrees with the proposal of turn ${t.agrees}`;
+  let out = `\n## ${title} — ${t.author} @ ${renderTime(t.at)}\nTurn ${t.n}/${c.maxTurns}${flags}\n\n${withNewline(safeText(t.body))}`;
+  if (t.proposes !== undefined && t.proposes !== t.body) out += `\nPROPOSAL: ${safeText(t.proposes).replace(/\n/g, ' ')}\n`;
+  out += `\nNEXT: ${t.next.length > 0 ? t.next.join(', ') : '-'}\n`;
+  return out;
+}
+
+export function formatNote(n: Note): string {
+  return `\n## Moderation — ${n.by} @ ${renderTime(n.at)}\n\n${safeText(n.text)}\n`;
+}
+
+export function formatDecision(c: Conversation): string {
+  if (!c.decision) return '';
+  return `\n## Decision — turn ${c.decision.turn}, agreed by ${c.decision.agreedBy.join(', ')} @ ${renderTime(c.decision.at)}\n\n${withNewline(safeText(c.decision.text))}`;
+}
+
+export function formatClosed(c: Conversation): string {
+  if (!c.resolution) return '';
+  return `\n## Closed — ${c.resolution.by} @ ${renderTime(c.resolution.at)}\n\n${withNewline(safeText(c.resolution.text))}`;
+}
+
+/** Turns after `since` with the notes made among them, in the order the copy shows them. */
+export function formatSince(c: Conversation, since: number): string {
+  let out = '';
+  const notes = c.notes.filter((n) => n.afterTurn >= since);
+  let i = 0;
+  const notesUpTo = (turns: number) => {
+    while (i < notes.length && (notes[i] as Note).afterTurn <= turns) out += formatNote(notes[i++] as Note);
+  };
+  notesUpTo(since);
+  for (const t of c.turns.filter((t) => t.n > since)) {
+    out += formatTurn(c, t);
+    notesUpTo(t.n);
+  }
+  notesUpTo(Infinity);
+  return out;
+}
+
+/** `a, b` or `-` for nobody. */
+export function names(list: readonly string[]): string {
+  return list.length > 0 ? list.join(', ') : '-';
+}

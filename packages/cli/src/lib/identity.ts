@@ -1,0 +1,27 @@
+// Who is acting: `--as <session>`, else the session `crosstalk join` recorded for this tmux pane.
+import { parseTmuxEnv, readLocalSessions, type HomeLayout, type LocalSession } from '@crosstalk/agent';
+import { checkName, CrosstalkError } from '@crosstalk/core';
+import type { CliContext } from '../handler.js';
+
+/** The sessions joined in this pane, newest first (a pane re-joined under a new name uses that). */
+export function sessionsInPane(sessions: readonly LocalSession[], tmux: CliContext['tmux']): LocalSession[] {
+  if (!tmux) return [];
+  const parsed = parseTmuxEnv(tmux.env);
+  if (!parsed) return [];
+  return sessions
+    .filter((s) => s.wake.type === 'tmux' && s.wake.pane === tmux.pane && s.wake.socket === parsed.socket)
+    .sort((a, b) => (a.joinedAt < b.joinedAt ? 1 : a.joinedAt > b.joinedAt ? -1 : 0));
+}
+
+/** The acting session's name, or NO_SESSION saying how to get one. */
+export async function resolveSession(ctx: Pick<CliContext, 'tmux'>, layout: HomeLayout, as: unknown): Promise<string> {
+  if (as !== undefined) return checkName('session', as);
+  if (ctx.tmux) {
+    const found = sessionsInPane(await readLocalSessions(layout.sessions), ctx.tmux)[0];
+    if (found) return found.name;
+    throw new CrosstalkError('NO_SESSION', `no session identity: no session is joined in tmux pane ${ctx.tmux.pane}`, {
+      hint: `run \`crosstalk join --as <name>\` in this pane first, or pass --as <session>`,
+    });
+  }
+  throw new CrosstalkError('NO_SESSION', 'no session identity: pass --as <session>, or run this inside the tmux pane of a joined session');
+}

@@ -1,0 +1,46 @@
+// The address other machines can use to reach this one, for the line `relay invite` prints.
+import { networkInterfaces } from 'node:os';
+import { createRelayClient } from '@crosstalk/agent';
+
+/** This machine's first non-internal IPv4 address, if it has one. */
+export function lanAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export interface JoinUrl {
+  url: string;
+  /** Why this URL, when it is not simply the relay's own. */
+  note?: string;
+}
+
+/**
+ * The relay URL for another machine. The relay records where it listens as a loopback URL both
+ * when it listens on 127.0.0.1 and on 0.0.0.0, so a loopback URL is tried on the LAN address:
+ * if the same relay answers there, it listens on every interface.
+ */
+export async function joinUrlFor(localUrl: string, relayId: string): Promise<JoinUrl> {
+  const u = new URL(localUrl);
+  if (!LOOPBACK.has(u.hostname)) return { url: localUrl };
+  const lan = lanAddress();
+  if (lan) {
+    const candidate = `${u.protocol}//${lan}:${u.port}`;
+    const health = await createRelayClient({ relayUrl: candidate, timeoutMs: 1500 })
+      .health()
+      .catch(() => undefined);
+    if (health?.relayId === relayId) {
+      return {
+        url: candidate,
+        note: `the relay listens on every interface; the command uses this machine's address ${lan} (pass --url if other machines reach the relay by another name)`,
+      };
+    }
+  }
+  return {
+    url: localUrl,
+    note: 'the relay listens only on this machine, so other machines cannot reach it: restart it with --host 0.0.0.0, or pass --url with the address they use (e.g. a proxy in front of it)',
+  };
+}

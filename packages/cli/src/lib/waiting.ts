@@ -1,0 +1,71 @@
+// Waiting until a conversation needs a session: shared by `wait` and `ask`.
+import { CrosstalkError, sessionsToWake, type Conversation } from '@crosstalk/core';
+import type { TokenSigner } from '@crosstalk/core/token';
+import type { RelayClient } from '@crosstalk/agent';
+import { followConversation } from './follow.js';
+
+export type WaitResult = { result: 'your-turn' | 'ended'; conversation: Conversation } | { result: 'interrupted'; conversation: Conversation | null };
+
+/** Your turn (the moderator at the limit holds the floor too), or ended for you; else undefined. */
+export function judge(c: Conversation, session: string): 'your-turn' | 'ended' | undefined {
+  if (sessionsToWake(c).includes(session)) return 'your-turn';
+  if (c.status !== 'in-progress') return 'ended';
+  return undefined;
+}
+
+export interface WaitOptions {
+  client: RelayClient;
+  signer: TokenSigner;
+  id: string;
+  session: string;
+  timeoutMs?: number | undefined;
+  signal: AbortSignal;
+  /** Decides when to stop (default `judge`); what it throws ends the wait with that error. */
+  until?: (c: Conversation) => 'your-turn' | 'ended' | undefined;
+}
+
+export async function waitForTurn(options: WaitOptions): Promise<WaitResult> {
+  const until = options.until ?? ((c: Conversation) => judge(c, options.session));
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  let timedOut = false;
+  const timer =
+    options.timeoutMs === undefined
+      ? null
+      : setTimeout(() => {
+          timedOut = true;
+          stop.abort();
+        }, options.timeoutMs);
+  let last: Conversation | null = null;
+  let outcome: 'your-turn' | 'ended' | undefined;
+  let failure: unknown;
+  try {
+    const how = await followConversation({
+      client: options.client,
+      signer: options.signer,
+      id: options.id,
+      signal: stop.signal,
+      onUpdate: (c) => {
+        last = c;
+        try {
+          outcome = until(c);
+        } catch (err) {
+          failure = err;
+          return true;
+        }
+        return outcome !== undefined;
+      },
+    });
+    if (failure !== undefined) throw failure;
+    if (how === 'done' && outcome !== undefined && last) return { result: outcome, conversation: last };
+  } finally {
+    if (timer) clearTimeout(timer);
+    options.signal.removeEventListener('abort', onAbort);
+  }
+  if (timedOut) {
+    const seconds = Math.round((options.timeoutMs ?? 0) / 100) / 10;
+    throw new CrosstalkError('TIMEOUT', `timed out after ${seconds} s waiting in ${options.id}`, { details: { conversation: options.id, session: options.session } });
+  }
+  return { result: 'interrupted', conversation: last };
+}
