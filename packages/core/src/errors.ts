@@ -81,6 +81,7 @@ export const ERRORS = {
   CONFIG_INVALID: spec(400, EXIT.error, 'the configuration is invalid', 'fix or remove the file named in the message'),
   LOG_CORRUPT: spec(500, EXIT.error, 'the relay log is damaged', 'restore the data dir from a backup, or keep the records before the damage with `crosstalk relay repair --data-dir <dir>`'),
   DATA_DIR_LOCKED: spec(500, EXIT.error, 'another relay is using this data dir', 'stop the other relay, or pass another --data-dir'),
+  AGENT_REPLACED: spec(409, EXIT.conflict, 'another agent for this host connected to the relay and replaced this one', 'run one agent per host: stop the other one (`crosstalk agent status` on each machine), or enroll this machine under its own host name'),
   AGENT_NOT_RUNNING: spec(503, EXIT.unreachable, 'the host agent is not running', 'start it with `crosstalk agent run` (or `crosstalk up`)'),
   WAKE_FAILED: spec(500, EXIT.error, 'could not wake the session', 'check the session\'s terminal with `crosstalk doctor`'),
   SERVICE_FAILED: spec(500, EXIT.error, 'the service manager refused the request', 'the message names the command that failed; `crosstalk agent run` in a terminal shows whether the agent itself starts'),

@@ -226,8 +226,7 @@ function fatalFor(code: number, reason: string, refusal: CrosstalkError | null):
     return new CrosstalkError('HOST_REVOKED', `the relay revoked this host${reason ? ` (${reason})` : ''}; the agent stopped`);
   }
   if (code === CLOSE.replaced) {
-    return new CrosstalkError('AUTH_INVALID', 'another agent for this host connected to the relay and replaced this one; the agent stopped', {
-      hint: 'run one agent per host: stop the other one (`crosstalk agent status` on each machine), or enroll this machine under its own host name',
+    return new CrosstalkError('AGENT_REPLACED', 'another agent for this host connected to the relay and replaced this one; the agent stopped', {
       details: { closeCode: code },
     });
   }

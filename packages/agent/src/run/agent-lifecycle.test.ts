@@ -44,9 +44,9 @@ describe('agent lifecycle', () => {
       const twin: Home = { ...home, name: 'twin', layout: homeLayout(copyDir) };
       const second = lab.runMain(twin);
       const exit = await first.exited;
-      expect(exit.exitCode).toBe(EXIT.auth);
+      expect(exit.exitCode).toBe(EXIT.conflict);
       expect(first.logs()).toMatch(/another agent for this host connected to the relay and replaced this one/);
-      expect((await readAgentStatus(home.layout)).status?.lastError?.message).toMatch(/replaced this one/);
+      expect((await readAgentStatus(home.layout)).status?.lastError).toMatchObject({ code: 'AGENT_REPLACED', message: expect.stringMatching(/replaced this one/) });
       await connected(twin);
       await second.stop();
     } finally {
