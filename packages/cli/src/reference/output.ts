@@ -1,0 +1,181 @@
+// The `--json` output of every command that prints data: stable field names, documented in
+// docs/CLI.md (generated from this table) and checked field by field by the end-to-end tests.
+
+/** Shapes several commands share, named in the field descriptions below. */
+export const SHAPES: Record<string, { what: string; fields: Record<string, string> }> = {
+  Summary: {
+    what: 'a conversation without its turns',
+    fields: {
+      id: 'conversation id',
+      topic: 'topic',
+      status: '`in-progress`, `at-limit`, `converged` or `closed`',
+      participants: 'session names',
+      moderator: 'session name',
+      next: 'sessions whose turn it is',
+      turns: 'number of turns so far',
+      maxTurns: 'turn limit',
+      openedBy: 'session name',
+      openedAt: 'ISO time',
+      seq: 'relay seq of the last change',
+      updatedAt: 'ISO time of the last change',
+    },
+  },
+  Turn: {
+    what: 'one turn',
+    fields: {
+      n: 'turn number (1, 2, …)',
+      author: 'session name (stamped by the relay)',
+      host: 'host it was posted from',
+      at: 'ISO time (relay clock)',
+      body: 'markdown text',
+      next: 'sessions named to speak next',
+      proposes: 'decision text, when the turn proposes one (optional)',
+      agrees: 'turn number of the proposal it agrees with (optional)',
+    },
+  },
+  Conversation: {
+    what: 'a conversation with its turns',
+    fields: {
+      id: 'conversation id',
+      topic: 'topic',
+      openedBy: 'session name',
+      openedAt: 'ISO time',
+      participants: 'session names',
+      moderator: 'session name',
+      status: '`in-progress`, `at-limit`, `converged` or `closed`',
+      maxTurns: 'turn limit',
+      next: 'sessions whose turn it is',
+      turns: 'Turn[]',
+      notes: 'moderation notes: `{afterTurn, by, at, text}[]`',
+      proposal: '`{turn, by, text, agreed}` or null',
+      decision: '`{text, turn, at, agreedBy}` or null',
+      resolution: '`{text, by, at}` or null',
+      seq: 'relay seq of the last change',
+    },
+  },
+};
+
+export interface OutputDoc {
+  fields: Record<string, string>;
+  /** Anything a field table cannot say (streams, exit codes). */
+  note?: string;
+}
+
+const post: OutputDoc = {
+  fields: { id: 'conversation id', conversation: 'Summary after the post', turn: 'the Turn posted', seq: 'relay seq of the post', duplicate: 'true when this was a retry of a post that had already landed' },
+};
+
+export const OUTPUT: Record<string, OutputDoc> = {
+  open: post,
+  reply: post,
+  read: { fields: { conversation: 'Conversation (with `--since N`, only turns after N)' } },
+  list: { fields: { conversations: 'Summary[]' } },
+  wait: {
+    fields: {
+      id: 'conversation id',
+      session: 'the waiting session',
+      result: '`your-turn` (exit 0), `ended` (exit 10) or `interrupted` (exit 130)',
+      status: 'conversation status',
+      turn: 'number of the next turn',
+      maxTurns: 'turn limit',
+      next: 'sessions whose turn it is',
+    },
+    note: 'A timeout prints the TIMEOUT error (exit 124) instead.',
+  },
+  ask: {
+    fields: {
+      id: 'conversation id',
+      to: 'the session asked',
+      result: '`your-turn` (answered), `ended` or `interrupted`',
+      status: 'conversation status',
+      answer: 'the answer text (the bodies of the answering turns), or null',
+      turns: 'the answering Turn[]',
+    },
+  },
+  sessions: { fields: { sessions: '`{name, host, kind, wake: {type}, joinedAt, online}[]`' } },
+  status: {
+    fields: {
+      id: 'conversation id',
+      topic: 'topic',
+      status: 'conversation status',
+      turns: 'number of turns',
+      maxTurns: 'turn limit',
+      next: 'sessions whose turn it is',
+      moderator: 'session name',
+      participants: 'session names',
+      proposal: '`{turn, by, text, agreed}` or null',
+      decision: '`{text, turn, at, agreedBy}` or null',
+      resolution: '`{text, by, at}` or null',
+      lastActivity: '`{at, by, what}`: the latest turn, moderation or close',
+      receipts: 'latest wake-up receipt per session: `{session, turn, status, reason, attempt, at}[]`',
+    },
+  },
+  whoami: {
+    fields: {
+      home: 'the crosstalk home',
+      host: 'this host\'s name',
+      relayUrl: 'relay URL',
+      relayId: 'relay id',
+      conversationsDir: 'where the markdown copies are',
+      session: '`{name, kind, wake, joinedAt}` of the session joined in this pane (or `--as`), or null',
+    },
+  },
+  join: { fields: { session: 'session name', host: 'host name', kind: 'session kind', wake: 'the wake target recorded (`{type: "tmux", pane, socket, …}`, `{type: "console", pid}` or `{type: "none"}`)', joinedAt: 'ISO time' } },
+  leave: { fields: { session: 'session name', removedOnRelay: 'whether the relay knew it', removedLocally: 'whether this host had it recorded' } },
+  tail: {
+    fields: { conversation: 'Conversation' },
+    note: 'With `-f`, one JSON object per line instead: `{type: "conversation", conversation}` first, then `{type: "turn", turn}`, `{type: "note", note}` and `{type: "status", status, next}` as they happen.',
+  },
+  moderate: { fields: { conversation: 'Summary after the action', seq: 'relay seq of the action' } },
+  close: { fields: { conversation: 'Summary after closing', seq: 'relay seq of the close' } },
+  demo: {
+    fields: {
+      id: 'conversation id',
+      status: '`closed`',
+      turns: 'number of turns',
+      decision: 'the decision text',
+      resolution: 'the resolution text',
+      copies: '`{host, session, path}[]`: the markdown copies',
+      identical: 'whether the hosts\' copies are byte-identical',
+      kept: 'the temp dir when `--keep` was given, else null',
+      markdown: 'the copy\'s text',
+    },
+  },
+  doctor: { fields: { ok: 'false when a check failed (exit 1)', checks: '`{name, status: ok|warn|fail|skip, message, hint?}[]`' } },
+  'skill install': { fields: { actions: '`{product: claude|codex, path, change: create|update|remove|unchanged}[]`', warnings: 'strings' } },
+  'relay invite': {
+    fields: {
+      invite: 'the invite code (secret; works once)',
+      id: 'public id of the invite',
+      host: 'host name it is for, or null',
+      expiresAt: 'ISO time',
+      relayUrl: 'relay URL for the other machine',
+      command: 'the `crosstalk agent join …` line to run there',
+    },
+  },
+  'relay hosts': { fields: { hosts: '`{name, enrolledAt, revokedAt, connected, cursor, lastSeenAt}[]`' } },
+  'relay revoke': { fields: { host: 'host name', revoked: 'true' } },
+  'relay repair': {
+    fields: {
+      file: 'the event log',
+      records: 'good records kept',
+      lastSeq: 'seq of the last record kept',
+      truncatedAt: 'byte offset the log was cut at, or null when it was sound',
+      removedBytes: 'bytes removed',
+      damage: 'what was damaged, or null',
+      newEpoch: 'the relay\'s new epoch when records agents may have seen were dropped, else null',
+    },
+  },
+  'agent join': { fields: { host: 'host name', relayUrl: 'relay URL', relayId: 'relay id', conversationsDir: 'where copies go', home: 'the crosstalk home' } },
+  'agent status': {
+    fields: {
+      running: 'whether the agent runs (exit 5 when not)',
+      host: 'host name',
+      relayUrl: 'relay URL',
+      status: 'what the agent last wrote to its status file (`state`, `connected`, `cursor`, `head`, `lag`, `lastError`, `sessions`, …), or null',
+      service: '`{platform, definition, installed, running, state}`, or null where no service manager is supported',
+    },
+  },
+  'agent install': { fields: { installed: 'true', platform: 'linux, darwin or win32', definition: 'the unit, plist or task file', changed: 'false when it was already installed as is', warnings: 'strings' } },
+  'agent uninstall': { fields: { removed: 'false when nothing was installed', platform: 'linux, darwin or win32', definition: 'the unit, plist or task file' } },
+};
