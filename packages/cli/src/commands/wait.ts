@@ -8,6 +8,7 @@ import { connectHost } from '../lib/home.js';
 import { resolveSession } from '../lib/identity.js';
 import { INTERRUPTED } from '../lib/signal.js';
 import { judge, waitForTurn } from '../lib/waiting.js';
+import { say } from '../output.js';
 
 function endedText(c: Conversation, session: string): string {
   switch (c.status) {
@@ -34,6 +35,7 @@ const handler: CommandHandler = async (ctx, args, options) => {
     session,
     timeoutMs: limit,
     signal: ctx.signal,
+    onPending: (c) => say(ctx, `waiting for ${session}'s turn in ${id} (next: ${names(c.next)})…`),
     until: (c) => {
       if (!c.participants.includes(session) && c.moderator !== session) {
         throw new CrosstalkError('NOT_A_PARTICIPANT', `${session} does not take part in ${id}, so it is never its turn`, { details: { session } });

@@ -20,6 +20,8 @@ export interface WaitOptions {
   session: string;
   timeoutMs?: number | undefined;
   signal: AbortSignal;
+  /** Called once when the first look shows there is something to wait for. */
+  onPending?: (c: Conversation) => void;
   /** Decides when to stop (default `judge`); what it throws ends the wait with that error. */
   until?: (c: Conversation) => 'your-turn' | 'ended' | undefined;
 }
@@ -40,6 +42,7 @@ export async function waitForTurn(options: WaitOptions): Promise<WaitResult> {
   let last: Conversation | null = null;
   let outcome: 'your-turn' | 'ended' | undefined;
   let failure: unknown;
+  let pendingSaid = false;
   try {
     const how = await followConversation({
       client: options.client,
@@ -53,6 +56,10 @@ export async function waitForTurn(options: WaitOptions): Promise<WaitResult> {
         } catch (err) {
           failure = err;
           return true;
+        }
+        if (outcome === undefined && !pendingSaid) {
+          pendingSaid = true;
+          options.onPending?.(c);
         }
         return outcome !== undefined;
       },
