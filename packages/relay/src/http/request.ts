@@ -10,10 +10,18 @@ export type RelayEnv = { Bindings: HttpBindings; Variables: { principal: Princip
 export type RelayContext = Context<RelayEnv>;
 
 const JSON_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+// Strict: a body that is not UTF-8 is refused, not read with replacement characters.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses and validates the JSON body. `emptyAs` stands in for an empty body where all fields are optional. */
 export async function readBody<S extends z.ZodType>(c: RelayContext, schema: S, emptyAs?: unknown): Promise<z.infer<S>> {
-  const text = await c.req.text();
+  const bytes = await c.req.arrayBuffer();
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    throw new CrosstalkError('INVALID_TEXT', 'the request body is not valid UTF-8');
+  }
   let value: unknown;
   if (text.trim() === '' && emptyAs !== undefined) {
     value = emptyAs;
