@@ -82,8 +82,12 @@ let busy: Promise<void> = Promise.resolve();
 function submitted(line: string): void {
   record({ event: 'line', line });
   const m = WAKE.exec(line);
-  if (!m) return;
+  if (!m) {
+    show('> ');
+    return;
+  }
   const [, id, n, , copy] = m;
+  show(`  woken for turn ${n} in ${id}`);
   busy = busy.then(() => answer(id as string, Number(n), copy as string)).catch((err: unknown) => record({ event: 'error', error: String(err) }));
 }
 

@@ -1,0 +1,91 @@
+// `crosstalk up`: a relay and an agent in one process, created on the first run and reused after;
+// a session joins from a private tmux pane and is woken; Ctrl-C stops everything cleanly.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { explain, Lab, scriptedSession, type Host, type ManagedProcess } from '../support/index.js';
+
+let lab: Lab;
+beforeAll(async () => {
+  lab = await Lab.create('up');
+});
+afterAll(() => lab?.cleanup());
+
+async function startUp(home: string, name: string): Promise<{ proc: ManagedProcess; url: string }> {
+  const proc = lab.spawn(name, home, ['up', '--port', '0']);
+  const url = await lab.waitFor(`${name} to be up`, () => {
+    if (!proc.running) throw new Error(`crosstalk up exited: ${proc.stderr()}`);
+    return /crosstalk is up[\s\S]*relay\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stderr())?.[1];
+  });
+  return { proc, url };
+}
+
+const readConfig = async (home: string) => JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { relayId: string; relayUrl: string; host: string };
+
+it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ctrl-C stops it', async () => {
+  const home = join(lab.dir, 'up-home');
+  const first = await startUp(home, 'up (first run)');
+  const banner = first.proc.stderr();
+  expect(banner).toContain('first run: created the relay and enrolled this machine');
+  expect(banner).toContain(`(data in ${join(home, 'relay')})`);
+  expect(banner).toContain(`markdown copies in ${join(home, 'conversations')}`);
+  expect(banner).toContain('\n  crosstalk join --as <name> --kind claude-code\n');
+  expect(first.proc.stdout()).toBe('');
+  const config = await readConfig(home);
+  expect(config.relayUrl).toBe(first.url);
+
+  const host: Host = { name: config.host, home, run: (args, options) => lab.run(home, args, options) };
+  const pane = await scriptedSession(lab, host, { name: 'pane-one', kind: 'claude-code' });
+  const joined = await pane.joined();
+  expect(joined.exitCode, joined.stderr).toBe(0);
+  expect(JSON.parse(joined.stdout)).toMatchObject({ session: 'pane-one', wake: { type: 'tmux', pane: pane.pane } });
+
+  expect((await host.run(['join', '--as', 'opener', '--no-wake'])).exitCode).toBe(0);
+  const open = await host.run(['open', '--as', 'opener', '--topic', 'wake me', '--with', 'pane-one', '--body', 'Your turn.']);
+  expect(open.exitCode, explain(open)).toBe(0);
+  const id = open.stdout.trim();
+  const copy = join(home, 'conversations', `${id}.md`);
+  const line = `crosstalk: your turn in ${id} (turn 2/20). Read ${copy}, then answer with: crosstalk reply ${id} --as pane-one`;
+  await lab.waitFor('the wake-up line in the pane', async () => (await pane.lines()).includes(line));
+  await lab.waitFor('a delivered receipt', async () => {
+    const r = await host.run(['status', id, '--json']);
+    return r.json<{ receipts: Array<{ session: string; status: string }> }>().receipts.some((x) => x.session === 'pane-one' && x.status === 'delivered');
+  });
+  expect(await readFile(copy, 'utf8')).toContain('Your turn.');
+
+  const exit = await first.proc.stop('SIGINT');
+  expect(exit.exitCode, first.proc.stderr()).toBe(0);
+  expect(first.proc.stderr()).toContain('stopping');
+  const log = await readFile(join(home, 'logs', 'up.log'), 'utf8');
+  expect(log).toContain('relay stopped');
+  expect(log).toContain('agent stopped');
+
+  // The second run reuses the relay and the enrollment.
+  const second = await startUp(home, 'up (second run)');
+  expect(second.proc.stderr()).not.toContain('first run');
+  const again = await readConfig(home);
+  expect(again.relayId).toBe(config.relayId);
+  expect(again.host).toBe(config.host);
+  expect(again.relayUrl).toBe(second.url);
+  const read = await host.run(['read', id]);
+  expect(read.exitCode, explain(read)).toBe(0);
+  expect(read.stdout).toContain('Your turn.');
+
+  // Already up for this home; the port taken by it; a home that belongs to another relay.
+  const twice = await lab.run(home, ['up', '--port', '0']);
+  expect(twice.exitCode, explain(twice)).toBe(1);
+  expect(twice.stderr).toContain(`crosstalk is already up for ${home}`);
+  const port = new URL(second.url).port;
+  const busy = await lab.run(join(lab.dir, 'other-home'), ['up', '--port', port]);
+  expect(busy.exitCode, explain(busy)).toBe(1);
+  expect(busy.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+  await lab.startRelay();
+  const elsewhere = await lab.host('elsewhere');
+  const foreign = await elsewhere.run(['up', '--port', '0']);
+  expect(foreign.exitCode, explain(foreign)).toBe(1);
+  expect(foreign.stderr).toContain(`${elsewhere.home} is enrolled with another relay (${lab.relay?.url}`);
+  expect(foreign.stderr).toContain('crosstalk agent run');
+
+  const stopped = await second.proc.stop('SIGTERM');
+  expect(stopped.exitCode, second.proc.stderr()).toBe(0);
+});
