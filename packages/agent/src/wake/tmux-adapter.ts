@@ -6,7 +6,7 @@ import { descendants } from './process-table.js';
 import { KeyedSerializer } from './serial.js';
 import { createTmuxRunner, TmuxError, type TmuxRunner } from './tmux-command.js';
 import { agentCheck, preflight, readPaneState, type TmuxTarget } from './tmux-preflight.js';
-import { lineStillPending } from './tmux-submit.js';
+import { paneViewArgs, parsePaneView, submittedView, type PaneView } from './tmux-submit.js';
 import { clip, delivered, failed, sleep, type Liveness, type WakeLogger, type WakeOutcome, type WakeTimeouts } from './types.js';
 
 export interface TmuxAdapterOptions {
@@ -35,11 +35,13 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
   const runner = (target: TmuxTarget): TmuxRunner =>
     createTmuxRunner({ tmux: options.tmux, socket: target.socket, timeoutMs: timeouts.commandMs });
 
-  /** Polls the pane until the line has left its last line, or the time is up. */
-  async function submitted(tmux: TmuxRunner, pane: string, text: string): Promise<boolean> {
+  const view = async (tmux: TmuxRunner, pane: string): Promise<PaneView> => parsePaneView(await tmux(paneViewArgs(pane)));
+
+  /** Polls the pane until it shows the Enter was taken, or the time is up. */
+  async function submitted(tmux: TmuxRunner, pane: string, before: PaneView, text: string): Promise<boolean> {
     const deadline = Date.now() + timeouts.submitMs;
     for (;;) {
-      if (!lineStillPending(await tmux(['capture-pane', '-p', '-J', '-t', pane]), text)) return true;
+      if (submittedView(before, await view(tmux, pane), text)) return true;
       if (Date.now() >= deadline) return false;
       await sleep(POLL_MS);
     }
@@ -55,8 +57,9 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
       buffered = false;
       await sleep(timeouts.settleMs);
       for (let press = 1; press <= ENTER_PRESSES; press++) {
+        const before = await view(tmux, pane);
         await tmux(['send-keys', '-t', pane, 'Enter']);
-        if (await submitted(tmux, pane, text)) return delivered();
+        if (await submitted(tmux, pane, before, text)) return delivered();
         logger?.debug({ pane, press }, 'wake line still on the prompt after Enter');
       }
       return failed('not-submitted', `the line was still on the prompt after ${ENTER_PRESSES} Enter presses`);

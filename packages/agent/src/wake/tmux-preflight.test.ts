@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agentCheck, newestActivityMs, parsePaneState } from './tmux-preflight.js';
-import { lineStillPending } from './tmux-submit.js';
+import { parsePaneView, submittedView, textAtCursor, type PaneView } from './tmux-submit.js';
 
 describe('pane state', () => {
   it('parses the display-message line and rejects the empty answer tmux gives for a missing pane', () => {
@@ -36,13 +36,26 @@ describe('client activity', () => {
 
 describe('submitted-line check', () => {
   const text = 'crosstalk: your turn in api-x1 (turn 3/20). Read /p/api-x1.md, then answer with: crosstalk reply api-x1 --as codex';
-  it('sees the line still on the last non-empty line, also when tmux wrapped it', () => {
-    expect(lineStillPending(`banner\n> ${text}\n\n\n`, text)).toBe(true);
-    expect(lineStillPending(`│ > ${text.slice(0, 60)}   │\n│ ${text.slice(60)}    │\n`, text)).toBe(true);
+  const view = (lines: string[], cursorY: number, cursorX = 0): PaneView => ({ lines, cursorX, cursorY });
+  it('parses one capture-pane + cursor call', () => {
+    expect(parsePaneView('a\nb\n\n3 1\n')).toEqual({ lines: ['a', 'b', ''], cursorX: 3, cursorY: 1 });
   });
-  it('sees it gone once the prompt moved on or was cleared', () => {
-    expect(lineStillPending(`> ${text}\n> \n`, text)).toBe(false);
-    expect(lineStillPending('', text)).toBe(false);
-    expect(lineStillPending(`> ${text}\n● Working… (esc to interrupt)\n`, text)).toBe(false);
+  it('sees the line still waiting at the cursor, also wrapped inside a box', () => {
+    const pasted = view(['banner', `> ${text}`, ''], 1, 40);
+    expect(textAtCursor(pasted, text)).toBe(true);
+    const boxed = view([`│ > ${text.slice(0, 60)}   │`, `│ ${text.slice(60)}    │`], 1, 30);
+    expect(textAtCursor(boxed, text)).toBe(true);
+    // An Enter the application ignored changes nothing.
+    expect(submittedView(pasted, view(['banner', `> ${text}`, ''], 1, 40), text)).toBe(false);
+    // A spinner redraws the screen, but the text still sits at the cursor.
+    expect(submittedView(boxed, view(['● Working…', ...boxed.lines], 2, 30), text)).toBe(false);
+  });
+  it('sees it taken once the prompt moved on, was cleared, or was echoed back', () => {
+    const before = view([`> ${text}`, ''], 0, 50);
+    expect(submittedView(before, view([`> ${text}`, '> '], 1, 2), text)).toBe(true);
+    expect(submittedView(before, view(['> ', ''], 0, 2), text)).toBe(true);
+    // `cat` and shells echo the submitted line and move the cursor to a fresh line.
+    expect(submittedView(before, view([`> ${text}`, text, ''], 2, 0), text)).toBe(true);
+    expect(submittedView(before, view([`│ > ${text.slice(-30)}`, '╰──────╯', '│ >   │'], 2, 4), text)).toBe(true);
   });
 });

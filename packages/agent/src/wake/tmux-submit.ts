@@ -1,19 +1,49 @@
-// Whether a typed line still waits on the pane's prompt, judged from `capture-pane -p -J`.
+// Whether an Enter was taken, judged from what the pane shows. Two signs together: the screen or
+// the cursor changed after the Enter (an application that ignores Enter changes nothing), and the
+// line no longer sits where the cursor is (an input box that redraws for other reasons, a
+// spinner, still holds the text at the cursor). Programs that echo a submitted line back (`cat`,
+// shells, transcripts) leave it on screen, so the text being visible is no sign by itself.
 
+/** What a pane shows: its visible lines and where the cursor is. */
+export interface PaneView {
+  lines: string[];
+  cursorX: number;
+  cursorY: number;
+}
+
+/** The tmux arguments that print a PaneView in one call, parsed by parsePaneView. */
+export function paneViewArgs(pane: string): string[] {
+  return ['capture-pane', '-p', '-t', pane, ';', 'display-message', '-p', '-t', pane, '#{cursor_x} #{cursor_y}'];
+}
+
+export function parsePaneView(out: string): PaneView {
+  const lines = out.replace(/\n$/, '').split('\n');
+  const cursor = /^(\d+) (\d+)$/.exec(lines.pop() ?? '');
+  return { lines, cursorX: Number(cursor?.[1] ?? 0), cursorY: Number(cursor?.[2] ?? 0) };
+}
+
+export function sameView(a: PaneView, b: PaneView): boolean {
+  return a.cursorX === b.cursorX && a.cursorY === b.cursorY && a.lines.join('\n') === b.lines.join('\n');
+}
+
+// Box-drawing characters and whitespace are the frames TUIs draw around their input.
+const clean = (s: string): string => s.replace(/[\u2500-\u257f]/g, ' ').replace(/\s+/g, ' ').trim();
 const TAIL_CHARS = 24;
 
-const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
-
 /**
- * True when the last non-empty line of the pane still ends with (the tail of) the text: the
- * application did not take the Enter. Only the tail is compared because applications draw long
- * input wrapped in their own boxes, so only its end is sure to share the prompt's last line.
+ * True when the line at the cursor ends with a piece of the text's end: the text still waits in
+ * the input. Long input wraps inside an application's box, so only the last segment is sure to
+ * share the cursor's line.
  */
-export function lineStillPending(capture: string, text: string): boolean {
-  const lines = capture.split('\n').map(squash).filter((l) => l !== '');
-  const last = lines[lines.length - 1];
-  if (last === undefined) return false;
-  const chars = [...squash(text)];
-  const tail = chars.slice(-TAIL_CHARS).join('').trim();
-  return tail !== '' && last.includes(tail);
+export function textAtCursor(view: PaneView, text: string): boolean {
+  const line = clean(view.lines[view.cursorY] ?? '');
+  if (line.length < 3) return false;
+  const wanted = clean(text);
+  const tail = line.slice(-Math.min(line.length, TAIL_CHARS));
+  return wanted.endsWith(tail) || line.endsWith(wanted.slice(-TAIL_CHARS));
+}
+
+/** The Enter was taken: something changed, and the text left the cursor's line. */
+export function submittedView(before: PaneView, after: PaneView, text: string): boolean {
+  return !sameView(before, after) && !textAtCursor(after, text);
 }
