@@ -23,10 +23,9 @@ export interface JoinUrl {
  * when it listens on 127.0.0.1 and on 0.0.0.0, so a loopback URL is tried on the LAN address:
  * if the same relay answers there, it listens on every interface.
  */
-export async function joinUrlFor(localUrl: string, relayId: string): Promise<JoinUrl> {
+export async function joinUrlFor(localUrl: string, relayId: string, lan: string | undefined = lanAddress()): Promise<JoinUrl> {
   const u = new URL(localUrl);
   if (!LOOPBACK.has(u.hostname)) return { url: localUrl };
-  const lan = lanAddress();
   if (lan) {
     const candidate = `${u.protocol}//${lan}:${u.port}`;
     const health = await createRelayClient({ relayUrl: candidate, timeoutMs: 1500 })
