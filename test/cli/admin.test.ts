@@ -1,6 +1,6 @@
 // The admin commands: relay serve (and its clean stop), invites, enrollment, hosts, revocation,
 // log repair, the agent's status, doctor, and skill install.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explain, Lab, type Agent, type Host } from '../support/index.js';
@@ -130,6 +130,25 @@ describe('invites, enrollment, hosts, revocation', () => {
     const text = await host.run(['doctor']);
     expect(text.stdout).toMatch(/^ok\s+agent\s+running \(pid \d+\), connected, cursor \d+, lag \d+$/m);
     expect(text.stdout).toMatch(/all checks passed/);
+
+    // A key others can read is a failure, with the fix.
+    await chmod(join(host.home, 'host-key.json'), 0o644);
+    const loose = await host.run(['doctor']);
+    expect(loose.exitCode, explain(loose)).toBe(1);
+    expect(loose.stdout).toMatch(/^fail\s+keys\s+.*host-key\.json is readable by others \(mode 644\); run: chmod 600 /m);
+    await chmod(join(host.home, 'host-key.json'), 0o600);
+  });
+
+  it('agent run stops cleanly on SIGINT (exit 0) and can start again', async () => {
+    const other = await lab.host('sigma');
+    const first = await lab.startAgent(other);
+    const exit = await first.process.stop('SIGINT');
+    expect(exit.exitCode, first.process.stderr()).toBe(0);
+    expect(first.process.stderr()).toContain('agent stopped');
+    const report = await first.status();
+    expect(report).toMatchObject({ running: false, status: { state: 'stopped' } });
+    const second = await lab.startAgent(other);
+    expect((await second.status()).running).toBe(true);
   });
 
   it('relay hosts lists the hosts; revoke closes a host out at once', async () => {

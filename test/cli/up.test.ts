@@ -53,6 +53,16 @@ it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ct
   });
   expect(await readFile(copy, 'utf8')).toContain('Your turn.');
 
+  // doctor probes the pane: alive while the session runs, a failure once its pane is gone.
+  const healthy = await host.run(['doctor', '--json']);
+  expect(healthy.exitCode, explain(healthy)).toBe(0);
+  const check = (r: typeof healthy) => r.json<{ checks: Array<{ name: string; status: string; message: string }> }>().checks.find((c) => c.name === 'session pane-one');
+  expect(check(healthy)).toMatchObject({ status: 'ok', message: expect.stringContaining(`tmux pane ${pane.pane}`) });
+  await (await lab.tmux()).run(['kill-pane', '-t', pane.pane]);
+  const broken = await host.run(['doctor', '--json']);
+  expect(broken.exitCode, explain(broken)).toBe(1);
+  expect(check(broken)).toMatchObject({ status: 'fail', hint: expect.stringContaining('crosstalk join --as pane-one') });
+
   const exit = await first.proc.stop('SIGINT');
   expect(exit.exitCode, first.proc.stderr()).toBe(0);
   expect(first.proc.stderr()).toContain('stopping');
