@@ -5,14 +5,15 @@ import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { logLevel } from '../lib/args.js';
 import { layoutOf } from '../lib/home.js';
-import { aborted } from '../lib/signal.js';
 
 const handler: CommandHandler = async (ctx, _args, options) => {
   const level = logLevel(options.logLevel);
   const agent = await runAgent({ layout: layoutOf(ctx), logLevel: level });
-  const stop = aborted(ctx.signal).then(() => agent.stop());
+  const stop = () => void agent.stop();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  if (ctx.signal.aborted) stop();
   const result = await agent.stopped;
-  void stop;
+  ctx.signal.removeEventListener('abort', stop);
   if (result.reason === 'fatal') throw result.error;
   return { exitCode: EXIT.ok };
 };

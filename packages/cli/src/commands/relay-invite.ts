@@ -1,11 +1,11 @@
 // `crosstalk relay invite`: mint a one-time invite with the admin key and print the exact
 // `crosstalk agent join` line to paste on the other machine.
+import { normalizeRelayUrl } from '@crosstalk/agent';
 import { checkName } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { connectAdmin, dataDirOf } from '../lib/admin.js';
 import { duration } from '../lib/args.js';
 import { joinUrlFor } from '../lib/lan.js';
-import { normalizeRelayUrl } from '@crosstalk/agent';
 import { say } from '../output.js';
 
 const handler: CommandHandler = async (ctx, _args, options) => {

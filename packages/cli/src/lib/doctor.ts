@@ -8,6 +8,7 @@ import {
   keyFileProblems,
   readAgentConfig,
   readAgentStatus,
+  readHostKey,
   readLocalSessions,
   type AgentConfig,
   type HomeLayout,
@@ -15,7 +16,6 @@ import {
 } from '@crosstalk/agent';
 import { CrosstalkError, LIMITS, PROTOCOL_VERSION } from '@crosstalk/core';
 import { tokenSigner } from '@crosstalk/core/token';
-import { readHostKey } from '@crosstalk/agent';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
