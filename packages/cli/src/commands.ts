@@ -100,6 +100,8 @@ export const COMMANDS: CommandSpec[] = [
     args: '<id>',
     group: 'sessions',
     summary: 'block until it is your turn (exit 0) or the conversation ends (exit 10)',
+    description:
+      'Follows the conversation live over a read-only link to the relay (polling only while the link is down). It is your turn when you are next, or when you moderate a conversation that reached its limit. Exit 10 when it is closed or converged, or at its limit with the floor not yours.',
     options: [{ flags: '--timeout <seconds>', description: 'give up after this long (exit 124)' }, AS],
     json: true,
     examples: ['crosstalk wait api-shape-x1y2 --timeout 600 && crosstalk read api-shape-x1y2 --since 3'],
@@ -110,6 +112,7 @@ export const COMMANDS: CommandSpec[] = [
     args: '<session> <task...>',
     group: 'sessions',
     summary: 'delegate: open a conversation with one session, wait for its answer, print it',
+    description: 'The task is the opening turn. The answer (the other side\'s turns) goes to stdout, the conversation id to stderr; the conversation stays open for follow-ups.',
     options: [
       { flags: '--topic <text>', description: 'topic (default: the start of the task)' },
       { flags: '--timeout <seconds>', description: 'give up after this long (exit 124)', default: '1800' },
@@ -216,6 +219,8 @@ export const COMMANDS: CommandSpec[] = [
     path: ['up'],
     group: 'setup',
     summary: 'zero-config start: a local relay plus an agent enrolled to it',
+    description:
+      'Runs a relay on 127.0.0.1 and this machine\'s agent in one process until Ctrl-C. The first run creates the relay\'s data in <home>/relay and enrolls this machine; later runs reuse both. Logs go to <home>/logs/up.log.',
     options: [
       { flags: '--port <port>', description: 'relay port', default: '7717' },
       { flags: '--log-level <level>', description: 'trace, debug, info, warn, error', default: 'info' },
@@ -227,6 +232,8 @@ export const COMMANDS: CommandSpec[] = [
     path: ['demo'],
     group: 'setup',
     summary: 'two sessions on two simulated hosts hold a real conversation in tmux',
+    description:
+      'Starts a private relay, two agents posing as hosts demo-linux and demo-mac, and two scripted sessions in a private tmux server; they converse through the real wake-ups until a decision is agreed and closed. Needs tmux. Everything is removed afterwards unless --keep.',
     options: [{ flags: '--keep', description: 'keep the temp dir with the copies afterwards' }],
     json: true,
     examples: ['crosstalk demo', 'crosstalk demo --keep'],
@@ -236,6 +243,7 @@ export const COMMANDS: CommandSpec[] = [
     path: ['doctor'],
     group: 'setup',
     summary: 'check the relay, clock, keys, agent, tmux panes and copies; explain fixes',
+    description: 'Each check prints ok, warn, fail or skip, with what to do. Exit 1 if any check fails.',
     json: true,
     examples: ['crosstalk doctor', 'crosstalk doctor --json'],
     load: () => import('./commands/doctor.js'),
@@ -274,6 +282,8 @@ export const COMMANDS: CommandSpec[] = [
     path: ['relay', 'invite'],
     group: 'admin',
     summary: 'mint a one-time invite; prints the `agent join` command to paste on the other machine',
+    description:
+      'Run it on the relay machine: it reads the admin key from the data dir and the relay\'s address from its listen.json. When the relay listens on every interface the command names this machine\'s LAN address; pass --url when other machines reach the relay by another name.',
     options: [
       { flags: '--host <name>', description: 'host name the invite is for' },
       { flags: '--expires <duration>', description: 'validity, e.g. 30m, 1h, 2d', default: '1h' },

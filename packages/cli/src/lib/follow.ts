@@ -142,6 +142,7 @@ export async function followConversation(options: FollowOptions): Promise<'done'
       },
     });
     options.signal?.addEventListener('abort', onAbort);
+    if (options.signal?.aborted) return finish('aborted');
     link.start();
     // Until the link says welcome, the poll covers for it.
     schedulePoll();
