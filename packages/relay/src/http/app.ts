@@ -2,9 +2,9 @@
 // status and `{code, message, hint}`; nothing a client sends can crash the relay.
 import { CrosstalkError, LIMITS } from '@crosstalk/core';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Services } from '../services.js';
+import { bodyLimit } from './body-limit.js';
 import { authenticate, guard } from './middleware.js';
 import type { RelayEnv } from './request.js';
 import { conversationRoutes } from './routes/conversations.js';
