@@ -32,6 +32,7 @@ export interface ResolvedOptions {
   helloTimeoutMs: number;
   stuckMs: number;
   highWaterBytes: number;
+  frameBudgetPerSecond: number;
   logLevel: LogLevel;
   logDestination: NodeJS.WritableStream | undefined;
 }
@@ -73,6 +74,7 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     helloTimeoutMs: 10_000,
     stuckMs: 30_000,
     highWaterBytes: 1024 * 1024,
+    frameBudgetPerSecond: 10_000,
     logLevel,
     logDestination: options.logDestination,
   };

@@ -91,6 +91,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       helloTimeoutMs: opts.helloTimeoutMs,
       stuckMs: opts.stuckMs,
       highWaterBytes: opts.highWaterBytes,
+      frameBudgetPerSecond: opts.frameBudgetPerSecond,
       allowedOrigins: opts.allowedOrigins,
       wsLimiter: new RateLimiter(opts.rateLimit),
     });

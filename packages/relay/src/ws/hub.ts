@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/verify.js';
 import type { RateLimiter } from '../limits/token-bucket.js';
 import { isoNow, type Services } from '../services.js';
-import { Link, type LinkHub, type LinkTimings, type Role } from './link.js';
+import { frameInterval, Link, type LinkHub, type LinkTimings, type Role } from './link.js';
 import { checkUpgradeRequest, refuseUpgrade } from './upgrade.js';
 
 export const MAX_WATCH_LINKS = 8;
@@ -38,7 +38,7 @@ export class Hub implements LinkHub {
     readonly services: Services,
     options: HubOptions,
   ) {
-    this.timings = { helloTimeoutMs: options.helloTimeoutMs, stuckMs: options.stuckMs, highWaterBytes: options.highWaterBytes };
+    this.timings = { helloTimeoutMs: options.helloTimeoutMs, stuckMs: options.stuckMs, highWaterBytes: options.highWaterBytes, frameBudgetPerSecond: options.frameBudgetPerSecond };
     this.wsLimiter = options.wsLimiter;
     this.origins = new Set(options.allowedOrigins);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.wsMaxPayload, clientTracking: false, perMessageDeflate: false });
@@ -54,6 +54,10 @@ export class Hub implements LinkHub {
 
   get size(): number {
     return this.links.size;
+  }
+
+  frameIntervalMs(): number {
+    return frameInterval(this.links.size, this.timings.frameBudgetPerSecond);
   }
 
   /** The HTTP server's `upgrade` handler. Everything is checked before the handshake. */

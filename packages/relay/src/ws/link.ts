@@ -17,6 +17,27 @@ export interface LinkTimings {
   stuckMs: number;
   /** Above this many buffered bytes the send loop waits for the socket to drain. */
   highWaterBytes: number;
+  /**
+   * Frames per second all links that follow the head may send together. Each link waits
+   * links/budget between frames (within the bounds below): under a burst the events of several
+   * commits share one frame and one write to the socket, so the cost of fan-out stays bounded
+   * however many links there are, while the first event after a quiet spell goes out at once.
+   * Catching up on a backlog is not paced.
+   */
+  frameBudgetPerSecond: number;
+}
+
+/** Bounds of the pause between two frames of a link that follows the head. */
+export const FRAME_INTERVAL_MS = { min: 2, max: 50 } as const;
+
+/** The pause between frames of each link when `links` links share the frame budget. */
+export function frameInterval(links: number, budgetPerSecond: number): number {
+  return Math.min(FRAME_INTERVAL_MS.max, Math.max(FRAME_INTERVAL_MS.min, (links * 1000) / budgetPerSecond));
+}
+
+/** How long a link waits before its next frame: none after a quiet spell or while catching up. */
+export function framePause(lastLiveSendAt: number, now: number, intervalMs: number): number {
+  return Math.max(0, lastLiveSendAt + intervalMs - now);
 }
 
 /** What a link needs from the hub that holds it. */
@@ -26,6 +47,8 @@ export interface LinkHub {
   readonly timings: LinkTimings;
   /** A ready `events` frame with the durable events after `after`, or null when there are none. */
   frameAfter(after: number): Promise<{ data: Buffer; last: number } | null>;
+  /** The pause between frames of a link that follows the head, in ms. */
+  frameIntervalMs(): number;
   /** Registers the link in its role, or says why it cannot have it. */
   admit(link: Link, role: Role): CrosstalkError | null;
   release(link: Link): void;
@@ -37,6 +60,8 @@ export class Link {
   alive = true;
   private cursor = 0;
   private rewind: number | null = null;
+  /** When the last frame that reached the head went out (performance.now()). */
+  private lastLiveSendAt = -Infinity;
   private closed = false;
   private kick: (() => void) | null = null;
   private readonly helloTimer: NodeJS.Timeout;
@@ -195,6 +220,17 @@ export class Link {
     });
   }
 
+  /** Waits `ms`, or less if the link is closed or asked to replay. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.kick = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
   private async sendLoop(): Promise<void> {
     const log = this.hub.services.ledger.events;
     while (!this.closed) {
@@ -207,10 +243,16 @@ export class Link {
         await this.waitForWork();
         continue;
       }
+      const pause = framePause(this.lastLiveSendAt, performance.now(), this.hub.frameIntervalMs());
+      if (pause > 0) {
+        await this.sleep(pause);
+        continue;
+      }
       const frame = await this.hub.frameAfter(this.cursor);
       if (this.closed) return;
       if (!frame || this.rewind !== null) continue;
       this.cursor = frame.last;
+      if (frame.last >= log.durableSeq) this.lastLiveSendAt = performance.now();
       const flushed = new Promise<Error | undefined>((resolve) => this.ws.send(frame.data, { binary: false }, resolve));
       if (this.ws.bufferedAmount > this.hub.timings.highWaterBytes) {
         this.hub.services.logger.debug({ who: this.who, buffered: this.ws.bufferedAmount }, 'link send buffer full; waiting for it to drain');
