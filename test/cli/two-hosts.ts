@@ -1,0 +1,33 @@
+// Two hosts (alpha, beta) enrolled with one relay, each with a running agent and one session
+// joined without a terminal (a1, b1): the setting of the conversation suites.
+import { expect } from 'vitest';
+import { explain, Lab, type Host } from '../support/index.js';
+
+export interface TwoHosts {
+  lab: Lab;
+  alpha: Host;
+  beta: Host;
+  /** Opens a conversation a1 → b1 and returns its id. */
+  open(topic: string, extra?: string[]): Promise<string>;
+}
+
+export async function twoHosts(name: string): Promise<TwoHosts> {
+  const lab = await Lab.create(name);
+  await lab.startRelay();
+  const alpha = await lab.host('alpha');
+  const beta = await lab.host('beta');
+  await Promise.all([lab.startAgent(alpha), lab.startAgent(beta)]);
+  for (const [host, session] of [
+    [alpha, 'a1'],
+    [beta, 'b1'],
+  ] as const) {
+    const r = await host.run(['join', '--as', session, '--no-wake']);
+    expect(r.exitCode, explain(r)).toBe(0);
+  }
+  const open = async (topic: string, extra: string[] = []): Promise<string> => {
+    const r = await alpha.run(['open', '--as', 'a1', '--topic', topic, '--with', 'b1', '--body', `About ${topic}.`, ...extra]);
+    expect(r.exitCode, explain(r)).toBe(0);
+    return r.stdout.trim();
+  };
+  return { lab, alpha, beta, open };
+}
