@@ -75,22 +75,23 @@ const handler: CommandHandler = async (ctx, _args, options) => {
   });
   let agent: Awaited<ReturnType<typeof runAgent>> | null = null;
   try {
-    let enrolledNow = false;
+    let news = '';
     if (!config) {
       config = await enrollLocally(ctx, layout, relay, defaultHostName(ctx.hostname));
-      enrolledNow = true;
+      news = ' (first run: created the relay and enrolled this machine)';
     } else {
       if (config.relayUrl !== relay.url) config = await writeAgentConfig(layout.config, { ...config, relayUrl: relay.url });
       if (!(await hostKnown(layout, config))) {
+        // The relay's log was replaced since: enroll again under the same name.
         config = await enrollLocally(ctx, layout, relay, config.host);
-        enrolledNow = true;
+        news = ' (enrolled this machine again: the relay no longer knew it)';
       }
     }
     agent = await runAgent({ layout, config, logLevel: level, logDestination: logs });
     say(
       ctx,
       [
-        `crosstalk is up${enrolledNow ? ' (first run: created the relay and enrolled this machine)' : ''}. Ctrl-C stops it.`,
+        `crosstalk is up${news}. Ctrl-C stops it.`,
         `  relay   ${relay.url}  (data in ${layout.relayDataDir})`,
         `  agent   host ${config.host}; markdown copies in ${config.conversationsDir}`,
         `  logs    ${logFile}`,
