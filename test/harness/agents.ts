@@ -1,8 +1,7 @@
 // A host agent as a real process on a home: the real `main.js run`, or the harness entry when a
 // suite needs a short heartbeat and backoff. Killed with SIGKILL and restarted on the same home.
 import { homeLayout, readAgentStatus, type AgentStatusReport } from '@crosstalk/agent';
-import type { Home } from './homes.js';
-import { AGENT_ENTRY, AGENT_MAIN } from './paths.js';
+import { AGENT_ENTRY, AGENT_MAIN, CLI_BIN } from './paths.js';
 import type { Proc, Procs } from './procs.js';
 import { waitFor } from './wait.js';
 
@@ -11,7 +10,15 @@ export interface AgentProcOptions {
   logLevel?: string;
   /** Given: the harness entry runs the agent with these timing knobs. */
   tuning?: Record<string, unknown>;
+  /** Run it as users do, `crosstalk agent run`, instead of the agent's own main.js. */
+  viaCli?: boolean;
   env?: Record<string, string | undefined>;
+}
+
+/** What an agent process needs of its host: a name and a crosstalk home. */
+export interface AgentHome {
+  name: string;
+  dir: string;
 }
 
 export class AgentProc {
@@ -20,11 +27,11 @@ export class AgentProc {
 
   private constructor(
     private readonly procs: Procs,
-    readonly home: Home,
+    readonly home: AgentHome,
     private readonly options: AgentProcOptions,
   ) {}
 
-  static start(procs: Procs, home: Home, options: AgentProcOptions = {}): AgentProc {
+  static start(procs: Procs, home: AgentHome, options: AgentProcOptions = {}): AgentProc {
     const agent = new AgentProc(procs, home, options);
     agent.launch();
     return agent;
@@ -35,9 +42,10 @@ export class AgentProc {
     const name = `agent ${this.home.name}#${this.starts}`;
     const level = this.options.logLevel ?? 'info';
     const env = { CROSSTALK_HOME: this.home.dir, TMUX: undefined, TMUX_PANE: undefined, ...this.options.env };
-    this.proc = this.options.tuning
-      ? this.procs.node(name, AGENT_ENTRY, [JSON.stringify({ home: this.home.dir, logLevel: level, tuning: this.options.tuning })], { env, netns: this.options.netns })
-      : this.procs.node(name, AGENT_MAIN, ['run', '--log-level', level], { env, netns: this.options.netns });
+    const where = { env, netns: this.options.netns };
+    if (this.options.tuning) this.proc = this.procs.node(name, AGENT_ENTRY, [JSON.stringify({ home: this.home.dir, logLevel: level, tuning: this.options.tuning })], where);
+    else if (this.options.viaCli) this.proc = this.procs.node(name, CLI_BIN, ['agent', 'run', '--log-level', level], where);
+    else this.proc = this.procs.node(name, AGENT_MAIN, ['run', '--log-level', level], where);
   }
 
   status(): Promise<AgentStatusReport> {

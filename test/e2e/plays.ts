@@ -1,0 +1,72 @@
+// What each scripted session does when woken in the multi-host suite, by conversation topic and
+// turn. Three conversations: one runs into its turn limit, is extended and then closed at the
+// limit; one converges on a proposal all three participants agree to; one sees a participant
+// added, the floor handed on, a participant removed, and a close.
+
+export interface Step {
+  before?: Action[];
+  reply?: false | { body?: string; next?: string[]; propose?: string; agree?: boolean };
+  after?: Action[];
+}
+export type Action = { moderate: string[] } | { close: string };
+export type Play = Record<string, { turns?: Record<string, Step>; limit?: Step[] }>;
+
+export const TOPICS = { limit: 'api response shape', converge: 'release plan', moderate: 'flaky login test' } as const;
+
+export interface SessionSpec {
+  session: string;
+  host: string;
+  kind: 'claude-code' | 'codex' | 'other';
+  play: Play;
+}
+
+export const SESSIONS: SessionSpec[] = [
+  {
+    session: 'claude-alpha',
+    host: 'alpha',
+    kind: 'claude-code',
+    play: {
+      [TOPICS.limit]: {
+        limit: [{ before: [{ moderate: ['--extend', '2'] }] }, { before: [{ close: 'Use the paginated shape with a cursor.' }] }],
+      },
+    },
+  },
+  {
+    session: 'codex-alpha',
+    host: 'alpha',
+    kind: 'codex',
+    play: {
+      [TOPICS.converge]: { turns: { '3': { reply: { body: 'Friday works for the agent side.', agree: true } } } },
+    },
+  },
+  {
+    session: 'codex-beta',
+    host: 'beta',
+    kind: 'codex',
+    play: {
+      [TOPICS.converge]: { turns: { '4': { reply: { body: 'Agreed: Friday, after the freeze.', agree: true } } } },
+    },
+  },
+  {
+    session: 'claude-gamma',
+    host: 'gamma',
+    kind: 'claude-code',
+    play: {
+      [TOPICS.converge]: { turns: { '2': { reply: { body: 'Proposal: ship on Friday after the freeze.', propose: 'Ship on Friday after the freeze.' } } } },
+      [TOPICS.moderate]: {
+        turns: {
+          '3': { before: [{ moderate: ['--add', 'codex-beta'] }, { moderate: ['--next', 'codex-beta'] }], reply: false },
+          '4': { before: [{ moderate: ['--remove', 'codex-alpha'] }], reply: { body: 'codex-alpha is off this one; codex-beta, confirm the quarantine.' } },
+          '6': { reply: false, after: [{ close: 'Quarantine the flaky login test and file a ticket.' }] },
+        },
+      },
+    },
+  },
+];
+
+/** The openings the suite posts with the CLI, and where each conversation must end. */
+export const OPENINGS = [
+  { topic: TOPICS.limit, as: 'claude-alpha', with: ['codex-beta'], maxTurns: 4, body: 'Which response shape for /users: a plain list, or pages with a cursor?', ends: 'closed' },
+  { topic: TOPICS.converge, as: 'codex-beta', with: ['claude-gamma', 'codex-alpha'], body: 'When do we ship 1.4?', ends: 'converged' },
+  { topic: TOPICS.moderate, as: 'claude-gamma', with: ['codex-alpha'], maxTurns: 10, body: 'The login test fails one run in twenty. Who owns it?', ends: 'closed' },
+] as const;

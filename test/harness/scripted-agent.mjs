@@ -1,0 +1,151 @@
+// A scripted coding agent for a tmux pane. Like a real TUI it puts the terminal in raw mode and
+// asks for bracketed paste, echoes what is typed on a prompt line and takes it on Enter. At start
+// it joins its session with the real CLI (a child process, so the pane's TMUX and TMUX_PANE reach
+// it). When a wake-up line arrives it reads the copy the line names, and acts as its play says,
+// with the real CLI: reply (with --next, --propose, --agree), moderate, close. Everything is
+// recorded in --dir:
+//   bytes.log      every byte that reached the pane's input
+//   lines.jsonl    every line taken with Enter
+//   actions.jsonl  per wake-up: what it read in the copy and every command it ran, with results
+//   joined.json    the join; `ready` once joined
+//
+//   node scripted-agent.mjs '<json: {dir, cli, session, kind, play}>'
+// play: { "<topic>": { turns: { "<n>": Step }, limit: [Step, ...] } }
+// Step: { before?: Action[], reply?: false | {body?, next?, propose?, agree?}, after?: Action[] }
+// Action: { moderate: ["--add", "x"] } | { close: "resolution" }
+import { execFile } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+
+const config = JSON.parse(process.argv[2] ?? '{}');
+const { dir, cli, session, kind = 'other', play = {} } = config;
+if (!dir || !cli || !session || !process.stdin.isTTY) {
+  process.stderr.write('scripted-agent: needs dir, cli, session and a terminal\n');
+  process.exit(2);
+}
+process.title = 'scripted-agent';
+
+const TURN = /^crosstalk: (?:reminder: )?your turn in ([a-z0-9-]+) \(turn (\d+)\/(\d+)\)\. Read (.+), then answer with: crosstalk reply ([a-z0-9-]+) --as ([a-z0-9-]+)$/;
+const LIMIT = /^crosstalk: (?:reminder: )?([a-z0-9-]+) reached its limit of (\d+) turns and you moderate it\. Read (.+), then extend with: /;
+const UNANSWERED = /^crosstalk: ([a-z0-9-]+) has not answered in ([a-z0-9-]+) and you moderate it\. Read (.+), then hand the floor on with: /;
+
+const record = (file, value) => appendFileSync(join(dir, file), `${JSON.stringify(value)}\n`);
+
+function crosstalk(args) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ args, exitCode: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The header of a copy: what the session sees when it reads the file. */
+function readCopy(path) {
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return { error: String(err) };
+  }
+  const header = text.slice(0, text.indexOf('\n---\n', 4) + 1);
+  const field = (name) => {
+    const m = new RegExp(`^${name}: (.*)$`, 'm').exec(header);
+    return m ? JSON.parse(m[1]) : undefined;
+  };
+  return { topic: field('topic'), status: field('status'), turns: field('turns'), next: field('next'), moderator: field('moderator'), bytes: text.length };
+}
+
+const limitsSeen = new Map();
+
+async function runActions(id, actions, ran) {
+  for (const action of actions ?? []) {
+    if (action.moderate) ran.push(await crosstalk(['moderate', id, ...action.moderate, '--as', session, '--json']));
+    else if (action.close) ran.push(await crosstalk(['close', id, '--resolution', action.close, '--as', session, '--json']));
+  }
+}
+
+async function onTurn(id, n, path) {
+  const copy = readCopy(path);
+  const step = play[copy.topic]?.turns?.[String(n)] ?? {};
+  const ran = [];
+  await runActions(id, step.before, ran);
+  if (step.reply !== false) {
+    const r = step.reply ?? {};
+    const args = ['reply', id, '--as', session, '--body', r.body ?? `${session} answers turn ${n}.`, '--expect-turn', String(n), '--json'];
+    if (r.next) args.push('--next', r.next.join(','));
+    if (r.propose !== undefined) args.push('--propose', r.propose);
+    if (r.agree) args.push('--agree');
+    ran.push(await crosstalk(args));
+  }
+  await runActions(id, step.after, ran);
+  record('actions.jsonl', { kind: 'turn', id, turn: n, copy, ran });
+}
+
+async function onLimit(id, path) {
+  const copy = readCopy(path);
+  const k = limitsSeen.get(id) ?? 0;
+  limitsSeen.set(id, k + 1);
+  const step = play[copy.topic]?.limit?.[k] ?? {};
+  const ran = [];
+  await runActions(id, step.before, ran);
+  record('actions.jsonl', { kind: 'limit', id, turn: copy.turns + 1, copy, ran });
+}
+
+let queue = Promise.resolve();
+function submitted(line) {
+  record('lines.jsonl', line);
+  let m;
+  if ((m = TURN.exec(line))) {
+    const [, id, n, , path] = m;
+    queue = queue.then(() => onTurn(id, Number(n), path));
+  } else if ((m = LIMIT.exec(line))) {
+    const [, id, , path] = m;
+    queue = queue.then(() => onLimit(id, path));
+  } else if ((m = UNANSWERED.exec(line))) {
+    const [, silent, id, path] = m;
+    queue = queue.then(() => record('actions.jsonl', { kind: 'unanswered', id, silent, copy: readCopy(path), ran: [] }));
+  }
+  queue = queue.then(() => process.stdout.write('\r\n> ')).catch((err) => record('actions.jsonl', { kind: 'error', error: String(err) }));
+}
+
+const PASTE_START = '\x1b[200~';
+const PASTE_END = '\x1b[201~';
+const decoder = new StringDecoder('utf8');
+let pending = '';
+let line = '';
+for (const f of ['bytes.log', 'lines.jsonl', 'actions.jsonl']) writeFileSync(join(dir, f), '');
+process.stdin.setRawMode(true);
+process.stdout.write('\x1b[?2004h');
+process.stdin.on('data', (chunk) => {
+  appendFileSync(join(dir, 'bytes.log'), chunk);
+  let s = pending + decoder.write(chunk);
+  pending = '';
+  while (s.length > 0) {
+    if (s.startsWith(PASTE_START) || s.startsWith(PASTE_END)) {
+      s = s.slice(PASTE_START.length);
+      continue;
+    }
+    const ch = String.fromCodePoint(s.codePointAt(0));
+    if (ch === '\x1b' && s.length < PASTE_START.length && (PASTE_START.startsWith(s) || PASTE_END.startsWith(s))) {
+      pending = s;
+      break;
+    }
+    s = s.slice(ch.length);
+    if (ch === '\r') {
+      // A TUI clears its prompt once it takes a line.
+      process.stdout.write('\r\n');
+      submitted(line);
+      line = '';
+    } else if (ch >= ' ' && ch !== '\x7f' && !(ch >= '\x80' && ch <= '\x9f')) {
+      line += ch;
+      process.stdout.write(ch);
+    }
+  }
+});
+for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(0));
+
+const joined = await crosstalk(['join', '--as', session, '--kind', kind, '--json']);
+writeFileSync(join(dir, 'joined.json'), JSON.stringify(joined));
+process.stdout.write(`${session} ready\r\n> `);
+writeFileSync(join(dir, 'ready'), String(process.pid));
