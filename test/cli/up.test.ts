@@ -1,6 +1,6 @@
 // `crosstalk up`: a relay and an agent in one process, created on the first run and reused after;
 // a session joins from a private tmux pane and is woken; Ctrl-C stops everything cleanly.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { explain, Lab, scriptedSession, type Host, type ManagedProcess } from '../support/index.js';
@@ -24,6 +24,7 @@ const readConfig = async (home: string) => JSON.parse(await readFile(join(home, 
 
 it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ctrl-C stops it', async () => {
   const home = join(lab.dir, 'up-home');
+  lab.attachFile('up.log', join(home, 'logs', 'up.log'));
   const first = await startUp(home, 'up (first run)');
   const banner = first.proc.stderr();
   expect(banner).toContain('first run: created the relay and enrolled this machine');
@@ -98,4 +99,13 @@ it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ct
 
   const stopped = await second.proc.stop('SIGTERM');
   expect(stopped.exitCode, second.proc.stderr()).toBe(0);
+
+  // A relay whose log was replaced no longer knows this machine: up enrolls it again.
+  await rm(join(home, 'relay', 'events.log'));
+  const third = await startUp(home, 'up (after the log was replaced)');
+  expect(third.proc.stderr()).toContain('enrolled this machine again: the relay no longer knew it');
+  expect((await readConfig(home)).relayId).toBe(config.relayId);
+  const sessions = await host.run(['sessions', '--json']);
+  expect(sessions.exitCode, explain(sessions)).toBe(0);
+  expect((await third.proc.stop('SIGINT')).exitCode).toBe(0);
 });

@@ -46,6 +46,7 @@ export class Lab {
   readonly book = new LogBook();
   private readonly processes: ManagedProcess[] = [];
   private tmuxServer: PrivateTmux | null = null;
+  private readonly files: Array<{ name: string; path: string }> = [];
   relay: Relay | null = null;
 
   private constructor(readonly dir: string) {}
@@ -148,10 +149,16 @@ export class Lab {
     return this.tmuxServer;
   }
 
-  /** Every process's output, every CLI run, and every tmux pane's screen. */
+  /** Adds a file (e.g. a log a process writes itself) to what `logs()` shows. */
+  attachFile(name: string, path: string): void {
+    this.files.push({ name, path });
+  }
+
+  /** Every process's output, every CLI run, every attached file, and every tmux pane's screen. */
   async logs(): Promise<string> {
     const screens = this.tmuxServer ? await this.tmuxServer.screens() : '';
-    return `${this.book.dump()}\n${screens}`;
+    const files = await Promise.all(this.files.map(async (f) => `----- ${f.name} (${f.path})\n${(await readFile(f.path, 'utf8').catch(() => '(missing)')).slice(-30_000)}`));
+    return [this.book.dump(), ...files, screens].join('\n');
   }
 
   /** Stops every process (SIGTERM, then SIGKILL), kills the tmux server, removes the lab dir. */
