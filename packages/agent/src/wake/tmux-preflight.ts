@@ -86,14 +86,17 @@ export interface PreflightDeps {
 
 /** Runs the checks; resolves with the pane state when it is safe to type, or the outcome to report. */
 export async function preflight(target: TmuxTarget, deps: PreflightDeps): Promise<{ ok: PaneState } | { outcome: WakeOutcome }> {
-  // The process table is read while tmux answers; its failure matters only if we get that far.
+  // tmux is asked first and the process table read while it answers (on Linux the read is
+  // synchronous); the table's failure matters only if we get that far.
+  const answer = readPaneAndClients(deps.tmux, target.pane);
+  answer.catch(() => undefined);
   const table = deps.readTable().then(
     (entries) => ({ entries }),
     (error: unknown) => ({ error }),
   );
   let pane: { state: PaneState | null; clients: string[] };
   try {
-    pane = await readPaneAndClients(deps.tmux, target.pane);
+    pane = await answer;
   } catch (error) {
     if (error instanceof TmuxError && error.gone) return { outcome: failed('pane-gone', error.message) };
     throw error;
