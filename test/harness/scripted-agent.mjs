@@ -9,7 +9,8 @@
 //   actions.jsonl  per wake-up: what it read in the copy and every command it ran, with results
 //   joined.json    the join; `ready` once joined
 //
-//   node scripted-agent.mjs '<json: {dir, cli, session, kind, play}>'
+//   node scripted-agent.mjs '<json: {dir, cli, session, kind, play, passive}>'
+// passive: only record; never act on a wake-up.
 // play: { "<topic>": { turns: { "<n>": Step }, limit: [Step, ...] } }
 // Step: { before?: Action[], reply?: false | {body?, next?, propose?, agree?}, after?: Action[] }
 // Action: { moderate: ["--add", "x"] } | { close: "resolution" }
@@ -19,7 +20,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
-const { dir, cli, session, kind = 'other', play = {} } = config;
+const { dir, cli, session, kind = 'other', play = {}, passive = false } = config;
 if (!dir || !cli || !session || !process.stdin.isTTY) {
   process.stderr.write('scripted-agent: needs dir, cli, session and a terminal\n');
   process.exit(2);
@@ -95,6 +96,7 @@ async function onLimit(id, path) {
 let queue = Promise.resolve();
 function submitted(line) {
   record('lines.jsonl', line);
+  if (passive) return;
   let m;
   if ((m = TURN.exec(line))) {
     const [, id, n, , path] = m;
