@@ -3,7 +3,7 @@ export * from './limits.js';
 export * from './names.js';
 export * from './protocol.js';
 export * from './render.js';
-export * from './rules.js';
+export * from './rules/index.js';
 export * from './schemas.js';
 export * from './state.js';
 export * from './text.js';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderConversation, yamlString } from './render.js';
-import { decideClose, decideModerate, decideOpen, decidePost } from './rules.js';
+import { decideClose, decideModerate, decideOpen, decidePost } from './rules/index.js';
 import { MemoryRelay } from './test-support.js';
 import type { Conversation } from './types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideClose, decideModerate, decideOpen, decidePost } from './rules.js';
+import { decideClose, decideModerate, decideOpen, decidePost } from './rules/index.js';
 import { ClientMessageSchema, OpenRequestSchema, PostRequestSchema, RelayEventSchema, ServerMessageSchema, WakeTargetSchema } from './schemas.js';
 import { MemoryRelay } from './test-support.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderConversation } from './render.js';
-import { decideOpen, decidePost } from './rules.js';
+import { decideOpen, decidePost } from './rules/index.js';
 import { applyEvent, emptyState, EventGapError } from './state.js';
 import { MemoryRelay } from './test-support.js';
 import type { RelayEvent } from './types.js';

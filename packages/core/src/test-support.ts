@@ -1,7 +1,7 @@
 // Helpers for tests of code that folds events: a small in-memory "relay" that decides and applies.
 // Kept in src so every package's tests can use the same one; it has no I/O.
 import { applyEvent, emptyState, type RelayState } from './state.js';
-import type { Outcome } from './rules.js';
+import type { Outcome } from './rules/index.js';
 import type { PendingEvent, RelayEvent, Session, SessionKind } from './types.js';
 
 export class MemoryRelay {

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CrosstalkError, type ErrorCode } from './errors.js';
-import { decideClose, decideModerate, decideOpen, decidePost, rotationNext, sessionsToWake, type PostCommand } from './rules.js';
-import { MemoryRelay } from './test-support.js';
-import type { Actor, Conversation } from './types.js';
+import { CrosstalkError, type ErrorCode } from '../errors.js';
+import { decideClose, decideModerate, decideOpen, decidePost, rotationNext, sessionsToWake, type PostCommand } from './index.js';
+import { MemoryRelay } from '../test-support.js';
+import type { Actor, Conversation } from '../types.js';
 
 const as = (session: string, host = 'h1'): Actor & { kind: 'session' } => ({ kind: 'session', session, host });
 const admin: Actor = { kind: 'admin' };

@@ -1,0 +1,118 @@
+// Opening a conversation and posting a turn (SPEC §4).
+import { CrosstalkError } from '../errors.js';
+import { LIMITS } from '../limits.js';
+import { checkName } from '../names.js';
+import type { RelayState } from '../state.js';
+import { checkBody, checkLine } from '../text.js';
+import type { Conversation, ConversationStatus, Proposal, Turn } from '../types.js';
+import { checkActingSession, checkKey, checkMaxTurns, checkNext, everyoneAgreed, getConversation, rotationNext, scopedKey } from './checks.js';
+import type { OpenCommand, Outcome, PostCommand } from './commands.js';
+
+export function decideOpen(state: RelayState, cmd: OpenCommand): Outcome {
+  checkActingSession(state, cmd.actor);
+  checkKey(cmd.key);
+  const seen = state.idempotency.get(scopedKey(cmd.actor.host, cmd.key));
+  if (seen) return { kind: 'duplicate', ...seen };
+  checkName('conversation', cmd.id);
+  if (state.conversations.has(cmd.id)) throw new CrosstalkError('INTERNAL', `conversation id ${cmd.id} is taken; retry`);
+  const topic = checkLine(cmd.topic, 'topic', LIMITS.topicChars);
+  checkBody(cmd.body);
+  const opener = cmd.actor.session;
+  const participants = [...new Set([opener, ...cmd.with.map((s) => checkName('session', s))])];
+  if (participants.length < 2) throw new CrosstalkError('TOO_FEW_PARTICIPANTS');
+  if (participants.length > LIMITS.participants) {
+    throw new CrosstalkError('INVALID_REQUEST', `a conversation holds at most ${LIMITS.participants} participants`);
+  }
+  for (const s of participants) {
+    if (!state.sessions.has(s)) throw new CrosstalkError('SESSION_NOT_FOUND', `no session named ${s}`, { details: { session: s } });
+  }
+  const moderator = cmd.moderator === undefined ? opener : checkName('session', cmd.moderator);
+  if (!state.sessions.has(moderator)) throw new CrosstalkError('SESSION_NOT_FOUND', `no session named ${moderator}`, { details: { session: moderator } });
+  const maxTurns = cmd.maxTurns ?? LIMITS.defaultMaxTurns;
+  checkMaxTurns(maxTurns, 'max turns');
+
+  const base = { participants, moderator, next: [] as string[] };
+  const next = cmd.next && cmd.next.length > 0 ? checkNext(base, cmd.next) : rotationNext(base, opener);
+  const turn: Turn = { n: 1, author: opener, host: cmd.actor.host, at: cmd.at, body: cmd.body, next };
+  const atLimit = maxTurns <= 1;
+  const conversation: Conversation = {
+    id: cmd.id,
+    topic,
+    openedBy: opener,
+    openedAt: cmd.at,
+    participants,
+    moderator,
+    status: atLimit ? 'at-limit' : 'in-progress',
+    maxTurns,
+    next: atLimit ? [moderator] : next,
+    turns: [turn],
+    notes: [],
+    proposal: null,
+    decision: null,
+    resolution: null,
+    seq: 0,
+  };
+  return { kind: 'events', events: [{ type: 'conversation.opened', at: cmd.at, conversation, key: scopedKey(cmd.actor.host, cmd.key) }] };
+}
+
+export function decidePost(state: RelayState, cmd: PostCommand): Outcome {
+  checkActingSession(state, cmd.actor);
+  checkKey(cmd.key);
+  const seen = state.idempotency.get(scopedKey(cmd.actor.host, cmd.key));
+  if (seen) {
+    if (seen.conversation !== cmd.conversation) throw new CrosstalkError('IDEMPOTENCY_KEY_REUSED');
+    return { kind: 'duplicate', ...seen };
+  }
+  const c = getConversation(state, cmd.conversation);
+  const author = cmd.actor.session;
+  const isModerator = author === c.moderator;
+  if (c.status === 'closed') throw new CrosstalkError('CONVERSATION_CLOSED', `${c.id} is closed`);
+  if (c.status === 'converged') throw new CrosstalkError('CONVERSATION_CONVERGED', `${c.id} has converged`);
+  const current = c.turns.length;
+  if (!Number.isSafeInteger(cmd.expectedTurn) || cmd.expectedTurn !== current + 1) {
+    throw new CrosstalkError('TURN_CONFLICT', `expected turn ${cmd.expectedTurn}, but the next turn of ${c.id} is ${current + 1}`, {
+      details: { expectedTurn: cmd.expectedTurn, nextTurn: current + 1 },
+    });
+  }
+  if (c.status === 'at-limit' && !isModerator) {
+    throw new CrosstalkError('LIMIT_REACHED', `${c.id} reached its limit of ${c.maxTurns} turns; the floor is with the moderator ${c.moderator}`);
+  }
+  if (!c.next.includes(author) && !isModerator) {
+    throw new CrosstalkError('NOT_YOUR_TURN', `it is not ${author}'s turn in ${c.id}; next: ${c.next.join(', ') || 'nobody'}`, {
+      details: { next: c.next },
+    });
+  }
+  checkBody(cmd.body);
+  if (cmd.propose !== undefined && cmd.agree) throw new CrosstalkError('INVALID_REQUEST', 'a turn cannot both propose and agree');
+
+  const n = current + 1;
+  let next = cmd.next && cmd.next.length > 0 ? checkNext(c, cmd.next) : rotationNext(c, author);
+  const turn: Turn = { n, author, host: cmd.actor.host, at: cmd.at, body: cmd.body, next };
+  let proposal: Proposal | null = c.proposal;
+  if (cmd.propose !== undefined) {
+    const text = cmd.propose.trim() === '' ? cmd.body : cmd.propose;
+    checkBody(text, 'decision', LIMITS.resolutionBytes);
+    turn.proposes = text;
+    proposal = { turn: n, by: author, text, agreed: c.participants.includes(author) ? [author] : [] };
+  } else if (cmd.agree) {
+    if (!proposal) throw new CrosstalkError('NO_PROPOSAL', `there is no proposal in ${c.id} to agree with`);
+    turn.agrees = proposal.turn;
+    if (c.participants.includes(author) && !proposal.agreed.includes(author)) {
+      proposal = { ...proposal, agreed: [...proposal.agreed, author] };
+    }
+  }
+  let status: ConversationStatus = c.status;
+  let decision = c.decision;
+  if (proposal && proposal !== c.proposal && everyoneAgreed(c.participants, proposal)) {
+    status = 'converged';
+    decision = { text: proposal.text, turn: proposal.turn, at: cmd.at, agreedBy: [...proposal.agreed] };
+    next = [];
+  } else if (n >= c.maxTurns) {
+    status = 'at-limit';
+    next = [c.moderator];
+  }
+  return {
+    kind: 'events',
+    events: [{ type: 'turn.posted', at: cmd.at, conversation: c.id, turn, status, next, proposal, decision, key: scopedKey(cmd.actor.host, cmd.key) }],
+  };
+}
