@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { z } from 'zod';
 import { textRecords } from './console-records.js';
 import { KeyedSerializer } from './serial.js';
-import { clip, DEFER_REASONS, FAIL_REASONS, failed, type Liveness, type WakeLogger, type WakeOutcome, type WakeTimeouts } from './types.js';
+import { clip, DEFER_REASONS, FAIL_REASONS, failed, type Liveness, type WakeLogger, type WakeOptions, type WakeOutcome, type WakeTimeouts } from './types.js';
 
 export type ConsoleTarget = Extract<WakeTarget, { type: 'console' }>;
 
@@ -21,7 +21,7 @@ export interface ConsoleAdapterOptions {
 
 /** Targets reach the adapter validated by createWaker (core's WakeTargetSchema). */
 export interface ConsoleAdapter {
-  wake(target: ConsoleTarget, line: string): Promise<WakeOutcome>;
+  wake(target: ConsoleTarget, line: string, options?: WakeOptions): Promise<WakeOutcome>;
   probe(target: ConsoleTarget): Promise<Liveness>;
 }
 
@@ -77,7 +77,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
   }
 
   return {
-    async wake(target, line) {
+    async wake(target, line, wakeOptions = {}) {
       if (options.platform !== 'win32') return failed('wake-error', 'console targets can be woken only on Windows');
       // Without a recorded agent the join ran from a bare shell; never type into one.
       if (!target.agentCommand) return failed('bare-shell', 'the session joined from a shell without a coding agent');
@@ -85,6 +85,11 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
       if (text === '') return failed('wake-error', 'the wake-up line is empty after sanitising');
       const outcome = await serial.run(String(target.pid), async () => {
         if (!processExists(target.pid)) return failed('process-gone', `process ${target.pid} no longer exists`);
+        try {
+          await wakeOptions.beforeTyping;
+        } catch (error) {
+          return failed('wake-error', clip(error instanceof Error ? error.message : String(error)));
+        }
         return runHelper(target.pid, text);
       });
       logger?.debug({ pid: target.pid, outcome }, 'console wake-up');

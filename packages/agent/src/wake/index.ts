@@ -7,6 +7,7 @@ export {
   type Liveness,
   type WakeAdapter,
   type WakeLogger,
+  type WakeOptions,
   type WakeOutcome,
   type WakeTimeouts,
 } from './types.js';

@@ -7,7 +7,7 @@ import { KeyedSerializer } from './serial.js';
 import { createTmuxRunner, TmuxError, type TmuxRunner } from './tmux-command.js';
 import { agentCheck, preflight, readPaneState, type TmuxTarget } from './tmux-preflight.js';
 import { paneViewArgs, parsePaneView, submittedView, type PaneView } from './tmux-submit.js';
-import { clip, delivered, failed, sleep, type Liveness, type WakeLogger, type WakeOutcome, type WakeTimeouts } from './types.js';
+import { clip, delivered, failed, sleep, type Liveness, type WakeLogger, type WakeOptions, type WakeOutcome, type WakeTimeouts } from './types.js';
 
 export interface TmuxAdapterOptions {
   /** The tmux binary. */
@@ -19,7 +19,7 @@ export interface TmuxAdapterOptions {
 
 /** Targets reach the adapter validated by createWaker (core's WakeTargetSchema). */
 export interface TmuxAdapter {
-  wake(target: TmuxTarget, line: string): Promise<WakeOutcome>;
+  wake(target: TmuxTarget, line: string, options?: WakeOptions): Promise<WakeOutcome>;
   probe(target: TmuxTarget): Promise<Liveness>;
 }
 
@@ -68,11 +68,12 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
     }
   }
 
-  async function wakeNow(target: TmuxTarget, text: string): Promise<WakeOutcome> {
+  async function wakeNow(target: TmuxTarget, text: string, beforeTyping: Promise<unknown> | undefined): Promise<WakeOutcome> {
     const tmux = runner(target);
     try {
       const checked = await preflight(target, { tmux, readTable: options.readTable, userIdleMs: timeouts.userIdleMs, now: Date.now });
       if ('outcome' in checked) return checked.outcome;
+      await beforeTyping;
       return await type(tmux, target.pane, text);
     } catch (error) {
       if (error instanceof TmuxError && error.gone) return failed('pane-gone', error.message);
@@ -81,10 +82,10 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
   }
 
   return {
-    async wake(target, line) {
+    async wake(target, line, wakeOptions = {}) {
       const text = sanitizeWakeText(line);
       if (text === '') return failed('wake-error', 'the wake-up line is empty after sanitising');
-      const outcome = await serial.run(`${target.socket}\0${target.pane}`, () => wakeNow(target, text));
+      const outcome = await serial.run(`${target.socket}\0${target.pane}`, () => wakeNow(target, text, wakeOptions.beforeTyping));
       logger?.debug({ pane: target.pane, socket: target.socket, outcome }, 'tmux wake-up');
       return outcome;
     },

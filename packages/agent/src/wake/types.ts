@@ -14,9 +14,17 @@ export type WakeOutcome =
 
 export type Liveness = 'alive' | 'gone';
 
+export interface WakeOptions {
+  /**
+   * Settles before anything is typed: the adapter checks the terminal meanwhile and types only
+   * once it resolved. If it rejects, nothing is typed and the outcome is `wake-error`.
+   */
+  beforeTyping?: Promise<unknown> | undefined;
+}
+
 export interface WakeAdapter {
   /** Types `line` (sanitised again here) into the target's terminal and presses Enter. Never throws. */
-  wake(target: WakeTarget, line: string): Promise<WakeOutcome>;
+  wake(target: WakeTarget, line: string, options?: WakeOptions): Promise<WakeOutcome>;
   /** Whether the session's terminal and coding agent still exist. Never throws. */
   probe(target: WakeTarget): Promise<Liveness>;
 }

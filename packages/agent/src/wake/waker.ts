@@ -58,14 +58,14 @@ export function createWaker(options: WakerOptions): WakeAdapter {
     logger: options.logger,
   });
   return {
-    async wake(target, line) {
+    async wake(target, line, wakeOptions) {
       const checked = checkTarget(target);
       if (typeof checked === 'string') return failed('wake-error', checked);
       switch (checked.type) {
         case 'tmux':
-          return tmux.wake(checked, line);
+          return tmux.wake(checked, line, wakeOptions);
         case 'console':
-          return windowsConsole.wake(checked, line);
+          return windowsConsole.wake(checked, line, wakeOptions);
         case 'none':
           return failed('no-wake-target');
       }

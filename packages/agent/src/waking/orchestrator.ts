@@ -205,14 +205,18 @@ export class WakeOrchestrator {
     }
     entry.phase = 'typing';
     ledger.touch();
-    await ledger.flush();
+    // The attempt is on disk before anything is typed; the adapter checks the terminal meanwhile.
+    const recorded = ledger.flush();
+    recorded.catch(() => undefined);
     const line = wakeLine(entry, c, view.copyPath(c.id), entry.attempt);
     let outcome: WakeOutcome;
     try {
-      outcome = await adapter.wake(target, line);
+      outcome = await adapter.wake(target, line, { beforeTyping: recorded });
     } catch (err) {
       outcome = { status: 'failed', reason: 'wake-error', detail: String(err) };
     }
+    // A record that could not be written fails the step, as before: nothing was typed.
+    await recorded;
     this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line, outcome });
     this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt, outcome }, 'wake-up attempt');
     const now = this.now();
