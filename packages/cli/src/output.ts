@@ -18,11 +18,15 @@ export function toCrosstalkError(err: unknown): CrosstalkError {
   return new CrosstalkError('INTERNAL', message, { hint: 'this looks like a bug in crosstalk; please report it with the command you ran' });
 }
 
+// Messages may quote a relay's answer: nothing in them may steer the terminal.
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const plain = (s: string) => s.replace(UNSAFE, '\uFFFD');
+
 /** Prints an error (code, message, next step) and returns the exit code for it. */
 export function printError(ctx: Pick<CliContext, 'json' | 'stdout' | 'stderr'>, err: unknown): number {
   const e = toCrosstalkError(err);
   if (ctx.json) ctx.stdout.write(`${JSON.stringify({ error: e.toBody() }, null, 2)}\n`);
-  ctx.stderr.write(`crosstalk: ${e.message} [${e.code}]\n  next: ${e.hint}\n`);
+  ctx.stderr.write(`crosstalk: ${plain(e.message)} [${e.code}]\n  next: ${plain(e.hint)}\n`);
   return ERRORS[e.code].exit;
 }
 

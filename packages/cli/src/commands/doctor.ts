@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { runChecks } from '../lib/doctor.js';
+import { safeText } from '../lib/format.js';
 import { layoutOf } from '../lib/home.js';
 
 async function tmuxVersion(): Promise<string | null> {
@@ -18,6 +19,6 @@ const handler: CommandHandler = async (ctx) => {
   const width = Math.max(...checks.map((c) => c.name.length));
   const lines = checks.flatMap((c) => [`${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.message}`, ...(c.hint ? [`      ${' '.repeat(width)}  next: ${c.hint}`] : [])]);
   lines.push('', failed > 0 ? `${failed} check${failed === 1 ? '' : 's'} failed.` : warned > 0 ? `all checks passed, ${warned} with a warning.` : 'all checks passed.');
-  return { data: { ok: failed === 0, checks }, text: lines.join('\n'), exitCode: failed > 0 ? EXIT.error : EXIT.ok };
+  return { data: { ok: failed === 0, checks }, text: safeText(lines.join('\n')), exitCode: failed > 0 ? EXIT.error : EXIT.ok };
 };
 export default handler;
