@@ -15,6 +15,8 @@ export interface RelayOptions {
   allowedOrigins?: string[];
   /** Per-host token bucket for HTTP requests and link messages; `false` disables every limit. */
   rateLimit?: RateConfig | false;
+  /** A clean stop writes a snapshot of the state when at least this many events came since the last one (default 1000). */
+  snapshotAtStop?: number;
   heartbeatMs?: number;
   logLevel?: string;
   logDestination?: NodeJS.WritableStream;
@@ -33,6 +35,7 @@ export interface ResolvedOptions {
   stuckMs: number;
   highWaterBytes: number;
   frameBudgetPerSecond: number;
+  snapshotAtStop: number;
   logLevel: LogLevel;
   logDestination: NodeJS.WritableStream | undefined;
 }
@@ -59,6 +62,8 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     const { perSecond, burst } = rateLimit;
     if (!(perSecond > 0) || !Number.isFinite(perSecond) || !(burst >= 1) || !Number.isFinite(burst)) throw bad('rateLimit needs perSecond > 0 and burst >= 1');
   }
+  const snapshotAtStop = options.snapshotAtStop ?? 1000;
+  if (!Number.isSafeInteger(snapshotAtStop) || snapshotAtStop < 1) throw bad('snapshotAtStop must be a whole number of events, at least 1');
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => {
     if (typeof o !== 'string' || !/^https?:\/\/[^\s/]+\/?$/i.test(o.trim())) throw bad(`allowedOrigins entry ${JSON.stringify(o)} is not an origin like https://host:port`);
     return normalizeOrigin(o);
@@ -75,6 +80,7 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     stuckMs: 30_000,
     highWaterBytes: 1024 * 1024,
     frameBudgetPerSecond: 10_000,
+    snapshotAtStop,
     logLevel,
     logDestination: options.logDestination,
   };

@@ -63,10 +63,16 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     const adminKey = await readAdminKey(dataDir);
     let onFatal: (err: Error) => void = () => {};
     const started = performance.now();
-    const { ledger, tornBytes, records } = await Ledger.open(dataPath(dataDir, 'log'), { onFatal: (err) => onFatal(err) });
+    const snapshotPath = dataPath(dataDir, 'snapshot');
+    const { ledger, tornBytes, records, snapshot } = await Ledger.open(dataPath(dataDir, 'log'), {
+      onFatal: (err) => onFatal(err),
+      snapshot: { path: snapshotPath, epoch: identity.epoch },
+    });
     undo.push(() => ledger.events.close());
     if (tornBytes > 0) logger.warn({ bytes: tornBytes }, 'dropped an incomplete last record (a write the relay never acknowledged)');
-    logger.info({ records, ms: Math.round(performance.now() - started) }, 'event log replayed');
+    if (snapshot && 'ignored' in snapshot) logger.warn({ reason: snapshot.ignored }, 'snapshot ignored; the whole log was folded');
+    const fromSnapshot = snapshot && 'seq' in snapshot ? snapshot.seq : 0;
+    logger.info({ records, fromSnapshot, folded: records - fromSnapshot, ms: Math.round(performance.now() - started) }, 'event log replayed');
 
     let shuttingDown = false;
     const services: Services = {
@@ -117,6 +123,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         // Answers waiting for their fsync go out now; then idle connections can go.
         await ledger.events.close();
         server.closeIdleConnections();
+        // Nothing changes the state any more: a snapshot now spares the next start folding the log.
+        if (cause === null && ledger.sinceSnapshot >= opts.snapshotAtStop) {
+          const t = performance.now();
+          await ledger.writeSnapshot(snapshotPath, identity.epoch).then(
+            (written) => written && logger.info({ seq: written.seq, bytes: written.bytes, ms: Math.round(performance.now() - t) }, 'snapshot written'),
+            (err: unknown) => logger.warn({ err }, 'could not write a snapshot; the next start folds the whole log'),
+          );
+        }
         const timer = setTimeout(() => server.closeAllConnections(), 3_000);
         await serverClosed;
         clearTimeout(timer);

@@ -12,6 +12,7 @@ export const DATA_FILES = {
   relay: 'relay.json',
   adminKey: 'admin-key.json',
   log: 'events.log',
+  snapshot: 'snapshot.json',
   lock: 'LOCK',
   listen: 'listen.json',
 } as const;

@@ -14,6 +14,8 @@ export interface EventLogOptions {
   ringBytes?: number;
   /** Called for each record already in the file, in order, while opening. */
   onRecord?: (record: ScannedRecord) => void;
+  /** Records up to this seq are checked but not parsed, and not passed to onRecord (a snapshot holds them). */
+  skipThrough?: number;
   /** Called once when the log can no longer be written; the relay must stop. */
   onFatal?: (err: Error) => void;
 }
@@ -74,10 +76,14 @@ export class EventLog {
     const offsets = new OffsetIndex();
     // The ring is filled after the scan, with the tail only: keeping every record's text alive
     // for a while during a long replay would make the garbage collector copy it all.
-    const scan = await scanLog(options.file, (record) => {
-      options.onRecord?.(record);
-      offsets.push(record.offset);
-    });
+    const scan = await scanLog(
+      options.file,
+      (record) => {
+        options.onRecord?.(record);
+        offsets.push(record.offset);
+      },
+      { skipThrough: options.skipThrough ?? 0, onSkipped: (offset) => offsets.push(offset) },
+    );
     ring.resetAfter(scan.lastSeq);
     if (scan.damage) throw logCorrupt(options.file, scan.damage.offset, scan.damage.reason);
     if (scan.fileSize === 0) await (await open(options.file, 'a')).close();
@@ -113,6 +119,13 @@ export class EventLog {
   /** Seq of the last event on disk. */
   get durableSeq(): number {
     return this.durable;
+  }
+
+  /** Where the durable record `seq` lies in the file: its line's byte offset and length. */
+  recordSpan(seq: number): { offset: number; bytes: number } {
+    if (seq < 1 || seq > this.durable) throw new RangeError(`no durable record ${seq}`);
+    const offset = this.offsets.of(seq);
+    return { offset, bytes: this.endOf(seq) - offset };
   }
 
   get failed(): Error | null {

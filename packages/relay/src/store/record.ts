@@ -1,5 +1,6 @@
 // One log record per line: `<crc32 of the JSON, 8 lowercase hex> <json>\n`. The checksum covers
 // the JSON bytes exactly as written, so any flipped bit in a record is caught at start.
+import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 
 const NEWLINE = 0x0a;
@@ -27,6 +28,12 @@ function isLowerHex(byte: number): boolean {
  * accepted, so a bit flip that changes the case of a digit is caught like any other.
  */
 export function checkLine(buf: Buffer, start: number, end: number): LineCheck {
+  const checked = verifyLine(buf, start, end);
+  return checked.ok ? { ok: true, json: buf.toString('utf8', start + RECORD_PREFIX_BYTES, end) } : checked;
+}
+
+/** checkLine without decoding the JSON, for records that are only checked. */
+export function verifyLine(buf: Buffer, start: number, end: number): { ok: true } | { ok: false; reason: string } {
   if (end - start < RECORD_PREFIX_BYTES + 2) return { ok: false, reason: 'the line is too short to be a record' };
   let stored = 0;
   for (let i = 0; i < 8; i++) {
@@ -37,7 +44,56 @@ export function checkLine(buf: Buffer, start: number, end: number): LineCheck {
   if (buf[start + 8] !== SPACE) return { ok: false, reason: 'the checksum is not followed by a space' };
   const actual = crc32(buf.subarray(start + RECORD_PREFIX_BYTES, end)) >>> 0;
   if (actual !== stored) return { ok: false, reason: `checksum mismatch (stored ${hex8(stored)}, computed ${hex8(actual)})` };
-  return { ok: true, json: buf.toString('utf8', start + RECORD_PREFIX_BYTES, end) };
+  return { ok: true };
+}
+
+const SEQ_PREFIX = Buffer.from('{"seq":');
+
+/**
+ * The seq of a checked record read from its first bytes (the relay writes `{"seq":N,` first), or
+ * null when the record does not start that way and must be parsed to know.
+ */
+export function leadingSeq(buf: Buffer, start: number, end: number): number | null {
+  const json = start + RECORD_PREFIX_BYTES;
+  if (end - json < SEQ_PREFIX.length + 2 || buf.compare(SEQ_PREFIX, 0, SEQ_PREFIX.length, json, json + SEQ_PREFIX.length) !== 0) return null;
+  let n = 0;
+  let i = json + SEQ_PREFIX.length;
+  for (; i < end && i - json < 24; i++) {
+    const b = buf[i] as number;
+    if (b < 0x30 || b > 0x39) break;
+    n = n * 10 + (b - 0x30);
+  }
+  return i > json + SEQ_PREFIX.length && buf[i] === 0x2c && Number.isSafeInteger(n) ? n : null;
 }
 
 export { NEWLINE };
+
+/**
+ * The record whose line is at `offset` (length `bytes`, newline included) in `file`: its seq and
+ * checksum, or null when there is no sound record exactly there.
+ */
+export async function readRecordAt(file: string, offset: number, bytes: number): Promise<{ seq: number; crc: string } | null> {
+  if (bytes < RECORD_PREFIX_BYTES + 3 || bytes > 64 * 1024 * 1024) return null;
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, offset);
+    if (bytesRead !== bytes || buf[bytes - 1] !== NEWLINE) return null;
+    // The line must start at `offset`: the byte before it ends the previous line.
+    if (offset > 0) {
+      const before = Buffer.alloc(1);
+      await fh.read(before, 0, 1, offset - 1);
+      if (before[0] !== NEWLINE) return null;
+    }
+    if (!verifyLine(buf, 0, bytes - 1).ok) return null;
+    const seq = leadingSeq(buf, 0, bytes - 1);
+    return seq === null ? null : { seq, crc: buf.toString('latin1', 0, 8) };
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,7 +1,7 @@
 // `crosstalk relay repair`: on explicit request, keep the records before the first damage and
 // drop the rest. Agents may already hold dropped events, so the relay gets a new epoch and
 // every agent resyncs.
-import { open, truncate } from 'node:fs/promises';
+import { open, truncate, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { dataPath, rotateEpoch } from '../datadir/datadir.js';
 import { acquireLock } from '../datadir/lock.js';
@@ -37,6 +37,8 @@ export async function repairLog(dataDir: string): Promise<RepairResult> {
         await fh.close();
       }
       if (scan.damage) newEpoch = (await rotateEpoch(dir)).epoch;
+      // A snapshot may hold records that are now gone; the next start folds the log instead.
+      await unlink(dataPath(dir, 'snapshot')).catch(() => {});
     }
     return {
       file,

@@ -2,7 +2,7 @@
 // It never changes the file: the caller decides whether to refuse, truncate a torn tail, or
 // (on explicit request) repair.
 import { open } from 'node:fs/promises';
-import { checkLine, NEWLINE } from './record.js';
+import { checkLine, leadingSeq, NEWLINE, RECORD_PREFIX_BYTES, verifyLine } from './record.js';
 
 export interface ScannedRecord {
   seq: number;
@@ -48,8 +48,19 @@ function parseRecord(json: string, expectedSeq: number): { event: ScannedRecord[
   return { event: value as ScannedRecord['event'] };
 }
 
-/** Scans `file` (a missing file is an empty log), calling `onRecord` for each good record in order. */
-export async function scanLog(file: string, onRecord: (record: ScannedRecord) => void): Promise<ScanResult> {
+export interface ScanOptions {
+  /** Records up to this seq are only checked (checksum, seq, offset): a snapshot holds their state. */
+  skipThrough?: number;
+  /** Called for each record that is only checked. */
+  onSkipped?: (offset: number) => void;
+}
+
+/**
+ * Scans `file` (a missing file is an empty log), calling `onRecord` for each good record in order
+ * (after `skipThrough`, `onSkipped` for those before).
+ */
+export async function scanLog(file: string, onRecord: (record: ScannedRecord) => void, options: ScanOptions = {}): Promise<ScanResult> {
+  const skipThrough = options.skipThrough ?? 0;
   let fh;
   try {
     fh = await open(file, 'r');
@@ -92,6 +103,22 @@ export async function scanLog(file: string, onRecord: (record: ScannedRecord) =>
         const nl = buf.indexOf(NEWLINE, lineStart);
         if (nl === -1 || nl >= filled) break;
         const offset = bufOffset + lineStart;
+        if (lastSeq < skipThrough) {
+          const checked = verifyLine(buf, lineStart, nl);
+          if (!checked.ok) return result({ goodEnd: offset, damage: { offset, reason: checked.reason } });
+          let seq = leadingSeq(buf, lineStart, nl);
+          if (seq === null) {
+            const parsed = parseRecord(buf.toString('utf8', lineStart + RECORD_PREFIX_BYTES, nl), lastSeq + 1);
+            if ('reason' in parsed) return result({ goodEnd: offset, damage: { offset, reason: parsed.reason } });
+            seq = parsed.event.seq;
+          }
+          if (seq !== lastSeq + 1) return result({ goodEnd: offset, damage: { offset, reason: `the record has seq ${seq} where ${lastSeq + 1} was expected` } });
+          options.onSkipped?.(offset);
+          lastSeq = seq;
+          records++;
+          lineStart = nl + 1;
+          continue;
+        }
         const line = checkLine(buf, lineStart, nl);
         if (!line.ok) return result({ goodEnd: offset, damage: { offset, reason: line.reason } });
         const parsed = parseRecord(line.json, lastSeq + 1);

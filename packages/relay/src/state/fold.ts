@@ -1,0 +1,46 @@
+// What the relay folds from its log: core's state, plus the seq of every turn (for answering a
+// repeated post with the original) and the latest receipts of each conversation. One pure fold,
+// shared by the live ledger, the replay at start and snapshots.
+import { applyEvent, emptyState, type Receipt, type RelayEvent, type RelayState } from '@crosstalk/core';
+
+export interface ReceiptView extends Receipt {
+  seq: number;
+  at: string;
+}
+
+/** Receipts kept per conversation for `GET /v1/conversations/:id/receipts`. */
+export const RECEIPTS_KEPT = 100;
+
+export interface LedgerData {
+  state: RelayState;
+  /** Seq of the event that added each turn, by conversation (index n - 1). */
+  turnSeqs: Map<string, number[]>;
+  receipts: Map<string, ReceiptView[]>;
+}
+
+export function emptyLedgerData(): LedgerData {
+  return { state: emptyState(), turnSeqs: new Map(), receipts: new Map() };
+}
+
+export function foldEvent(data: LedgerData, event: RelayEvent): void {
+  applyEvent(data.state, event);
+  switch (event.type) {
+    case 'conversation.opened':
+      data.turnSeqs.set(event.conversation.id, [event.seq]);
+      break;
+    case 'turn.posted': {
+      const seqs = data.turnSeqs.get(event.conversation);
+      if (seqs && seqs.length === event.turn.n - 1) seqs.push(event.seq);
+      break;
+    }
+    case 'receipt': {
+      let list = data.receipts.get(event.receipt.conversation);
+      if (!list) data.receipts.set(event.receipt.conversation, (list = []));
+      list.push({ ...event.receipt, seq: event.seq, at: event.at });
+      if (list.length > RECEIPTS_KEPT) list.shift();
+      break;
+    }
+    default:
+      break;
+  }
+}
