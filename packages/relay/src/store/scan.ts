@@ -70,10 +70,21 @@ export async function scanLog(file: string, onRecord: (record: ScannedRecord) =>
   }
   try {
     const fileSize = (await fh.stat()).size;
-    let buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(fileSize, 1)));
+    const chunkBytes = Math.min(CHUNK_BYTES, Math.max(fileSize, 1));
+    let buf = Buffer.allocUnsafe(chunkBytes);
     let bufOffset = 0; // file offset of buf[0]
     let filled = 0;
     let readPos = 0;
+    // The next chunk is read while the current one is checked.
+    const handle = fh;
+    const readAhead = (at: number): Promise<Buffer> => {
+      const next = Buffer.allocUnsafe(chunkBytes);
+      const read = handle.read(next, 0, chunkBytes, at).then(({ bytesRead }) => next.subarray(0, bytesRead));
+      // A scan that stops early leaves one read unawaited.
+      read.catch(() => undefined);
+      return read;
+    };
+    let pending: Promise<Buffer> = readAhead(0);
     let lastSeq = 0;
     let records = 0;
     const result = (extra: Partial<ScanResult>): ScanResult => ({
@@ -87,16 +98,18 @@ export async function scanLog(file: string, onRecord: (record: ScannedRecord) =>
     });
 
     for (;;) {
-      if (filled === buf.length) {
-        if (buf.length >= MAX_LINE_BYTES) return result({ damage: { offset: bufOffset, reason: 'a line is longer than any record can be' } });
-        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_LINE_BYTES));
+      if (filled >= MAX_LINE_BYTES) return result({ damage: { offset: bufOffset, reason: 'a line is longer than any record can be' } });
+      const chunk = await pending;
+      readPos += chunk.length;
+      if (chunk.length > 0) pending = readAhead(readPos);
+      if (filled + chunk.length > buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + chunk.length));
         buf.copy(bigger, 0, 0, filled);
         buf = bigger;
       }
-      const { bytesRead } = await fh.read(buf, filled, buf.length - filled, readPos);
-      readPos += bytesRead;
-      filled += bytesRead;
-      const eof = bytesRead === 0;
+      chunk.copy(buf, filled);
+      filled += chunk.length;
+      const eof = chunk.length === 0;
 
       let lineStart = 0;
       for (;;) {

@@ -185,14 +185,23 @@ export async function readSnapshot(path: string, epoch: string): Promise<Snapsho
     let crc = 0;
     let lines = 0;
     let carry: Buffer = Buffer.alloc(0);
-    for (let pos = 0; pos < trailer.bytes; ) {
-      const want = Math.min(READ_CHUNK_BYTES, trailer.bytes - pos);
+    // The next chunk is read while the current one is parsed.
+    const handle = fh;
+    const readAt = (at: number): Promise<Buffer> => {
+      const want = Math.min(READ_CHUNK_BYTES, trailer.bytes - at);
       const chunk = Buffer.allocUnsafe(want);
-      const { bytesRead } = await fh.read(chunk, 0, want, pos);
-      if (bytesRead === 0) return { found: true, ignored: 'the snapshot is shorter than it says' };
-      const got = chunk.subarray(0, bytesRead);
+      const read = handle.read(chunk, 0, want, at).then(({ bytesRead }) => chunk.subarray(0, bytesRead));
+      // A read that stops early leaves one read unawaited.
+      read.catch(() => undefined);
+      return read;
+    };
+    let pending = trailer.bytes > 0 ? readAt(0) : null;
+    for (let pos = 0; pos < trailer.bytes; ) {
+      const got = await (pending as Promise<Buffer>);
+      if (got.length === 0) return { found: true, ignored: 'the snapshot is shorter than it says' };
+      pos += got.length;
+      pending = pos < trailer.bytes ? readAt(pos) : null;
       crc = crc32(got, crc);
-      pos += bytesRead;
       const buf = carry.length === 0 ? got : Buffer.concat([carry, got]);
       let lineStart = 0;
       for (let nl = buf.indexOf(0x0a); nl !== -1; nl = buf.indexOf(0x0a, lineStart)) {
