@@ -1,0 +1,100 @@
+// Relays in their own processes: the real `main.js serve` (as users run it), or the bench entry
+// (startRelay without rate limits, with memory readings over IPC). Logs are kept for failures.
+import { fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { within } from './wait.mjs';
+
+export const RELAY_MAIN = fileURLToPath(new URL('../../packages/relay/dist/main.js', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../workers/relay-entry.mjs', import.meta.url));
+
+function tail(lines) {
+  return (chunk) => {
+    lines.push(chunk.toString('utf8'));
+    if (lines.length > 400) lines.shift();
+  };
+}
+
+/** `node main.js serve --port 0`; resolves once it printed its URL. */
+export async function startMainRelay(dataDir, { nodeArgs = [], logLevel = 'warn' } = {}) {
+  const lines = [];
+  const started = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, RELAY_MAIN, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', logLevel], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr.on('data', tail(lines));
+  const url = await within(
+    new Promise((resolve, reject) => {
+      const look = () => {
+        const m = /listening on (http:\/\/\S+)/.exec(lines.join(''));
+        if (m) resolve(m[1]);
+      };
+      child.stderr.on('data', look);
+      child.once('exit', (code) => reject(new Error(`relay exited with ${code}\n${lines.join('')}`)));
+    }),
+    120_000,
+    'relay start',
+  );
+  return {
+    url,
+    child,
+    started,
+    logs: () => `--- relay (main.js, pid ${child.pid})\n${lines.join('').slice(-20_000)}`,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await within(once(child, 'exit'), 60_000, 'relay stop').catch(() => child.kill('SIGKILL'));
+    },
+    /** Kills it as a crash would: no flush, no snapshot. */
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** The bench entry in a forked process (rate limits off unless given). */
+export async function startEntryRelay(dataDir, options = {}, { nodeArgs = ['--expose-gc'] } = {}) {
+  const lines = [];
+  const child = fork(ENTRY, [JSON.stringify({ dataDir, port: 0, rateLimit: false, ...options })], {
+    execArgv: nodeArgs,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  child.stderr.on('data', tail(lines));
+  const replies = [];
+  const waiters = [];
+  child.on('message', (msg) => {
+    const i = waiters.findIndex((w) => w.reply === msg.reply);
+    if (i >= 0) waiters.splice(i, 1)[0].resolve(msg);
+    else replies.push(msg);
+  });
+  const reply = (name, ms = 60_000) => {
+    const i = replies.findIndex((m) => m.reply === name);
+    if (i >= 0) return Promise.resolve(replies.splice(i, 1)[0]);
+    return within(
+      new Promise((resolve, reject) => {
+        waiters.push({ reply: name, resolve });
+        child.once('exit', (code) => reject(new Error(`relay exited with ${code}\n${lines.join('')}`)));
+      }),
+      ms,
+      `relay reply ${name}`,
+    );
+  };
+  const ready = await reply('ready', 120_000);
+  return {
+    url: ready.url,
+    relayId: ready.relayId,
+    child,
+    logs: () => `--- relay (pid ${child.pid})\n${lines.join('').slice(-20_000)}`,
+    async memory() {
+      child.send({ cmd: 'memory' });
+      return reply('memory');
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.send({ cmd: 'stop' });
+      await within(once(child, 'exit'), 20_000, 'relay stop').catch(() => child.kill('SIGKILL'));
+    },
+  };
+}

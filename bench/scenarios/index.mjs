@@ -1,0 +1,17 @@
+// Every scenario, in the order the table shows them. `figures` names what a scenario reports,
+// so a failed scenario still has its rows in the table.
+import { cliStart } from './cli-start.mjs';
+import { fanout } from './fanout.mjs';
+import { memory } from './memory.mjs';
+import { posts } from './posts.mjs';
+import { restart } from './restart.mjs';
+import { wake } from './wake.mjs';
+
+export const SCENARIOS = [
+  { name: 'wake', run: wake, figures: ['turn → wake-up in the pane, from the HTTP post (relay + agent)', 'turn → wake-up in the pane, from starting `crosstalk reply`'] },
+  { name: 'cli', run: cliStart, figures: ['CLI start: `crosstalk --help` / `node -e 0`'] },
+  { name: 'posts', run: posts, figures: ['durable posts/s, 1 concurrent poster', 'durable posts/s, 10 concurrent posters', 'durable posts/s, 100 concurrent posters'] },
+  { name: 'fanout', run: fanout, figures: ['fan-out deliveries/s to 200 agent links', 'fan-out delivery delay (post → link) at that load'] },
+  { name: 'memory', run: memory, figures: ['relay memory per idle agent link', 'relay RSS with 1,000 idle agent links'] },
+  { name: 'restart', run: restart, figures: ['relay restart, 1,000,000-event log, from the snapshot of a clean stop', 'relay restart, 1,000,000-event log, whole log folded (no snapshot)'] },
+];
