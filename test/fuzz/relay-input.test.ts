@@ -108,7 +108,7 @@ describe(`relay input fuzzing (seed ${SEED})`, () => {
       else fail(verdict.kind, `${shown(c)} → ${verdict.detail}`);
     };
 
-    await pool(draw(httpCases({ conversation }), SEED, HTTP_CASES), Number(process.env.FZW ?? 8), runHttp);
+    await pool(draw(httpCases({ conversation }), SEED, HTTP_CASES), 8, runHttp);
     // Enrollment is limited per address (10, then one per 5 s): a few cases, answered by the limiter or the checks.
     await pool(draw(enrollCases(), SEED ^ 0xe11, ENROLL_CASES), 1, runHttp);
     expect(relay.proc.alive, relay.logs()).toBe(true);

@@ -1,6 +1,7 @@
 // Real processes for the end-to-end suites: started with execa (argument arrays, a timeout), their
 // output kept in a bounded buffer for failure messages, stopped with SIGTERM or killed with
 // SIGKILL on demand, and every one of them gone after `stopAll()`, also when a test failed.
+import { tmpdir } from 'node:os';
 import { execa, type ResultPromise } from 'execa';
 import { waitFor } from './wait.js';
 
@@ -10,6 +11,7 @@ const LOG_BYTES = 256 * 1024;
 const HARD_TIMEOUT_MS = 15 * 60_000;
 
 export interface SpawnOptions {
+  /** Added to a minimal environment (PATH, HOME, LANG, TZ): nothing leaks in from the runner's. */
   env?: Record<string, string | undefined>;
   cwd?: string;
   /** Run inside this network namespace (`ip netns exec`, which execs, so the pid is the program's). */
@@ -86,8 +88,8 @@ export class Procs {
   spawn(name: string, file: string, args: string[], options: SpawnOptions = {}): Proc {
     const [cmd, argv] = options.netns ? ['ip', ['netns', 'exec', options.netns, file, ...args]] : [file, args];
     const child = execa(cmd, argv, {
-      env: { ...options.env },
-      extendEnv: true,
+      env: { PATH: process.env.PATH, HOME: tmpdir(), LANG: 'C.UTF-8', TZ: 'UTC', ...options.env },
+      extendEnv: false,
       cwd: options.cwd,
       reject: false,
       buffer: false,

@@ -32,23 +32,3 @@ export async function waitFor<T>(what: string, check: Check<T>, options: WaitOpt
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
-
-/** Resolves after `ms`; only for pacing a load or a fault's duration, never to wait for a result. */
-export function pause(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Races a promise against a deadline. */
-export async function within<T>(what: string, promise: Promise<T>, timeoutMs: number, logs?: () => string | Promise<string>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      void Promise.resolve(logs?.() ?? '').then((l) => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}${l ? `\n${l}` : ''}`)));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
