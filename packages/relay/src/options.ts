@@ -17,6 +17,8 @@ export interface RelayOptions {
   rateLimit?: RateConfig | false;
   /** A clean stop writes a snapshot of the state when at least this many events came since the last one (default 1000). */
   snapshotAtStop?: number;
+  /** While serving, a snapshot is built beside the relay each time this many events came since the last one (default 100,000). */
+  snapshotEvery?: number;
   heartbeatMs?: number;
   logLevel?: string;
   logDestination?: NodeJS.WritableStream;
@@ -36,6 +38,7 @@ export interface ResolvedOptions {
   highWaterBytes: number;
   frameBudgetPerSecond: number;
   snapshotAtStop: number;
+  snapshotEvery: number;
   logLevel: LogLevel;
   logDestination: NodeJS.WritableStream | undefined;
 }
@@ -64,6 +67,8 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
   }
   const snapshotAtStop = options.snapshotAtStop ?? 1000;
   if (!Number.isSafeInteger(snapshotAtStop) || snapshotAtStop < 1) throw bad('snapshotAtStop must be a whole number of events, at least 1');
+  const snapshotEvery = options.snapshotEvery ?? 100_000;
+  if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1) throw bad('snapshotEvery must be a whole number of events, at least 1');
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => {
     if (typeof o !== 'string' || !/^https?:\/\/[^\s/]+\/?$/i.test(o.trim())) throw bad(`allowedOrigins entry ${JSON.stringify(o)} is not an origin like https://host:port`);
     return normalizeOrigin(o);
@@ -81,6 +86,7 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     highWaterBytes: 1024 * 1024,
     frameBudgetPerSecond: 10_000,
     snapshotAtStop,
+    snapshotEvery,
     logLevel,
     logDestination: options.logDestination,
   };

@@ -73,6 +73,13 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     if (snapshot && 'ignored' in snapshot) logger.warn({ reason: snapshot.ignored }, 'snapshot ignored; the whole log was folded');
     const fromSnapshot = snapshot && 'seq' in snapshot ? snapshot.seq : 0;
     logger.info({ records, fromSnapshot, folded: records - fromSnapshot, ms: Math.round(performance.now() - started) }, 'event log replayed');
+    ledger.scheduleSnapshots({
+      path: snapshotPath,
+      epoch: identity.epoch,
+      every: opts.snapshotEvery,
+      onWritten: (info) => logger.info(info, 'snapshot written'),
+      onFailed: (reason) => logger.warn({ reason }, 'could not write a snapshot; the next start folds more of the log'),
+    });
 
     let shuttingDown = false;
     const services: Services = {
@@ -120,6 +127,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         const serverClosed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
         await hub.close();
+        await ledger.stopSnapshots();
         // Answers waiting for their fsync go out now; then idle connections can go.
         await ledger.events.close();
         server.closeIdleConnections();
@@ -127,7 +135,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         if (cause === null && ledger.sinceSnapshot >= opts.snapshotAtStop) {
           const t = performance.now();
           await ledger.writeSnapshot(snapshotPath, identity.epoch).then(
-            (written) => written && logger.info({ seq: written.seq, bytes: written.bytes, ms: Math.round(performance.now() - t) }, 'snapshot written'),
+            (written) => written && logger.info({ seq: written.seq, bytes: written.bytes, ms: Math.round(performance.now() - t) }, 'snapshot written at stop'),
             (err: unknown) => logger.warn({ err }, 'could not write a snapshot; the next start folds the whole log'),
           );
         }

@@ -2,10 +2,14 @@
 // to the log (which gives it a seq) and folded into the state at once, so the next request
 // decides against it. Answers wait until the change is durable. At start the state comes from
 // a snapshot (when there is a sound one for this log) and the log records after it.
+import { readdir, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { PendingEvent, RelayEvent, RelayState } from '@crosstalk/core';
 import { EventLog } from '../store/event-log.js';
 import { readRecordAt } from '../store/record.js';
-import { readSnapshot, writeSnapshot, type SnapshotAnchor } from '../store/snapshot.js';
+import { anchorHolds, readSnapshot, writeSnapshot } from '../store/snapshot.js';
+import type { BuiltSnapshot } from '../store/snapshot-build.js';
 import { emptyLedgerData, foldEvent, type LedgerData, type ReceiptView } from './fold.js';
 
 export type { ReceiptView } from './fold.js';
@@ -31,10 +35,25 @@ export interface LedgerOpened {
   snapshot: { seq: number } | { ignored: string } | null;
 }
 
-/** Whether the record named by a snapshot is in the log, exactly where and as the snapshot says. */
-async function anchorHolds(file: string, anchor: SnapshotAnchor): Promise<boolean> {
-  const record = await readRecordAt(file, anchor.offset, anchor.bytes);
-  return record !== null && record.seq === anchor.seq && record.crc === anchor.crc;
+/** Building snapshots while the relay serves: every `every` durable events, in a worker thread. */
+export interface SnapshotSchedule {
+  path: string;
+  epoch: string;
+  every: number;
+  onWritten(info: BuiltSnapshot & { ms: number }): void;
+  onFailed(reason: string): void;
+}
+
+// Under the test runner this module is TypeScript; the worker always runs the built file.
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/store/snapshot-worker.js', import.meta.url)
+  : new URL('../store/snapshot-worker.js', import.meta.url);
+
+/** Temp files of snapshot writes that never finished (a stop in the middle of one). */
+async function removeStaleTemps(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => unlink(join(dirname(path), n)).catch(() => {})));
 }
 
 export class Ledger {
@@ -43,6 +62,10 @@ export class Ledger {
   private log!: EventLog;
   /** Seq of the newest snapshot on disk (0: none). */
   private snapshotSeq = 0;
+  private schedule: SnapshotSchedule | null = null;
+  private building: Worker | null = null;
+  /** After a failed build, the next waits for another `every` events. */
+  private failedAt = 0;
 
   private constructor() {}
 
@@ -50,6 +73,7 @@ export class Ledger {
   static async open(file: string, options: LedgerOpenOptions): Promise<LedgerOpened> {
     const ledger = new Ledger();
     let snapshot: LedgerOpened['snapshot'] = null;
+    if (options.snapshot) await removeStaleTemps(options.snapshot.path);
     const read = options.snapshot ? await readSnapshot(options.snapshot.path, options.snapshot.epoch) : ({ found: false } as const);
     if (read.found && 'ignored' in read) {
       snapshot = { ignored: read.ignored };
@@ -87,7 +111,55 @@ export class Ledger {
     const events = this.log.append(pending);
     for (const event of events) foldEvent(this.data, event);
     for (const event of events) for (const listener of this.listeners) listener(event);
+    this.maybeBuildSnapshot();
     return { events, durable: this.log.waitDurable(events[events.length - 1]?.seq ?? 0) };
+  }
+
+  /** From now on, builds a snapshot in a worker thread each time `every` more events are durable. */
+  scheduleSnapshots(schedule: SnapshotSchedule): void {
+    this.schedule = schedule;
+  }
+
+  /** Stops scheduling, and stops a build in progress (its temp file is removed at the next start). */
+  async stopSnapshots(): Promise<void> {
+    this.schedule = null;
+    const worker = this.building;
+    this.building = null;
+    if (worker) await worker.terminate();
+  }
+
+  private maybeBuildSnapshot(): void {
+    const s = this.schedule;
+    if (!s || this.building) return;
+    const through = this.log.durableSeq;
+    if (through - Math.max(this.snapshotSeq, this.failedAt) < s.every) return;
+    const started = performance.now();
+    const worker = new Worker(WORKER_URL, { workerData: { logFile: this.log.file, snapshotPath: s.path, epoch: s.epoch, through } });
+    this.building = worker;
+    // A build in progress does not keep a stopping relay alive.
+    worker.unref();
+    let answered = false;
+    const failed = (reason: string) => {
+      this.failedAt = through;
+      s.onFailed(reason);
+    };
+    worker.once('message', (m: ({ ok: true } & BuiltSnapshot) | { ok: false; error: string }) => {
+      answered = true;
+      if (m.ok) {
+        this.snapshotSeq = Math.max(this.snapshotSeq, m.seq);
+        s.onWritten({ seq: m.seq, bytes: m.bytes, from: m.from, ms: Math.round(performance.now() - started) });
+      } else {
+        failed(m.error);
+      }
+    });
+    worker.once('error', (err) => {
+      answered = true;
+      failed(err.message);
+    });
+    worker.once('exit', () => {
+      if (this.building === worker) this.building = null;
+      if (!answered && this.schedule) failed('the snapshot worker stopped');
+    });
   }
 
   /** Called synchronously for each committed event (not for those folded at start). */

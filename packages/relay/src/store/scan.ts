@@ -53,6 +53,8 @@ export interface ScanOptions {
   skipThrough?: number;
   /** Called for each record that is only checked. */
   onSkipped?: (offset: number) => void;
+  /** Stop after this seq, as if the file ended there (a log that is still being appended to). */
+  stopAfter?: number;
 }
 
 /**
@@ -61,6 +63,7 @@ export interface ScanOptions {
  */
 export async function scanLog(file: string, onRecord: (record: ScannedRecord) => void, options: ScanOptions = {}): Promise<ScanResult> {
   const skipThrough = options.skipThrough ?? 0;
+  const stopAfter = options.stopAfter ?? Number.POSITIVE_INFINITY;
   let fh;
   try {
     fh = await open(file, 'r');
@@ -130,6 +133,7 @@ export async function scanLog(file: string, onRecord: (record: ScannedRecord) =>
           lastSeq = seq;
           records++;
           lineStart = nl + 1;
+          if (lastSeq >= stopAfter) return result({ goodEnd: bufOffset + lineStart });
           continue;
         }
         const line = checkLine(buf, lineStart, nl);
@@ -144,6 +148,7 @@ export async function scanLog(file: string, onRecord: (record: ScannedRecord) =>
         lastSeq = parsed.event.seq;
         records++;
         lineStart = nl + 1;
+        if (lastSeq >= stopAfter) return result({ goodEnd: bufOffset + lineStart });
       }
       // Keep the unfinished line at the front of the buffer.
       buf.copy(buf, 0, lineStart, filled);

@@ -4,7 +4,7 @@
 import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { relays, type TestHost, type TestRelay } from '../__fixtures__/harness.js';
+import { relays, waitFor, type TestHost, type TestRelay } from '../__fixtures__/harness.js';
 import { dataPath } from '../datadir/datadir.js';
 import { Ledger } from '../state/ledger.js';
 import { readSnapshot } from './snapshot.js';
@@ -130,6 +130,20 @@ describe('snapshots', () => {
     const again = await r.start({ dataDir: relay.dataDir });
     expect(again.logs.join('\n')).toContain('snapshot ignored');
     expect((await again.request(again.admin, 'GET', '/v1/health')).body.head).toBe(whole.view.seq);
+  });
+
+  it('are built beside a serving relay every so many events, and a start folds the log after the newest', async () => {
+    const relay = await r.start({ snapshotEvery: 15, snapshotAtStop: 1_000_000 });
+    const { linux, ids } = await busyRelay(relay);
+    const written = await waitFor(() => relay.logs.find((l) => l.includes('"msg":"snapshot written"')), 'a snapshot built while serving');
+    expect(JSON.parse(written)).toMatchObject({ seq: expect.any(Number), from: expect.any(Number) });
+    await relay.request(linux.signer, 'POST', `/v1/conversations/${ids[1]}/turns`, { as: 'codex-linux', expectedTurn: 3, idempotencyKey: 'late', body: 'after the snapshot' });
+    await r.stop(relay);
+    const whole = await ledgerView(relay.dataDir, false);
+    const fromSnapshot = await ledgerView(relay.dataDir, true);
+    expect((fromSnapshot.snapshot as { seq: number }).seq).toBeGreaterThanOrEqual(15);
+    expect((fromSnapshot.snapshot as { seq: number }).seq).toBeLessThan(whole.view.seq);
+    expect(fromSnapshot.view).toEqual(whole.view);
   });
 
   it('is not written when few events came since the last one', async () => {

@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Conversation, Host, Session } from '@crosstalk/core';
 import { syncDir } from '../datadir/files.js';
+import { readRecordAt } from './record.js';
 import { emptyLedgerData, type LedgerData, type ReceiptView } from '../state/fold.js';
 
 export const SNAPSHOT_VERSION = 1;
@@ -221,4 +222,10 @@ export async function readSnapshot(path: string, epoch: string): Promise<Snapsho
   } finally {
     await fh.close();
   }
+}
+
+/** Whether the log holds the record a snapshot names, exactly where and as the snapshot says. */
+export async function anchorHolds(logFile: string, anchor: SnapshotAnchor): Promise<boolean> {
+  const record = await readRecordAt(logFile, anchor.offset, anchor.bytes);
+  return record !== null && record.seq === anchor.seq && record.crc === anchor.crc;
 }
