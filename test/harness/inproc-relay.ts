@@ -56,3 +56,25 @@ export async function startInprocRelay(options: Partial<RelayOptions> & { dataDi
     },
   };
 }
+
+/** The in-process relays one test started, so that a failure half-way never leaves one running. */
+export class InprocRelays {
+  private readonly running = new Set<InprocRelay>();
+
+  async start(options: Partial<RelayOptions> & { dataDir: string }): Promise<InprocRelay> {
+    const r = await startInprocRelay(options);
+    this.running.add(r);
+    return r;
+  }
+
+  async close(r: InprocRelay): Promise<void> {
+    this.running.delete(r);
+    await r.relay.close();
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.running];
+    this.running.clear();
+    await Promise.all(all.map((r) => r.relay.close().catch(() => undefined)));
+  }
+}

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { applyEvent, CrosstalkError, emptyState, type RelayEvent } from '@crosstalk/core';
 import { repairLog } from '@crosstalk/relay';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startInprocRelay, type EnrolledHost } from '../harness/inproc-relay.js';
+import { InprocRelays, type EnrolledHost, type InprocRelay } from '../harness/inproc-relay.js';
 import { pickSeed, rng } from '../harness/seed.js';
 import { planLanes, runLanes } from './lanes.js';
 
@@ -23,7 +23,7 @@ const CUTS = 80;
 const FLIPS = 80;
 const SNAPSHOT_FLIPS = 40;
 
-type Started = Awaited<ReturnType<typeof startInprocRelay>>;
+type Started = InprocRelay;
 
 /** Differences between what the relay serves and what folding `events` gives. */
 async function stateProblems(relay: Started, events: string[]): Promise<string[]> {
@@ -50,7 +50,7 @@ function sorted(value: unknown): unknown {
 }
 
 /** Every event the relay serves, in order, as the JSON text it logged. */
-async function servedEvents(relay: Awaited<ReturnType<typeof startInprocRelay>>): Promise<string[]> {
+async function servedEvents(relay: InprocRelay): Promise<string[]> {
   const out: string[] = [];
   for (;;) {
     const res = await fetch(`${relay.relay.url}/v1/events?after=${out.length}&limit=1000`, { headers: { authorization: `Bearer ${await relay.adminToken()}` } });
@@ -64,7 +64,9 @@ async function servedEvents(relay: Awaited<ReturnType<typeof startInprocRelay>>)
 
 describe(`relay on a damaged log (seed ${SEED})`, () => {
   const dirs: string[] = [];
+  const relays = new InprocRelays();
   afterEach(async () => {
+    await relays.closeAll();
     await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
   });
 
@@ -89,7 +91,7 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
     process.stdout.write(`damaged log seed=${SEED} (set CROSSTALK_STORAGE_SEED to repeat)\n`);
     const source = join(await tempDir('ct-damage-'), 'relay');
     // Any clean stop leaves a snapshot, so the damaged copies also test starting from one.
-    const relay = await startInprocRelay({ dataDir: source, snapshotAtStop: 1 });
+    const relay = await relays.start({ dataDir: source, snapshotAtStop: 1 });
     const hosts = [await relay.enroll('alpha'), await relay.enroll('beta')] as [EnrolledHost, EnrolledHost];
     await hosts[0].client.registerSession({ name: 'sa', kind: 'claude-code', wake: { type: 'tmux', pane: '%3', socket: '/tmp/tmux-1000/default' } });
     await hosts[1].client.registerSession({ name: 'sb', kind: 'codex', wake: { type: 'none' } });
@@ -100,7 +102,7 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
     await hosts[1].client.postReceipt({ session: 'sb', conversation: c0, turn: 13, status: 'delivered', attempt: 1 });
     await hosts[0].client.close(c1, { as: 'sa', resolution: 'closed for the test' });
     await hosts[1].client.registerSession({ name: 'sb2', kind: 'other', wake: { type: 'none' } });
-    await relay.relay.close();
+    await relays.close(relay);
 
     const bytes = await readFile(join(source, 'events.log'));
     const snapshot = await readFile(join(source, 'snapshot.json'));
@@ -118,7 +120,7 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
       return snapshot;
     };
 
-    const open = (dataDir: string) => startInprocRelay({ dataDir });
+    const open = (dataDir: string) => relays.start({ dataDir });
 
     for (let i = 0; i < CUTS; i++) {
       figures.cuts++;
@@ -129,7 +131,7 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
         const rel = await open(dataDir);
         const events = await servedEvents(rel);
         const differences = await stateProblems(rel, acked.slice(0, expected));
-        await rel.relay.close();
+        await relays.close(rel);
         if (JSON.stringify(events) !== JSON.stringify(acked.slice(0, expected))) problems.push(`cut at ${cut}: served ${events.length} events, expected the first ${expected}`);
         else if (differences.length > 0) problems.push(`cut at ${cut}: state differs from the log: ${differences.join('; ')}`);
         else figures.cutsRecovered++;
@@ -152,7 +154,7 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
         const rel = await open(dataDir);
         const events = await servedEvents(rel);
         const differences = await stateProblems(rel, acked);
-        await rel.relay.close();
+        await relays.close(rel);
         if (JSON.stringify(events) !== JSON.stringify(acked) || differences.length > 0) problems.push(`flip at ${at}: the relay started with altered or missing records`);
         else figures.flipsHarmless++;
         continue;
@@ -177,7 +179,7 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
       const rel = await open(dataDir);
       const events = await servedEvents(rel);
       const differences = await stateProblems(rel, acked.slice(0, record));
-      await rel.relay.close();
+      await relays.close(rel);
       if (differences.length > 0) problems.push(`flip at ${at}: after repair the state differs from the log: ${differences.join('; ')}`);
       if (rel.relay.epoch !== repair.newEpoch) problems.push(`flip at ${at}: the repaired relay runs epoch ${rel.relay.epoch}, not ${repair.newEpoch}`);
       if (JSON.stringify(events) !== JSON.stringify(acked.slice(0, record))) problems.push(`flip at ${at}: after repair the relay serves ${events.length} events, expected the ${record} before the damage`);
@@ -196,7 +198,7 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
         const events = await servedEvents(rel);
         const differences = await stateProblems(rel, acked);
         const warned = rel.logs.some((l) => /snapshot/i.test(l));
-        await rel.relay.close();
+        await relays.close(rel);
         if (JSON.stringify(events) !== JSON.stringify(acked) || differences.length > 0) problems.push(`snapshot flip at ${at}: the relay trusted a damaged snapshot: ${differences.join('; ')}`);
         else if (warned) figures.snapshotIgnored++;
       } catch (err) {

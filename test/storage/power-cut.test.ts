@@ -6,7 +6,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startInprocRelay, type EnrolledHost } from '../harness/inproc-relay.js';
+import { InprocRelays, type EnrolledHost } from '../harness/inproc-relay.js';
 import { pickSeed, rng, type Rng } from '../harness/seed.js';
 import { planLanes, runLanes, send, type Post } from './lanes.js';
 import { PowerCutFs } from './power-cut-fs.js';
@@ -44,7 +44,9 @@ function pickBytes(r: Rng): (pending: number) => number {
 describe(`power cut (seed ${SEED})`, () => {
   const dirs: string[] = [];
   const fs = new PowerCutFs((path) => dirs.some((d) => path === join(d, 'relay', 'events.log')));
+  const relays = new InprocRelays();
   afterEach(async () => {
+    await relays.closeAll();
     fs.uninstall();
     await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
   });
@@ -60,7 +62,7 @@ describe(`power cut (seed ${SEED})`, () => {
       const dir = await mkdtemp(join(tmpdir(), 'ct-powercut-'));
       dirs.push(dir);
       const dataDir = join(dir, 'relay');
-      const relay = await startInprocRelay({ dataDir });
+      const relay = await relays.start({ dataDir });
       const hosts = [await relay.enroll('alpha'), await relay.enroll('beta')] as [EnrolledHost, EnrolledHost];
       await hosts[0].client.registerSession({ name: 'sa', kind: 'other', wake: { type: 'none' } });
       await hosts[1].client.registerSession({ name: 'sb', kind: 'other', wake: { type: 'none' } });
@@ -87,7 +89,7 @@ describe(`power cut (seed ${SEED})`, () => {
         plan,
       );
       expect(fs.syncs(log)).toBeGreaterThan(0);
-      await relay.relay.close();
+      await relays.close(relay);
 
       for (const cut of cuts) {
         figures.cuts++;
@@ -116,7 +118,7 @@ describe(`power cut (seed ${SEED})`, () => {
     await writeFile(join(dataDir, 'events.log'), cut.image);
     let relay;
     try {
-      relay = await startInprocRelay({ dataDir });
+      relay = await relays.start({ dataDir });
     } catch (err) {
       problems.push(`run ${cut.run}: the relay did not start after a cut: ${String(err)}`);
       return;
@@ -160,7 +162,7 @@ describe(`power cut (seed ${SEED})`, () => {
         }
       }
     } finally {
-      await relay.relay.close();
+      await relays.close(relay);
     }
   }
 });
