@@ -3,7 +3,7 @@
 // and count, loopback only), prints one table, writes bench/results/latest.json and refreshes
 // the table in docs/PERFORMANCE.md. Not part of `npm test`.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -47,8 +47,12 @@ for (const scenario of SCENARIOS) {
   };
   const t = Date.now();
   process.stderr.write(`bench: ${scenario.name}…\n`);
+  // The machine is shared: how busy it was tells how to read the figures.
+  const loadBefore = loadavg()[0];
   try {
-    for (const f of await scenario.run(ctx)) figures.push(judge(f));
+    const produced = await scenario.run(ctx);
+    const load = `load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}`;
+    for (const f of produced) figures.push(judge({ ...f, load, note: f.note ? `${f.note}; ${load}` : load }));
   } catch (err) {
     failed = true;
     const logs = (await Promise.all(logSources.map((fn) => Promise.resolve().then(fn).catch(() => '')))).join('\n');

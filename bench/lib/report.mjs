@@ -56,6 +56,7 @@ export async function writeJson(file, figures, meta) {
     ratio: f.ratio,
     meetsTarget: f.meetsTarget,
     ...(f.note ? { note: f.note } : {}),
+    ...(f.load ? { load: f.load } : {}),
     ...(f.error ? { error: f.error } : {}),
     ...meta,
   }));
