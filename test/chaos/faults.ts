@@ -32,7 +32,6 @@ export interface FaultFigures extends FaultCounts {
 
 export interface Targets {
   relay: RelayProc;
-  /** Agent i talks through proxy i. */
   agents: AgentProc[];
   proxies: FaultProxy[];
   logs: () => string;
@@ -108,12 +107,9 @@ export class Faults {
         return;
       }
       case 'blackhole': {
-        const i = this.rng.int(0, proxies.length - 1);
-        const proxy = proxies[i] as FaultProxy;
-        const agent = agents[i] as AgentProc;
+        const proxy = this.rng.pick(proxies);
         // An established link (not one still in its handshake): the heartbeats are what must notice.
-        await agent.connected(30_000, logs);
-        await waitFor('a connection to blackhole', () => proxy.live > 0, { timeoutMs: 30_000, everyMs: 5, logs });
+        await waitFor('an established link to blackhole', () => proxy.established > 0, { timeoutMs: 30_000, everyMs: 5, logs });
         const { caught, heal } = proxy.blackhole();
         try {
           // Long enough for both ends' heartbeats to give up on the silent connection.

@@ -77,6 +77,9 @@ interface Pair {
   /** Each end's own socket is gone (its program closed it, or a reset did). */
   clientGone: boolean;
   upstreamGone: boolean;
+  /** Chunks passed each way: two each way means a WebSocket past its upgrade, hello and welcome. */
+  upChunks: number;
+  downChunks: number;
 }
 
 /** The connections that were open when a blackhole began. */
@@ -112,6 +115,12 @@ export class FaultProxy {
     return [...this.pairs].filter((p) => !p.closed).length;
   }
 
+  /** Open connections that carried a whole link setup (upgrade, hello, welcome). */
+  get established(): number {
+    this.prune();
+    return [...this.pairs].filter((p) => !p.closed && p.upChunks >= 2 && p.downChunks >= 2).length;
+  }
+
   private prune(): void {
     for (const p of this.pairs) if (p.closed && p.clientGone && (p.upstream === null || p.upstreamGone)) this.pairs.delete(p);
   }
@@ -128,12 +137,15 @@ export class FaultProxy {
 
   private accept(client: Socket): void {
     this.stats.connections++;
-    const pair: Pair = { client, upstream: null, closed: false, clientGone: false, upstreamGone: false, up: null as never, down: null as never };
+    const pair: Pair = { client, upstream: null, closed: false, clientGone: false, upstreamGone: false, upChunks: 0, downChunks: 0, up: null as never, down: null as never };
     pair.up = new Pipe(this, () => pair.upstream);
     pair.down = new Pipe(this, () => pair.client);
     this.pairs.add(pair);
     client.setNoDelay(true);
-    client.on('data', (data) => pair.up.push({ data }));
+    client.on('data', (data) => {
+      pair.upChunks++;
+      pair.up.push({ data });
+    });
     client.on('end', () => pair.up.push({ end: true }));
     client.on('error', () => {});
     client.on('close', () => {
@@ -147,7 +159,10 @@ export class FaultProxy {
       upstream.setNoDelay(true);
       pair.upstream = upstream;
       upstream.on('connect', () => pair.up.kick());
-      upstream.on('data', (data) => pair.down.push({ data }));
+      upstream.on('data', (data) => {
+        pair.downChunks++;
+        pair.down.push({ data });
+      });
       upstream.on('end', () => pair.down.push({ end: true }));
       upstream.on('error', () => {});
       upstream.on('close', () => {
@@ -191,10 +206,13 @@ export class FaultProxy {
     return cut;
   }
 
-  /** Starts a blackhole; returns the connections it caught and the function that heals it. */
+  /**
+   * Starts a blackhole; returns the established connections it caught (those whose ends have a
+   * heartbeat running) and the function that heals it.
+   */
   blackhole(): { caught: Snapshot; heal: () => void } {
     this.prune();
-    const caught: Snapshot = new Set([...this.pairs].filter((p) => !p.closed));
+    const caught: Snapshot = new Set([...this.pairs].filter((p) => !p.closed && p.upChunks >= 2 && p.downChunks >= 2));
     if (this.blocked) return { caught, heal: () => {} };
     let release!: () => void;
     const promise = new Promise<void>((r) => (release = r));
