@@ -21,7 +21,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 
 COPY packages/ packages/
 RUN npm run build \
- && chmod 0755 packages/cli/dist/bin.js
+ && chmod 0755 packages/cli/dist/bundle/bin.js
 
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -45,7 +45,7 @@ COPY deploy/healthcheck.mjs deploy/healthcheck.mjs
 
 # `crosstalk` on PATH. The relay's default data dir (~/.crosstalk/relay) points at the volume, so
 # `docker compose exec relay crosstalk relay invite` finds the admin key without --data-dir.
-RUN ln -s /app/packages/cli/dist/bin.js /usr/local/bin/crosstalk \
+RUN ln -s /app/packages/cli/dist/bundle/bin.js /usr/local/bin/crosstalk \
  && mkdir -p /data /home/node/.crosstalk \
  && ln -s /data /home/node/.crosstalk/relay \
  && chown node:node /data /home/node/.crosstalk

@@ -1,4 +1,4 @@
-// Running `crosstalk …` as a real process (node packages/cli/dist/bin.js) with a given home,
+// Running `crosstalk …` as a real process (node packages/cli/dist/bundle/bin.js) with a given home,
 // recording every invocation and its output in the log book.
 import { execa } from 'execa';
 import type { LogBook } from './logbook.js';

@@ -3,6 +3,6 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** The CLI entry script every test runs as a real process. */
-export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/dist/bundle/bin.js', import.meta.url));
 export const NODE = process.execPath;
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));

@@ -3,7 +3,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { COMMANDS, type CommandSpec } from './commands.js';
 
-export const VERSION = '0.1.0';
+export { CROSSTALK_VERSION as VERSION } from '@crosstalk/core/protocol';
+import { CROSSTALK_VERSION as VERSION } from '@crosstalk/core/protocol';
 
 const GROUP_TITLES: Record<CommandSpec['group'], string> = {
   sessions: 'For coding-agent sessions',

@@ -28,3 +28,13 @@ describe('error catalogue', () => {
     for (const code of Object.keys(ERRORS)) expect(doc).toContain(`\`${code}\``);
   });
 });
+
+describe('release version', () => {
+  it('is the same in every package.json', async () => {
+    const { CROSSTALK_VERSION } = await import('./protocol.js');
+    for (const pkg of ['core', 'relay', 'agent', 'cli']) {
+      const json = JSON.parse(readFileSync(new URL(`../../${pkg}/package.json`, import.meta.url), 'utf8')) as { version: string };
+      expect(json.version, pkg).toBe(CROSSTALK_VERSION);
+    }
+  });
+});

@@ -1,5 +1,8 @@
 // Wire protocol constants shared by relay, agent and CLI. See docs/PROTOCOL.md.
 
+/** The release, shown by `--version` and `/v1/health`; every package.json carries the same one. */
+export const CROSSTALK_VERSION = '0.1.0';
+
 /** Bumped on any incompatible change to HTTP bodies, events or WebSocket messages. */
 export const PROTOCOL_VERSION = 1;
 

@@ -3,8 +3,13 @@
 import { CrosstalkError } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
 import type { z } from 'zod';
+import { fetchTransport, nodeTransport, TransportError, type Transport } from './transport.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+// One keep-alive transport per process, shared by every client.
+let sharedTransport: Transport | undefined;
+const defaultTransport = (): Transport => (sharedTransport ??= nodeTransport());
 
 export interface HttpOptions {
   /** Base URL of the relay, e.g. `http://127.0.0.1:7717`. */
@@ -13,6 +18,7 @@ export interface HttpOptions {
   signer?: TokenSigner | undefined;
   /** Deadline for one request, from sending to the last byte of the answer. */
   timeoutMs: number;
+  /** A fetch implementation to use instead of node:http (tests, proxies). */
   fetch?: FetchLike | undefined;
 }
 
@@ -55,37 +61,6 @@ function joinUrl(relayUrl: string, path: string, query: RequestSpec<unknown>['qu
   return `${base}${path}${qs ? `?${qs}` : ''}`;
 }
 
-/** Why fetch failed, in a few words (undici hides the socket error in `cause`). */
-function networkReason(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return cause.code;
-  if (cause?.message) return cause.message.slice(0, 120);
-  return (err as Error).message?.slice(0, 120) ?? 'network error';
-}
-
-async function readBounded(res: Response, maxBytes: number, url: string): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length') ?? '-1');
-  if (declared > maxBytes) {
-    await res.body?.cancel().catch(() => {});
-    throw tooLarge(url, maxBytes);
-  }
-  if (!res.body) return Buffer.alloc(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(url, maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
-}
-
 function tooLarge(url: string, maxBytes: number): CrosstalkError {
   return new CrosstalkError('INTERNAL', `the relay at ${displayUrl(url)} sent an answer larger than ${maxBytes} bytes`, {
     hint: 'check that the URL points at a crosstalk relay (`crosstalk doctor`)',
@@ -111,19 +86,19 @@ export async function request<T>(options: HttpOptions, spec: RequestSpec<T>): Pr
     headers['content-type'] = 'application/json';
   }
   const timeoutMs = spec.timeoutMs ?? options.timeoutMs;
-  const signal = AbortSignal.timeout(timeoutMs);
-  const doFetch = options.fetch ?? fetch;
-  let res: Response;
-  let raw: Buffer;
+  const transport = options.fetch ? fetchTransport(options.fetch) : defaultTransport();
+  let res: { status: number; body: Buffer };
   try {
-    res = await doFetch(url, { method: spec.method, headers, body, signal, redirect: 'error' });
-    raw = await readBounded(res, spec.maxBytes, options.relayUrl);
+    res = await transport({ url, method: spec.method, headers, body, timeoutMs, maxBytes: spec.maxBytes });
   } catch (err) {
-    if (err instanceof CrosstalkError) throw err;
-    if (signal.aborted) throw unreachable(options.relayUrl, `no answer within ${Math.round(timeoutMs / 100) / 10} s`, err);
-    throw unreachable(options.relayUrl, networkReason(err), err);
+    if (err instanceof TransportError && err.reason === 'too-large') throw tooLarge(options.relayUrl, spec.maxBytes);
+    if (err instanceof TransportError && err.reason === 'timeout') {
+      throw unreachable(options.relayUrl, `no answer within ${Math.round(timeoutMs / 100) / 10} s`, err);
+    }
+    throw unreachable(options.relayUrl, err instanceof TransportError ? err.reason : String(err).slice(0, 120), err);
   }
-  if (!res.ok) throw errorFromAnswer(res.status, raw);
+  const raw = res.body;
+  if (res.status < 200 || res.status > 299) throw errorFromAnswer(res.status, raw);
   if (spec.expect.kind === 'text') return raw.toString('utf8') as T;
   let json: unknown;
   try {

@@ -7,7 +7,7 @@ export interface ServiceContext {
   platform: ServicePlatform;
   /** Absolute path of the node executable (process.execPath). */
   nodePath: string;
-  /** Absolute path of the CLI's bin script (packages/cli/dist/bin.js as installed). */
+  /** Absolute path of the CLI's bin script (packages/cli/dist/bundle/bin.js as installed). */
   cliPath: string;
   /** The crosstalk home the service must use; always set explicitly as CROSSTALK_HOME. */
   crosstalkHome: string;

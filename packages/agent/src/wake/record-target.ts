@@ -4,22 +4,15 @@ import { CrosstalkError, WakeTargetSchema, type WakeTarget } from '@crosstalk/co
 import { isCrosstalkOrLauncher, isShell, isTerminalHost, type ProcessEntry } from './process-names.js';
 import { readParentChain } from './process-read.js';
 import { clip } from './types.js';
+import { parseTmuxEnv } from './tmux-env.js';
+
+export { parseTmuxEnv };
 
 export interface TmuxEnv {
   /** `$TMUX` as tmux sets it: `<socket path>,<server pid>,<session index>`. */
   tmux?: string | undefined;
   /** `$TMUX_PANE`: `%N`. */
   tmuxPane?: string | undefined;
-}
-
-/** Splits `$TMUX`; the socket path may itself hold commas, so the numbers are taken from the end. */
-export function parseTmuxEnv(value: string): { socket: string; serverPid: number } | null {
-  const m = /^(.+),(\d+),(\d+)$/.exec(value);
-  if (!m) return null;
-  const socket = m[1]!;
-  const serverPid = Number(m[2]);
-  if (!socket.startsWith('/') || !Number.isSafeInteger(serverPid)) return null;
-  return { socket, serverPid };
 }
 
 /** The first process above the caller that is neither a shell nor crosstalk or its launcher. */

@@ -1,5 +1,5 @@
 // `crosstalk status <id>`: who is next, the latest wake-up receipt per session, last activity.
-import type { ReceiptRecord } from '@crosstalk/agent';
+import type { ReceiptRecord } from '@crosstalk/agent/client';
 import { checkName, type Conversation } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { names, safeText, table } from '../lib/format.js';

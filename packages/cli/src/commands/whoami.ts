@@ -1,5 +1,5 @@
 // `crosstalk whoami`: this host, its relay, and the session joined in this pane (or --as).
-import { readLocalSessions } from '@crosstalk/agent';
+import { readLocalSessions } from '@crosstalk/agent/local-sessions';
 import { checkName } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { connectHost } from '../lib/home.js';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { homeLayout, writeAgentConfig, writeHostKey, type HomeLayout } from '@crosstalk/agent';
+import { homeLayout, writeAgentConfig, writeHostKey, type HomeLayout } from '@crosstalk/agent/home';
 import { generateEd25519 } from '@crosstalk/core/token';
 import { runChecks, type Check } from './doctor.js';
 

@@ -1,5 +1,6 @@
 // Where this CLI finds the crosstalk home, and clients that sign as this host.
-import { createRelayClient, homeLayout, readAgentConfig, readHostKey, resolveHome, type AgentConfig, type HomeLayout, type RelayClient } from '@crosstalk/agent';
+import { createRelayClient, type RelayClient } from '@crosstalk/agent/client';
+import { homeLayout, readAgentConfig, readHostKey, resolveHome, type AgentConfig, type HomeLayout } from '@crosstalk/agent/home';
 import { tokenSigner, type TokenSigner } from '@crosstalk/core/token';
 import type { CliContext } from '../handler.js';
 

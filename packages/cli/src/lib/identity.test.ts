@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { homeLayout, writeLocalSessions, type HomeLayout, type LocalSession } from '@crosstalk/agent';
+import { homeLayout, type HomeLayout } from '@crosstalk/agent/home';
+import { writeLocalSessions, type LocalSession } from '@crosstalk/agent/local-sessions';
 import { CrosstalkError } from '@crosstalk/core';
 import { resolveSession, sessionsInPane } from './identity.js';
 

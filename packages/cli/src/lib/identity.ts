@@ -1,5 +1,7 @@
 // Who is acting: `--as <session>`, else the session `crosstalk join` recorded for this tmux pane.
-import { parseTmuxEnv, readLocalSessions, type HomeLayout, type LocalSession } from '@crosstalk/agent';
+import { parseTmuxEnv } from '@crosstalk/agent/tmux-env';
+import { readLocalSessions, type LocalSession } from '@crosstalk/agent/local-sessions';
+import type { HomeLayout } from '@crosstalk/agent/home';
 import { checkName, CrosstalkError } from '@crosstalk/core';
 import type { CliContext } from '../handler.js';
 

@@ -1,6 +1,6 @@
 // The address other machines can use to reach this one, for the line `relay invite` prints.
 import { networkInterfaces } from 'node:os';
-import { createRelayClient } from '@crosstalk/agent';
+import { createRelayClient } from '@crosstalk/agent/client';
 
 /** This machine's first non-internal IPv4 address, if it has one. */
 export function lanAddress(): string | undefined {

@@ -1,5 +1,5 @@
 // What `open` and `reply` share: one idempotency key per invocation, reused for its retries.
-import type { PostAnswer } from '@crosstalk/agent';
+import type { PostAnswer } from '@crosstalk/agent/client';
 import type { Turn } from '@crosstalk/core';
 import { names } from './format.js';
 import { idempotencyKey, withRetry } from './retry.js';

@@ -1,7 +1,7 @@
 // Waiting until a conversation needs a session: shared by `wait` and `ask`.
 import { CrosstalkError, sessionsToWake, type Conversation } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
-import type { RelayClient } from '@crosstalk/agent';
+import type { RelayClient } from '@crosstalk/agent/client';
 import { followConversation } from './follow.js';
 
 export type WaitResult = { result: 'your-turn' | 'ended'; conversation: Conversation } | { result: 'interrupted'; conversation: Conversation | null };

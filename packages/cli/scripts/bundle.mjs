@@ -1,0 +1,33 @@
+// Build step: bundles the CLI into dist/bundle, one chunk per command, so a command loads only
+// the code it runs, from a few files instead of hundreds of modules. This is what `crosstalk`
+// runs (package.json "bin"); dist/*.js stays the unbundled library.
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const here = (p) => new URL(p, import.meta.url).pathname;
+const outdir = here('../dist/bundle');
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+
+const result = await build({
+  metafile: true,
+  entryPoints: {
+    bin: here('../dist/bin.js'),
+    // Started as its own process to type into a Windows console (see agent/src/wake).
+    'console-helper': here('../../agent/dist/wake/console-helper.js'),
+  },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Native or optional at run time, and pino's transports load by file name: resolved from node_modules.
+  external: ['koffi', 'pino', 'bufferutil', 'utf-8-validate'],
+  // CommonJS dependencies call require() for node's own modules.
+  banner: { js: "import { createRequire as __crosstalkRequire } from 'node:module'; const require = __crosstalkRequire(import.meta.url);" },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+copyFileSync(here('../dist/help.txt'), `${outdir}/help.txt`);
+if (process.argv.includes('--analyze')) console.log(JSON.stringify(result.metafile));
