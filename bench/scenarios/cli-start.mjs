@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { median, p95 } from '../lib/stats.mjs';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/cli/dist/bundle/bin.js', import.meta.url));
 
 function timeRun(args) {
   return new Promise((resolve, reject) => {

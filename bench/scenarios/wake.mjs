@@ -16,7 +16,7 @@ import { startTmux } from '../lib/tmux.mjs';
 import { waitFor, within } from '../lib/wait.mjs';
 
 const FAKE_AGENT = fileURLToPath(new URL('../fixtures/fake-agent.mjs', import.meta.url));
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/cli/dist/bundle/bin.js', import.meta.url));
 
 /** What the fake agent reports, with the time each report arrived. */
 function notifications(path) {
