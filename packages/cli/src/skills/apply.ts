@@ -1,7 +1,7 @@
 // The thin writer behind `crosstalk skill install`: read the files the plan needs, carry it out.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { atomicWriteFile } from '@crosstalk/agent/atomic-write';
 import { planSkills, skillPaths, type SkillPlan, type SkillRequest } from './plan.js';
 
 async function readIfExists(path: string): Promise<Uint8Array | undefined> {
@@ -22,14 +22,7 @@ export async function readSkillFiles(req: SkillRequest): Promise<Map<string, Uin
 async function replaceFile(path: string, content: Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const mode = await stat(path).then((s) => s.mode & 0o777, () => 0o644);
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  await writeFile(tmp, content, { flag: 'wx', mode });
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await atomicWriteFile(path, content, { mode });
 }
 
 async function removeDirIfEmpty(dir: string): Promise<void> {
