@@ -78,10 +78,13 @@ export async function scanLog(file: string, onRecord: (record: ScannedRecord) =>
     let bufOffset = 0; // file offset of buf[0]
     let filled = 0;
     let readPos = 0;
-    // The next chunk is read while the current one is checked.
+    // The next chunk is read while the current one is checked, into the other of two buffers
+    // (allocating one per chunk would make the garbage collector chase hundreds of MB).
     const handle = fh;
+    const chunks = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+    let turn = 0;
     const readAhead = (at: number): Promise<Buffer> => {
-      const next = Buffer.allocUnsafe(chunkBytes);
+      const next = chunks[(turn ^= 1)] as Buffer;
       const read = handle.read(next, 0, chunkBytes, at).then(({ bytesRead }) => next.subarray(0, bytesRead));
       // A scan that stops early leaves one read unawaited.
       read.catch(() => undefined);

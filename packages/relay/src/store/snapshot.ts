@@ -186,11 +186,14 @@ export async function readSnapshot(path: string, epoch: string): Promise<Snapsho
     let crc = 0;
     let lines = 0;
     let carry: Buffer = Buffer.alloc(0);
-    // The next chunk is read while the current one is parsed.
+    // The next chunk is read while the current one is parsed, into the other of two buffers
+    // (allocating one per chunk would make the garbage collector chase hundreds of MB).
     const handle = fh;
+    const chunks = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+    let turn = 0;
     const readAt = (at: number): Promise<Buffer> => {
       const want = Math.min(READ_CHUNK_BYTES, trailer.bytes - at);
-      const chunk = Buffer.allocUnsafe(want);
+      const chunk = chunks[(turn ^= 1)] as Buffer;
       const read = handle.read(chunk, 0, want, at).then(({ bytesRead }) => chunk.subarray(0, bytesRead));
       // A read that stops early leaves one read unawaited.
       read.catch(() => undefined);
@@ -210,7 +213,8 @@ export async function readSnapshot(path: string, epoch: string): Promise<Snapsho
         lines++;
         lineStart = nl + 1;
       }
-      carry = buf.subarray(lineStart);
+      // Copied: the buffer it lies in is about to be read into again.
+      carry = Buffer.from(buf.subarray(lineStart));
       if (carry.length > MAX_LINE_BYTES) return { found: true, ignored: 'the snapshot has a line longer than any of ours' };
     }
     if (carry.length > 0 || lines !== trailer.lines) return { found: true, ignored: 'the snapshot does not hold the lines it says' };
