@@ -41,7 +41,8 @@ describe('main.js', () => {
     try {
       const info = await waitFor(async () => {
         const i = await readRelayInfo(dataDir).catch(() => null);
-        return i?.url && i.pid === proc.child.pid ? i : undefined;
+        // listen.json is written just before main.js prints its line: wait for both.
+        return i?.url && i.pid === proc.child.pid && proc.stderr().includes('listening on') ? i : undefined;
       }, `the relay to listen (stderr: ${proc.stderr()})`);
       expect(proc.stderr()).toContain(`listening on ${info.url}`);
 
