@@ -139,14 +139,13 @@ describe('auth matrix, end to end', () => {
     expect(withMixed.exitCode, explain(withMixed)).toBe(EXIT.auth);
     expect(withMixed.json().error).toMatchObject({ code: 'AUTH_INVALID' });
 
-    // The agent with the tampered key is refused at every attempt and never links.
+    // The agent with the tampered key is refused, never links, and stops after a few refusals.
     const tamperedAgent = AgentProc.start(w.procs, { name: 'alpha-tampered', dir: tampered }, { viaCli: true, logLevel: 'debug' });
-    const status = await w.waitFor('the tampered agent to report its refusal', async () => {
-      const r: AgentStatusReport = await tamperedAgent.status();
-      return r.status?.pid === tamperedAgent.proc.pid && r.status.lastError?.code === 'AUTH_INVALID' ? r.status : null;
-    });
-    expect(status.connected).toBe(false);
-    await tamperedAgent.stop();
+    const tamperedExit = await w.waitFor('the tampered agent to stop after its key was refused', () => tamperedAgent.proc.exitInfo);
+    expect(tamperedExit.code, tamperedAgent.proc.logs()).toBe(ERRORS.AUTH_INVALID.exit);
+    expect(tamperedAgent.proc.logs()).toMatch(/refused this host's key 3 times/);
+    const status = (await tamperedAgent.status()).status;
+    expect(status).toMatchObject({ connected: false, lastError: { code: 'AUTH_INVALID' } });
 
     // --- revocation: the running agent is cut off and stops; the CLI exits 4 ------------------
     const revoke = await w.book.run(['relay', 'revoke', 'gamma', '--data-dir', relay.dataDir, '--json'], { home: w.relayHome });
@@ -165,7 +164,7 @@ describe('auth matrix, end to end', () => {
 
     process.stdout.write(
       `auth-matrix: relay_refusals=${refused} cli_exit4=5 (session of another host, tampered key, another host's config, revoked x2) ` +
-        `tampered_agent=${status.lastError?.code} revoked_agent_exit=${exit.code}\n`,
+        `tampered_agent=${status?.lastError?.code} tampered_agent_exit=${tamperedExit.code} revoked_agent_exit=${exit.code}\n`,
     );
   });
 });

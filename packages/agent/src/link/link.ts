@@ -65,6 +65,8 @@ export class Link {
   private ws: WebSocket | null = null;
   private stopped = false;
   private welcomed = false;
+  /** Consecutive refusals of this host's key; a few in a row stop the link for good. */
+  private keyRefusals = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private deadTimer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
@@ -164,6 +166,7 @@ export class Link {
       }
       if (message.t === 'welcome') {
         this.welcomed = true;
+        this.keyRefusals = 0;
         this.backoff.reset();
       }
       this.options.handlers.onMessage(message);
@@ -177,7 +180,9 @@ export class Link {
       if (this.ws === ws) this.ws = null;
       const reason = reasonBuf.toString('utf8').slice(0, 200);
       resolveClosed();
-      const fatal = fatalFor(code, reason, refusal);
+      // A key the relay does not know or cannot verify will not start working by itself.
+      this.keyRefusals = refusal && KEY_REFUSALS.has(refusal.code) ? this.keyRefusals + 1 : 0;
+      const fatal = fatalFor(code, reason, refusal) ?? (this.keyRefusals >= MAX_KEY_REFUSALS ? keyRefused(refusal) : null);
       if (fatal) {
         this.stopped = true;
         this.options.handlers.onDisconnect?.({ code, reason, error: fatal });
@@ -219,6 +224,15 @@ export class Link {
 function describe(err: Error): string {
   const code = (err as NodeJS.ErrnoException).code;
   return code ?? err.message.slice(0, 120);
+}
+
+const KEY_REFUSALS = new Set(['AUTH_INVALID', 'HOST_UNKNOWN']);
+const MAX_KEY_REFUSALS = 3;
+
+function keyRefused(refusal: CrosstalkError | null): CrosstalkError {
+  return new CrosstalkError(refusal?.code === 'HOST_UNKNOWN' ? 'HOST_UNKNOWN' : 'AUTH_INVALID', `the relay refused this host's key ${MAX_KEY_REFUSALS} times in a row (${refusal?.message ?? 'refused'}); the agent stopped`, {
+    hint: 'check the enrollment with `crosstalk doctor`; if the key or the relay\'s data was replaced, enroll again with a new invite',
+  });
 }
 
 function fatalFor(code: number, reason: string, refusal: CrosstalkError | null): CrosstalkError | null {
