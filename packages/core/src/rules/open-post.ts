@@ -12,7 +12,14 @@ export function decideOpen(state: RelayState, cmd: OpenCommand): Outcome {
   checkActingSession(state, cmd.actor);
   checkKey(cmd.key);
   const seen = state.idempotency.get(scopedKey(cmd.actor.host, cmd.key));
-  if (seen) return { kind: 'duplicate', ...seen };
+  if (seen) {
+    const original = state.conversations.get(seen.conversation);
+    const first = original?.turns[0];
+    if (!original || first?.author !== cmd.actor.session || first.body !== cmd.body || original.topic !== cmd.topic.trim()) {
+      throw new CrosstalkError('IDEMPOTENCY_KEY_REUSED', `idempotency key ${cmd.key} already opened ${seen.conversation} with another request`);
+    }
+    return { kind: 'duplicate', ...seen };
+  }
   checkName('conversation', cmd.id);
   if (state.conversations.has(cmd.id)) throw new CrosstalkError('INTERNAL', `conversation id ${cmd.id} is taken; retry`);
   const topic = checkLine(cmd.topic, 'topic', LIMITS.topicChars);
@@ -60,7 +67,10 @@ export function decidePost(state: RelayState, cmd: PostCommand): Outcome {
   checkKey(cmd.key);
   const seen = state.idempotency.get(scopedKey(cmd.actor.host, cmd.key));
   if (seen) {
-    if (seen.conversation !== cmd.conversation) throw new CrosstalkError('IDEMPOTENCY_KEY_REUSED');
+    const original = state.conversations.get(seen.conversation)?.turns[seen.turn - 1];
+    if (seen.conversation !== cmd.conversation || original?.author !== cmd.actor.session || original.body !== cmd.body) {
+      throw new CrosstalkError('IDEMPOTENCY_KEY_REUSED', `idempotency key ${cmd.key} was already used for turn ${seen.turn} of ${seen.conversation} with another request`);
+    }
     return { kind: 'duplicate', ...seen };
   }
   const c = getConversation(state, cmd.conversation);

@@ -80,6 +80,7 @@ describe('open', () => {
     relay.commit(first);
     const again = decideOpen(relay.state, { actor: as('alice'), id: 'a-2', topic: 't', with: ['bob'], body: 'b', key: 'same', at: relay.now() });
     expect(again).toEqual({ kind: 'duplicate', conversation: 'a-1', turn: 1 });
+    expectCode(() => decideOpen(relay.state, { actor: as('alice'), id: 'a-4', topic: 't', with: ['bob'], body: 'other body', key: 'same', at: relay.now() }), 'IDEMPOTENCY_KEY_REUSED');
     const otherHost = decideOpen(relay.state, { actor: as('bob', 'h2'), id: 'a-3', topic: 't', with: ['alice'], body: 'b', key: 'same', at: relay.now() });
     expect(otherHost.kind).toBe('events');
   });
@@ -133,6 +134,7 @@ describe('post', () => {
     expect(decidePost(relay.state, cmd)).toEqual({ kind: 'duplicate', conversation: c.id, turn: 2 });
     const other = open({ actor: as('bob', 'h2'), with: ['alice'] });
     expectCode(() => decidePost(relay.state, { ...cmd, conversation: other.id }), 'IDEMPOTENCY_KEY_REUSED');
+    expectCode(() => decidePost(relay.state, { ...cmd, body: 'a different body' }), 'IDEMPOTENCY_KEY_REUSED');
   });
   it('hands the floor to the moderator at the turn limit; only the moderator may post; extend reopens', () => {
     let c = open({ maxTurns: 3, with: ['bob'], moderator: 'mod' });
