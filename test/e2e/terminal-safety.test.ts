@@ -66,11 +66,14 @@ describe('terminal safety', () => {
     const target = await w.addHost('target', { agent: false });
     const poster = await w.addHost('poster', { agent: false });
 
-    // The target's copies live in a directory whose name is itself hostile, and it tells the
-    // moderator quickly about a session that did not answer.
+    // A copies directory whose name holds controls is refused outright (a wake-up line could not
+    // name it faithfully); one whose name is merely shell-hostile is used, and typed as it is.
+    // The agent tells the moderator quickly about a session that did not answer.
     const layout = homeLayout(target.home);
     const config = await readAgentConfig(layout.config);
-    const copiesDir = join(target.home, `copies \x1b[31mred\x1b[0m \x1b[201~ \u009b2J \u202eevil\u200b\n!rm $(id) \`x\``);
+    const controlDir = join(target.home, `copies \x1b[31mred\x1b[0m \x1b[201~ \u009b2J \u202eevil\u200b\n!rm`);
+    await expect(writeAgentConfig(layout.config, { ...config, conversationsDir: controlDir })).rejects.toThrow(/conversationsDir/);
+    const copiesDir = join(target.home, `!copies $(id) \`x\` 'q' "dq" ; & | > é`);
     await writeAgentConfig(layout.config, { ...config, conversationsDir: copiesDir, wake: { ...config.wake, nudgeAfterSeconds: 5, maxNudges: 0 } });
     await w.startAgent(target);
 

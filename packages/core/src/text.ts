@@ -51,6 +51,12 @@ export function checkLine(text: string, what: string, maxChars: number): string 
   return trimmed;
 }
 
+/** True when the text holds a control, bidi or invisible character (see UNSAFE_CHARS). */
+export function hasUnsafeChars(text: string): boolean {
+  UNSAFE_CHARS.lastIndex = 0;
+  return UNSAFE_CHARS.test(text);
+}
+
 /** Removes every character that could steer a terminal or hide text; collapses whitespace. */
 export function stripUnsafe(text: string): string {
   return text.replace(UNSAFE_CHARS, ' ').replace(/\s+/g, ' ').trim();

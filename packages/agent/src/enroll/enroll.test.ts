@@ -82,6 +82,16 @@ describe('enroll', () => {
     await expectNothingWritten();
   });
 
+  it('checks its settings before spending the invite', async () => {
+    const invite = await lab.invite();
+    const err = await refused(enroll({ relayUrl: lab.url, invite, host: 'tidy', layout, conversationsDir: join(home, 'copies\u001b[31m') }));
+    expect(err.code).toBe('INVALID_REQUEST');
+    expect(err.message).toMatch(/conversationsDir/);
+    await expectNothingWritten();
+    // The invite is still good.
+    expect((await enroll({ relayUrl: lab.url, invite, host: 'tidy', layout })).config.host).toBe('tidy');
+  });
+
   it('refuses an expired invite, writing nothing', async () => {
     // The relay's clock is Date.now; moving it past the invite's hour expires the invite.
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });

@@ -5,7 +5,7 @@ import { checkName, CrosstalkError, PROTOCOL_VERSION } from '@crosstalk/core';
 import { generateEd25519 } from '@crosstalk/core/token';
 import { createRelayClient } from '../client/client.js';
 import type { FetchLike } from '../client/http.js';
-import { writeAgentConfig, writeHostKey, type AgentConfig, type HomeLayout } from '../home/index.js';
+import { AgentConfigSchema, writeAgentConfig, writeHostKey, type AgentConfig, type HomeLayout } from '../home/index.js';
 import { defaultHostName } from './host-name.js';
 
 export interface EnrollOptions {
@@ -51,6 +51,13 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
   const host = checkName('host', options.host ?? defaultHostName(options.machineHostname ?? hostname()));
   const invite = options.invite.trim();
   if (invite === '') throw new CrosstalkError('INVITE_INVALID', 'the invite code is empty');
+  const conversationsDir = options.conversationsDir ?? options.layout.conversationsDir;
+  // Check the settings before the invite is spent, so a typo never costs a new invite.
+  const planned = AgentConfigSchema.safeParse({ version: 1, relayUrl, relayId: 'pending', host, conversationsDir });
+  if (!planned.success) {
+    const issues = planned.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new CrosstalkError('INVALID_REQUEST', `cannot enroll with these settings: ${issues}`, { hint: 'fix the value named in the message (e.g. --conversations-dir)' });
+  }
   const client = createRelayClient({ relayUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
 
   const health = await client.health();
@@ -71,7 +78,7 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
     relayUrl,
     relayId: answer.relayId,
     host: answer.host,
-    conversationsDir: options.conversationsDir ?? options.layout.conversationsDir,
+    conversationsDir,
   });
   return { config, relayId: answer.relayId, epoch: answer.epoch };
 }

@@ -2,7 +2,7 @@
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { CrosstalkError, NameSchema } from '@crosstalk/core';
+import { CrosstalkError, hasUnsafeChars, NameSchema } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 
 const MAX_CONFIG_BYTES = 64 * 1024;
@@ -35,7 +35,13 @@ export const AgentConfigSchema = z.strictObject({
   relayUrl: RelayUrl,
   relayId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/),
   host: NameSchema,
-  conversationsDir: z.string().min(1).max(4096).refine(isAbsolute, 'an absolute path'),
+  conversationsDir: z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine(isAbsolute, 'an absolute path')
+    // Wake-up lines name the copy; a path they could not type faithfully is refused up front.
+    .refine((p) => !hasUnsafeChars(p), 'a path without control, bidi or invisible characters'),
   wake: WakeSettingsSchema.default(WakeSettingsSchema.parse({})),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
@@ -71,7 +77,12 @@ export async function readAgentConfig(path: string): Promise<AgentConfig> {
 }
 
 export async function writeAgentConfig(path: string, config: AgentConfigInput): Promise<AgentConfig> {
-  const valid = AgentConfigSchema.parse(config);
+  const parsed = AgentConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new CrosstalkError('CONFIG_INVALID', `refusing to write ${path}: ${issues}`, { hint: 'fix the value named in the message (e.g. --conversations-dir)' });
+  }
+  const valid = parsed.data;
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await atomicWriteFile(path, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 });
   return valid;

@@ -41,6 +41,9 @@ describe('home', () => {
     expect((err as CrosstalkError).code).toBe('CONFIG_INVALID');
     expect((err as CrosstalkError).message).toMatch(/relayUrl/);
     expect((err as CrosstalkError).message).toMatch(/host/);
+    await expect(
+      writeAgentConfig(bad, { version: 1, relayUrl: 'http://127.0.0.1:7717', relayId: 'r1', host: 'h', conversationsDir: join(dir, 'a\u001b[31mb\nc') }),
+    ).rejects.toThrow(/conversationsDir/);
     await writeFile(bad, 'not json');
     await expect(readAgentConfig(bad)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
