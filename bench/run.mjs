@@ -71,7 +71,10 @@ process.stdout.write(`${textTable(figures)}\n\n`);
 for (const f of figures) if (f.note || f.error) process.stdout.write(`  ${f.name}: ${f.error ? `error: ${f.error}` : f.note}\n`);
 process.stdout.write(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 
-await mkdir(join(root, 'bench/results'), { recursive: true });
-await writeJson(join(root, 'bench/results/latest.json'), figures, { cores: info.cores, cpu: info.cpu, node: info.node, date: info.date, quick: info.quick });
-if (!values['no-doc'] && !only) await updateDoc(join(root, 'docs/PERFORMANCE.md'), figures, info);
+// Only a run of every scenario stands for the project: a partial one is printed, not recorded.
+if (!only) {
+  await mkdir(join(root, 'bench/results'), { recursive: true });
+  await writeJson(join(root, 'bench/results/latest.json'), figures, { cores: info.cores, cpu: info.cpu, node: info.node, date: info.date, quick: info.quick });
+  if (!values['no-doc']) await updateDoc(join(root, 'docs/PERFORMANCE.md'), figures, info);
+}
 process.exitCode = failed ? 1 : 0;
