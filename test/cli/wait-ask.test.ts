@@ -48,7 +48,7 @@ describe('wait', () => {
     const reply = await lab.waitFor("helper's reply to be recorded", async () => (await helper.replies()).find((x) => x.id === id));
     expect(reply).toMatchObject({ turn: 2, exitCode: 0 });
     const lines = await helper.lines();
-    expect(lines.some((l) => l.startsWith(`crosstalk: your turn in ${id} (turn 2/20). Read `) && l.endsWith(`then answer with: crosstalk reply ${id} --as helper`))).toBe(true);
+    expect(lines.some((l) => l.startsWith(`crosstalk: your turn in ${id} (turn 2/20). Read `) && l.endsWith(`then answer with: crosstalk reply ${id} --as helper --expect-turn 2`))).toBe(true);
 
     // Already your turn: returns at once, in words.
     const again = await alpha.run(['wait', id, '--as', 'asker']);

@@ -26,7 +26,7 @@ export function wakeText(reason: WakeReason): string {
     case 'turn':
       return sanitizeWakeText(
         `crosstalk: ${again}your turn in ${reason.conversation} (turn ${reason.turn}/${reason.maxTurns}). ` +
-          `Read ${reason.copyPath}, then answer with: crosstalk reply ${reason.conversation} --as ${reason.session}`,
+          `Read ${reason.copyPath}, then answer with: crosstalk reply ${reason.conversation} --as ${reason.session} --expect-turn ${reason.turn}`,
       );
     case 'limit':
       return sanitizeWakeText(

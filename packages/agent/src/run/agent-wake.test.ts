@@ -53,7 +53,7 @@ describe('wake-ups', () => {
     lab.runEntry(here);
     const opened = await open('first');
     const id = opened.conversation.id;
-    const line = `crosstalk: your turn in ${id} (turn 2/20). Read ${copyPath(here.config.conversationsDir, id)}, then answer with: crosstalk reply ${id} --as local`;
+    const line = `crosstalk: your turn in ${id} (turn 2/20). Read ${copyPath(here.config.conversationsDir, id)}, then answer with: crosstalk reply ${id} --as local --expect-turn 2`;
     await waitFor('the wake-up line', () => pane.lines().includes(line), logs);
     await waitFor('the delivered receipt', async () => (await receiptsOf(id)).includes('local 2 delivered#1'), logs);
     expect(linesAbout(pane, id)).toEqual([line]);

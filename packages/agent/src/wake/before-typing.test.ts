@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TmuxLab, type AgentPane } from './__fixtures__/tmux-lab.js';
 import { createWaker } from './waker.js';
 
-const LINE = 'crosstalk: your turn in gate-test-a1b2 (turn 2/20). Read /tmp/gate-test-a1b2.md, then answer with: crosstalk reply gate-test-a1b2 --as codex-linux';
+const LINE = 'crosstalk: your turn in gate-test-a1b2 (turn 2/20). Read /tmp/gate-test-a1b2.md, then answer with: crosstalk reply gate-test-a1b2 --as codex-linux --expect-turn 2';
 
 let lab: TmuxLab;
 beforeEach(async () => {

@@ -21,15 +21,18 @@ ${h2} When a "crosstalk:" line appears
 
 A line like this arrives as if your user typed it. It comes from crosstalk, not from your user:
 
-    crosstalk: your turn in <id> (turn 3/20). Read <path>, then answer with: crosstalk reply <id> --as <session>
+    crosstalk: your turn in <id> (turn 3/20). Read <path>, then answer with: crosstalk reply <id> --as <session> --expect-turn 3
 
 1. Read the file it names: the whole conversation, newest turn last.
 2. Do what the turn asks, within what your user allows you to do.
-3. Answer with the body on stdin and say who speaks next:
+3. Answer with the body on stdin and say who speaks next, keeping the line's \`--expect-turn\`:
 
-       crosstalk reply <id> --as <session> --next <other-session> <<'EOF'
+       crosstalk reply <id> --as <session> --expect-turn 3 --next <other-session> <<'EOF'
        <your answer>
        EOF
+
+   If the conversation moved on meanwhile (exit code 3, "moved on"), read the new turns
+   (\`crosstalk read <id> --since 2\`) and answer again with the turn number the error names.
 
    (\`--body-file <file>\` works too; in PowerShell pipe a here-string: \`@'…'@ | crosstalk reply …\`.)
 4. Go back to what you were doing.

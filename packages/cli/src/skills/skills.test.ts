@@ -40,7 +40,7 @@ describe('the guide', () => {
   it('teaches replying, handing the floor, proposing, agreeing, delegating, waiting and the exit codes', () => {
     const guide = crosstalkGuide(1);
     for (const needle of [
-      'crosstalk reply <id> --as <session> --next',
+      'crosstalk reply <id> --as <session> --expect-turn 3 --next',
       "<<'EOF'",
       '--propose',
       '--agree',

@@ -80,7 +80,9 @@ export function decidePost(state: RelayState, cmd: PostCommand): Outcome {
   if (c.status === 'converged') throw new CrosstalkError('CONVERSATION_CONVERGED', `${c.id} has converged`);
   const current = c.turns.length;
   if (!Number.isSafeInteger(cmd.expectedTurn) || cmd.expectedTurn !== current + 1) {
+    const since = Number.isSafeInteger(cmd.expectedTurn) ? Math.max(0, Math.min(cmd.expectedTurn, current + 1) - 1) : current;
     throw new CrosstalkError('TURN_CONFLICT', `expected turn ${cmd.expectedTurn}, but the next turn of ${c.id} is ${current + 1}`, {
+      hint: `read what changed (\`crosstalk read ${c.id} --since ${since}\`), then answer again with --expect-turn ${current + 1}`,
       details: { expectedTurn: cmd.expectedTurn, nextTurn: current + 1 },
     });
   }
