@@ -7,44 +7,56 @@ import { atomicWriteFile } from '../fs/atomic-write.js';
 
 const MAX_CONFIG_BYTES = 64 * 1024;
 
-const RelayUrl = z
-  .string()
-  .max(2048)
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search && !u.hash;
-    } catch {
-      return false;
-    }
-  }, 'an http(s) URL without credentials, query or fragment');
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
-export const WakeSettingsSchema = z.strictObject({
-  /** Remind a woken session that has not answered after this long. */
-  nudgeAfterSeconds: z.number().int().min(5).max(7 * 24 * 3600).default(600),
-  /** Reminders before the moderator is told. */
-  maxNudges: z.number().int().min(0).max(10).default(2),
-  /** Defer a wake-up if someone typed in the terminal this recently. */
-  quietMs: z.number().int().min(0).max(60_000).default(2000),
-  /** Pause between the text and the Enter key. */
-  enterDelayMs: z.number().int().min(300).max(10_000).default(300),
-});
-
-export const AgentConfigSchema = z.strictObject({
-  version: z.literal(1),
-  relayUrl: RelayUrl,
-  relayId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/),
-  host: NameSchema,
-  conversationsDir: z
+// Built on first use: most CLI calls read the config, few need every schema of the package.
+function build() {
+  const RelayUrl = z
     .string()
-    .min(1)
-    .max(4096)
-    .refine(isAbsolute, 'an absolute path')
-    // Wake-up lines name the copy; a path they could not type faithfully is refused up front.
-    .refine((p) => !hasUnsafeChars(p), 'a path without control, bidi or invisible characters'),
-  wake: WakeSettingsSchema.default(WakeSettingsSchema.parse({})),
-  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-});
+    .max(2048)
+    .refine((s) => {
+      try {
+        const u = new URL(s);
+        return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search && !u.hash;
+      } catch {
+        return false;
+      }
+    }, 'an http(s) URL without credentials, query or fragment');
+
+  const WakeSettingsSchema = z.strictObject({
+    /** Remind a woken session that has not answered after this long. */
+    nudgeAfterSeconds: z.number().int().min(5).max(7 * 24 * 3600).default(600),
+    /** Reminders before the moderator is told. */
+    maxNudges: z.number().int().min(0).max(10).default(2),
+    /** Defer a wake-up if someone typed in the terminal this recently. */
+    quietMs: z.number().int().min(0).max(60_000).default(2000),
+    /** Pause between the text and the Enter key. */
+    enterDelayMs: z.number().int().min(300).max(10_000).default(300),
+  });
+
+  const AgentConfigSchema = z.strictObject({
+    version: z.literal(1),
+    relayUrl: RelayUrl,
+    relayId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/),
+    host: NameSchema,
+    conversationsDir: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine(isAbsolute, 'an absolute path')
+      // Wake-up lines name the copy; a path they could not type faithfully is refused up front.
+      .refine((p) => !hasUnsafeChars(p), 'a path without control, bidi or invisible characters'),
+    wake: WakeSettingsSchema.default(WakeSettingsSchema.parse({})),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+  });
+  return { WakeSettingsSchema, AgentConfigSchema };
+}
+
+let built: ReturnType<typeof build> | undefined;
+const schemas = (): ReturnType<typeof build> => (built ??= build());
+
+export const WakeSettingsSchema = z.lazy(() => schemas().WakeSettingsSchema);
+export const AgentConfigSchema = z.lazy(() => schemas().AgentConfigSchema);
 
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 export type AgentConfigInput = z.input<typeof AgentConfigSchema>;

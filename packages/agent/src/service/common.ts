@@ -2,12 +2,12 @@
 // environment. Values end up inside unit files, plists and task XML, so nothing unchecked goes in.
 import { posix, win32 } from 'node:path';
 import { CrosstalkError } from '@crosstalk/core';
-import { AgentConfigSchema } from '../home/config.js';
+import { LOG_LEVELS as CONFIG_LOG_LEVELS } from '../home/config.js';
 import type { ServiceContext } from './types.js';
 
 export const SERVICE_NAME = 'crosstalk-agent';
 // The levels `agent run --log-level` takes are those of the agent's configuration.
-const LOG_LEVELS: readonly string[] = AgentConfigSchema.shape.logLevel.unwrap().options;
+const LOG_LEVELS: readonly string[] = CONFIG_LOG_LEVELS;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 // Control characters cannot be represented in a unit file line, a plist or task XML.
