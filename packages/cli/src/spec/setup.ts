@@ -1,0 +1,53 @@
+// Getting started: zero-config start, demo, doctor, skills.
+import type { CommandSpec } from '../commands.js';
+
+export const SETUP_COMMANDS: CommandSpec[] = [
+  {
+    path: ['up'],
+    group: 'setup',
+    summary: 'zero-config start: a local relay plus an agent enrolled to it',
+    description:
+      'Runs a relay on 127.0.0.1 and this machine\'s agent in one process until Ctrl-C. The first run creates the relay\'s data in <home>/relay and enrolls this machine; later runs reuse both. Logs go to <home>/logs/up.log.',
+    options: [
+      { flags: '--port <port>', description: 'relay port', default: '7717' },
+      { flags: '--log-level <level>', description: 'trace, debug, info, warn, error', default: 'info' },
+    ],
+    examples: ['crosstalk up'],
+    load: () => import('../commands/up.js'),
+  },
+  {
+    path: ['demo'],
+    group: 'setup',
+    summary: 'two sessions on two simulated hosts hold a real conversation in tmux',
+    description:
+      'Starts a private relay, two agents posing as hosts demo-linux and demo-mac, and two scripted sessions in a private tmux server; they converse through the real wake-ups until a decision is agreed and closed. Needs tmux. Everything is removed afterwards unless --keep.',
+    options: [{ flags: '--keep', description: 'keep the temp dir with the copies afterwards' }],
+    json: true,
+    examples: ['crosstalk demo', 'crosstalk demo --keep'],
+    load: () => import('../commands/demo.js'),
+  },
+  {
+    path: ['doctor'],
+    group: 'setup',
+    summary: 'check the relay, clock, keys, agent, tmux panes and copies; explain fixes',
+    description: 'Each check prints ok, warn, fail or skip, with what to do. Exit 1 if any check fails.',
+    json: true,
+    examples: ['crosstalk doctor', 'crosstalk doctor --json'],
+    load: () => import('../commands/doctor.js'),
+  },
+  {
+    path: ['skill', 'install'],
+    group: 'setup',
+    summary: 'teach Claude Code and Codex how to use crosstalk',
+    options: [
+      { flags: '--claude', description: 'install the Claude Code skill' },
+      { flags: '--codex', description: 'install the Codex AGENTS.md section' },
+      { flags: '--global', description: 'for every project of this user (default)' },
+      { flags: '--project', description: 'for the project in the current directory' },
+      { flags: '--uninstall', description: 'remove exactly what was installed' },
+    ],
+    json: true,
+    examples: ['crosstalk skill install --claude --codex --project'],
+    load: () => import('../commands/skill.js'),
+  },
+];
