@@ -66,7 +66,7 @@ describe('Dockerfile', () => {
 
   it('puts `crosstalk` on PATH and runs the relay on 0.0.0.0:7717 with its data on /data', () => {
     expect(ops(runtime!, 'RUN').join('\n')).toContain('ln -s /app/packages/cli/dist/bundle/bin.js /usr/local/bin/crosstalk');
-    expect(ops(build!, 'RUN').join('\n')).toMatch(/chmod 0755 packages\/cli\/dist\/bin\.js/);
+    expect(ops(build!, 'RUN').join('\n')).toMatch(/chmod 0755 packages\/cli\/dist\/bundle\/bin\.js/);
     expect(ops(runtime!, 'CMD').map(execForm)).toEqual([['crosstalk', 'relay', 'serve', '--host', '0.0.0.0', '--port', '7717', '--data-dir', '/data']]);
     expect(ops(runtime!, 'VOLUME')).toEqual(['/data']);
     expect(ops(runtime!, 'EXPOSE')).toEqual(['7717']);
