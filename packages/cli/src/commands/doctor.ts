@@ -6,6 +6,7 @@ import type { CommandHandler } from '../handler.js';
 import { runChecks } from '../lib/doctor.js';
 import { safeText } from '../lib/format.js';
 import { layoutOf } from '../lib/home.js';
+import { findOnPath } from '../lib/on-path.js';
 
 async function tmuxVersion(): Promise<string | null> {
   const r = await execa('tmux', ['-V'], { timeout: 5_000, reject: false, stdin: 'ignore' });
@@ -13,7 +14,12 @@ async function tmuxVersion(): Promise<string | null> {
 }
 
 const handler: CommandHandler = async (ctx) => {
-  const checks = await runChecks({ layout: layoutOf(ctx), platform: ctx.platform, tmuxVersion });
+  const checks = await runChecks({
+    layout: layoutOf(ctx),
+    platform: ctx.platform,
+    tmuxVersion,
+    crosstalkOnPath: () => findOnPath('crosstalk', ctx.env.PATH, ctx.platform),
+  });
   const failed = checks.filter((c) => c.status === 'fail').length;
   const warned = checks.filter((c) => c.status === 'warn').length;
   const width = Math.max(...checks.map((c) => c.name.length));

@@ -10,6 +10,7 @@ import type { CliContext, CommandHandler } from '../handler.js';
 import { logLevel, port as parsePort } from '../lib/args.js';
 import { layoutOf } from '../lib/home.js';
 import { listenError } from '../lib/listen.js';
+import { findOnPath, PATH_HINT } from '../lib/on-path.js';
 import { aborted } from '../lib/signal.js';
 import { say } from '../output.js';
 
@@ -88,6 +89,7 @@ const handler: CommandHandler = async (ctx, _args, options) => {
       }
     }
     agent = await runAgent({ layout, config, logLevel: level, logDestination: logs });
+    const onPath = await findOnPath('crosstalk', ctx.env.PATH, ctx.platform);
     say(
       ctx,
       [
@@ -100,6 +102,7 @@ const handler: CommandHandler = async (ctx, _args, options) => {
         '',
         `  crosstalk join --as <name> --kind claude-code`,
         '',
+        ...(onPath ? [] : ['Note: `crosstalk` is not on PATH, so woken sessions cannot run it yet;', `  ${PATH_HINT}.`, '']),
       ].join('\n'),
     );
     const running = agent;

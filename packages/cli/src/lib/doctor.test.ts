@@ -76,4 +76,10 @@ describe('doctor checks', () => {
     expect(c.enrollment?.status).toBe('fail');
     expect(c.tmux?.status).toBe('warn');
   });
+
+  it('warns when crosstalk is not on PATH, since woken sessions are told to run it', async () => {
+    const base = { layout: homeLayout(join(dir, 'nowhere')), platform: 'linux' as const, tmuxVersion: async () => 'tmux 3.3a' };
+    expect(byName(await runChecks({ ...base, crosstalkOnPath: async () => null })).command).toMatchObject({ status: 'warn', hint: expect.stringContaining('npm link') });
+    expect(byName(await runChecks({ ...base, crosstalkOnPath: async () => '/usr/bin/crosstalk' })).command).toMatchObject({ status: 'ok', message: expect.stringContaining('/usr/bin/crosstalk') });
+  });
 });

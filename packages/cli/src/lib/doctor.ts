@@ -16,6 +16,7 @@ import {
 } from '@crosstalk/agent';
 import { CrosstalkError, LIMITS, PROTOCOL_VERSION } from '@crosstalk/core';
 import { tokenSigner } from '@crosstalk/core/token';
+import { PATH_HINT } from './on-path.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -32,6 +33,8 @@ export interface DoctorInputs {
   platform: NodeJS.Platform;
   /** Runs `tmux -V`; resolves with its version, or null when tmux is not installed. */
   tmuxVersion(): Promise<string | null>;
+  /** Where `crosstalk` is found on PATH, or null. */
+  crosstalkOnPath?: () => Promise<string | null>;
   now?: () => number;
 }
 
@@ -136,6 +139,13 @@ export async function runChecks(inputs: DoctorInputs): Promise<Check[]> {
     }
   } else {
     checks.push(skip('agent', 'needs an enrollment'));
+  }
+
+  // --- the command coding agents are told to run ------------------------------------------------
+  if (inputs.crosstalkOnPath) {
+    const found = await inputs.crosstalkOnPath();
+    if (found) checks.push(ok('command', `crosstalk is on PATH (${found})`));
+    else checks.push(warn('command', 'crosstalk is not on PATH: a woken session is told to run `crosstalk reply`, and its shell will not find it', PATH_HINT));
   }
 
   // --- terminals -----------------------------------------------------------------------------
