@@ -12,6 +12,6 @@ export {
   type WakeTimeouts,
 } from './types.js';
 export { recordConsoleTarget, recordTmuxTarget, recordWakeTarget, parseTmuxEnv, type RecordOptions, type TmuxEnv } from './record-target.js';
-export { readParentChain, readProcessTable, type ProcessReadOptions } from './process-read.js';
+export { readParentChain, readProcessTable, readProcessTree, type ProcessReadOptions } from './process-read.js';
 export type { ProcessEntry } from './process-names.js';
 export { textRecords, enterRecords } from './console-records.js';

@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from './__fixtures__/tmux-lab.js';
 import { isCrosstalkOrLauncher, normalizeName, sameCommand } from './process-names.js';
-import { readParentChain, readProcessTable } from './process-read.js';
+import { readParentChain, readProcessTable, readProcessTree } from './process-read.js';
 import { ancestors, descendants, parseCimProcesses, parseProcCmdline, parseProcStat, parsePsOutput } from './process-table.js';
 
 describe('process table parsing', () => {
@@ -84,5 +87,52 @@ describe('reading the live process table', () => {
     expect(chain[0]).toMatchObject({ pid: process.pid, ppid: process.ppid });
     expect(chain[0]?.commandLine).toContain(process.argv[1]!.split('/').pop());
     expect(chain[1]?.pid).toBe(process.ppid);
+  });
+
+  it('walks the tree below a process, children of every thread included', async () => {
+    const options = { platform: process.platform, timeoutMs: 10_000 };
+    // A node process with a shell (and its sleep) started from the main thread, and a sleep started
+    // from a worker thread.
+    const script = [
+      "const { spawn } = require('node:child_process');",
+      "const { Worker } = require('node:worker_threads');",
+      "spawn('sh', ['-c', 'sleep 1000 & wait'], { stdio: 'ignore' });",
+      "new Worker(\"require('node:child_process').spawn('sleep', ['1001'], { stdio: 'ignore' }); setInterval(() => {}, 1e6);\", { eval: true });",
+      'setInterval(() => {}, 1e6);',
+    ].join('\n');
+    const root = spawn(process.execPath, ['-e', script], { stdio: 'ignore', detached: true });
+    try {
+      const pid = root.pid!;
+      const names = (tree: { name: string }[]) => tree.map((p) => p.name).sort();
+      const expected = await waitFor('the tree to start', async () => {
+        const tree = descendants(await readProcessTable(options), pid);
+        return names(tree).join(' ') === 'node sh sleep sleep' && tree;
+      });
+      const tree = await readProcessTree(pid, options);
+      expect(tree[0]).toMatchObject({ pid, name: 'node' });
+      expect(tree.map((p) => p.pid).sort()).toEqual(expected.map((p) => p.pid).sort());
+      expect(await readProcessTree(2 ** 31 - 1, options)).toEqual([]);
+    } finally {
+      process.kill(-root.pid!, 'SIGKILL');
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('leaves out processes that exited but were not reaped', async () => {
+    const options = { platform: process.platform, timeoutMs: 10_000 };
+    // sh starts a short sleep and becomes a long one, which never reaps the first: a zombie.
+    const root = spawn('sh', ['-c', 'sleep 0 & exec sleep 1000'], { stdio: 'ignore', detached: true });
+    try {
+      const pid = root.pid!;
+      const zombie = await waitFor('a zombie child', () => {
+        const child = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
+        if (!child) return false;
+        const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 1).trim().startsWith('Z') && child;
+      });
+      expect((await readProcessTree(pid, options)).map((p) => p.pid)).toEqual([pid]);
+      expect((await readProcessTable(options)).some((p) => p.pid === zombie)).toBe(false);
+    } finally {
+      process.kill(-root.pid!, 'SIGKILL');
+    }
   });
 });
