@@ -50,12 +50,43 @@ describe('typing after a gate', () => {
     expect(await lab.tmux(['list-buffers', '-F', '#{buffer_name}'])).toBe('');
   });
 
-  it('does not wait for the gate when the checks already say no', async () => {
+  it('does not wait for the gate when the coding agent is not in the pane', async () => {
+    const other = await lab.agentPane(['--title', 'other-agent']);
+    const waker = createWaker({ platform: process.platform });
+    const g = gate(other, () => undefined);
+    expect(await waker.wake(targetOf(other), LINE, { beforeTyping: g.promise })).toMatchObject({ status: 'failed', reason: 'bare-shell' });
+    expect(g.seen).toEqual([]);
+  });
+
+  it('checks the pane on the server only once the gate opened, and then types nothing if it refuses', async () => {
+    const agent = await lab.agentPane();
+    await lab.tmux(['copy-mode', '-t', agent.pane]);
+    const waker = createWaker({ platform: process.platform });
+    const g = gate(agent, (resolve) => resolve());
+    expect(await waker.wake(targetOf(agent), LINE, { beforeTyping: g.promise })).toEqual({ status: 'deferred', reason: 'copy-mode' });
+    expect(g.seen).toEqual([0]);
+    expect(agent.bytes().length).toBe(0);
+    expect(await lab.tmux(['list-buffers', '-F', '#{buffer_name}'])).toBe('');
+  });
+
+  it('does not wait for the gate when the checks already say no, for a target without its first process', async () => {
+    // Such targets (recorded by older versions) are checked in a call of their own before typing.
     const agent = await lab.agentPane();
     await lab.tmux(['copy-mode', '-t', agent.pane]);
     const waker = createWaker({ platform: process.platform });
     const g = gate(agent, () => undefined);
-    expect(await waker.wake(targetOf(agent), LINE, { beforeTyping: g.promise })).toEqual({ status: 'deferred', reason: 'copy-mode' });
+    const { panePid: _, ...older } = targetOf(agent) as Extract<WakeTarget, { type: 'tmux' }>;
+    expect(await waker.wake(older, LINE, { beforeTyping: g.promise })).toEqual({ status: 'deferred', reason: 'copy-mode' });
     expect(g.seen).toEqual([]);
+  });
+
+  it('types only once the gate opened, for a target without its first process', async () => {
+    const agent = await lab.agentPane();
+    const waker = createWaker({ platform: process.platform, timeouts: { submitMs: 3_000 } });
+    const g = gate(agent, (resolve) => resolve());
+    const { panePid: _, ...older } = targetOf(agent) as Extract<WakeTarget, { type: 'tmux' }>;
+    expect(await waker.wake(older, LINE, { beforeTyping: g.promise })).toEqual({ status: 'delivered' });
+    expect(g.seen).toEqual([0]);
+    expect(agent.lines()).toEqual([LINE]);
   });
 });

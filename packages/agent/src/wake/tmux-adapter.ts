@@ -1,19 +1,21 @@
-// Wakes a session in a tmux pane: preflight, paste the line, press Enter, check it was taken.
+// Wakes a session in a tmux pane: check the pane, paste the line, press Enter, check it was taken.
 import { randomBytes } from 'node:crypto';
 import { sanitizeWakeText } from '@crosstalk/core';
 import type { ProcessEntry } from './process-names.js';
-import { descendants } from './process-table.js';
 import { KeyedSerializer } from './serial.js';
 import { createTmuxRunner, TmuxError, type TmuxRunner } from './tmux-command.js';
+import { guardedPasteArgs, parseGuardAnswer, parseGuardState, quietBefore, refusal, STATE_FORMAT, type GuardTarget } from './tmux-guard.js';
 import { agentCheck, preflight, readPaneState, type TmuxTarget } from './tmux-preflight.js';
 import { paneViewArgs, parsePaneView, submittedView, type PaneView } from './tmux-submit.js';
-import { clip, delivered, failed, sleep, type Liveness, type WakeLogger, type WakeOptions, type WakeOutcome, type WakeTimeouts } from './types.js';
+import { clip, deferred, delivered, failed, sleep, type Liveness, type WakeLogger, type WakeOptions, type WakeOutcome, type WakeTimeouts } from './types.js';
 
 export interface TmuxAdapterOptions {
   /** The tmux binary. */
   tmux: string;
   timeouts: WakeTimeouts;
   readTable: () => Promise<ProcessEntry[]>;
+  /** A process and every process below it, the root first; empty when it does not exist. */
+  readTree: (rootPid: number) => Promise<ProcessEntry[]>;
   logger?: WakeLogger | undefined;
 }
 
@@ -47,34 +49,81 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
     }
   }
 
-  async function type(tmux: TmuxRunner, pane: string, text: string): Promise<WakeOutcome> {
-    const buffer = `crosstalk-wake-${process.pid}-${++counter}-${randomBytes(4).toString('hex')}`;
-    let buffered = true;
+  const bufferName = (): string => `crosstalk-wake-${process.pid}-${++counter}-${randomBytes(4).toString('hex')}`;
+
+  /** After the text shows: the pause, then Enter until the line leaves the prompt. */
+  async function submit(tmux: TmuxRunner, pane: string, text: string): Promise<WakeOutcome> {
+    await sleep(timeouts.settleMs);
+    for (let press = 1; press <= ENTER_PRESSES; press++) {
+      const before = await view(tmux, pane);
+      await tmux(['send-keys', '-t', pane, 'Enter']);
+      if (await submitted(tmux, pane, before, text)) return delivered();
+      logger?.debug({ pane, press }, 'wake line still on the prompt after Enter');
+    }
+    return failed('not-submitted', `the line was still on the prompt after ${ENTER_PRESSES} Enter presses`);
+  }
+
+  /** Targets recorded without the pane's first process: a preflight call, then the paste. */
+  async function wakeChecked(tmux: TmuxRunner, target: TmuxTarget, text: string, beforeTyping: Promise<unknown> | undefined): Promise<WakeOutcome> {
+    const checked = await preflight(target, { tmux, readTable: options.readTable, userIdleMs: timeouts.userIdleMs, now: Date.now });
+    if ('outcome' in checked) return checked.outcome;
+    await beforeTyping;
+    const buffer = bufferName();
     try {
       // One tmux call loads the text from stdin and pastes it. -p: bracketed paste only if the
       // application asked for it; -d: delete the buffer after.
-      await tmux(['load-buffer', '-b', buffer, '-', ';', 'paste-buffer', '-p', '-d', '-b', buffer, '-t', pane], text);
-      buffered = false;
-      await sleep(timeouts.settleMs);
-      for (let press = 1; press <= ENTER_PRESSES; press++) {
-        const before = await view(tmux, pane);
-        await tmux(['send-keys', '-t', pane, 'Enter']);
-        if (await submitted(tmux, pane, before, text)) return delivered();
-        logger?.debug({ pane, press }, 'wake line still on the prompt after Enter');
-      }
-      return failed('not-submitted', `the line was still on the prompt after ${ENTER_PRESSES} Enter presses`);
-    } finally {
-      if (buffered) await tmux(['delete-buffer', '-b', buffer]).catch(() => undefined);
+      await tmux(['load-buffer', '-b', buffer, '-', ';', 'paste-buffer', '-p', '-d', '-b', buffer, '-t', target.pane], text);
+    } catch (error) {
+      await tmux(['delete-buffer', '-b', buffer]).catch(() => undefined);
+      throw error;
     }
+    return submit(tmux, target.pane, text);
+  }
+
+  /**
+   * Targets with the pane's first process: the coding agent is looked for under that process
+   * first, without tmux; then one tmux call checks the pane and pastes (tmux-guard.ts).
+   */
+  async function wakeGuarded(tmux: TmuxRunner, target: TmuxTarget & GuardTarget, text: string, beforeTyping: Promise<unknown> | undefined): Promise<WakeOutcome> {
+    // The walk runs while the agent records the attempt (beforeTyping); typing waits for both.
+    const tree = await options.readTree(target.panePid);
+    if (tree.length === 0) return paneWithoutProcess(tmux, target);
+    const problem = agentCheck(tree, target.agentCommand);
+    if (problem) return failed('bare-shell', clip(problem));
+    await beforeTyping;
+    const buffer = bufferName();
+    const quiet = quietBefore(Date.now(), timeouts.userIdleMs);
+    let out: string;
+    try {
+      out = await tmux(guardedPasteArgs(target, buffer, text, quiet));
+    } catch (error) {
+      // Only a failed call can leave the buffer behind (both branches delete it).
+      await tmux(['delete-buffer', '-b', buffer]).catch(() => undefined);
+      throw error;
+    }
+    const answer = parseGuardAnswer(out);
+    if ('pasted' in answer) return submit(tmux, target.pane, text);
+    if ('unexpected' in answer) {
+      await tmux(['delete-buffer', '-b', buffer]).catch(() => undefined);
+      return failed('wake-error', clip(`unexpected answer from tmux: ${answer.unexpected}`));
+    }
+    // Nothing wrong in the state, yet no paste: a tmux that does not know the condition's syntax.
+    return refusal(answer.state, target, quiet) ?? deferred('busy', 'tmux did not paste, though the pane looked ready (a tmux that does not know the condition format?)');
+  }
+
+  /** The recorded first process is gone: tmux tells whether the pane went too; nothing is typed. */
+  async function paneWithoutProcess(tmux: TmuxRunner, target: TmuxTarget & GuardTarget): Promise<WakeOutcome> {
+    const state = parseGuardState(await tmux(['display-message', '-p', '-t', target.pane, STATE_FORMAT]));
+    if (!state) return failed('pane-gone', `no pane ${target.pane} on ${target.socket}`);
+    return refusal(state, target, quietBefore(Date.now(), timeouts.userIdleMs)) ?? failed('bare-shell', 'the pane has no process');
   }
 
   async function wakeNow(target: TmuxTarget, text: string, beforeTyping: Promise<unknown> | undefined): Promise<WakeOutcome> {
     const tmux = runner(target);
+    const { panePid } = target;
     try {
-      const checked = await preflight(target, { tmux, readTable: options.readTable, userIdleMs: timeouts.userIdleMs, now: Date.now });
-      if ('outcome' in checked) return checked.outcome;
-      await beforeTyping;
-      return await type(tmux, target.pane, text);
+      if (panePid === undefined) return await wakeChecked(tmux, target, text, beforeTyping);
+      return await wakeGuarded(tmux, { ...target, panePid }, text, beforeTyping);
     } catch (error) {
       if (error instanceof TmuxError && error.gone) return failed('pane-gone', error.message);
       return failed('wake-error', clip(error instanceof Error ? error.message : String(error)));
@@ -96,7 +145,7 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
         const state = await readPaneState(tmux, target.pane);
         if (!state || state.paneId !== target.pane || state.dead) return 'gone';
         if (target.panePid !== undefined && state.panePid !== target.panePid) return 'gone';
-        return agentCheck(descendants(await options.readTable(), state.panePid), target.agentCommand) ? 'gone' : 'alive';
+        return agentCheck(await options.readTree(state.panePid), target.agentCommand) ? 'gone' : 'alive';
       } catch (error) {
         if (error instanceof TmuxError && error.gone) return 'gone';
         // Unsure is not gone: a slow tmux must not mark a session offline.

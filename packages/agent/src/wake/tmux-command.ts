@@ -21,8 +21,8 @@ export class TmuxError extends Error {
 // What tmux prints when the server is not running or the target was not found.
 const GONE = /no server running|error connecting to .*\((No such file or directory|Connection refused)\)|can't find (pane|window|session|client)|server exited/i;
 
-// Spawned with node's execFile rather than execa: a wake-up makes two of these calls before its
-// text shows, and execa's extra work costs about 2 ms a call on a busy machine. The guarantees
+// Spawned with node's execFile rather than execa: a wake-up waits for one of these calls before
+// its text shows, and execa's extra work costs about 2 ms a call on a busy machine. The guarantees
 // are the same: an argument array and no shell, a timeout, bounded output, a scrubbed TMUX.
 export function createTmuxRunner(options: { tmux: string; socket: string; timeoutMs: number }): TmuxRunner {
   return (args, input) =>

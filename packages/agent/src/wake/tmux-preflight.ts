@@ -1,6 +1,7 @@
 // The checks before anything is typed into a tmux pane (SPEC §6), in order, each with its own
 // outcome: the pane exists, is alive, is not in a mode, still runs the coding agent, and nobody
-// typed in it just now.
+// typed in it just now. As a call of its own, this is the path of targets recorded without the
+// pane's first process; the others are checked within the paste call (tmux-guard.ts).
 import type { WakeTarget } from '@crosstalk/core';
 import { isShell, sameCommand, type ProcessEntry } from './process-names.js';
 import { descendants } from './process-table.js';

@@ -4,7 +4,7 @@ import { CrosstalkError, WakeTargetSchema, type WakeTarget } from '@crosstalk/co
 import { z } from 'zod';
 import { createConsoleAdapter, DEFAULT_CONSOLE_HELPER } from './console-adapter.js';
 import type { ProcessEntry } from './process-names.js';
-import { readProcessTable } from './process-read.js';
+import { readProcessTable, readProcessTree } from './process-read.js';
 import { createTmuxAdapter } from './tmux-adapter.js';
 import { clip, DEFAULT_WAKE_TIMEOUTS, failed, type WakeAdapter, type WakeLogger, type WakeTimeouts } from './types.js';
 
@@ -49,7 +49,8 @@ export function resolveTimeouts(overrides: Partial<WakeTimeouts> = {}): WakeTime
 export function createWaker(options: WakerOptions): WakeAdapter {
   const timeouts = resolveTimeouts(options.timeouts);
   const readTable = (): Promise<ProcessEntry[]> => readProcessTable({ platform: options.platform, timeoutMs: timeouts.commandMs });
-  const tmux = createTmuxAdapter({ tmux: options.tmux ?? 'tmux', timeouts, readTable, logger: options.logger });
+  const readTree = (rootPid: number): Promise<ProcessEntry[]> => readProcessTree(rootPid, { platform: options.platform, timeoutMs: timeouts.commandMs });
+  const tmux = createTmuxAdapter({ tmux: options.tmux ?? 'tmux', timeouts, readTable, readTree, logger: options.logger });
   const windowsConsole = createConsoleAdapter({
     platform: options.platform,
     node: options.node ?? process.execPath,

@@ -1,5 +1,5 @@
 // Test support: a private tmux server on a temp socket with fake coding agents in its panes.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,24 @@ export async function waitFor<T>(
 /** Whether the screen ends with a shell prompt (`$ `, or `# ` for root). */
 export function promptShown(screen: string): boolean {
   return /[$#]$/.test(screen.trimEnd());
+}
+
+/**
+ * A tmux binary for the waker that notes the command of each call (the word after `-S <socket>`)
+ * in a file, then runs the real tmux: how many processes a wake-up starts, and which.
+ */
+export function recordingTmux(dir: string): { path: string; calls(): string[]; clear(): void } {
+  const path = join(dir, 'tmux-recorder');
+  const log = join(dir, 'tmux-calls.log');
+  if (/['\\]/.test(dir)) throw new Error(`unusable directory for the tmux recorder: ${dir}`);
+  writeFileSync(log, '');
+  writeFileSync(path, `#!/bin/sh\nprintf '%s\\n' "$3" >> '${log}'\nexec tmux "$@"\n`);
+  chmodSync(path, 0o755);
+  return {
+    path,
+    calls: () => readFileSync(log, 'utf8').split('\n').filter((l) => l !== ''),
+    clear: () => writeFileSync(log, ''),
+  };
 }
 
 export interface AgentPane {
