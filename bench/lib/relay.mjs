@@ -64,18 +64,24 @@ export async function startEntryRelay(dataDir, options = {}, { nodeArgs = ['--ex
   child.stderr.on('data', tail(lines));
   const replies = [];
   const waiters = [];
+  let exitError = null;
   child.on('message', (msg) => {
     const i = waiters.findIndex((w) => w.reply === msg.reply);
     if (i >= 0) waiters.splice(i, 1)[0].resolve(msg);
     else replies.push(msg);
+  });
+  // One exit handler for every pending reply, not one per request.
+  child.once('exit', (code) => {
+    exitError = new Error(`relay exited with ${code}\n${lines.join('')}`);
+    for (const w of waiters.splice(0)) w.reject(exitError);
   });
   const reply = (name, ms = 60_000) => {
     const i = replies.findIndex((m) => m.reply === name);
     if (i >= 0) return Promise.resolve(replies.splice(i, 1)[0]);
     return within(
       new Promise((resolve, reject) => {
-        waiters.push({ reply: name, resolve });
-        child.once('exit', (code) => reject(new Error(`relay exited with ${code}\n${lines.join('')}`)));
+        if (exitError) return reject(exitError);
+        waiters.push({ reply: name, resolve, reject });
       }),
       ms,
       `relay reply ${name}`,

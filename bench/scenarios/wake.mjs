@@ -134,7 +134,8 @@ export async function wake(ctx) {
   const viaCli = async () => {
     const from = notes.count;
     const t0 = performance.now();
-    await runCli(a, ['reply', id, '--as', 'bench-a', '--body', `turn ${turn + 1}: a short answer`], ctx.env);
+    // What a woken session runs: the command from its wake-up line, which names the turn.
+    await runCli(a, ['reply', id, '--as', 'bench-a', '--expect-turn', String(turn + 1), '--body', `turn ${turn + 1}: a short answer`], ctx.env);
     const pasted = await notes.next('paste', from);
     turn++;
     await settled(from, turn + 1);
@@ -172,7 +173,7 @@ export async function wake(ctx) {
           median: median(cli),
           p95: p95(cli),
           target: { op: '<=', value: 100 },
-          note: `${cli.length} turns, interleaved with the HTTP ones; from spawning \`node crosstalk reply <id> --as … --body …\``,
+          note: `${cli.length} turns, interleaved with the HTTP ones; from spawning \`node crosstalk reply <id> --as … --expect-turn N --body …\`, the command of the wake-up line`,
         },
   );
   return figures;
