@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '@crosstalk/core';
 import { Lab, waitFor, type Home } from '../__fixtures__/lab.js';
-import { homeLayout } from '../home/index.js';
+import { homeLayout, readHostKey } from '../home/index.js';
 import { readAgentStatus } from './status.js';
 
 let lab: Lab;
@@ -64,5 +64,18 @@ describe('agent lifecycle', () => {
     expect(status).toMatchObject({ running: false, status: { state: 'stopped', lastError: null } });
     expect(status.status?.cursor).toBe((await home.client.health()).head);
     expect(agent.logs()).toMatch(/agent stopped/);
+  });
+
+  it('logs neither its key nor a token, even at debug level', async () => {
+    const home = await lab.home('quiet');
+    const agent = lab.runMain(home);
+    await connected(home);
+    await home.client.listSessions();
+    await agent.stop();
+    const key = await readHostKey(home.layout.hostKey);
+    const logs = agent.logs();
+    expect(logs).toMatch(/"level":20/);
+    expect(logs).not.toContain(key.d);
+    expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
   });
 });
