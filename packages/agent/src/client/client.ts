@@ -14,7 +14,7 @@ import type {
   Conversation,
 } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { request, type FetchLike, type RequestSpec } from './http.js';
 import {
   ConversationAnswerSchema,

@@ -2,7 +2,7 @@
 // validated answer, and every failure turned into a CrosstalkError.
 import { CrosstalkError } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { fetchTransport, nodeTransport, TransportError, type Transport } from './transport.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;

@@ -1,7 +1,7 @@
 // The agent's configuration file: read, defaulted and validated once, written atomically.
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CrosstalkError, hasUnsafeChars, NameSchema } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 

@@ -1,7 +1,7 @@
 // This host's private key: created by enrollment, readable only by the user.
 import { readFile, stat, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CrosstalkError } from '@crosstalk/core';
 import type { Ed25519PrivateJwk } from '@crosstalk/core/token';
 import { atomicWriteFile } from '../fs/atomic-write.js';

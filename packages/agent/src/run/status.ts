@@ -1,6 +1,6 @@
 // The running agent's status file (`layout.agentStatus`), written atomically and throttled, and
 // its reader for `crosstalk agent status`, which also checks that the writer is still alive.
-import { z } from 'zod';
+import * as z from 'zod';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import type { HomeLayout } from '../home/index.js';
 import { readJson } from '../state/store.js';

@@ -2,7 +2,7 @@
 // to answer "who am I in this pane"; the relay holds the same registrations.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NameSchema, SessionKindSchema, WakeTargetSchema, type SessionKind, type WakeTarget } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import { readJson } from '../state/store.js';

@@ -3,7 +3,7 @@
 // written only after the conversations and copies it covers (see replica.ts).
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ConversationSchema,
   emptyState,

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { sanitizeWakeText, type WakeTarget } from '@crosstalk/core';
 import { execa } from 'execa';
-import { z } from 'zod';
+import * as z from 'zod';
 import { textRecords } from './console-records.js';
 import { KeyedSerializer } from './serial.js';
 import { clip, DEFER_REASONS, FAIL_REASONS, failed, type Liveness, type WakeLogger, type WakeOptions, type WakeOutcome, type WakeTimeouts } from './types.js';

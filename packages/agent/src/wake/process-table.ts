@@ -1,5 +1,5 @@
 // Pure parsing of what the OS says about processes, and walks over the result.
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeName, type ProcessEntry } from './process-names.js';
 
 /** Parses one Linux `/proc/<pid>/stat` line: `pid (comm) state ppid …`; comm may hold spaces and parentheses. */

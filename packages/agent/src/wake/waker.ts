@@ -1,7 +1,7 @@
 // The one entry point the agent's event loop uses: createWaker(options).wake(target, line).
 import { isAbsolute } from 'node:path';
 import { CrosstalkError, WakeTargetSchema, type WakeTarget } from '@crosstalk/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createConsoleAdapter, DEFAULT_CONSOLE_HELPER } from './console-adapter.js';
 import type { ProcessEntry } from './process-names.js';
 import { readProcessTable, readProcessTree } from './process-read.js';

@@ -1,6 +1,6 @@
 // The record of every wake-up this host planned or made, on disk, so that a turn is never typed
 // twice, not even across a restart or a crash in the middle of typing.
-import { z } from 'zod';
+import * as z from 'zod';
 import { NameSchema } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import { readJson } from '../state/store.js';

@@ -5,7 +5,7 @@ import { chmod, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CrosstalkError, type Ed25519PublicJwk } from '@crosstalk/core';
 import { generateEd25519, type Ed25519PrivateJwk } from '@crosstalk/core/token';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readJsonFile, syncDir, writeFileAtomic } from './files.js';
 
 export const DATA_FILES = {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CrosstalkError } from '@crosstalk/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** No file of ours comes near this; anything bigger is not ours. */
 const MAX_FILE_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
 // Turning anything that goes wrong into the wire error shape `{code, message, hint, details?}`.
 import { CrosstalkError } from '@crosstalk/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 const ISSUES_SHOWN = 5;
 

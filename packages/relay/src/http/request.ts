@@ -2,7 +2,7 @@
 import { CrosstalkError } from '@crosstalk/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Principal } from '../auth/verify.js';
 import { fromZod } from './errors.js';
 

@@ -2,7 +2,7 @@
 import { createPublicKey } from 'node:crypto';
 import { checkName, CrosstalkError, EnrollRequestSchema, InviteRequestSchema, PROTOCOL_VERSION, type Host } from '@crosstalk/core';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkInvite, mintInvite } from '../../auth/invites.js';
 import { ADMIN_KID } from '../../auth/keys.js';
 import { isoNow, type Services } from '../../services.js';
