@@ -107,7 +107,7 @@ describe(`chaos (seed ${SEED})`, () => {
     process.stdout.write(
       `relay: acknowledged=${p.acked} logged=${loggedTotal} lost=${atRelay.lost} dup=${atRelay.dup} out_of_order=${atRelay.outOfOrder}\n` +
         `faults: relay_kills=${d['relay-kill']} agent_kills=${d['agent-kill']} resets=${d.reset} (connections cut ${d.connectionsCut}) ` +
-        `blackholes=${d.blackhole} (connections dropped by heartbeat ${d.heartbeatDrops}) latency=${LATENCY_MS[0]}-${LATENCY_MS[1]}ms heartbeat=${HEARTBEAT_MS}ms ` +
+        `blackholes=${d.blackhole} (connections both ends dropped on their own ${d.heartbeatDrops}: links by heartbeat, idle HTTP by idle timeout) latency=${LATENCY_MS[0]}-${LATENCY_MS[1]}ms heartbeat=${HEARTBEAT_MS}ms ` +
         `turns=${TURNS} conversations=${p.conversations} attempts=${p.attempts} retried=${p.retried} answered_as_duplicate=${p.duplicates} ` +
         `relay_starts=${relay.starts} agent_starts=${agents.map((a) => a.starts).join('/')} posting_s=${(postedMs / 1000).toFixed(1)} fault_s=${JSON.stringify(faults.spentMs)} seed=${SEED}\n`,
     );

@@ -26,7 +26,7 @@ interface Planned {
 export interface FaultFigures extends FaultCounts {
   /** Connections the resets cut. */
   connectionsCut: number;
-  /** Blackholed connections that both ends dropped on their own (heartbeat). */
+  /** Blackholed connections that both ends dropped on their own: links by their heartbeats, idle kept-alive HTTP connections by their idle timeouts. */
   heartbeatDrops: number;
 }
 

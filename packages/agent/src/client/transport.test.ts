@@ -64,4 +64,23 @@ describe('nodeTransport', () => {
     expect((await t(get(url))).body.toString()).toBe('ok');
     expect(requests).toBe(2);
   });
+
+  it('closes a socket left idle in its pool, but not one waiting for a slow answer', async () => {
+    const closedAt: number[] = [];
+    const { url, server } = await serve((req, res) => {
+      // The slow answer comes after more than twice the idle time.
+      if (req.url === '/slow') setTimeout(() => res.end('late'), 600);
+      else res.end('ok');
+    });
+    server.keepAliveTimeout = 60_000;
+    server.on('connection', (socket) => socket.on('close', () => closedAt.push(Date.now())));
+    const t = nodeTransport({ idleSocketMs: 200 });
+    expect((await t(get(`${url}/slow`))).body.toString()).toBe('late');
+    const idleSince = Date.now();
+    expect((await t(get(url))).body.toString()).toBe('ok');
+    // Only the client can have closed it: the server would have kept it for a minute.
+    for (const deadline = Date.now() + 5_000; closedAt.length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    expect(closedAt).toHaveLength(1);
+    expect(closedAt[0]! - idleSince).toBeGreaterThanOrEqual(150);
+  });
 });

@@ -36,15 +36,24 @@ export type Transport = (req: TransportRequest) => Promise<TransportAnswer>;
 
 type Module = { request: (url: URL, options: RequestOptions, cb: (res: IncomingMessage) => void) => import('node:http').ClientRequest; Agent: new (o: object) => HttpAgent };
 
+/**
+ * How long a kept-alive socket may sit idle before the client closes it: less than the relay's
+ * 5-s keep-alive timeout, so a request never goes out on a socket the relay is just closing, and
+ * a connection that a network silently dropped is not kept in the pool for ever.
+ */
+export const IDLE_SOCKET_MS = 4_000;
+
 /** A transport that keeps connections alive per process; https is loaded only when used. */
-export function nodeTransport(): Transport {
+export function nodeTransport(options: { idleSocketMs?: number } = {}): Transport {
+  const idleSocketMs = options.idleSocketMs ?? IDLE_SOCKET_MS;
   const modules = new Map<string, Promise<{ mod: Module; agent: HttpAgent }>>();
   const load = (protocol: string) => {
     let entry = modules.get(protocol);
     if (!entry) {
       entry = (protocol === 'https:' ? import('node:https') : import('node:http')).then((m) => {
         const mod = m as unknown as Module;
-        return { mod, agent: new mod.Agent({ keepAlive: true, maxSockets: 16 }) };
+        // `timeout` closes a socket left idle in the pool; one carrying a request is left alone.
+        return { mod, agent: new mod.Agent({ keepAlive: true, maxSockets: 16, timeout: idleSocketMs }) };
       });
       modules.set(protocol, entry);
     }
