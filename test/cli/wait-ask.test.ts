@@ -8,6 +8,7 @@ let lab: Lab;
 let alpha: Host;
 let beta: Host;
 let helper: ScriptedSession;
+let waiter: ScriptedSession;
 
 beforeAll(async () => {
   lab = await Lab.create('wait-ask');
@@ -21,6 +22,8 @@ beforeAll(async () => {
   helper = await scriptedSession(lab, beta, { name: 'helper', kind: 'codex', reply: 'All 42 tests pass' });
   const silent = await beta.run(['join', '--as', 'silent', '--no-wake']);
   expect(silent.exitCode, explain(silent)).toBe(0);
+  // A coding agent in a pane that only records what reaches it; the test runs its commands.
+  waiter = await scriptedSession(lab, alpha, { name: 'waiter', kind: 'claude-code' });
 });
 afterAll(() => lab?.cleanup());
 
@@ -142,5 +145,45 @@ describe('ask', () => {
     const ghost = await alpha.run(['ask', 'ghost', 'hello?', '--as', 'asker']);
     expect(ghost.exitCode, explain(ghost)).toBe(1);
     expect(ghost.stderr).toContain('[SESSION_NOT_FOUND]');
+  });
+});
+
+describe('a session blocked in wait or ask', () => {
+  type Receipts = { receipts: Array<{ session: string; turn: number; status: string; reason?: string }> };
+  const receiptFor = (id: string, session: string, turn: number) =>
+    lab.waitFor(`the receipt of ${session}'s turn ${turn} in ${id}`, async () =>
+      (await alpha.run(['status', id, '--json'])).json<Receipts>().receipts.find((x) => x.session === session && x.turn === turn),
+    );
+  const linesAbout = async (id: string) => (await waiter.lines()).filter((l) => l.includes(` ${id} `));
+
+  it('gets no typed line about the turn its wait returns with; later turns are typed again', async () => {
+    const open = await alpha.run(['open', '--as', 'waiter', '--topic', 'blocked in wait', '--with', 'silent', '--body', 'Over to you.']);
+    expect(open.exitCode, explain(open)).toBe(0);
+    const id = open.stdout.trim();
+    const waiting = lab.spawn('wait', alpha.home, ['wait', id, '--as', 'waiter', '--timeout', '60']);
+    await lab.waitFor('wait to start waiting', () => waiting.stderr().includes(`waiting for waiter's turn in ${id}`));
+    const answer = await beta.run(['reply', id, '--as', 'silent', '--body', 'Back to you.']);
+    expect(answer.exitCode, explain(answer)).toBe(0);
+    const exit = await waiting.exited;
+    expect(exit.exitCode, waiting.stderr()).toBe(0);
+    expect(waiting.stdout()).toBe(`your turn in ${id} (turn 3/20); next: waiter\n`);
+    expect(await receiptFor(id, 'waiter', 3)).toMatchObject({ status: 'delivered', reason: 'waiting' });
+    expect(await linesAbout(id)).toEqual([]);
+
+    // Without a wait, the next turn is typed as usual.
+    expect((await alpha.run(['reply', id, '--as', 'waiter', '--body', 'Noted.'])).exitCode).toBe(0);
+    expect((await beta.run(['reply', id, '--as', 'silent', '--body', 'And again.'])).exitCode).toBe(0);
+    expect(await receiptFor(id, 'waiter', 5)).toMatchObject({ status: 'delivered' });
+    const lines = await lab.waitFor('the typed line', async () => ((await linesAbout(id)).length > 0 ? linesAbout(id) : undefined));
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^crosstalk: your turn in ${id} \\(turn 5/20\\)\\. Read .* --expect-turn 5$`))]);
+  });
+
+  it('gets no typed line about the answer its ask prints', async () => {
+    const r = await alpha.run(['ask', 'helper', 'count the tests', '--as', 'waiter', '--timeout', '60']);
+    expect(r.exitCode, explain(r)).toBe(0);
+    expect(r.stdout).toBe('All 42 tests pass (turn 2)\n');
+    const id = /asked helper in ([a-z0-9-]+);/.exec(r.stderr)?.[1] as string;
+    expect(await receiptFor(id, 'waiter', 3)).toMatchObject({ status: 'delivered', reason: 'waiting' });
+    expect(await linesAbout(id)).toEqual([]);
   });
 });

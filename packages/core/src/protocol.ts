@@ -49,4 +49,5 @@ export const RECEIPT_REASONS = {
   unanswered: 'the session was woken and reminded but did not answer (failed)',
   'wake-error': 'typing into the terminal failed unexpectedly (failed)',
   'gave-up': 'deferred too many times (failed)',
+  waiting: 'not typed: the session is blocked in `crosstalk wait` or `ask`, which tells it of the turn (delivered)',
 } as const;

@@ -27,6 +27,8 @@ export interface HomeLayout {
   relayDataDir: string;
   /** Log files of services (agent as a service). */
   logsDir: string;
+  /** Sessions blocked in `crosstalk wait` or `ask` right now, a file each (sessions/waiting.ts). */
+  waitingDir: string;
 }
 
 export function resolveHome(inputs: HomeInputs): string {
@@ -46,5 +48,6 @@ export function homeLayout(home: string): HomeLayout {
     sessions: join(home, 'sessions.json'),
     relayDataDir: join(home, 'relay'),
     logsDir: join(home, 'logs'),
+    waitingDir: join(home, 'waiting'),
   };
 }

@@ -6,6 +6,7 @@ import { tokenSigner, type TokenSigner } from '@crosstalk/core/token';
 import { readAgentConfig, readHostKey, type AgentConfig, type HomeLayout } from '../home/index.js';
 import { Link } from '../link/link.js';
 import { Replica, type ReplicaHooks } from '../state/replica.js';
+import { toldByWait } from '../sessions/waiting.js';
 import { StateStore } from '../state/store.js';
 import { createWaker, type WakeAdapter, type WakeOutcome } from '../wake/index.js';
 import { WakeLedger } from '../waking/ledger.js';
@@ -117,6 +118,7 @@ class Agent {
         this.outbox.push(r);
         this.statusWriter.update();
       },
+      toldByWait: (session, conversation, turn) => toldByWait(p.layout.waitingDir, session, conversation, turn),
       log,
       onAttempt: (info) => p.hooks.onWakeAttempt?.(info),
     });

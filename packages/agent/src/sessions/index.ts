@@ -1,2 +1,3 @@
 export * from './join.js';
 export * from './local-sessions.js';
+export * from './waiting.js';

@@ -53,7 +53,12 @@ interface Setup {
   ledger: WakeLedger;
 }
 
-async function setup(adapter: WakeAdapter, opts: { wake?: WakeTarget; nudgeAfterMs?: number; maxNudges?: number; relay?: MemoryRelay } = {}): Promise<Setup> {
+type Told = (session: string, conversation: string, turn: number) => Promise<boolean>;
+
+async function setup(
+  adapter: WakeAdapter,
+  opts: { wake?: WakeTarget; nudgeAfterMs?: number; maxNudges?: number; relay?: MemoryRelay; toldByWait?: Told } = {},
+): Promise<Setup> {
   const relay = opts.relay ?? new MemoryRelay();
   if (!opts.relay) {
     relay.append({ type: 'session.registered', at: relay.now(), session: { name: 'a', host: 'h1', kind: 'other', wake: opts.wake ?? pane, joinedAt: relay.now() } });
@@ -78,6 +83,7 @@ async function setup(adapter: WakeAdapter, opts: { wake?: WakeTarget; nudgeAfter
     maxNudges: opts.maxNudges ?? 2,
     retry: { baseMs: 10, capMs: 40, maxDeferrals: 3 },
     sendReceipt: (r) => receipts.push(r),
+    toldByWait: opts.toldByWait,
     log: quiet,
   });
   orchestrator.setLive(true);
@@ -170,5 +176,38 @@ describe('WakeOrchestrator', () => {
     await s.orchestrator.stop();
     expect(adapter.lines).toEqual([]);
     expect(s.ledger.all()[0]).toMatchObject({ phase: 'waiting', attempt: 1 });
+  });
+
+  it('types no line about a turn the session hears of from its own wait, but reminds it later', async () => {
+    const asked: string[] = [];
+    const adapter = scripted([]);
+    const s = await setup(adapter, {
+      nudgeAfterMs: 30,
+      maxNudges: 1,
+      toldByWait: async (session, conversation, turn) => {
+        asked.push(`${session}:${conversation}:${turn}`);
+        return true;
+      },
+    });
+    s.orchestrator.plan(['talk-1']);
+    await until('unanswered', () => s.receipts.some((r) => r.reason === 'unanswered'));
+    await s.orchestrator.stop();
+    expect(summary(s.receipts)).toEqual(['delivered/waiting#1', 'delivered#2', 'failed/unanswered#2']);
+    expect(asked).toEqual(['a:talk-1:2']);
+    // Only the reminder reached the terminal.
+    expect(adapter.lines).toHaveLength(1);
+    expect(adapter.lines[0]).toMatch(/^crosstalk: reminder: your turn in talk-1 \(turn 2\/20\)/);
+
+    await rm(join(dir, 'wakes.json'));
+    const unsure = await setup(scripted([]), {
+      toldByWait: async () => {
+        throw new Error('unreadable');
+      },
+    });
+    unsure.orchestrator.plan(['talk-1']);
+    await until('the receipt', () => unsure.receipts.length === 1);
+    await unsure.orchestrator.stop();
+    // When in doubt, the line is typed.
+    expect(summary(unsure.receipts)).toEqual(['delivered#1']);
   });
 });

@@ -40,6 +40,11 @@ export interface OrchestratorOptions {
   maxNudges: number;
   retry?: WakeRetry | undefined;
   sendReceipt(receipt: ReceiptBody): void;
+  /**
+   * Whether the session's own `crosstalk wait` or `ask` tells it of this turn: a line typed while
+   * that command runs would come back as a second prompt once it returns.
+   */
+  toldByWait?(session: string, conversation: string, turn: number): Promise<boolean>;
   log: WakeLogger;
   now?: () => number;
   /** Observer of every attempt (status file, tests). */
@@ -203,6 +208,16 @@ export class WakeOrchestrator {
       await ledger.flush();
       return;
     }
+    if (await this.toldByWait(entry)) {
+      const outcome: WakeOutcome = { status: 'delivered' };
+      this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line: null, outcome });
+      this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt }, 'wake-up not typed: the session hears of this turn from its own wait');
+      this.receipt(entry, 'delivered', 'waiting');
+      this.settleDelivered(entry);
+      ledger.touch();
+      await ledger.flush();
+      return;
+    }
     entry.phase = 'typing';
     ledger.touch();
     // The attempt is on disk before anything is typed; the adapter checks the terminal meanwhile.
@@ -223,12 +238,7 @@ export class WakeOrchestrator {
     switch (outcome.status) {
       case 'delivered':
         this.receipt(entry, 'delivered');
-        if (entry.kind === 'unanswered') {
-          this.finish(entry);
-        } else {
-          entry.phase = 'waiting';
-          entry.dueAt = now + this.options.nudgeAfterMs;
-        }
+        this.settleDelivered(entry, now);
         break;
       case 'deferred':
         entry.deferrals++;
@@ -248,6 +258,26 @@ export class WakeOrchestrator {
     }
     ledger.touch();
     await ledger.flush();
+  }
+
+  /** Delivered: a turn's wake-up now waits for the answer (and nudges); a notice is done. */
+  private settleDelivered(entry: WakeEntry, now = this.now()): void {
+    if (entry.kind === 'unanswered') {
+      this.finish(entry);
+    } else {
+      entry.phase = 'waiting';
+      entry.dueAt = now + this.options.nudgeAfterMs;
+    }
+  }
+
+  /** Only a first call about a turn: a reminder is typed whoever told the session first. */
+  private async toldByWait(entry: WakeEntry): Promise<boolean> {
+    if (entry.kind === 'unanswered' || entry.attempt !== 1 || !this.options.toldByWait) return false;
+    try {
+      return await this.options.toldByWait(entry.session, entry.conversation, entry.turn);
+    } catch {
+      return false;
+    }
   }
 
   private finish(entry: WakeEntry): void {

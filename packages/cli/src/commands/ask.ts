@@ -40,6 +40,7 @@ const handler: CommandHandler = async (ctx, args, options) => {
     signer: host.signer,
     id,
     session: as,
+    waitingDir: host.layout.waitingDir,
     timeoutMs: limit,
     signal: ctx.signal,
     until: (c) => {

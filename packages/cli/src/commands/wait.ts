@@ -33,6 +33,7 @@ const handler: CommandHandler = async (ctx, args, options) => {
     signer: host.signer,
     id,
     session,
+    waitingDir: host.layout.waitingDir,
     timeoutMs: limit,
     signal: ctx.signal,
     onPending: (c) => say(ctx, `waiting for ${session}'s turn in ${id} (next: ${names(c.next)})…`),

@@ -2,6 +2,7 @@
 import { CrosstalkError, sessionsToWake, type Conversation } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
 import type { RelayClient } from '@crosstalk/agent/client';
+import { markWaiting } from '@crosstalk/agent/waiting';
 import { followConversation } from './follow.js';
 
 export type WaitResult = { result: 'your-turn' | 'ended'; conversation: Conversation } | { result: 'interrupted'; conversation: Conversation | null };
@@ -18,6 +19,8 @@ export interface WaitOptions {
   signer: TokenSigner;
   id: string;
   session: string;
+  /** Where this host's agent looks for waiting sessions (`layout.waitingDir`), so it types no line meanwhile. */
+  waitingDir: string;
   timeoutMs?: number | undefined;
   signal: AbortSignal;
   /** Called once when the first look shows there is something to wait for. */
@@ -43,6 +46,8 @@ export async function waitForTurn(options: WaitOptions): Promise<WaitResult> {
   let outcome: 'your-turn' | 'ended' | undefined;
   let failure: unknown;
   let pendingSaid = false;
+  const mark = await markWaiting(options.waitingDir, { session: options.session, conversation: options.id, pid: process.pid, since: new Date().toISOString() });
+  let told: number | null = null;
   try {
     const how = await followConversation({
       client: options.client,
@@ -65,10 +70,14 @@ export async function waitForTurn(options: WaitOptions): Promise<WaitResult> {
       },
     });
     if (failure !== undefined) throw failure;
-    if (how === 'done' && outcome !== undefined && last) return { result: outcome, conversation: last };
+    if (how === 'done' && outcome !== undefined && last) {
+      if (outcome === 'your-turn') told = (last as Conversation).turns.length + 1;
+      return { result: outcome, conversation: last };
+    }
   } finally {
     if (timer) clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
+    await (told === null ? mark.release() : mark.told(told)).catch(() => undefined);
   }
   if (timedOut) {
     const seconds = Math.round((options.timeoutMs ?? 0) / 100) / 10;

@@ -69,7 +69,7 @@ export const SESSIONS_COMMANDS: CommandSpec[] = [
     group: 'sessions',
     summary: 'block until it is your turn (exit 0) or the conversation ends (exit 10)',
     description:
-      'Follows the conversation live over a read-only link to the relay (polling only while the link is down). It is your turn when you are next, or when you moderate a conversation that reached its limit. Exit 10 when it is closed or converged, or at its limit with the floor not yours.',
+      'Follows the conversation live over a read-only link to the relay (polling only while the link is down). It is your turn when you are next, or when you moderate a conversation that reached its limit. Exit 10 when it is closed or converged, or at its limit with the floor not yours. While it waits, this host\'s agent types no wake-up line about the turn it returns with.',
     options: [{ flags: '--timeout <seconds>', description: 'give up after this long (exit 124)' }, AS],
     json: true,
     examples: ['crosstalk wait api-shape-x1y2 --timeout 600 && crosstalk read api-shape-x1y2 --since 3'],
@@ -80,7 +80,7 @@ export const SESSIONS_COMMANDS: CommandSpec[] = [
     args: '<session> <task...>',
     group: 'sessions',
     summary: 'delegate: open a conversation with one session, wait for its answer, print it',
-    description: 'The task is the opening turn. The answer (the other side\'s turns) goes to stdout, the conversation id to stderr; the conversation stays open for follow-ups.',
+    description: 'The task is the opening turn. The answer (the other side\'s turns) goes to stdout, the conversation id to stderr; the conversation stays open for follow-ups. While it waits, this host\'s agent types no wake-up line about the answer.',
     options: [
       { flags: '--topic <text>', description: 'topic (default: the start of the task)' },
       { flags: '--timeout <seconds>', description: 'give up after this long (exit 124)', default: '1800' },
