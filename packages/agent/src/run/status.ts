@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import type { HomeLayout } from '../home/index.js';
+import { processAlive } from '../os/process-alive.js';
 import { readJson } from '../state/store.js';
 
 const Iso = z.string().max(40);
@@ -57,21 +58,11 @@ export interface AgentStatusReport {
   status: AgentStatusSnapshot | null;
 }
 
-/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export async function readAgentStatus(layout: Pick<HomeLayout, 'agentStatus'>): Promise<AgentStatusReport> {
   const parsed = AgentStatusSchema.safeParse(await readJson(layout.agentStatus, 16 * 1024 * 1024).catch(() => undefined));
   if (!parsed.success) return { running: false, status: null };
   const status = parsed.data;
-  return { running: status.state !== 'stopped' && pidAlive(status.pid), status };
+  return { running: status.state !== 'stopped' && processAlive(status.pid), status };
 }
 
 /** Writes the snapshot at most once per interval; `flush` writes the latest at once. */

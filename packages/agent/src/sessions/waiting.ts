@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as z from 'zod';
 import { NameSchema } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
+import { processAlive } from '../os/process-alive.js';
 import { readJson } from '../state/store.js';
 
 export interface WaitMarker {
@@ -34,16 +35,6 @@ const MarkerSchema = z.strictObject({
 const MARKER_MAX_BYTES = 4096;
 
 const markerPath = (dir: string, session: string) => join(dir, `${NameSchema.parse(session)}.json`);
-
-/** Whether a process with this id exists (EPERM: it does, under another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function readWaitMarker(dir: string, session: string): Promise<WaitMarker | null> {
   const parsed = MarkerSchema.safeParse(await readJson(markerPath(dir, session), MARKER_MAX_BYTES));

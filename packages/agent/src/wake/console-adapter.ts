@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sanitizeWakeText, type WakeTarget } from '@crosstalk/core';
 import { execa } from 'execa';
 import * as z from 'zod';
+import { processAlive } from '../os/process-alive.js';
 import { textRecords } from './console-records.js';
 import { KeyedSerializer } from './serial.js';
 import { clip, DEFER_REASONS, FAIL_REASONS, failed, type Liveness, type WakeLogger, type WakeOptions, type WakeOutcome, type WakeTimeouts } from './types.js';
@@ -36,17 +37,6 @@ const helperOutcome = z.discriminatedUnion('status', [
     detail: z.string().max(1000).optional(),
   }),
 ]);
-
-/** Whether a process with that id exists (signal 0 checks without sending anything). */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAdapter {
   const { timeouts, logger } = options;
@@ -84,7 +74,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
       const text = sanitizeWakeText(line);
       if (text === '') return failed('wake-error', 'the wake-up line is empty after sanitising');
       const outcome = await serial.run(String(target.pid), async () => {
-        if (!processExists(target.pid)) return failed('process-gone', `process ${target.pid} no longer exists`);
+        if (!processAlive(target.pid)) return failed('process-gone', `process ${target.pid} no longer exists`);
         try {
           await wakeOptions.beforeTyping;
         } catch (error) {
@@ -97,7 +87,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
     },
 
     async probe(target) {
-      return processExists(target.pid) ? 'alive' : 'gone';
+      return processAlive(target.pid) ? 'alive' : 'gone';
     },
   };
 }
