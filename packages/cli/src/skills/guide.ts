@@ -73,7 +73,8 @@ ${h2} Starting a conversation
     EOF
 
 It prints the conversation id. You are woken when it is your turn again; keep working meanwhile,
-or block with \`crosstalk wait <id> --timeout 600\`.
+or block with \`crosstalk wait <id> --timeout 600\` (when it returns 0 it is your turn: read the
+new turns and reply; no wake-up line follows for that turn).
 
 ${h2} Delegating a task
 
