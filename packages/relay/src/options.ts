@@ -20,6 +20,10 @@ export interface RelayOptions {
   /** While serving, a snapshot is built beside the relay each time this many events came since the last one (default 100,000). */
   snapshotEvery?: number;
   heartbeatMs?: number;
+  /** How long a new link may take to send its hello (default 10 s). */
+  helloTimeoutMs?: number;
+  /** How long a link's reader may leave a full send buffer undrained before it is cut off (default 30 s). */
+  stuckMs?: number;
   logLevel?: string;
   logDestination?: NodeJS.WritableStream;
 }
@@ -58,6 +62,10 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw bad(`port ${String(port)} is not a port number`);
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   if (!Number.isFinite(heartbeatMs) || heartbeatMs < 10 || heartbeatMs > 3_600_000) throw bad('heartbeatMs must be from 10 to 3600000');
+  const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
+  if (!Number.isFinite(helloTimeoutMs) || helloTimeoutMs < 10 || helloTimeoutMs > 600_000) throw bad('helloTimeoutMs must be from 10 to 600000');
+  const stuckMs = options.stuckMs ?? 30_000;
+  if (!Number.isFinite(stuckMs) || stuckMs < 10 || stuckMs > 3_600_000) throw bad('stuckMs must be from 10 to 3600000');
   const logLevel = (options.logLevel ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw bad(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
@@ -81,8 +89,8 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     rateLimit,
     enrollRateLimit: rateLimit === false ? false : ENROLL_RATE_LIMIT,
     heartbeatMs,
-    helloTimeoutMs: 10_000,
-    stuckMs: 30_000,
+    helloTimeoutMs,
+    stuckMs,
     highWaterBytes: 1024 * 1024,
     frameBudgetPerSecond: 10_000,
     snapshotAtStop,

@@ -193,6 +193,33 @@ describe('links', () => {
     expect(other.closeCode).toBeNull();
   });
 
+  it('closes a link that sends no hello in time (4003)', async () => {
+    const relay = await r.start({ helloTimeoutMs: 200 });
+    const host = await relay.enroll('linux-box');
+    const mute = await r.link(relay, host.signer, { hello: null });
+    // Long before the default 10 s: the option is what closed it.
+    const closed = await waitFor(() => (mute.closeCode === null ? undefined : mute.closed), 'the relay to give up on the hello', 5_000);
+    expect(closed).toEqual({ code: 4003, reason: 'no hello in time' });
+    expect(mute.messages).toEqual([]);
+  });
+
+  it('cuts off a reader that stays stuck, instead of waiting for it for ever (4006)', async () => {
+    const dataDir = await prefilled(40_000);
+    const relay = await r.start({ dataDir, stuckMs: 300 });
+    const host = await relay.enroll('linux-box');
+    const connected = async () => ((await relay.request(relay.admin, 'GET', '/v1/hosts')).body.hosts as Array<{ name: string; connected: boolean }>).find((h) => h.name === 'linux-box')?.connected;
+    const link = await r.link(relay, host.signer, { hello: null });
+    const socket = (link.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    link.send({ t: 'hello', protocol: 1, role: 'agent', epoch: null, cursor: 0 });
+    await waitFor(async () => (await connected()) === true || undefined, 'the link to be up');
+    // The reader never reads again: the relay gives up on it and lets the host go.
+    await waitFor(async () => (await connected()) === false || undefined, 'the relay to drop the stuck link', 10_000);
+    socket.resume();
+    await link.closed;
+    expect(link.events.length).toBeLessThan(40_002);
+  });
+
   it('terminates a peer that stops answering pings (4005)', async () => {
     const relay = await r.start({ heartbeatMs: 100 });
     const host = await relay.enroll('linux-box');
