@@ -98,6 +98,22 @@ describe('event log', () => {
     await again.log.close();
   });
 
+  it('refuses a record damaged on disk after start when it is read back, naming the offset', async () => {
+    const file = join(await r.dir(), 'events.log');
+    const { log } = await openLog(file, { ringRecords: 16 });
+    for (let i = 0; i < 100; i++) log.append([receipt(i)]);
+    await log.waitDurable();
+    const bytes = await readFile(file);
+    const third = bytes.indexOf(0x0a, bytes.indexOf(0x0a) + 1) + 1;
+    // A flipped bit in the JSON of the third record, as a failing disk would give.
+    bytes[third + 20] = (bytes[third + 20] as number) ^ 0x01;
+    await writeFile(file, bytes);
+    await expect(log.read(0, 5, 1 << 20)).rejects.toMatchObject({ code: 'LOG_CORRUPT', details: { file, offset: third } });
+    // Records before it still read.
+    expect(await log.read(0, 2, 1 << 20)).toHaveLength(2);
+    await log.close();
+  });
+
   it('never hands out records that are not yet durable', async () => {
     const file = join(await r.dir(), 'events.log');
     const { log } = await openLog(file);

@@ -3,7 +3,7 @@
 // and only then count as durable. Readers see durable records only.
 import { open, truncate, type FileHandle } from 'node:fs/promises';
 import { CrosstalkError, type PendingEvent, type RelayEvent } from '@crosstalk/core';
-import { checkLine, encodeRecord, NEWLINE } from './record.js';
+import { encodeRecord, readRecordSpan } from './record.js';
 import { OffsetIndex, RecordRing } from './ring.js';
 import { scanLog, type ScanResult, type ScannedRecord } from './scan.js';
 
@@ -281,24 +281,9 @@ export class EventLog {
     const start = this.offsets.of(from);
     let to = from;
     while (to < last && this.endOf(to + 1) - start <= maxBytes) to++;
-    const end = this.endOf(to);
-    const buf = Buffer.allocUnsafe(end - start);
-    let got = 0;
-    while (got < buf.length) {
-      const { bytesRead } = await this.fh.read(buf, got, buf.length - got, start + got);
-      if (bytesRead === 0) throw logCorrupt(this.file, start + got, 'the file is shorter than the records it held');
-      got += bytesRead;
-    }
-    const out: string[] = [];
-    let lineStart = 0;
-    while (lineStart < buf.length) {
-      const nl = buf.indexOf(NEWLINE, lineStart);
-      const line = nl === -1 ? null : checkLine(buf, lineStart, nl);
-      if (!line || !line.ok) throw logCorrupt(this.file, start + lineStart, line ? line.reason : 'a record lost its line end');
-      out.push(line.json);
-      lineStart = nl + 1;
-    }
-    return out;
+    const records = await readRecordSpan(this.fh, start, this.endOf(to));
+    if (!Array.isArray(records)) throw logCorrupt(this.file, records.bad, records.reason);
+    return records;
   }
 
   /** Writes and fsyncs everything queued, then closes the file. */

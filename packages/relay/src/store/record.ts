@@ -1,6 +1,6 @@
 // One log record per line: `<crc32 of the JSON, 8 lowercase hex> <json>\n`. The checksum covers
 // the JSON bytes exactly as written, so any flipped bit in a record is caught at start.
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 
 const NEWLINE = 0x0a;
@@ -96,4 +96,28 @@ export async function readRecordAt(file: string, offset: number, bytes: number):
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * The JSON of every record in bytes [start, end) of an open log, each line checked; a damaged or
+ * missing one is `{bad: offset, reason}` (the caller names the file).
+ */
+export async function readRecordSpan(fh: FileHandle, start: number, end: number): Promise<string[] | { bad: number; reason: string }> {
+  const buf = Buffer.allocUnsafe(end - start);
+  let got = 0;
+  while (got < buf.length) {
+    const { bytesRead } = await fh.read(buf, got, buf.length - got, start + got);
+    if (bytesRead === 0) return { bad: start + got, reason: 'the file is shorter than the records it held' };
+    got += bytesRead;
+  }
+  const out: string[] = [];
+  let lineStart = 0;
+  while (lineStart < buf.length) {
+    const nl = buf.indexOf(NEWLINE, lineStart);
+    const line = nl === -1 ? null : checkLine(buf, lineStart, nl);
+    if (!line || !line.ok) return { bad: start + lineStart, reason: line ? line.reason : 'a record lost its line end' };
+    out.push(line.json);
+    lineStart = nl + 1;
+  }
+  return out;
 }
