@@ -42,7 +42,7 @@ describe('not enrolled', () => {
 });
 
 describe('relay unreachable', () => {
-  it('commands exit 5 naming the relay and pointing at doctor', async () => {
+  it('commands exit 5 naming the relay and saying how to start it', async () => {
     const relay = lab.relay;
     if (!relay) throw new Error('no relay');
     const open = await alpha.run(['open', '--as', 'a1', '--topic', 'before the outage', '--with', 'a1', '--body', 'x']);
@@ -53,12 +53,14 @@ describe('relay unreachable', () => {
       const r = await alpha.run(args);
       expect(r.exitCode, explain(r)).toBe(5);
       expect(r.stderr).toContain(`relay unreachable at ${relay.url}`);
-      expect(r.stderr).toContain('is it running? try `crosstalk doctor`');
+      expect(r.stderr).toContain('next: the relay runs on this machine: start it with `crosstalk up` (relay and agent together) or `crosstalk relay serve`');
       expect(r.stderr).toContain('[RELAY_UNREACHABLE]');
     }
     const doctor = await alpha.run(['doctor']);
     expect(doctor.exitCode, explain(doctor)).toBe(1);
     expect(doctor.stdout).toMatch(/^fail\s+relay\s+relay unreachable at http/m);
+    expect(doctor.stdout).toContain('next: the relay runs on this machine: start it with `crosstalk up`');
+    expect(doctor.stdout).not.toContain('try `crosstalk doctor`');
     expect(doctor.stdout).toMatch(/^fail\s+agent\s+the host agent is not running/m);
     expect(doctor.stdout).toMatch(/^ok\s+keys\s+/m);
     expect(doctor.stdout).toMatch(/^ok\s+copies\s+/m);

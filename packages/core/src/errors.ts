@@ -74,7 +74,7 @@ export const ERRORS = {
   INTERNAL: spec(500, EXIT.error, 'the relay hit an internal error', 'retry; if it persists, check the relay log'),
   SHUTTING_DOWN: spec(503, EXIT.unreachable, 'the relay is shutting down', 'retry in a moment'),
   // --- local (CLI, agent, relay start) -------------------------------------------------------
-  RELAY_UNREACHABLE: spec(503, EXIT.unreachable, 'the relay is unreachable', 'is it running? try `crosstalk doctor`'),
+  RELAY_UNREACHABLE: spec(503, EXIT.unreachable, 'the relay is unreachable', 'start a relay on this machine with `crosstalk up`, or check that the remote one runs and is reachable; `crosstalk doctor` checks the whole setup'),
   NOT_ENROLLED: spec(400, EXIT.auth, 'this machine is not enrolled with a relay', 'run `crosstalk up` for a local relay, or `crosstalk agent join <relay-url> --invite <code>`'),
   NO_SESSION: spec(400, EXIT.usage, 'no session identity', 'pass --as <session>, or run `crosstalk join --as <name>` in this tmux pane first'),
   TIMEOUT: spec(504, EXIT.timeout, 'timed out', 'retry with a longer --timeout'),

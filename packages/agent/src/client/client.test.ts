@@ -101,7 +101,8 @@ describe('relay client', () => {
     await gone.close();
     const refused = await failure(createRelayClient({ relayUrl: gone.url }).health());
     expect(refused.code).toBe('RELAY_UNREACHABLE');
-    expect(refused.message).toBe(`relay unreachable at ${gone.url} (ECONNREFUSED): is it running? try \`crosstalk doctor\``);
+    expect(refused.message).toBe(`relay unreachable at ${gone.url} (ECONNREFUSED)`);
+    expect(refused.hint).toBe('the relay runs on this machine: start it with `crosstalk up` (relay and agent together) or `crosstalk relay serve`');
 
     const silent = await oddServer(() => {});
     try {

@@ -46,8 +46,26 @@ export function displayUrl(relayUrl: string): string {
   }
 }
 
+/** Whether the URL names this machine (a relay `crosstalk up` or `relay serve` would run here). */
+export function isLoopbackUrl(relayUrl: string): boolean {
+  try {
+    const host = new URL(relayUrl).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** What to do about a relay that does not answer, depending on where it is. */
+export function unreachableHint(relayUrl: string, options: { suggestDoctor?: boolean } = {}): string {
+  if (isLoopbackUrl(relayUrl)) return 'the relay runs on this machine: start it with `crosstalk up` (relay and agent together) or `crosstalk relay serve`';
+  const check = `check that the relay runs and that this machine reaches ${displayUrl(relayUrl)} (address, firewall, VPN)`;
+  return options.suggestDoctor === false ? check : `${check}; \`crosstalk doctor\` checks the whole setup`;
+}
+
 export function unreachable(relayUrl: string, why: string, cause?: unknown): CrosstalkError {
-  return new CrosstalkError('RELAY_UNREACHABLE', `relay unreachable at ${displayUrl(relayUrl)} (${why}): is it running? try \`crosstalk doctor\``, {
+  return new CrosstalkError('RELAY_UNREACHABLE', `relay unreachable at ${displayUrl(relayUrl)} (${why})`, {
+    hint: unreachableHint(relayUrl),
     details: { relayUrl: displayUrl(relayUrl) },
     cause,
   });

@@ -10,6 +10,7 @@ import {
   readAgentStatus,
   readHostKey,
   readLocalSessions,
+  unreachableHint,
   type AgentConfig,
   type HomeLayout,
   type Health,
@@ -86,7 +87,9 @@ export async function runChecks(inputs: DoctorInputs): Promise<Check[]> {
       else checks.push(ok('clock', `within ${Math.max(1, Math.ceil(Math.abs(skew) / 1000))} s of the relay's`));
     } catch (err) {
       const d = describe(err);
-      checks.push(fail('relay', d.message, d.hint));
+      // This is the whole-setup check already: say what to do, not to run it.
+      const hint = err instanceof CrosstalkError && err.code === 'RELAY_UNREACHABLE' ? unreachableHint(config.relayUrl, { suggestDoctor: false }) : d.hint;
+      checks.push(fail('relay', d.message, hint));
       checks.push(skip('clock', 'needs the relay'));
     }
   } else {
