@@ -1,9 +1,9 @@
 // The commands coding agents use, end to end: real CLI processes against a real relay and two
 // real host agents, checking human output, --json field by field, stdin bodies and exit codes.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, type Host, type Lab } from '../support/index.js';
+import { CLI_BIN, explain, NODE, type Host, type Lab } from '../support/index.js';
 import { documentedFields, keys, shapeFields } from './fields.js';
 import { twoHosts } from './two-hosts.js';
 
@@ -38,6 +38,23 @@ describe('join, whoami, sessions, leave', () => {
     expect(r.exitCode, explain(r)).toBe(2);
     expect(r.stderr).toContain('not running inside tmux');
     expect(r.stderr).toContain('--no-wake');
+  });
+
+  it('join from a bare shell in a tmux pane records no agent and says how to record one', async () => {
+    const dir = join(lab.dir, 'bare-join');
+    await mkdir(dir, { recursive: true });
+    const script = `"$0" "$1" join --as a4 --kind claude-code > ${dir}/out 2> ${dir}/err; echo $? > ${dir}/exit; exec sleep 600`;
+    const tmux = await lab.tmux();
+    const { pane } = await tmux.window(['/bin/sh', '-c', script, NODE, CLI_BIN], { CROSSTALK_HOME: alpha.home });
+    const exit = await lab.waitFor('join in the pane to finish', () => readFile(join(dir, 'exit'), 'utf8').catch(() => undefined));
+    const [out, err] = await Promise.all([readFile(join(dir, 'out'), 'utf8'), readFile(join(dir, 'err'), 'utf8')]);
+    expect(exit.trim(), err).toBe('0');
+    expect(out).toBe(`joined as a4 on host alpha; wake-ups are typed into tmux pane ${pane}\n`);
+    expect(err).toContain('note: no coding agent runs above this shell, so wake-ups are typed only while one runs in this pane.');
+    expect(err).toContain('`crosstalk join --as a4`');
+    const who = await alpha.run(['whoami', '--as', 'a4', '--json']);
+    expect(who.json<{ session: { wake: Record<string, unknown> } }>().session.wake).not.toHaveProperty('agentCommand');
+    expect((await alpha.run(['leave', '--as', 'a4'])).exitCode).toBe(0);
   });
 
   it('whoami names the host, the relay and the session', async () => {

@@ -3,6 +3,7 @@
 import { joinSession, recordWakeTarget } from '@crosstalk/agent';
 import { checkName, CrosstalkError, SESSION_KINDS, type SessionKind, type WakeTarget } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { say } from '../output.js';
 import { requiredText } from '../lib/args.js';
 import { connectHost } from '../lib/home.js';
 
@@ -32,6 +33,13 @@ const handler: CommandHandler = async (ctx, _args, options) => {
     }
   }
   const { session, local } = await joinSession({ layout: host.layout, name, kind: kind as SessionKind, wake, client: host.client });
+  if ((wake.type === 'tmux' || wake.type === 'console') && wake.agentCommand === undefined) {
+    // Joined from a bare shell: every wake-up would find no coding agent and type nothing.
+    say(
+      ctx,
+      `note: no coding agent runs above this shell, so wake-ups are typed only while one runs in this ${wake.type === 'tmux' ? 'pane' : 'console'}. Start it here (claude, codex, …) and have it run \`crosstalk join --as ${name}\` from its shell tool, so the agent is recorded by name.`,
+    );
+  }
   const data = { session: session.name, host: session.host, kind: session.kind, wake: local.wake, joinedAt: session.joinedAt };
   return { data, text: `joined as ${session.name} on host ${session.host}; ${describeTarget(local.wake)}` };
 };
