@@ -50,7 +50,7 @@ describe('join, whoami, sessions, leave', () => {
     const [out, err] = await Promise.all([readFile(join(dir, 'out'), 'utf8'), readFile(join(dir, 'err'), 'utf8')]);
     expect(exit.trim(), err).toBe('0');
     expect(out).toBe(`joined as a4 on host alpha; wake-ups are typed into tmux pane ${pane}\n`);
-    expect(err).toContain('note: no coding agent runs above this shell, so wake-ups are typed only while one runs in this pane.');
+    expect(err).toContain('note: no coding agent runs in this pane yet; wake-ups are typed only while one does.');
     expect(err).toContain('`crosstalk join --as a4`');
     const who = await alpha.run(['whoami', '--as', 'a4', '--json']);
     expect(who.json<{ session: { wake: Record<string, unknown> } }>().session.wake).not.toHaveProperty('agentCommand');

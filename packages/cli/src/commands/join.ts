@@ -34,10 +34,10 @@ const handler: CommandHandler = async (ctx, _args, options) => {
   }
   const { session, local } = await joinSession({ layout: host.layout, name, kind: kind as SessionKind, wake, client: host.client });
   if ((wake.type === 'tmux' || wake.type === 'console') && wake.agentCommand === undefined) {
-    // Joined from a bare shell: every wake-up would find no coding agent and type nothing.
+    // Joined from a bare shell: until a coding agent runs in it, every wake-up finds none and types nothing.
     say(
       ctx,
-      `note: no coding agent runs above this shell, so wake-ups are typed only while one runs in this ${wake.type === 'tmux' ? 'pane' : 'console'}. Start it here (claude, codex, …) and have it run \`crosstalk join --as ${name}\` from its shell tool, so the agent is recorded by name.`,
+      `note: no coding agent runs in this ${wake.type === 'tmux' ? 'pane' : 'console'} yet; wake-ups are typed only while one does. Start it here (claude, codex, …); joining from its shell tool instead (\`crosstalk join --as ${name}\`) also records which one it is.`,
     );
   }
   const data = { session: session.name, host: session.host, kind: session.kind, wake: local.wake, joinedAt: session.joinedAt };

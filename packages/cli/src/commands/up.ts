@@ -98,7 +98,7 @@ const handler: CommandHandler = async (ctx, _args, options) => {
         `  agent   host ${config.host}; markdown copies in ${config.conversationsDir}`,
         `  logs    ${logFile}`,
         '',
-        'To let a coding-agent session take part, run this inside its tmux pane:',
+        'To let a coding-agent session take part, run this in its tmux pane (from its shell tool, or before starting it):',
         '',
         `  crosstalk join --as <name> --kind claude-code`,
         '',
