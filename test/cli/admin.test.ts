@@ -68,6 +68,14 @@ describe('invites, enrollment, hosts, revocation', () => {
     expect(minutes).toBeGreaterThan(25);
     expect(minutes).toBeLessThan(31);
 
+    // The address the operator configured (docker compose passes CROSSTALK_PUBLIC_URL on); --url wins.
+    const configured = await lab.run(relay.home, ['relay', 'invite', '--host', 'delta'], { env: { CROSSTALK_PUBLIC_URL: 'https://crosstalk.lan' } });
+    expect(configured.exitCode, explain(configured)).toBe(0);
+    expect(configured.stdout).toMatch(/^crosstalk agent join https:\/\/crosstalk\.lan --invite \S+ --host delta\n$/);
+    expect(configured.stderr).not.toContain('listens only on this machine');
+    const overridden = await lab.run(relay.home, ['relay', 'invite', '--url', 'http://10.0.0.5:7717'], { env: { CROSSTALK_PUBLIC_URL: 'https://crosstalk.lan' } });
+    expect(overridden.stdout).toMatch(/^crosstalk agent join http:\/\/10\.0\.0\.5:7717 --invite \S+\n$/);
+
     const bad = await lab.run(relay.home, ['relay', 'invite', '--expires', 'soon']);
     expect(bad.exitCode, explain(bad)).toBe(2);
     const noRelay = await lab.run(join(lab.dir, 'nowhere'), ['relay', 'invite']);

@@ -49,6 +49,12 @@ describe('docker-compose.yml', () => {
     expect(runtime.instructions.find((i) => i.op === 'EXPOSE')!.args).toBe(port.split(':').at(-1));
   });
 
+  it('passes CROSSTALK_PUBLIC_URL on to the relay, so `relay invite` inside it prints that address', () => {
+    expect(Object.keys(relay.environment!)).toEqual(['CROSSTALK_PUBLIC_URL']);
+    expect(interpolate(relay.environment!['CROSSTALK_PUBLIC_URL']!, {})).toBe('');
+    expect(interpolate(relay.environment!['CROSSTALK_PUBLIC_URL']!, { CROSSTALK_PUBLIC_URL: 'https://crosstalk.lan' })).toBe('https://crosstalk.lan');
+  });
+
   it('checks health with the same script as the image, which exists in the repository', () => {
     expect(relay.healthcheck!.test).toEqual(['CMD', 'node', '/app/deploy/healthcheck.mjs']);
     expect(relay.healthcheck!.retries).toBeGreaterThan(0);

@@ -24,6 +24,7 @@ export function createContext(proc: NodeJS.Process, signal: AbortSignal): Omit<C
   const tmuxPane = env.TMUX_PANE;
   return {
     crosstalkHome: env.CROSSTALK_HOME,
+    publicUrl: env.CROSSTALK_PUBLIC_URL?.trim() || undefined,
     userHome: homedir(),
     cwd: proc.cwd(),
     platform: proc.platform,

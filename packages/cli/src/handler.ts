@@ -6,6 +6,8 @@ import type { Readable, Writable } from 'node:stream';
 export interface CliContext {
   /** `CROSSTALK_HOME`, if set. */
   crosstalkHome: string | undefined;
+  /** `CROSSTALK_PUBLIC_URL`, if set: the relay URL other machines use (`relay invite`'s default `--url`). */
+  publicUrl: string | undefined;
   userHome: string;
   cwd: string;
   platform: NodeJS.Platform;

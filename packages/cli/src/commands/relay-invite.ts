@@ -11,10 +11,13 @@ import { say } from '../output.js';
 const handler: CommandHandler = async (ctx, _args, options) => {
   const host = options.host === undefined ? undefined : checkName('host', options.host);
   const expiresIn = duration(options.expires ?? '1h', '--expires', 60, 30 * 86_400);
-  const given = typeof options.url === 'string' ? normalizeRelayUrl(options.url) : undefined;
+  // --url, else the address the relay's operator configured (docker compose passes it on).
+  const url = typeof options.url === 'string' ? options.url : ctx.publicUrl;
+  const given = url === undefined ? undefined : normalizeRelayUrl(url);
   const admin = await connectAdmin(dataDirOf(ctx, options.dataDir), given);
-  const minted = await admin.client.createInvite({ expiresIn, ...(host === undefined ? {} : { host }) });
+  // The address first: no invite is spent on a line that could not be used.
   const target = given === undefined ? await joinUrlFor(admin.relayUrl, admin.relayId) : { url: given };
+  const minted = await admin.client.createInvite({ expiresIn, ...(host === undefined ? {} : { host }) });
   const command = `crosstalk agent join ${target.url} --invite ${minted.invite}${host === undefined ? '' : ` --host ${host}`}`;
   if (!ctx.json) {
     say(ctx, `invite for ${host === undefined ? 'any host name' : `host ${host}`}, valid once until ${minted.expiresAt}; run this on the other machine:`);

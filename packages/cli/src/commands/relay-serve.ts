@@ -4,7 +4,7 @@ import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { dataDirOf } from '../lib/admin.js';
 import { logLevel, port as parsePort } from '../lib/args.js';
-import { lanAddress } from '../lib/lan.js';
+import { inContainer, lanAddress } from '../lib/lan.js';
 import { listenError } from '../lib/listen.js';
 import { aborted } from '../lib/signal.js';
 import { say } from '../output.js';
@@ -26,9 +26,12 @@ const handler: CommandHandler = async (ctx, _args, options) => {
     throw listenError(err, host, port);
   });
   say(ctx, `crosstalk relay listening on ${relay.url} (data dir ${dataDir}); Ctrl-C stops it`);
-  if (host === '0.0.0.0' || host === '::') {
+  if (ctx.publicUrl) {
+    say(ctx, `other machines reach it at ${ctx.publicUrl} (CROSSTALK_PUBLIC_URL); invite one with \`crosstalk relay invite --host <name>\``);
+  } else if (host === '0.0.0.0' || host === '::') {
     const lan = lanAddress();
     if (lan) say(ctx, `other machines reach it at http://${lan}:${relay.port}; invite one with \`crosstalk relay invite --host <name>\``);
+    if (inContainer()) say(ctx, 'this runs in a container: set CROSSTALK_PUBLIC_URL to the address other machines use, so `crosstalk relay invite` prints it');
   }
   const stoppedBy = await Promise.race([aborted(ctx.signal).then(() => null), relay.stopped.then((err) => err ?? null)]);
   if (stoppedBy) throw stoppedBy;

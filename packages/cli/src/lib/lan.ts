@@ -1,4 +1,5 @@
 // The address other machines can use to reach this one, for the line `relay invite` prints.
+import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { createRelayClient } from '@crosstalk/agent/client';
 
@@ -8,6 +9,11 @@ export function lanAddress(): string | undefined {
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   }
   return undefined;
+}
+
+/** Whether this process runs in a container (docker, podman), whose own addresses other machines cannot use. */
+export function inContainer(): boolean {
+  return existsSync('/.dockerenv') || existsSync('/run/.containerenv');
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -23,7 +29,7 @@ export interface JoinUrl {
  * when it listens on 127.0.0.1 and on 0.0.0.0, so a loopback URL is tried on the LAN address:
  * if the same relay answers there, it listens on every interface.
  */
-export async function joinUrlFor(localUrl: string, relayId: string, lan: string | undefined = lanAddress()): Promise<JoinUrl> {
+export async function joinUrlFor(localUrl: string, relayId: string, lan: string | undefined = lanAddress(), container: boolean = inContainer()): Promise<JoinUrl> {
   const u = new URL(localUrl);
   if (!LOOPBACK.has(u.hostname)) return { url: localUrl };
   if (lan) {
@@ -34,7 +40,10 @@ export async function joinUrlFor(localUrl: string, relayId: string, lan: string 
     if (health?.relayId === relayId) {
       return {
         url: candidate,
-        note: `the relay listens on every interface; the command uses this machine's address ${lan} (pass --url if other machines reach the relay by another name)`,
+        // A container's own address sits on a network of its own, which other machines rarely reach.
+        note: container
+          ? `this runs in a container, and ${lan} is the container's own address, which other machines may not reach: set CROSSTALK_PUBLIC_URL (docker compose passes it on) or pass --url with the address they use`
+          : `the relay listens on every interface; the command uses this machine's address ${lan} (pass --url if other machines reach the relay by another name)`,
       };
     }
   }

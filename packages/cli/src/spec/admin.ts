@@ -26,7 +26,7 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
       { flags: '--host <name>', description: 'host name the invite is for' },
       { flags: '--expires <duration>', description: 'validity, e.g. 30m, 1h, 2d', default: '1h' },
       { flags: '--data-dir <dir>', description: 'relay data directory (default: ~/.crosstalk/relay)' },
-      { flags: '--url <url>', description: 'relay URL as the other machine reaches it' },
+      { flags: '--url <url>', description: 'relay URL as the other machine reaches it (default: $CROSSTALK_PUBLIC_URL, else found out)' },
     ],
     json: true,
     examples: ['crosstalk relay invite --host win-laptop', 'docker compose exec relay crosstalk relay invite --host linux-box'],
