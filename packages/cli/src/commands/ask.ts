@@ -41,6 +41,7 @@ const handler: CommandHandler = async (ctx, args, options) => {
     id,
     session: as,
     waitingDir: host.layout.waitingDir,
+    pid: ctx.pid,
     timeoutMs: limit,
     signal: ctx.signal,
     until: (c) => {

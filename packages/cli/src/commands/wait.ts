@@ -34,6 +34,7 @@ const handler: CommandHandler = async (ctx, args, options) => {
     id,
     session,
     waitingDir: host.layout.waitingDir,
+    pid: ctx.pid,
     timeoutMs: limit,
     signal: ctx.signal,
     onPending: (c) => say(ctx, `waiting for ${session}'s turn in ${id} (next: ${names(c.next)})…`),

@@ -21,6 +21,8 @@ export interface WaitOptions {
   session: string;
   /** Where this host's agent looks for waiting sessions (`layout.waitingDir`), so it types no line meanwhile. */
   waitingDir: string;
+  /** This process, named in the mark (a mark whose process is gone counts for nothing). */
+  pid: number;
   timeoutMs?: number | undefined;
   signal: AbortSignal;
   /** Called once when the first look shows there is something to wait for. */
@@ -46,7 +48,8 @@ export async function waitForTurn(options: WaitOptions): Promise<WaitResult> {
   let outcome: 'your-turn' | 'ended' | undefined;
   let failure: unknown;
   let pendingSaid = false;
-  const mark = await markWaiting(options.waitingDir, { session: options.session, conversation: options.id, pid: process.pid, since: new Date().toISOString() });
+  // Best effort: without the mark the wait still works, and a line may be typed as well.
+  const mark = await markWaiting(options.waitingDir, { session: options.session, conversation: options.id, pid: options.pid, since: new Date().toISOString() }).catch(() => null);
   let told: number | null = null;
   try {
     const how = await followConversation({
@@ -77,7 +80,7 @@ export async function waitForTurn(options: WaitOptions): Promise<WaitResult> {
   } finally {
     if (timer) clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
-    await (told === null ? mark.release() : mark.told(told)).catch(() => undefined);
+    if (mark) await (told === null ? mark.release() : mark.told(told)).catch(() => undefined);
   }
   if (timedOut) {
     const seconds = Math.round((options.timeoutMs ?? 0) / 100) / 10;
