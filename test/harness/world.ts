@@ -12,7 +12,7 @@ import { loopback, setupNetwork, type Network } from './netns.js';
 import { CLI_BIN, SCRIPTED_AGENT } from './paths.js';
 import { Procs } from './procs.js';
 import { RelayProc } from './relay.js';
-import { TmuxServer, type PaneRef } from './tmux.js';
+import { PrivateTmux, type Pane } from '../support/tmux.js';
 import { waitFor, type Check } from './wait.js';
 
 export interface WorldHost {
@@ -21,12 +21,12 @@ export interface WorldHost {
   netns: string | undefined;
   address: string;
   agent: AgentProc | null;
-  tmux: TmuxServer;
+  tmux: PrivateTmux;
   /** `crosstalk …` as this host, in its namespace. */
   cli(args: string[], options?: { input?: string; env?: Record<string, string | undefined> }): Promise<CliRun>;
 }
 
-export interface ScriptedPane extends PaneRef {
+export interface ScriptedPane extends Pane {
   session: string;
   host: WorldHost;
   dir: string;
@@ -78,7 +78,7 @@ export class World {
       netns: net.netns,
       address: net.address,
       agent: null,
-      tmux: new TmuxServer(join(this.dir, `tmux-${name}.sock`), env, net.netns),
+      tmux: new PrivateTmux(join(this.dir, `tmux-${name}.sock`), env, net.netns),
       cli: (args, o = {}) => this.book.run(args, { home, netns: net.netns, ...o }),
     };
     this.hosts.set(name, host);

@@ -1,5 +1,7 @@
 // A private tmux server for tests: its own socket in a temp dir (never the default server, never a
 // session the test did not start), a placeholder window that keeps it up, and kill-server at the end.
+// Given a network namespace, the server starts inside it, so every pane (and the coding agent and
+// CLI runs in it) lives on that host's network (test/harness/world.ts).
 import { execa } from 'execa';
 
 export interface Pane {
@@ -15,21 +17,21 @@ export class PrivateTmux {
     readonly socket: string,
     /** The environment tmux (and so every pane) starts with. */
     private readonly env: Record<string, string | undefined>,
+    /** A network namespace to start the server in. */
+    private readonly netns?: string,
   ) {}
 
-  async run(args: string[], input?: string): Promise<string> {
-    const { stdout } = await execa('tmux', ['-S', this.socket, ...args], {
-      env: this.env,
-      extendEnv: false,
-      timeout: 10_000,
-      ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
-    });
+  async run(args: string[], options: { inNetns?: boolean } = {}): Promise<string> {
+    const argv = ['-S', this.socket, ...args];
+    const [file, full] = options.inNetns && this.netns ? ['ip', ['netns', 'exec', this.netns, 'tmux', ...argv]] : ['tmux', argv];
+    const { stdout } = await execa(file, full, { env: this.env, extendEnv: false, timeout: 10_000, stdin: 'ignore' });
     return stdout;
   }
 
   async start(): Promise<void> {
     if (this.started) return;
-    await this.run(['-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', '160', '-y', '40', 'sleep', '100000']);
+    // The server forks from this client and keeps its namespace; later clients only talk to the socket.
+    await this.run(['-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', '200', '-y', '50', 'sleep', '100000'], { inNetns: true });
     this.started = true;
   }
 
@@ -55,10 +57,10 @@ export class PrivateTmux {
     try {
       const panes = (await this.run(['list-panes', '-a', '-F', '#{pane_id} pid=#{pane_pid} dead=#{pane_dead} #{pane_current_command}'])).split('\n');
       const parts: string[] = [];
-      for (const line of panes) parts.push(`--- tmux pane ${line}\n${await this.capture(line.split(' ')[0] as string).catch((e: Error) => e.message)}`);
+      for (const line of panes) parts.push(`--- tmux ${this.socket} pane ${line}\n${await this.capture(line.split(' ')[0] as string).catch((e: Error) => e.message)}`);
       return parts.join('\n');
     } catch (err) {
-      return `tmux: ${(err as Error).message}`;
+      return `tmux ${this.socket}: ${(err as Error).message}`;
     }
   }
 
