@@ -17,7 +17,7 @@
 import { execFile } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
+import { takeLines } from '../support/fixtures/tui-input.mjs';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
 const { dir, cli, session, kind = 'other', play = {}, passive = false } = config;
@@ -111,40 +111,8 @@ function submitted(line) {
   queue = queue.then(() => process.stdout.write('\r\n> ')).catch((err) => record('actions.jsonl', { kind: 'error', error: String(err) }));
 }
 
-const PASTE_START = '\x1b[200~';
-const PASTE_END = '\x1b[201~';
-const decoder = new StringDecoder('utf8');
-let pending = '';
-let line = '';
 for (const f of ['bytes.log', 'lines.jsonl', 'actions.jsonl']) writeFileSync(join(dir, f), '');
-process.stdin.setRawMode(true);
-process.stdout.write('\x1b[?2004h');
-process.stdin.on('data', (chunk) => {
-  appendFileSync(join(dir, 'bytes.log'), chunk);
-  let s = pending + decoder.write(chunk);
-  pending = '';
-  while (s.length > 0) {
-    if (s.startsWith(PASTE_START) || s.startsWith(PASTE_END)) {
-      s = s.slice(PASTE_START.length);
-      continue;
-    }
-    const ch = String.fromCodePoint(s.codePointAt(0));
-    if (ch === '\x1b' && s.length < PASTE_START.length && (PASTE_START.startsWith(s) || PASTE_END.startsWith(s))) {
-      pending = s;
-      break;
-    }
-    s = s.slice(ch.length);
-    if (ch === '\r') {
-      // A TUI clears its prompt once it takes a line.
-      process.stdout.write('\r\n');
-      submitted(line);
-      line = '';
-    } else if (ch >= ' ' && ch !== '\x7f' && !(ch >= '\x80' && ch <= '\x9f')) {
-      line += ch;
-      process.stdout.write(ch);
-    }
-  }
-});
+takeLines({ onLine: submitted, onBytes: (chunk) => appendFileSync(join(dir, 'bytes.log'), chunk) });
 for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(0));
 
 const joined = await crosstalk(['join', '--as', session, '--kind', kind, '--json']);
