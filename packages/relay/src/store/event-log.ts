@@ -244,10 +244,7 @@ export class EventLog {
     this.onFatal(err);
   }
 
-  /**
-   * Serialized durable events after `after`, at most `maxCount` of them and about `maxBytes`
-   * (always at least one). Recent ones come from memory, older ones from the file.
-   */
+  /** Durable events after `after`, serialized: at most `maxCount`, about `maxBytes` (at least one); recent ones from memory. */
   async read(after: number, maxCount: number, maxBytes: number): Promise<string[]> {
     const last = Math.min(this.durable, after + maxCount);
     if (after >= last) return [];
