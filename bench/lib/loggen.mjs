@@ -5,6 +5,7 @@
 // its own. Deterministic: the same count gives the same file.
 import { createWriteStream } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { seeded } from '@crosstalk/core/test-support';
 import { generateEd25519 } from '@crosstalk/core/token';
 
 const HOSTS = 10;
@@ -13,17 +14,6 @@ const SESSIONS_PER_HOST = 2;
 const ACTIVE = 40;
 const TURNS = 20;
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'the relay log turn agent pane wake copy host session fsync commit replay cursor epoch test build schema port error fix review patch merge diff version torch cuda'.split(' ');
 
@@ -42,7 +32,7 @@ function bodyOf(rand, text) {
 }
 
 export async function writeLog(file, count, { startMs = Date.UTC(2026, 0, 5) } = {}) {
-  const rand = prng(count);
+  const rand = seeded(count);
   const text = corpus(rand);
   const out = createWriteStream(file, { highWaterMark: 4 * 1024 * 1024 });
   let seq = 0;

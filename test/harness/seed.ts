@@ -1,17 +1,6 @@
 // Seeds for the randomized suites: taken from an environment variable when given (to repeat a
 // run), otherwise from the clock; always printed.
-
-/** mulberry32: small, fast, seedable. Returns floats in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '@crosstalk/core/test-support';
 
 /** The seed for a suite: `value` (an environment variable's text) when it is a number, else the clock. */
 export function pickSeed(value: string | undefined): number {

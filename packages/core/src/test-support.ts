@@ -1,8 +1,20 @@
-// Helpers for tests of code that folds events: a small in-memory "relay" that decides and applies.
-// Kept in src so every package's tests can use the same one; it has no I/O.
+// Helpers for tests and benchmarks: a small in-memory "relay" that decides and applies, and a
+// seedable random generator. Kept in src so every package's tests can use the same ones; no I/O.
 import { applyEvent, emptyState, type RelayState } from './state.js';
 import type { Outcome } from './rules/index.js';
 import type { PendingEvent, RelayEvent, Session, SessionKind } from './types.js';
+
+/** mulberry32: small, fast, seedable. Returns floats in [0, 1); the same seed gives the same run. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 export class MemoryRelay {
   readonly state: RelayState = emptyState();

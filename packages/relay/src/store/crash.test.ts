@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { applyEvent, CrosstalkError, emptyState } from '@crosstalk/core';
 import { describe, expect, it } from 'vitest';
 import { tempDirs } from '../__fixtures__/temp.js';
-import { HistoryGenerator, seeded } from '../__fixtures__/history.js';
+import { seeded } from '@crosstalk/core/test-support';
+import { HistoryGenerator } from '../__fixtures__/history.js';
 import { EventLog } from './event-log.js';
 
 const r = tempDirs();
