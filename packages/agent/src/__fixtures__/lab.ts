@@ -18,20 +18,7 @@ import { homeLayout, readAgentConfig, readHostKey, writeAgentConfig, type AgentC
 export const AGENT_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 export const AGENT_ENTRY = fileURLToPath(new URL('./agent-entry.mjs', import.meta.url));
 
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  logs: () => string | Promise<string> = () => '',
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${await logs()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { waitFor } from './wait.js';
 
 export async function readOr(path: string, fallback = ''): Promise<string> {
   return readFile(path, 'utf8').catch(() => fallback);

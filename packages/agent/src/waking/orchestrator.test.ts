@@ -5,14 +5,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decideOpen, decidePost, type ReceiptBody, type WakeTarget } from '@crosstalk/core';
-import { MemoryRelay } from '@crosstalk/core/test-support';
+import { decidePost, type ReceiptBody, type WakeTarget } from '@crosstalk/core';
+import type { MemoryRelay } from '@crosstalk/core/test-support';
+import { waitFor } from '../__fixtures__/wait.js';
 import type { WakeAdapter, WakeOutcome } from '../wake/index.js';
+import { orchestratorFor, talkRelay } from './__fixtures__/talk.js';
 import { WakeLedger } from './ledger.js';
-import { WakeOrchestrator } from './orchestrator.js';
+import type { WakeOrchestrator } from './orchestrator.js';
 
-const quiet = { debug: () => {}, info: () => {}, warn: () => {} };
-const pane: WakeTarget = { type: 'tmux', pane: '%1', socket: '/tmp/none' };
 let dir: string;
 
 beforeEach(async () => {
@@ -22,15 +22,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = <T>(what: string, check: () => T | undefined | false) => waitFor(what, check, undefined, 10_000, 10);
 
 function scripted(outcomes: WakeOutcome[]): WakeAdapter & { lines: string[] } {
   const lines: string[] = [];
@@ -59,32 +51,17 @@ async function setup(
   adapter: WakeAdapter,
   opts: { wake?: WakeTarget; nudgeAfterMs?: number; maxNudges?: number; relay?: MemoryRelay; toldByWait?: Told } = {},
 ): Promise<Setup> {
-  const relay = opts.relay ?? new MemoryRelay();
-  if (!opts.relay) {
-    relay.append({ type: 'session.registered', at: relay.now(), session: { name: 'a', host: 'h1', kind: 'other', wake: opts.wake ?? pane, joinedAt: relay.now() } });
-    relay.register('b', 'h2');
-    relay.commit(
-      decideOpen(relay.state, { actor: { kind: 'session', session: 'b', host: 'h2' }, id: 'talk-1', topic: 't', with: ['a'], body: 'hi', key: 'k1', at: relay.now() }),
-    );
-  }
+  const relay = opts.relay ?? talkRelay(opts.wake);
   const ledger = await WakeLedger.open(join(dir, 'wakes.json'), Date.now(), opts.nudgeAfterMs ?? 60_000);
   const receipts: ReceiptBody[] = [];
-  const orchestrator = new WakeOrchestrator({
+  const orchestrator = orchestratorFor(relay, {
     adapter,
     ledger,
-    view: {
-      conversation: (id) => relay.state.conversations.get(id),
-      conversationIds: () => relay.state.conversations.keys(),
-      isLocal: (s) => relay.state.sessions.get(s)?.host === 'h1',
-      target: (s) => relay.state.sessions.get(s)?.wake,
-      copyPath: (id) => `/copies/${id}.md`,
-    },
+    receipts,
     nudgeAfterMs: opts.nudgeAfterMs ?? 60_000,
     maxNudges: opts.maxNudges ?? 2,
     retry: { baseMs: 10, capMs: 40, maxDeferrals: 3 },
-    sendReceipt: (r) => receipts.push(r),
     toldByWait: opts.toldByWait,
-    log: quiet,
   });
   orchestrator.setLive(true);
   return { relay, receipts, orchestrator, ledger };

@@ -4,14 +4,12 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decideOpen, type ReceiptBody, type WakeTarget } from '@crosstalk/core';
-import { MemoryRelay } from '@crosstalk/core/test-support';
+import type { ReceiptBody } from '@crosstalk/core';
+import { waitFor } from '../__fixtures__/wait.js';
 import type { WakeAdapter, WakeOptions } from '../wake/index.js';
+import { orchestratorFor, talkRelay } from './__fixtures__/talk.js';
 import { WakeLedger } from './ledger.js';
-import { WakeOrchestrator } from './orchestrator.js';
 
-const quiet = { debug: () => {}, info: () => {}, warn: () => {} };
-const pane: WakeTarget = { type: 'tmux', pane: '%1', socket: '/tmp/none' };
 let dir: string;
 
 beforeEach(async () => {
@@ -21,40 +19,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = <T>(what: string, check: () => T | undefined | false) => waitFor(what, check, undefined, 10_000, 10);
 
 async function setup(adapter: WakeAdapter, ledgerPath: string) {
-  const relay = new MemoryRelay();
-  relay.append({ type: 'session.registered', at: relay.now(), session: { name: 'a', host: 'h1', kind: 'other', wake: pane, joinedAt: relay.now() } });
-  relay.register('b', 'h2');
-  relay.commit(decideOpen(relay.state, { actor: { kind: 'session', session: 'b', host: 'h2' }, id: 'talk-1', topic: 't', with: ['a'], body: 'hi', key: 'k1', at: relay.now() }));
+  const relay = talkRelay();
   await mkdir(join(ledgerPath, '..'), { recursive: true });
   const ledger = await WakeLedger.open(ledgerPath, Date.now(), 60_000);
   const receipts: ReceiptBody[] = [];
-  const orchestrator = new WakeOrchestrator({
-    adapter,
-    ledger,
-    view: {
-      conversation: (id) => relay.state.conversations.get(id),
-      conversationIds: () => relay.state.conversations.keys(),
-      isLocal: (s) => relay.state.sessions.get(s)?.host === 'h1',
-      target: (s) => relay.state.sessions.get(s)?.wake,
-      copyPath: (id) => `/copies/${id}.md`,
-    },
-    nudgeAfterMs: 60_000,
-    maxNudges: 2,
-    sendReceipt: (r) => receipts.push(r),
-    log: quiet,
-  });
-  return { orchestrator, receipts };
+  return { orchestrator: orchestratorFor(relay, { adapter, ledger, receipts }), receipts };
 }
 
 /** An adapter that, like the real ones, types only after `beforeTyping`; it notes what was on disk then. */

@@ -4,27 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { waitFor as sharedWaitFor } from '../../__fixtures__/wait.js';
 
 export const FAKE_AGENT = fileURLToPath(new URL('./fake-agent.mjs', import.meta.url));
 export const TOOL_STUB = fileURLToPath(new URL('./tool-stub.mjs', import.meta.url));
 
 const env = { TMUX: undefined, TMUX_PANE: undefined, LANG: 'C.UTF-8' };
 
-/** Polls until `check` returns something other than undefined/false; on timeout fails with the logs. */
-export async function waitFor<T>(
+/** The shared wait, with this lab's deadline: tmux answers fast or not at all. */
+export const waitFor = <T>(
   what: string,
   check: () => T | undefined | false | Promise<T | undefined | false>,
   logs: () => string | Promise<string> = () => '',
   timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${await logs()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+): Promise<T> => sharedWaitFor(what, check, logs, timeoutMs, 25);
 
 /** Whether the screen ends with a shell prompt (`$ `, or `# ` for root). */
 export function promptShown(screen: string): boolean {
