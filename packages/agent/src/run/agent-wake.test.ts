@@ -26,9 +26,7 @@ afterEach(async () => {
 
 const logs = async () => `${lab.logs()}\n${await tmux.logs()}`;
 
-function targetOf(p: AgentPane): WakeTarget {
-  return { type: 'tmux', pane: p.pane, socket: tmux.socket, panePid: p.panePid, agentCommand: 'fake-agent' };
-}
+const targetOf = (p: AgentPane): WakeTarget => tmux.target(p);
 
 async function joinPane(name: string): Promise<AgentPane> {
   const pane = await tmux.agentPane();

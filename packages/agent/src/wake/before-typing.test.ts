@@ -16,7 +16,7 @@ afterEach(async () => {
   await lab.stop();
 });
 
-const targetOf = (agent: AgentPane): WakeTarget => ({ type: 'tmux', pane: agent.pane, socket: lab.socket, panePid: agent.panePid, agentCommand: 'fake-agent' });
+const targetOf = (agent: AgentPane): WakeTarget => lab.target(agent);
 
 /** A promise that notes what the pane had received at the moment the adapter waited on it. */
 function gate(agent: AgentPane, settle: (resolve: () => void, reject: (e: Error) => void) => void) {

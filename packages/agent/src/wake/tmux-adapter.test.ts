@@ -32,14 +32,7 @@ afterEach(async () => {
   await lab.stop();
 });
 
-const targetOf = (agent: AgentPane, extra: Partial<Extract<WakeTarget, { type: 'tmux' }>> = {}): WakeTarget => ({
-  type: 'tmux',
-  pane: agent.pane,
-  socket: lab.socket,
-  panePid: agent.panePid,
-  agentCommand: 'fake-agent',
-  ...extra,
-});
+const targetOf = (agent: AgentPane, extra: Partial<Extract<WakeTarget, { type: 'tmux' }>> = {}): WakeTarget => lab.target(agent, extra);
 
 const pasted = (line: string): string => `${PASTE_START}${line}${PASTE_END}\r`;
 

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WakeTarget } from '@crosstalk/core';
 import { execa } from 'execa';
 import { waitFor as sharedWaitFor } from '../../__fixtures__/wait.js';
 
@@ -67,6 +68,11 @@ export class TmuxLab {
     // A placeholder window keeps the server up while test panes come and go.
     await lab.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', '120', '-y', '30', 'sleep', '100000']);
     return lab;
+  }
+
+  /** The wake target `crosstalk join` would record for a fake agent's pane here; `extra` changes fields. */
+  target(agent: AgentPane, extra: Partial<Extract<WakeTarget, { type: 'tmux' }>> = {}): WakeTarget {
+    return { type: 'tmux', pane: agent.pane, socket: this.socket, panePid: agent.panePid, agentCommand: 'fake-agent', ...extra };
   }
 
   async tmux(args: string[], input?: string): Promise<string> {
