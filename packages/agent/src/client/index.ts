@@ -1,4 +1,4 @@
 export * from './client.js';
 export * from './identity.js';
 export * from './schemas.js';
-export { displayUrl, unreachableHint, type FetchLike } from './http.js';
+export { displayUrl, isLoopbackUrl, unreachableHint, type FetchLike } from './http.js';

@@ -1,7 +1,7 @@
 // The address other machines can use to reach this one, for the line `relay invite` prints.
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { createRelayClient } from '@crosstalk/agent/client';
+import { createRelayClient, isLoopbackUrl } from '@crosstalk/agent/client';
 
 /** This machine's first non-internal IPv4 address, if it has one. */
 export function lanAddress(): string | undefined {
@@ -16,8 +16,6 @@ export function inContainer(): boolean {
   return existsSync('/.dockerenv') || existsSync('/run/.containerenv');
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 export interface JoinUrl {
   url: string;
   /** Why this URL, when it is not simply the relay's own. */
@@ -31,7 +29,7 @@ export interface JoinUrl {
  */
 export async function joinUrlFor(localUrl: string, relayId: string, lan: string | undefined = lanAddress(), container: boolean = inContainer()): Promise<JoinUrl> {
   const u = new URL(localUrl);
-  if (!LOOPBACK.has(u.hostname)) return { url: localUrl };
+  if (!isLoopbackUrl(localUrl)) return { url: localUrl };
   if (lan) {
     const candidate = `${u.protocol}//${lan}:${u.port}`;
     const health = await createRelayClient({ relayUrl: candidate, timeoutMs: 1500 })
