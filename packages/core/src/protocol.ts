@@ -40,6 +40,9 @@ export const RECEIPT_REASONS = {
   'copy-mode': 'the pane is in copy mode (deferred)',
   'user-typing': 'someone typed in the pane in the last seconds (deferred)',
   busy: 'the terminal cannot take input right now (deferred)',
+  'waiting-input': 'the coding agent shows a dialog (a permission, approval or question prompt) that its person must answer first (deferred)',
+  draft: 'the coding agent\'s input line holds text nobody submitted yet (deferred)',
+  'screen-unknown': 'the coding agent\'s screen shows no prompt crosstalk recognises, so nothing was typed (deferred)',
   'pane-gone': 'the tmux pane or server no longer exists (failed)',
   'pane-dead': 'the pane\'s process exited (failed)',
   'bare-shell': 'the pane fell back to a bare shell; the coding agent is not running (failed)',
@@ -48,6 +51,6 @@ export const RECEIPT_REASONS = {
   'no-wake-target': 'the session joined without a terminal to type into; it polls (failed)',
   unanswered: 'the session was woken and reminded but did not answer (failed)',
   'wake-error': 'typing into the terminal failed unexpectedly (failed)',
-  'gave-up': 'deferred too many times (failed)',
+  'gave-up': 'deferred too many times; the moderator is told (failed)',
   waiting: 'not typed: the session is blocked in `crosstalk wait` or `ask`, which tells it of the turn (delivered)',
 } as const;

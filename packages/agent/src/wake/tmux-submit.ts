@@ -4,26 +4,40 @@
 // spinner, still holds the text at the cursor). Programs that echo a submitted line back (`cat`,
 // shells, transcripts) leave it on screen, so the text being visible is no sign by itself.
 
+import { parseStyled, textOf, type StyledLine } from './screens/styled.js';
+
 /** What a pane shows: its visible lines and where the cursor is. */
 export interface PaneView {
   lines: string[];
   cursorX: number;
   cursorY: number;
+  /** The lines with their styles, when captured with them (`capture-pane -e`). */
+  styled?: StyledLine[] | undefined;
 }
 
-/** The tmux arguments that print a PaneView in one call, parsed by parsePaneView. */
-export function paneViewArgs(pane: string): string[] {
-  return ['capture-pane', '-p', '-t', pane, ';', 'display-message', '-p', '-t', pane, '#{cursor_x} #{cursor_y}'];
+/**
+ * The tmux arguments that print a PaneView in one call, parsed by parsePaneView; with `styles`,
+ * the screen comes with its escape sequences (what screen readers need to tell a dimmed
+ * placeholder from text).
+ */
+export function paneViewArgs(pane: string, styles = false): string[] {
+  return ['capture-pane', '-p', ...(styles ? ['-e'] : []), '-t', pane, ';', 'display-message', '-p', '-t', pane, '#{cursor_x} #{cursor_y}'];
 }
 
-export function parsePaneView(out: string): PaneView {
-  const lines = out.replace(/\n$/, '').split('\n');
-  const cursor = /^(\d+) (\d+)$/.exec(lines.pop() ?? '');
-  return { lines, cursorX: Number(cursor?.[1] ?? 0), cursorY: Number(cursor?.[2] ?? 0) };
+export function parsePaneView(out: string, styles = false): PaneView {
+  const raw = out.replace(/\n$/, '').split('\n');
+  const cursor = /^(\d+) (\d+)$/.exec(raw.pop() ?? '');
+  const position = { cursorX: Number(cursor?.[1] ?? 0), cursorY: Number(cursor?.[2] ?? 0) };
+  if (!styles) return { lines: raw, ...position };
+  const styled = parseStyled(raw.join('\n'));
+  return { lines: styled.map(textOf), styled, ...position };
 }
+
+// Trailing blanks are not compared: a capture with styles may keep blanks a plain one drops.
+const screenText = (v: PaneView): string => v.lines.map((l) => l.trimEnd()).join('\n');
 
 export function sameView(a: PaneView, b: PaneView): boolean {
-  return a.cursorX === b.cursorX && a.cursorY === b.cursorY && a.lines.join('\n') === b.lines.join('\n');
+  return a.cursorX === b.cursorX && a.cursorY === b.cursorY && screenText(a) === screenText(b);
 }
 
 // Box-drawing characters and whitespace are the frames TUIs draw around their input.
