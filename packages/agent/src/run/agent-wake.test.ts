@@ -30,7 +30,7 @@ const targetOf = (p: AgentPane): WakeTarget => tmux.target(p);
 
 async function joinPane(name: string): Promise<AgentPane> {
   const pane = await tmux.agentPane();
-  await here.client.registerSession({ name, kind: 'claude-code', wake: targetOf(pane) });
+  await here.client.registerSession({ name, kind: 'other', wake: targetOf(pane) });
   return pane;
 }
 
@@ -134,6 +134,6 @@ describe('wake-ups', () => {
       const local = (await readAgentStatus(here.layout)).status?.sessions.find((x) => x.name === 'local');
       return local?.online === false && local;
     }, logs);
-    expect(status).toMatchObject({ name: 'local', kind: 'claude-code', wake: 'tmux', online: false });
+    expect(status).toMatchObject({ name: 'local', kind: 'other', wake: 'tmux', online: false });
   });
 });

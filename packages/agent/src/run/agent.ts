@@ -109,6 +109,7 @@ class Agent {
         conversationIds: () => replica.state.conversations.keys(),
         isLocal: (s) => replica.state.sessions.get(s)?.host === config.host,
         target: (s) => replica.state.sessions.get(s)?.wake,
+        kind: (s) => replica.state.sessions.get(s)?.kind,
         copyPath: (id) => replica.copyPath(id),
       },
       nudgeAfterMs: config.wake.nudgeAfterSeconds * 1000,

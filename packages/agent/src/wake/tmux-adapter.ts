@@ -4,9 +4,10 @@ import { sanitizeWakeText } from '@crosstalk/core';
 import type { ProcessEntry } from './process-names.js';
 import { KeyedSerializer } from './serial.js';
 import { createTmuxRunner, TmuxError, type TmuxRunner } from './tmux-command.js';
-import { guardedPasteArgs, parseGuardAnswer, parseGuardState, quietBefore, refusal, STATE_FORMAT, type GuardTarget } from './tmux-guard.js';
+import { guardedPasteArgs, parseGuardAnswer, parseGuardState, quietBefore, refusal, STATE_FORMAT, type GuardTarget, type SeenCursor } from './tmux-guard.js';
 import { agentCheck, preflight, readPaneState, type TmuxTarget } from './tmux-preflight.js';
 import { paneViewArgs, parsePaneView, submittedView, type PaneView } from './tmux-submit.js';
+import { screenReaderFor, verdictOutcome, type ScreenReader } from './screens/index.js';
 import { clip, deferred, delivered, failed, sleep, type Liveness, type WakeLogger, type WakeOptions, type WakeOutcome, type WakeTimeouts } from './types.js';
 
 export interface TmuxAdapterOptions {
@@ -37,7 +38,7 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
   const runner = (target: TmuxTarget): TmuxRunner =>
     createTmuxRunner({ tmux: options.tmux, socket: target.socket, timeoutMs: timeouts.commandMs });
 
-  const view = async (tmux: TmuxRunner, pane: string): Promise<PaneView> => parsePaneView(await tmux(paneViewArgs(pane)));
+  const view = async (tmux: TmuxRunner, pane: string, styles = false): Promise<PaneView> => parsePaneView(await tmux(paneViewArgs(pane, styles)), styles);
 
   /** Polls the pane until it shows the Enter was taken, or the time is up. */
   async function submitted(tmux: TmuxRunner, pane: string, before: PaneView, text: string): Promise<boolean> {
@@ -51,11 +52,18 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
 
   const bufferName = (): string => `crosstalk-wake-${process.pid}-${++counter}-${randomBytes(4).toString('hex')}`;
 
-  /** After the text shows: the pause, then Enter until the line leaves the prompt. */
-  async function submit(tmux: TmuxRunner, pane: string, text: string): Promise<WakeOutcome> {
+  /**
+   * After the text shows: the pause, then Enter until the line leaves the prompt. With a screen
+   * reader, every Enter is pressed only while the input holds exactly the typed line.
+   */
+  async function submit(tmux: TmuxRunner, pane: string, text: string, reader: ScreenReader | undefined): Promise<WakeOutcome> {
     await sleep(timeouts.settleMs);
     for (let press = 1; press <= ENTER_PRESSES; press++) {
-      const before = await view(tmux, pane);
+      const before = await view(tmux, pane, reader !== undefined);
+      if (reader) {
+        const refused = await inputRefusal(tmux, pane, before, text, reader);
+        if (refused) return refused;
+      }
       await tmux(['send-keys', '-t', pane, 'Enter']);
       if (await submitted(tmux, pane, before, text)) return delivered();
       logger?.debug({ pane, press }, 'wake line still on the prompt after Enter');
@@ -63,10 +71,44 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
     return failed('not-submitted', `the line was still on the prompt after ${ENTER_PRESSES} Enter presses`);
   }
 
+  /**
+   * Null when the input holds exactly the typed line. Otherwise Enter is not pressed: when the
+   * line sits after other text with the cursor at its end, it is taken back with as many
+   * backspaces as it has characters (the other text stays as it was); anything else is left
+   * alone, and the attempt fails.
+   */
+  async function inputRefusal(tmux: TmuxRunner, pane: string, seen: PaneView, text: string, reader: ScreenReader): Promise<WakeOutcome | null> {
+    const check = reader.input(seen, text);
+    if (check.holds === 'only-ours') return null;
+    if (check.holds === 'ours-after-other') {
+      await tmux(['send-keys', '-t', pane, '-N', String([...text].length), 'BSpace']);
+      logger?.warn({ pane }, 'text appeared beside the wake-up line before Enter: the line was taken back');
+      return failed('not-submitted', 'other text appeared in the input beside the line, so Enter was not pressed; the line was taken back');
+    }
+    logger?.warn({ pane, what: check.what }, 'the input did not hold just the wake-up line: Enter not pressed');
+    return failed('not-submitted', clip(`Enter was not pressed: ${check.what}; the line may still be in the input`));
+  }
+
+  /** Reads the screen of a known coding agent: null when it shows an empty prompt. */
+  async function screenRefusal(tmux: TmuxRunner, pane: string, reader: ScreenReader): Promise<{ outcome: WakeOutcome } | { seen: PaneView }> {
+    const seen = await view(tmux, pane, true);
+    const verdict = reader.before(seen);
+    const outcome = verdictOutcome(verdict);
+    if (outcome) {
+      logger?.debug({ pane, verdict }, 'screen not ready for a wake-up');
+      return { outcome };
+    }
+    return { seen };
+  }
+
   /** Targets recorded without the pane's first process: a preflight call, then the paste. */
-  async function wakeChecked(tmux: TmuxRunner, target: TmuxTarget, text: string, beforeTyping: Promise<unknown> | undefined): Promise<WakeOutcome> {
+  async function wakeChecked(tmux: TmuxRunner, target: TmuxTarget, text: string, beforeTyping: Promise<unknown> | undefined, reader: ScreenReader | undefined): Promise<WakeOutcome> {
     const checked = await preflight(target, { tmux, readTable: options.readTable, userIdleMs: timeouts.userIdleMs, now: Date.now });
     if ('outcome' in checked) return checked.outcome;
+    if (reader) {
+      const screen = await screenRefusal(tmux, target.pane, reader);
+      if ('outcome' in screen) return screen.outcome;
+    }
     await beforeTyping;
     const buffer = bufferName();
     try {
@@ -77,38 +119,46 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
       await tmux(['delete-buffer', '-b', buffer]).catch(() => undefined);
       throw error;
     }
-    return submit(tmux, target.pane, text);
+    return submit(tmux, target.pane, text, reader);
   }
 
   /**
    * Targets with the pane's first process: the coding agent is looked for under that process
    * first, without tmux; then one tmux call checks the pane and pastes (tmux-guard.ts).
    */
-  async function wakeGuarded(tmux: TmuxRunner, target: TmuxTarget & GuardTarget, text: string, beforeTyping: Promise<unknown> | undefined): Promise<WakeOutcome> {
+  async function wakeGuarded(tmux: TmuxRunner, target: TmuxTarget & GuardTarget, text: string, beforeTyping: Promise<unknown> | undefined, reader: ScreenReader | undefined): Promise<WakeOutcome> {
     // The walk runs while the agent records the attempt (beforeTyping); typing waits for both.
     const tree = await options.readTree(target.panePid);
     if (tree.length === 0) return paneWithoutProcess(tmux, target);
     const problem = agentCheck(tree, target.agentCommand);
     if (problem) return failed('bare-shell', clip(problem));
+    // A known agent's screen is read first; the paste then also requires the cursor not to have
+    // moved since (a dialog or a keystroke would move it).
+    let cursor: SeenCursor | undefined;
+    if (reader) {
+      const screen = await screenRefusal(tmux, target.pane, reader);
+      if ('outcome' in screen) return screen.outcome;
+      cursor = { x: screen.seen.cursorX, y: screen.seen.cursorY };
+    }
     await beforeTyping;
     const buffer = bufferName();
     const quiet = quietBefore(Date.now(), timeouts.userIdleMs);
     let out: string;
     try {
-      out = await tmux(guardedPasteArgs(target, buffer, text, quiet));
+      out = await tmux(guardedPasteArgs(target, buffer, text, quiet, cursor));
     } catch (error) {
       // Only a failed call can leave the buffer behind (both branches delete it).
       await tmux(['delete-buffer', '-b', buffer]).catch(() => undefined);
       throw error;
     }
     const answer = parseGuardAnswer(out);
-    if ('pasted' in answer) return submit(tmux, target.pane, text);
+    if ('pasted' in answer) return submit(tmux, target.pane, text, reader);
     if ('unexpected' in answer) {
       await tmux(['delete-buffer', '-b', buffer]).catch(() => undefined);
       return failed('wake-error', clip(`unexpected answer from tmux: ${answer.unexpected}`));
     }
     // Nothing wrong in the state, yet no paste: a tmux that does not know the condition's syntax.
-    return refusal(answer.state, target, quiet) ?? deferred('busy', 'tmux did not paste, though the pane looked ready (a tmux that does not know the condition format?)');
+    return refusal(answer.state, target, quiet, cursor) ?? deferred('busy', 'tmux did not paste, though the pane looked ready (a tmux that does not know the condition format?)');
   }
 
   /** The recorded first process is gone: tmux tells whether the pane went too; nothing is typed. */
@@ -118,12 +168,13 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
     return refusal(state, target, quietBefore(Date.now(), timeouts.userIdleMs)) ?? failed('bare-shell', 'the pane has no process');
   }
 
-  async function wakeNow(target: TmuxTarget, text: string, beforeTyping: Promise<unknown> | undefined): Promise<WakeOutcome> {
+  async function wakeNow(target: TmuxTarget, text: string, wakeOptions: WakeOptions): Promise<WakeOutcome> {
     const tmux = runner(target);
     const { panePid } = target;
+    const reader = screenReaderFor(wakeOptions.kind);
     try {
-      if (panePid === undefined) return await wakeChecked(tmux, target, text, beforeTyping);
-      return await wakeGuarded(tmux, { ...target, panePid }, text, beforeTyping);
+      if (panePid === undefined) return await wakeChecked(tmux, target, text, wakeOptions.beforeTyping, reader);
+      return await wakeGuarded(tmux, { ...target, panePid }, text, wakeOptions.beforeTyping, reader);
     } catch (error) {
       if (error instanceof TmuxError && error.gone) return failed('pane-gone', error.message);
       return failed('wake-error', clip(error instanceof Error ? error.message : String(error)));
@@ -134,7 +185,7 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
     async wake(target, line, wakeOptions = {}) {
       const text = sanitizeWakeText(line);
       if (text === '') return failed('wake-error', 'the wake-up line is empty after sanitising');
-      const outcome = await serial.run(`${target.socket}\0${target.pane}`, () => wakeNow(target, text, wakeOptions.beforeTyping));
+      const outcome = await serial.run(`${target.socket}\0${target.pane}`, () => wakeNow(target, text, wakeOptions));
       logger?.debug({ pane: target.pane, socket: target.socket, outcome }, 'tmux wake-up');
       return outcome;
     },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TmuxLab } from './__fixtures__/tmux-lab.js';
+import { TmuxLab, waitFor } from './__fixtures__/tmux-lab.js';
 import { argumentText, guardCondition, guardedPasteArgs, parseGuardAnswer, parseGuardState, quietBefore, refusal, STATE_FORMAT, type GuardState } from './tmux-guard.js';
 import { newestActivityMs } from './tmux-preflight.js';
 
@@ -28,6 +28,15 @@ describe('guard condition', () => {
     expect(condition.replace(/#\{[a-z_|<=&:!]+/g, '').replace(/[},%0-9]/g, '')).toBe('');
   });
 
+  it('with a screen read before, also holds the cursor where it was', () => {
+    const condition = guardCondition(target, 1_700_000_000, { x: 2, y: 37 });
+    expect(condition).toContain('#{==:#{cursor_x},2}');
+    expect(condition).toContain('#{==:#{cursor_y},37}');
+    expect(guardCondition(target, 1_700_000_000)).not.toContain('cursor');
+    expect(() => guardCondition(target, 0, { x: -1, y: 0 })).toThrow();
+    expect(() => guardCondition(target, 0, { x: 1.5, y: 0 })).toThrow();
+  });
+
   it('refuses anything else', () => {
     expect(() => guardCondition({ pane: '%1}', panePid: 1 }, 0)).toThrow();
     expect(() => guardCondition({ pane: '%1 ; kill-server', panePid: 1 }, 0)).toThrow();
@@ -51,11 +60,11 @@ describe('guard condition', () => {
 });
 
 describe('the answer', () => {
-  const fine: GuardState = { paneId: '%7', panePid: 4242, dead: false, inMode: false, inputOff: false, synchronized: false, activity: 100, created: 50 };
+  const fine: GuardState = { paneId: '%7', panePid: 4242, dead: false, inMode: false, inputOff: false, synchronized: false, activity: 100, created: 50, cursorX: 2, cursorY: 37 };
 
   it('tells a paste from a refusal with the pane state', () => {
     expect(parseGuardAnswer('crosstalk-pasted\n')).toEqual({ pasted: true });
-    expect(parseGuardAnswer('crosstalk-state\t%7\t4242\t0\t1\t0\t0\t100\t50\n')).toEqual({ state: { ...fine, inMode: true } });
+    expect(parseGuardAnswer('crosstalk-state\t%7\t4242\t0\t1\t0\t0\t100\t50\t2\t37\n')).toEqual({ state: { ...fine, inMode: true } });
     expect(parseGuardAnswer('something else')).toEqual({ unexpected: 'something else' });
     expect(parseGuardAnswer('')).toEqual({ unexpected: '' });
     // tmux prints empty fields for a pane it cannot find.
@@ -73,6 +82,9 @@ describe('the answer', () => {
     expect(refusal(fine, target, 101)).toBeNull();
     // Untouched since it was created: quiet.
     expect(refusal({ ...fine, created: 100 }, target, 100)).toBeNull();
+    // The screen changed since it was read: not typed, tried again later.
+    expect(refusal(fine, target, 101, { x: 2, y: 37 })).toBeNull();
+    expect(refusal(fine, target, 101, { x: 5, y: 37 })).toMatchObject({ status: 'deferred', reason: 'busy' });
   });
 });
 
@@ -99,5 +111,18 @@ describe('the condition on a real server', () => {
     const state = parseGuardState(await lab.tmux(['display-message', '-p', '-t', pane, STATE_FORMAT]));
     expect(state).toMatchObject({ paneId: pane, panePid, dead: false, inMode: true, inputOff: false, synchronized: false });
     expect(state!.activity).toBe(state!.created);
+  });
+
+  it('is 0 once the cursor has moved from where the screen was read', async () => {
+    const { pane, panePid } = await lab.window(['sh', '-c', 'printf "ab"; read x; printf "cdef"; sleep 100000']);
+    const at = async () => (await lab.tmux(['display-message', '-p', '-t', pane, '#{cursor_x} #{cursor_y}'])).trim();
+    await waitFor('the first text', async () => (await at()) === '2 0');
+    const evaluate = async (cursor: { x: number; y: number }) => (await lab.tmux(['display-message', '-p', '-t', pane, guardCondition({ pane, panePid }, quietBefore(Date.now(), 0) + 10, cursor)])).trim();
+    expect(await evaluate({ x: 2, y: 0 })).toBe('1');
+    await lab.tmux(['send-keys', '-t', pane, 'Enter']);
+    await waitFor('the cursor to move', async () => (await at()) === '4 1');
+    expect(await evaluate({ x: 2, y: 0 })).toBe('0');
+    const state = parseGuardState(await lab.tmux(['display-message', '-p', '-t', pane, STATE_FORMAT]));
+    expect(state).toMatchObject({ cursorX: 4, cursorY: 1 });
   });
 });

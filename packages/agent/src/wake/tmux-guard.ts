@@ -29,11 +29,19 @@ export interface GuardState {
   activity: number;
   /** `#{session_created}`: whole seconds. */
   created: number;
+  cursorX: number;
+  cursorY: number;
+}
+
+/** Where the cursor was when the screen was read and found ready: it must not have moved since. */
+export interface SeenCursor {
+  x: number;
+  y: number;
 }
 
 const PASTED = 'crosstalk-pasted';
 const STATE = 'crosstalk-state';
-const STATE_FIELDS = ['#{pane_id}', '#{pane_pid}', '#{pane_dead}', '#{pane_in_mode}', '#{pane_input_off}', '#{pane_synchronized}', '#{session_activity}', '#{session_created}'];
+const STATE_FIELDS = ['#{pane_id}', '#{pane_pid}', '#{pane_dead}', '#{pane_in_mode}', '#{pane_input_off}', '#{pane_synchronized}', '#{session_activity}', '#{session_created}', '#{cursor_x}', '#{cursor_y}'];
 /** The line the refusing branch prints; also usable on its own with `display-message -p`. */
 export const STATE_FORMAT = [STATE, ...STATE_FIELDS].join('\t');
 
@@ -56,11 +64,14 @@ const all = (terms: string[]): string => terms.reduceRight((rest, term) => `#{&&
  * The tmux format that is `1` when the text may be pasted: the pane is the recorded one (same id,
  * same first process), alive, in no mode, takes input, is not synchronized with other panes, and
  * nobody typed in its session lately. A session nobody touched since it was created counts as
- * quiet (its activity is its creation time).
+ * quiet (its activity is its creation time). With `cursor`, the cursor must still be where it
+ * was when the screen was read: a dialog or a keystroke since would have moved it.
  */
-export function guardCondition(target: GuardTarget, quiet: number): string {
+export function guardCondition(target: GuardTarget, quiet: number, cursor?: SeenCursor): string {
   check(target, quiet);
+  const still = cursor ? [`#{==:#{cursor_x},${whole(cursor.x)}}`, `#{==:#{cursor_y},${whole(cursor.y)}}`] : [];
   return all([
+    ...still,
     `#{==:#{pane_id},${target.pane}}`,
     `#{==:#{pane_pid},${target.panePid}}`,
     '#{==:#{pane_dead},0}',
@@ -84,8 +95,8 @@ export function argumentText(text: string): string {
  * branch deletes the buffer after pasting (`-d`; `-p`: bracketed paste only if the application
  * asked for it); the refusing branch deletes it and prints the state.
  */
-export function guardedPasteArgs(target: GuardTarget, buffer: string, text: string, quiet: number): string[] {
-  const condition = guardCondition(target, quiet);
+export function guardedPasteArgs(target: GuardTarget, buffer: string, text: string, quiet: number, cursor?: SeenCursor): string[] {
+  const condition = guardCondition(target, quiet, cursor);
   if (!BUFFER.test(buffer)) throw new Error(`unusable tmux buffer name ${JSON.stringify(buffer)}`);
   const { pane } = target;
   return [
@@ -108,7 +119,7 @@ export function parseGuardAnswer(out: string): GuardAnswer {
 
 /** Parses a STATE_FORMAT line; tmux prints empty fields for a pane it cannot find. */
 export function parseGuardState(line: string): GuardState | null {
-  const [marker, paneId = '', pid, dead, inMode, inputOff, synchronized, activity, created] = line.trim().split('\t');
+  const [marker, paneId = '', pid, dead, inMode, inputOff, synchronized, activity, created, cursorX, cursorY] = line.trim().split('\t');
   if (marker !== STATE) return null;
   return {
     paneId,
@@ -119,6 +130,8 @@ export function parseGuardState(line: string): GuardState | null {
     synchronized: synchronized === '1',
     activity: Number(activity || Number.NaN),
     created: Number(created || Number.NaN),
+    cursorX: Number(cursorX || Number.NaN),
+    cursorY: Number(cursorY || Number.NaN),
   };
 }
 
@@ -126,7 +139,7 @@ export function parseGuardState(line: string): GuardState | null {
  * Why a pane refused the paste, in the order the checks are reported: gone, dead, in a mode,
  * busy, someone typing. Null when the state shows nothing wrong.
  */
-export function refusal(state: GuardState, target: GuardTarget, quiet: number): WakeOutcome | null {
+export function refusal(state: GuardState, target: GuardTarget, quiet: number, cursor?: SeenCursor): WakeOutcome | null {
   if (state.paneId !== target.pane) return failed('pane-gone', `no pane ${target.pane}`);
   // Pane ids restart at %0 with a new server: a different first process means a different pane.
   if (state.panePid !== target.panePid) return failed('pane-gone', `pane ${target.pane} now runs process ${state.panePid}, not ${target.panePid}`);
@@ -135,7 +148,13 @@ export function refusal(state: GuardState, target: GuardTarget, quiet: number): 
   if (state.inputOff) return deferred('busy', 'input to the pane is disabled');
   if (state.synchronized) return deferred('busy', 'the pane is synchronized with other panes');
   if (!(state.activity < quiet) && state.activity !== state.created) return deferred('user-typing');
+  if (cursor && (state.cursorX !== cursor.x || state.cursorY !== cursor.y)) return deferred('busy', 'the screen changed between reading it and typing');
   return null;
+}
+
+function whole(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`unusable cursor position ${String(n)}`);
+  return n;
 }
 
 function check(target: GuardTarget, quiet: number): void {

@@ -1,7 +1,7 @@
 // What a wake-up attempt reports, and the small interface the agent's event loop calls.
-import type { WakeTarget } from '@crosstalk/core';
+import type { SessionKind, WakeTarget } from '@crosstalk/core';
 
-export const DEFER_REASONS = ['copy-mode', 'user-typing', 'busy'] as const;
+export const DEFER_REASONS = ['copy-mode', 'user-typing', 'busy', 'waiting-input', 'draft', 'screen-unknown'] as const;
 export const FAIL_REASONS = ['pane-gone', 'pane-dead', 'bare-shell', 'process-gone', 'not-submitted', 'no-wake-target', 'wake-error'] as const;
 export type DeferReason = (typeof DEFER_REASONS)[number];
 export type FailReason = (typeof FAIL_REASONS)[number];
@@ -20,6 +20,11 @@ export interface WakeOptions {
    * once it resolved. If it rejects, nothing is typed and the outcome is `wake-error`.
    */
   beforeTyping?: Promise<unknown> | undefined;
+  /**
+   * The session's coding agent. For the kinds whose screens crosstalk knows (`claude-code`,
+   * `codex`) the screen is read first and the line is typed only into an empty prompt.
+   */
+  kind?: SessionKind | undefined;
 }
 
 export interface WakeAdapter {

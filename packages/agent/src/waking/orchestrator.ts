@@ -2,7 +2,7 @@
 // the platform's wake adapter, retried while the terminal is busy, reminded while unanswered, and
 // reported with a receipt for every attempt. Acts only while the replica is live (linked and
 // caught up), so it never types a line about a state that is already stale.
-import type { Conversation, Receipt, ReceiptBody, WakeTarget } from '@crosstalk/core';
+import type { Conversation, Receipt, ReceiptBody, SessionKind, WakeTarget } from '@crosstalk/core';
 import type { WakeAdapter, WakeOutcome } from '../wake/index.js';
 import type { WakeEntry, WakeLedger } from './ledger.js';
 import { pastForGood, stillWanted, wakeForUnanswered, wakeKey, wakeLine, wakesFor, type WakeSpec } from './plan.js';
@@ -13,6 +13,8 @@ export interface WakeView {
   /** Whether the session is registered to this host. */
   isLocal(session: string): boolean;
   target(session: string): WakeTarget | undefined;
+  /** The session's coding agent, which decides how its screen is checked before typing. */
+  kind(session: string): SessionKind | undefined;
   copyPath(id: string): string;
 }
 
@@ -102,7 +104,7 @@ export class WakeOrchestrator {
     this.runDue();
   }
 
-  /** A participant was reported `unanswered`: wake its moderator if the moderator is here. */
+  /** A participant was reported `unanswered` (or could not be woken): wake its moderator if the moderator is here. */
   planUnanswered(receipts: Iterable<Receipt>): void {
     const { ledger, view } = this.options;
     let added = false;
@@ -226,7 +228,7 @@ export class WakeOrchestrator {
     const line = wakeLine(entry, c, view.copyPath(c.id), entry.attempt);
     let outcome: WakeOutcome;
     try {
-      outcome = await adapter.wake(target, line, { beforeTyping: recorded });
+      outcome = await adapter.wake(target, line, { beforeTyping: recorded, kind: view.kind(entry.session) });
     } catch (err) {
       outcome = { status: 'failed', reason: 'wake-error', detail: String(err) };
     }

@@ -60,6 +60,9 @@ describe('wake planning', () => {
       'crosstalk: a has not answered in talk-1 and you moderate it. Read /c/talk-1.md, then hand the floor on with: crosstalk moderate talk-1 --next <session> --as m',
     );
     expect(wakeForUnanswered({ ...silent, reason: 'pane-gone' }, c(), here)).toBeNull();
+    // A wake-up that was deferred until it gave up (a dialog, a draft) tells the moderator too.
+    expect(wakeForUnanswered({ ...silent, reason: 'gave-up: deferred 10 times, last: waiting-input' }, c(), here)).toEqual(spec);
+    expect(wakeForUnanswered({ ...silent, reason: 'gave-upx' }, c(), here)).toBeNull();
     expect(wakeForUnanswered(silent, c(), (s) => s === 'a')).toBeNull();
     r.commit(decidePost(r.state, { actor: actor('a'), conversation: 'talk-1', expectedTurn: 2, key: 'k2', body: 'late', at: r.now() }));
     expect(wakeForUnanswered(silent, c(), here)).toBeNull();

@@ -30,9 +30,12 @@ export function wakesFor(c: Conversation, isLocal: (session: string) => boolean)
     .map((session) => ({ kind, conversation: c.id, turn, session }));
 }
 
-/** The moderator's wake-up for a participant reported `unanswered`, if it is still due here. */
+/**
+ * The moderator's wake-up for a participant reported `unanswered`, or `gave-up` (its terminal
+ * never got to an empty prompt: a dialog, a draft, a busy agent), if it is still due here.
+ */
 export function wakeForUnanswered(receipt: Receipt, c: Conversation | undefined, isLocal: (session: string) => boolean): WakeSpec | null {
-  if (receipt.status !== 'failed' || !receipt.reason || !/^unanswered(?::|$)/.test(receipt.reason)) return null;
+  if (receipt.status !== 'failed' || !receipt.reason || !/^(?:unanswered|gave-up)(?::|$)/.test(receipt.reason)) return null;
   if (!c) return null;
   const spec: WakeSpec = { kind: 'unanswered', conversation: c.id, turn: receipt.turn, session: c.moderator, silent: receipt.session };
   return stillWanted(spec, c, isLocal) ? spec : null;

@@ -31,6 +31,7 @@ export function orchestratorFor(
       conversationIds: () => relay.state.conversations.keys(),
       isLocal: (s) => relay.state.sessions.get(s)?.host === 'h1',
       target: (s) => relay.state.sessions.get(s)?.wake,
+      kind: (s) => relay.state.sessions.get(s)?.kind,
       copyPath: (id) => `/copies/${id}.md`,
     },
     nudgeAfterMs: parts.nudgeAfterMs ?? 60_000,
