@@ -63,9 +63,26 @@ export function unreachableHint(relayUrl: string, options: { suggestDoctor?: boo
   return options.suggestDoctor === false ? check : `${check}; \`crosstalk doctor\` checks the whole setup`;
 }
 
+/**
+ * EPERM and EACCES on connect come from the operating system, not the network: a sandbox around
+ * this process (Codex runs shell commands in one, without network by default) forbade it.
+ */
+export function sandboxBlocked(why: string): boolean {
+  return why === 'EPERM' || why === 'EACCES';
+}
+
+export const SANDBOX_HINT =
+  'a sandbox around this command blocks network connections (Codex runs shell commands in one by default): ' +
+  'run `crosstalk skill install` once on this machine so that crosstalk\'s conversation commands may run outside it, ' +
+  'then start the coding agent again; `crosstalk doctor` shows what is installed';
+
 export function unreachable(relayUrl: string, why: string, cause?: unknown): CrosstalkError {
-  return new CrosstalkError('RELAY_UNREACHABLE', `relay unreachable at ${displayUrl(relayUrl)} (${why})`, {
-    hint: unreachableHint(relayUrl),
+  const blocked = sandboxBlocked(why);
+  const message = blocked
+    ? `could not connect to the relay at ${displayUrl(relayUrl)}: the connection was not allowed (${why})`
+    : `relay unreachable at ${displayUrl(relayUrl)} (${why})`;
+  return new CrosstalkError('RELAY_UNREACHABLE', message, {
+    hint: blocked ? SANDBOX_HINT : unreachableHint(relayUrl),
     details: { relayUrl: displayUrl(relayUrl) },
     cause,
   });

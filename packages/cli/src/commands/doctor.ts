@@ -4,9 +4,11 @@ import { execa } from 'execa';
 import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { runChecks } from '../lib/doctor.js';
+import { skillChecks } from '../lib/doctor-skills.js';
 import { safeText } from '../lib/format.js';
 import { layoutOf } from '../lib/home.js';
 import { findOnPath } from '../lib/on-path.js';
+import { conversationsDir, projectRoot } from '../lib/skill-scope.js';
 
 async function tmuxVersion(): Promise<string | null> {
   const r = await execa('tmux', ['-V'], { timeout: 5_000, reject: false, stdin: 'ignore' });
@@ -14,11 +16,21 @@ async function tmuxVersion(): Promise<string | null> {
 }
 
 const handler: CommandHandler = async (ctx) => {
+  const layout = layoutOf(ctx);
+  const skills = {
+    homeDir: ctx.userHome,
+    projectDir: projectRoot(ctx.cwd),
+    claudeConfigDir: ctx.env.CLAUDE_CONFIG_DIR || undefined,
+    codexHome: ctx.env.CODEX_HOME || undefined,
+    // A config that cannot be read is the enrollment check's to report.
+    conversationsDir: await conversationsDir(ctx).catch(() => layout.conversationsDir),
+  };
   const checks = await runChecks({
-    layout: layoutOf(ctx),
+    layout,
     platform: ctx.platform,
     tmuxVersion,
     crosstalkOnPath: () => findOnPath('crosstalk', ctx.env.PATH, ctx.platform),
+    skills: (kinds) => skillChecks(skills, kinds),
   });
   const failed = checks.filter((c) => c.status === 'fail').length;
   const warned = checks.filter((c) => c.status === 'warn').length;

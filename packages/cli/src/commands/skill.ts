@@ -1,19 +1,10 @@
 // `crosstalk skill install`: teach Claude Code (a skill) and Codex (an AGENTS.md section) how to
 // use crosstalk; `--uninstall` removes exactly that.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { CrosstalkError } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
+import { conversationsDir, projectRoot } from '../lib/skill-scope.js';
 import { installSkills, type SkillProduct } from '../skills/index.js';
 import { say } from '../output.js';
-
-/** The git root above `dir`, or `dir` itself. */
-function projectRoot(dir: string): string {
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, '.git'))) return d;
-    if (dirname(d) === d) return dir;
-  }
-}
 
 const handler: CommandHandler = async (ctx, _args, options) => {
   if (options.global === true && options.project === true) throw new CrosstalkError('INVALID_REQUEST', 'pass either --global or --project, not both');
@@ -29,11 +20,12 @@ const handler: CommandHandler = async (ctx, _args, options) => {
     projectDir: projectRoot(ctx.cwd),
     claudeConfigDir: ctx.env.CLAUDE_CONFIG_DIR || undefined,
     codexHome: ctx.env.CODEX_HOME || undefined,
+    conversationsDir: await conversationsDir(ctx),
   });
   for (const w of plan.warnings) say(ctx, `warning: ${w}`);
-  const actions = plan.actions.map((a) => ({ product: a.product, path: a.path, change: a.change }));
+  const actions = plan.actions.map((a) => ({ product: a.product, part: a.part, path: a.path, change: a.change }));
   const label = { claude: 'Claude Code', codex: 'Codex' } as const;
-  const text = actions.map((a) => `${a.change.padEnd(9)} ${label[a.product].padEnd(11)} ${a.path}`).join('\n');
+  const text = actions.map((a) => `${a.change.padEnd(9)} ${label[a.product].padEnd(11)} ${a.part.padEnd(12)} ${a.path}`).join('\n');
   return { data: { actions, warnings: plan.warnings }, text };
 };
 export default handler;

@@ -4,6 +4,7 @@ import { checkName, type Conversation } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { names, safeText, table } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';
+import { receiptWords } from '../lib/receipt-words.js';
 
 /** The newest thing that happened: a turn, a moderation note, or the close. */
 function lastActivity(c: Conversation): { at: string; by: string; what: string } {
@@ -45,7 +46,7 @@ const handler: CommandHandler = async (ctx, args) => {
     decision: c.decision,
     resolution: c.resolution,
     lastActivity: activity,
-    receipts: latest.map((r) => ({ session: r.session, turn: r.turn, status: r.status, reason: r.reason ?? null, attempt: r.attempt, at: r.at })),
+    receipts: latest.map((r) => ({ session: r.session, host: r.host ?? null, turn: r.turn, status: r.status, reason: r.reason ?? null, words: receiptWords(r), attempt: r.attempt, at: r.at })),
   };
   const lines = [
     `${c.id}: ${safeText(c.topic)}`,
@@ -68,6 +69,7 @@ const handler: CommandHandler = async (ctx, args) => {
       )
         .split('\n')
         .map((l) => `  ${l}`),
+      ...latest.filter((r) => r.status !== 'delivered' || r.reason).map((r) => `  ${r.session}: ${safeText(receiptWords(r))}`),
     );
   return { data, text: lines.join('\n') };
 };

@@ -96,7 +96,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const startSession = async (party: DemoParty, opens: boolean, peer: DemoParty) => {
       const config: SessionConfig = {
         session: party.session,
-        kind: party.kind,
+        standsFor: party.standsFor,
         host: party.host,
         home: join(root, party.host),
         node: o.nodePath,

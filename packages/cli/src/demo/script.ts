@@ -4,7 +4,8 @@
 export interface DemoParty {
   host: string;
   session: string;
-  kind: 'claude-code' | 'codex';
+  /** The coding agent the scripted session stands in for, as the demo names it. */
+  standsFor: 'Claude Code' | 'Codex';
 }
 
 export interface DemoTurn {
@@ -20,8 +21,8 @@ export interface DemoTurn {
 
 export const DEMO_TOPIC = 'Node versions for the CI matrix';
 
-export const OPENER: DemoParty = { host: 'demo-linux', session: 'linux-claude', kind: 'claude-code' };
-export const RESPONDER: DemoParty = { host: 'demo-mac', session: 'mac-codex', kind: 'codex' };
+export const OPENER: DemoParty = { host: 'demo-linux', session: 'linux-claude', standsFor: 'Claude Code' };
+export const RESPONDER: DemoParty = { host: 'demo-mac', session: 'mac-codex', standsFor: 'Codex' };
 
 export const DEMO_TURNS: DemoTurn[] = [
   {

@@ -12,7 +12,8 @@ import { DEMO_TOPIC, DEMO_TURNS, type DemoTurn } from './script.js';
 
 export interface SessionConfig {
   session: string;
-  kind: string;
+  /** The coding agent this scripted session stands in for. */
+  standsFor: string;
   host: string;
   /** CROSSTALK_HOME of its host. */
   home: string;
@@ -92,9 +93,11 @@ function submitted(line: string): void {
 }
 
 async function start(): Promise<void> {
-  show(`${config.session}: a scripted ${config.kind} session on host ${config.host} (crosstalk demo)`);
-  show(`  $ crosstalk join --as ${config.session} --kind ${config.kind}`);
-  show(`  ${await crosstalk(['join', '--as', config.session, '--kind', config.kind])}`);
+  // A stand-in joins as `other`: crosstalk reads a real Claude Code's or Codex's screen before
+  // typing, and this one does not draw theirs.
+  show(`${config.session}: a scripted stand-in for ${config.standsFor} on host ${config.host} (crosstalk demo)`);
+  show(`  $ crosstalk join --as ${config.session} --kind other`);
+  show(`  ${await crosstalk(['join', '--as', config.session, '--kind', 'other'])}`);
   record({ event: 'joined' });
   const first = DEMO_TURNS[0] as DemoTurn;
   if (config.opens) {

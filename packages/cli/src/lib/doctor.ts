@@ -36,6 +36,8 @@ export interface DoctorInputs {
   tmuxVersion(): Promise<string | null>;
   /** Where `crosstalk` is found on PATH, or null. */
   crosstalkOnPath?: () => Promise<string | null>;
+  /** What `crosstalk skill install` has put in place, given the kinds of the sessions joined here. */
+  skills?: (kindsHere: ReadonlySet<string>) => Promise<Check[]>;
   now?: () => number;
 }
 
@@ -177,6 +179,8 @@ export async function runChecks(inputs: DoctorInputs): Promise<Check[]> {
       else checks.push(fail(name, `${where} is gone or no longer runs its coding agent`, `run \`crosstalk join --as ${s.name}\` in the coding agent's new pane, or \`crosstalk leave --as ${s.name}\``));
     }
   }
+
+  if (inputs.skills) checks.push(...(await inputs.skills(new Set(sessions.map((s) => s.kind)))));
 
   // --- copies --------------------------------------------------------------------------------
   if (config) {

@@ -107,7 +107,7 @@ export const OUTPUT: Record<string, OutputDoc> = {
       decision: '`{text, turn, at, agreedBy}` or null',
       resolution: '`{text, by, at}` or null',
       lastActivity: '`{at, by, what}`: the latest turn, moderation or close',
-      receipts: 'latest wake-up receipt per session: `{session, turn, status, reason, attempt, at}[]`',
+      receipts: 'latest wake-up receipt per session: `{session, host, turn, status, reason, words, attempt, at}[]`; `words` says it for a person ("waiting for the person to answer a permission prompt …")',
     },
   },
   whoami: {
@@ -142,7 +142,7 @@ export const OUTPUT: Record<string, OutputDoc> = {
     },
   },
   doctor: { fields: { ok: 'false when a check failed (exit 1)', checks: '`{name, status: ok|warn|fail|skip, message, hint?}[]`' } },
-  'skill install': { fields: { actions: '`{product: claude|codex, path, change: create|update|remove|unchanged}[]`', warnings: 'strings' } },
+  'skill install': { fields: { actions: '`{product: claude|codex, part: instructions|permissions, path, change: create|update|remove|unchanged}[]`', warnings: 'strings' } },
   'relay invite': {
     fields: {
       invite: 'the invite code (secret; works once)',

@@ -39,7 +39,7 @@ export async function applySkillPlan(plan: SkillPlan): Promise<void> {
     if ((action.change === 'create' || action.change === 'update') && action.content) await replaceFile(action.path, action.content);
     if (action.change === 'remove') {
       await rm(action.path, { force: true });
-      if (action.removeDirIfEmpty) await removeDirIfEmpty(action.removeDirIfEmpty);
+      for (const dir of action.removeDirsIfEmpty ?? []) await removeDirIfEmpty(dir);
     }
   }
 }

@@ -1,10 +1,46 @@
 // What a coding agent needs to know to take part in crosstalk conversations. One text, written
 // into each product's own instruction format (a Claude Code skill, a Codex AGENTS.md section).
 
+/** Which coding agent reads the guide: they take a turn's body in different ways. */
+export type GuideReader = 'claude' | 'codex';
+
+// Claude Code: a quoted here-document is one command to its permission rules.
+const ANSWER_ON_STDIN = `3. Answer with the body on stdin and say who speaks next, keeping the line's \`--expect-turn\`:
+
+       crosstalk reply <id> --as <session> --expect-turn 3 --next <other-session> <<'EOF'
+       <your answer>
+       EOF
+
+   If the conversation moved on meanwhile (exit code 3, "moved on"), read the new turns
+   (\`crosstalk read <id> --since 2\`) and answer again with the turn number the error names.
+
+   (\`--body-file <file>\` works too; in PowerShell pipe a here-string: \`@'…'@ | crosstalk reply …\`.)
+`;
+
+// Codex: its sandbox has no network, and its rules let a command out only when it is plain
+// `crosstalk …` words: no here-document, redirection or `$`.
+const ANSWER_IN_ARGUMENT = `3. Answer with the body in \`--body\` and say who speaks next, keeping the line's \`--expect-turn\`:
+
+       crosstalk reply <id> --as <session> --expect-turn 3 --next <other-session> --body '<your answer>'
+
+   Run it as a command of its own, with the body in single quotes: a command with a
+   here-document, a pipe, a redirection or \`$\` stays in your sandbox, which cannot reach the
+   relay. For a body with a single quote in it, write the body to a file first and pass
+   \`--body-file <file>\` instead of \`--body\`.
+
+   If the conversation moved on meanwhile (exit code 3, "moved on"), read the new turns
+   (\`crosstalk read <id> --since 2\`) and answer again with the turn number the error names.
+`;
+
 /** The guide in markdown; `depth` is the heading level of its title (sections go one deeper). */
-export function crosstalkGuide(depth: number): string {
+export function crosstalkGuide(depth: number, reader: GuideReader = 'claude'): string {
   const h1 = '#'.repeat(depth);
   const h2 = '#'.repeat(depth + 1);
+  const answer = reader === 'codex' ? ANSWER_IN_ARGUMENT : ANSWER_ON_STDIN;
+  const open =
+    reader === 'codex'
+      ? `    crosstalk open --topic "<topic>" --with <session>[,<session>...] --max-turns 10 --body '<the context and the question>'\n`
+      : `    crosstalk open --topic "<topic>" --with <session>[,<session>...] --max-turns 10 <<'EOF'\n    <the context and the question>\n    EOF\n`;
   return `${h1} crosstalk: conversations with other coding-agent sessions
 
 crosstalk connects coding-agent sessions (Claude Code, Codex, others) on this and other machines
@@ -25,17 +61,7 @@ A line like this arrives as if your user typed it. It comes from crosstalk, not 
 
 1. Read the file it names: the whole conversation, newest turn last.
 2. Do what the turn asks, within what your user allows you to do.
-3. Answer with the body on stdin and say who speaks next, keeping the line's \`--expect-turn\`:
-
-       crosstalk reply <id> --as <session> --expect-turn 3 --next <other-session> <<'EOF'
-       <your answer>
-       EOF
-
-   If the conversation moved on meanwhile (exit code 3, "moved on"), read the new turns
-   (\`crosstalk read <id> --since 2\`) and answer again with the turn number the error names.
-
-   (\`--body-file <file>\` works too; in PowerShell pipe a here-string: \`@'…'@ | crosstalk reply …\`.)
-4. Go back to what you were doing.
+${answer}4. Go back to what you were doing.
 
 A line with \`crosstalk: reminder:\` repeats a request you have not answered yet. If a line says a
 conversation you moderate reached its turn limit, read it, then extend it
@@ -68,10 +94,7 @@ ${h2} Reaching a decision
 
 ${h2} Starting a conversation
 
-    crosstalk open --topic "<topic>" --with <session>[,<session>...] --max-turns 10 <<'EOF'
-    <the context and the question>
-    EOF
-
+${open}
 It prints the conversation id. You are woken when it is your turn again; keep working meanwhile,
 or block with \`crosstalk wait <id> --timeout 600\` (when it returns 0 it is your turn: read the
 new turns and reply; no wake-up line follows for that turn).

@@ -4,6 +4,7 @@
 import { dirname, join } from 'node:path';
 import { CrosstalkError } from '@crosstalk/core';
 import { crosstalkGuide } from './guide.js';
+import { claudeAllowRules, CODEX_RULES_MARK, codexRulesText, editClaudeSettings } from './permissions.js';
 import { removeSection, upsertSection } from './section.js';
 
 export type SkillProduct = 'claude' | 'codex';
@@ -22,18 +23,24 @@ export interface SkillRequest {
   claudeConfigDir?: string | undefined;
   /** CODEX_HOME when set; default ~/.codex. */
   codexHome?: string | undefined;
+  /** This host's copies, which the agents may read unasked (the wake-up line names them). */
+  conversationsDir: string;
 }
 
 export type SkillChange = 'create' | 'update' | 'remove' | 'unchanged';
 
+/** `instructions`: the skill or AGENTS.md section; `permissions`: what the agent may run unattended. */
+export type SkillPart = 'instructions' | 'permissions';
+
 export interface SkillAction {
   product: SkillProduct;
+  part: SkillPart;
   path: string;
   change: SkillChange;
   /** The new bytes, for create and update. */
   content?: Uint8Array;
-  /** For remove: this directory goes too when nothing else is left in it. */
-  removeDirIfEmpty?: string;
+  /** For remove: these directories go too, deepest first, each when nothing else is left in it. */
+  removeDirsIfEmpty?: string[];
 }
 
 export interface SkillPlan {
@@ -61,16 +68,29 @@ export function claudeSkillText(): string {
 
 /** The Codex AGENTS.md section body (without markers). */
 export function codexSectionBody(): string {
-  return crosstalkGuide(2);
+  return crosstalkGuide(2, 'codex');
 }
 
-export function skillPaths(req: SkillRequest): { claude: string; codex: string; codexOverride: string } {
+export interface SkillPaths {
+  claude: string;
+  /** Claude Code's settings at the skill's scope, where the permission rules go. */
+  claudeSettings: string;
+  codex: string;
+  codexOverride: string;
+  /** Codex's execution-policy rules file (read at Codex's start). */
+  codexRules: string;
+}
+
+export function skillPaths(req: Omit<SkillRequest, 'conversationsDir'>): SkillPaths {
   const claudeRoot = req.scope === 'global' ? (req.claudeConfigDir ?? join(req.homeDir, '.claude')) : join(req.projectDir, '.claude');
   const codexDir = req.scope === 'global' ? (req.codexHome ?? join(req.homeDir, '.codex')) : req.projectDir;
+  const codexConfig = req.scope === 'global' ? codexDir : join(req.projectDir, '.codex');
   return {
     claude: join(claudeRoot, 'skills', SKILL_NAME, 'SKILL.md'),
+    claudeSettings: join(claudeRoot, 'settings.json'),
     codex: join(codexDir, 'AGENTS.md'),
     codexOverride: join(codexDir, 'AGENTS.override.md'),
+    codexRules: join(codexConfig, 'rules', 'crosstalk.rules'),
   };
 }
 
@@ -82,14 +102,14 @@ function isOurSkill(text: string): boolean {
 }
 
 function planClaude(req: SkillRequest, path: string, current: string | undefined, warnings: string[]): SkillAction {
-  const base = { product: 'claude' as const, path };
+  const base = { product: 'claude' as const, part: 'instructions' as const, path };
   if (req.uninstall) {
     if (current === undefined) return { ...base, change: 'unchanged' };
     if (!isOurSkill(current)) {
       warnings.push(`${path} is not the crosstalk skill; left as it is`);
       return { ...base, change: 'unchanged' };
     }
-    return { ...base, change: 'remove', removeDirIfEmpty: dirname(path) };
+    return { ...base, change: 'remove', removeDirsIfEmpty: dirsUpTo(path, req) };
   }
   const wanted = bytes(claudeSkillText());
   if (current === wanted) return { ...base, change: 'unchanged' };
@@ -100,7 +120,7 @@ function planClaude(req: SkillRequest, path: string, current: string | undefined
 }
 
 function planCodex(req: SkillRequest, path: string, current: string | undefined, hasOverride: boolean, warnings: string[]): SkillAction {
-  const base = { product: 'codex' as const, path };
+  const base = { product: 'codex' as const, part: 'instructions' as const, path };
   if (req.uninstall) {
     const without = current === undefined ? undefined : removeSection(current, path);
     if (without === undefined) return { ...base, change: 'unchanged' };
@@ -111,6 +131,46 @@ function planCodex(req: SkillRequest, path: string, current: string | undefined,
   if (next.length > CODEX_DEFAULT_MAX_BYTES) warnings.push(`${path} is larger than 32 KiB; Codex stops reading instructions there by default (raise project_doc_max_bytes)`);
   if (next === current) return { ...base, change: 'unchanged' };
   return { ...base, change: current === undefined ? 'create' : 'update', content: toBuffer(next) };
+}
+
+/**
+ * The folders above a file that install may have made, deepest first, up to (not including) the
+ * user's home or the project: `.claude/skills/crosstalk`, `.codex/rules`, …
+ */
+function dirsUpTo(path: string, req: SkillRequest): string[] {
+  const stops = new Set([req.homeDir, req.projectDir, dirname(req.homeDir)]);
+  const dirs: string[] = [];
+  for (let d = dirname(path); !stops.has(d) && dirname(d) !== d; d = dirname(d)) dirs.push(d);
+  return dirs;
+}
+
+/** The allow rules in Claude Code's settings: added, or taken out again, leaving every other setting. */
+function planClaudePermissions(req: SkillRequest, path: string, current: string | undefined): SkillAction {
+  const base = { product: 'claude' as const, part: 'permissions' as const, path };
+  // Settings are JSON: read as UTF-8 (the bytes are latin1 here).
+  const text = current === undefined ? undefined : Buffer.from(current, 'latin1').toString('utf8');
+  const next = editClaudeSettings(text, claudeAllowRules(req.conversationsDir), path, req.uninstall === true);
+  if (next === undefined) return { ...base, change: 'unchanged' };
+  if (next === '') return { ...base, change: 'remove', removeDirsIfEmpty: dirsUpTo(path, req) };
+  return { ...base, change: current === undefined ? 'create' : 'update', content: Buffer.from(next, 'utf8') };
+}
+
+/** The Codex rules file is ours alone: written whole, removed whole, never someone else's. */
+function planCodexRules(req: SkillRequest, path: string, current: string | undefined, warnings: string[]): SkillAction {
+  const base = { product: 'codex' as const, part: 'permissions' as const, path };
+  const ours = current !== undefined && current.startsWith(CODEX_RULES_MARK);
+  if (req.uninstall) {
+    if (current === undefined) return { ...base, change: 'unchanged' };
+    if (!ours) {
+      warnings.push(`${path} was not written by crosstalk; left as it is`);
+      return { ...base, change: 'unchanged' };
+    }
+    return { ...base, change: 'remove', removeDirsIfEmpty: dirsUpTo(path, req) };
+  }
+  const wanted = bytes(codexRulesText());
+  if (current === wanted) return { ...base, change: 'unchanged' };
+  if (current !== undefined && !ours) throw new CrosstalkError('CONFIG_INVALID', `${path} holds rules crosstalk did not write`, { hint: 'move it away, then install again' });
+  return { ...base, change: current === undefined ? 'create' : 'update', content: toBuffer(wanted) };
 }
 
 /**
@@ -130,8 +190,13 @@ export function planSkills(req: SkillRequest, current: ReadonlyMap<string, Uint8
   const warnings: string[] = [];
   const actions: SkillAction[] = [];
   for (const product of [...new Set(req.products)].sort()) {
-    if (product === 'claude') actions.push(planClaude(req, paths.claude, read(paths.claude), warnings));
-    else actions.push(planCodex(req, paths.codex, read(paths.codex), current.get(paths.codexOverride) !== undefined, warnings));
+    if (product === 'claude') {
+      actions.push(planClaude(req, paths.claude, read(paths.claude), warnings));
+      actions.push(planClaudePermissions(req, paths.claudeSettings, read(paths.claudeSettings)));
+    } else {
+      actions.push(planCodex(req, paths.codex, read(paths.codex), current.get(paths.codexOverride) !== undefined, warnings));
+      actions.push(planCodexRules(req, paths.codexRules, read(paths.codexRules), warnings));
+    }
   }
   return { actions, warnings };
 }

@@ -8,6 +8,7 @@ import { COMMANDS } from '../commands.js';
 import { installSkills } from './apply.js';
 import { crosstalkGuide } from './guide.js';
 import { claudeSkillText, codexSectionBody, skillPaths, type SkillRequest } from './plan.js';
+import { claudeAllowRules, CODEX_RULES_MARK, codexRulesText, CONVERSATION_COMMANDS, editClaudeSettings } from './permissions.js';
 import { SECTION_BEGIN, SECTION_END } from './section.js';
 
 let root: string;
@@ -24,9 +25,12 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const request = (extra: Partial<SkillRequest> = {}): SkillRequest => ({ products: ['claude', 'codex'], scope: 'global', homeDir: home, projectDir: project, ...extra });
+const request = (extra: Partial<SkillRequest> = {}): SkillRequest => ({ products: ['claude', 'codex'], scope: 'global', homeDir: home, projectDir: project, conversationsDir: join(home, '.crosstalk/conversations'), ...extra });
 const exists = (p: string) => stat(p).then(() => true, () => false);
-const changes = (plan: { actions: Array<{ product: string; change: string }> }) => plan.actions.map((a) => `${a.product}:${a.change}`);
+const changes = (plan: { actions: Array<{ product: string; part: string; change: string }> }) =>
+  plan.actions.filter((a) => a.part === 'instructions').map((a) => `${a.product}:${a.change}`);
+const permissionChanges = (plan: { actions: Array<{ product: string; part: string; change: string }> }) =>
+  plan.actions.filter((a) => a.part === 'permissions').map((a) => `${a.product}:${a.change}`);
 
 describe('the guide', () => {
   it('shows the wake-up line exactly as the agent types it', () => {
@@ -169,5 +173,72 @@ describe('installSkills', () => {
     await installSkills(request({ products: ['claude'], uninstall: true }));
     expect(await exists(skillPaths(request()).claude)).toBe(false);
     expect(await readFile(notes, 'utf8')).toBe('mine');
+  });
+});
+
+describe('what the agents may run unattended', () => {
+  const copies = () => join(home, '.crosstalk/conversations');
+
+  it('allows exactly the conversation commands and reading the copies, never spawn, kill, join, relay or agent', () => {
+    const rules = claudeAllowRules(copies());
+    expect(rules).toEqual([...CONVERSATION_COMMANDS.map((c) => `Bash(crosstalk ${c} *)`), `Read(/${copies()}/**)`]);
+    for (const word of ['spawn', 'kill', 'join', 'leave', 'relay', 'agent', 'skill', 'up', 'demo']) {
+      expect(rules.some((r) => r.includes(`crosstalk ${word}`)), word).toBe(false);
+      expect(codexRulesText()).not.toContain(`"${word}"`);
+    }
+    expect(rules.every((r) => !r.includes('Bash(crosstalk *)') && !r.includes('Bash(*)'))).toBe(true);
+    expect(claudeAllowRules('C:\\Users\\me\\.crosstalk\\conversations\\').at(-1)).toBe('Read(//C:/Users/me/.crosstalk/conversations/**)');
+  });
+
+  it('adds the rules to Claude Code settings beside what is there, once, and takes exactly them out again', async () => {
+    const paths = skillPaths(request());
+    const mine = { model: 'opus', permissions: { allow: ['Bash(npm test)'], deny: ['Read(./.env)'] }, hooks: {} };
+    await mkdir(join(home, '.claude'), { recursive: true });
+    const original = `${JSON.stringify(mine, null, 2)}\n`;
+    await writeFile(paths.claudeSettings, original);
+
+    expect(permissionChanges(await installSkills(request()))).toEqual(['claude:update', 'codex:create']);
+    const settings = JSON.parse(await readFile(paths.claudeSettings, 'utf8'));
+    expect(settings.model).toBe('opus');
+    expect(settings.permissions.deny).toEqual(['Read(./.env)']);
+    expect(settings.permissions.allow).toEqual(['Bash(npm test)', ...claudeAllowRules(copies())]);
+    expect(await readFile(paths.codexRules, 'utf8')).toBe(codexRulesText());
+    expect(paths.codexRules).toBe(join(home, '.codex/rules/crosstalk.rules'));
+
+    expect(permissionChanges(await installSkills(request()))).toEqual(['claude:unchanged', 'codex:unchanged']);
+    expect(permissionChanges(await installSkills(request({ uninstall: true })))).toEqual(['claude:update', 'codex:remove']);
+    expect(await readFile(paths.claudeSettings, 'utf8')).toBe(original);
+    expect(await exists(join(home, '.codex'))).toBe(false);
+  });
+
+  it('leaves no file behind in a project that had none', async () => {
+    const req = request({ scope: 'project' });
+    await installSkills(req);
+    expect(skillPaths(req).claudeSettings).toBe(join(project, '.claude/settings.json'));
+    expect(skillPaths(req).codexRules).toBe(join(project, '.codex/rules/crosstalk.rules'));
+    expect(await exists(skillPaths(req).claudeSettings)).toBe(true);
+    await installSkills({ ...req, uninstall: true });
+    expect(await readdir(project)).toEqual([]);
+  });
+
+  it('refuses settings that are not JSON, and a rules file crosstalk did not write', async () => {
+    const paths = skillPaths(request());
+    await mkdir(join(home, '.claude'), { recursive: true });
+    await writeFile(paths.claudeSettings, '{ "model": ');
+    await expect(installSkills(request({ products: ['claude'] }))).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(() => editClaudeSettings('{"permissions": {"allow": "x"}}', ['r'], 's', false)).toThrow(/not a list/);
+    await mkdir(join(home, '.codex/rules'), { recursive: true });
+    await writeFile(paths.codexRules, 'prefix_rule(pattern=["rm"], decision="allow")\n');
+    await expect(installSkills(request({ products: ['codex'] }))).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    const plan = await installSkills(request({ products: ['codex'], uninstall: true }));
+    expect(plan.warnings).toEqual([expect.stringMatching(/not written by crosstalk/)]);
+    expect(await readFile(paths.codexRules, 'utf8')).toContain('"rm"');
+  });
+
+  it('writes Codex rules that name the conversation commands and say who wrote them', () => {
+    const text = codexRulesText();
+    expect(text.startsWith(CODEX_RULES_MARK)).toBe(true);
+    expect(text).toContain(`pattern = ["crosstalk", [${CONVERSATION_COMMANDS.map((c) => `"${c}"`).join(', ')}]]`);
+    expect(text).toContain('decision = "allow"');
   });
 });

@@ -39,9 +39,14 @@ export const SETUP_COMMANDS: CommandSpec[] = [
     path: ['skill', 'install'],
     group: 'setup',
     summary: 'teach Claude Code and Codex how to use crosstalk',
+    description:
+      'Writes the instructions (a Claude Code skill, a section in Codex\'s AGENTS.md) and the permissions that let the ' +
+      'conversation commands run unattended: Claude Code allow rules for `crosstalk reply|read|status|wait|open|ask|list|sessions|whoami|moderate|close *` ' +
+      'and for reading this host\'s copies; a Codex rules file that lets the same commands out of its sandbox to reach the relay. ' +
+      'Nothing else is allowed: never spawn, kill, join, relay or agent commands, never a global bypass. --uninstall removes exactly what it added.',
     options: [
-      { flags: '--claude', description: 'install the Claude Code skill' },
-      { flags: '--codex', description: 'install the Codex AGENTS.md section' },
+      { flags: '--claude', description: 'for Claude Code: the skill and its permission rules' },
+      { flags: '--codex', description: 'for Codex: the AGENTS.md section and its rules file' },
       { flags: '--global', description: 'for every project of this user (default)' },
       { flags: '--project', description: 'for the project in the current directory' },
       { flags: '--uninstall', description: 'remove exactly what was installed' },
