@@ -18,8 +18,21 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/agents/**', '**/node_modules/**'],
           testTimeout: 180_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The real coding agents (Claude Code, Codex) against a mock model: slow, one file at a
+        // time, deadlines sized for two shared cores.
+        test: {
+          name: 'agents',
+          include: ['test/agents/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

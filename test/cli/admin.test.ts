@@ -223,15 +223,21 @@ describe('skill install', () => {
     const data = r.json<{ actions: Array<Record<string, string>>; warnings: string[] }>();
     expect(keys(data)).toEqual(documentedFields('skill install'));
     expect(data.actions).toEqual([
-      { product: 'claude', path: join(project, '.claude', 'skills', 'crosstalk', 'SKILL.md'), change: 'create' },
-      { product: 'codex', path: join(project, 'AGENTS.md'), change: 'create' },
+      { product: 'claude', part: 'instructions', path: join(project, '.claude', 'skills', 'crosstalk', 'SKILL.md'), change: 'create' },
+      { product: 'claude', part: 'permissions', path: join(project, '.claude', 'settings.json'), change: 'create' },
+      { product: 'codex', part: 'instructions', path: join(project, 'AGENTS.md'), change: 'create' },
+      { product: 'codex', part: 'permissions', path: join(project, '.codex', 'rules', 'crosstalk.rules'), change: 'create' },
     ]);
+    const settings = JSON.parse(await readFile(join(project, '.claude', 'settings.json'), 'utf8')) as { permissions: { allow: string[] } };
+    expect(settings.permissions.allow).toContain('Bash(crosstalk reply *)');
+    expect(settings.permissions.allow).not.toContain('Bash(crosstalk relay *)');
     expect(await readFile(join(project, 'AGENTS.md'), 'utf8')).toContain('crosstalk reply');
     const again = await lab.run(undefined, ['skill', 'install', '--project'], { cwd: project });
     expect(again.stdout).toMatch(/^unchanged\s+Claude Code\s/m);
     const removed = await lab.run(undefined, ['skill', 'install', '--project', '--uninstall', '--codex'], { cwd: project });
     expect(removed.stdout).toMatch(/^remove\s+Codex\s/m);
     expect(await exists(join(project, 'AGENTS.md'))).toBe(false);
+    expect(await exists(join(project, '.codex'))).toBe(false);
     const global = await lab.run(undefined, ['skill', 'install', '--claude']);
     expect(global.exitCode, explain(global)).toBe(0);
     expect(await exists(join(lab.userHome, '.claude', 'skills', 'crosstalk', 'SKILL.md'))).toBe(true);

@@ -207,8 +207,9 @@ describe('open, reply, read, list, status', () => {
     expect(data).toMatchObject({ id, status: 'in-progress', turns: 3, maxTurns: 20, next: ['b1'], moderator: 'a1', participants: ['a1', 'b1'], proposal: null, decision: null, resolution: null });
     expect(data.lastActivity).toMatchObject({ by: 'a1', what: 'turn 3' });
     const b1 = data.receipts.find((x) => x.session === 'b1');
-    expect(b1).toMatchObject({ session: 'b1', turn: 4, status: 'failed', reason: 'no-wake-target', attempt: 1 });
-    expect(keys(b1)).toEqual(['at', 'attempt', 'reason', 'session', 'status', 'turn']);
+    expect(b1).toMatchObject({ session: 'b1', host: 'beta', turn: 4, status: 'failed', reason: 'no-wake-target', attempt: 1 });
+    expect(b1?.words).toBe('failed on host beta: the session joined without a terminal to type into; it polls');
+    expect(keys(b1)).toEqual(['at', 'attempt', 'host', 'reason', 'session', 'status', 'turn', 'words']);
 
     const human = await beta.run(['status', id]);
     expect(human.stdout).toContain('next:          b1');

@@ -36,7 +36,7 @@ it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ct
   expect(config.relayUrl).toBe(first.url);
 
   const host: Host = { name: config.host, home, run: (args, options) => lab.run(home, args, options) };
-  const pane = await scriptedSession(lab, host, { name: 'pane-one', kind: 'claude-code' });
+  const pane = await scriptedSession(lab, host, { name: 'pane-one' });
   const joined = await pane.joined();
   expect(joined.exitCode, joined.stderr).toBe(0);
   expect(JSON.parse(joined.stdout)).toMatchObject({ session: 'pane-one', wake: { type: 'tmux', pane: pane.pane } });

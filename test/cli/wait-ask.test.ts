@@ -19,11 +19,11 @@ beforeAll(async () => {
   const me = await alpha.run(['join', '--as', 'asker', '--no-wake']);
   expect(me.exitCode, explain(me)).toBe(0);
   // A peer that answers every wake-up, and one that never does.
-  helper = await scriptedSession(lab, beta, { name: 'helper', kind: 'codex', reply: 'All 42 tests pass' });
+  helper = await scriptedSession(lab, beta, { name: 'helper', reply: 'All 42 tests pass' });
   const silent = await beta.run(['join', '--as', 'silent', '--no-wake']);
   expect(silent.exitCode, explain(silent)).toBe(0);
   // A coding agent in a pane that only records what reaches it; the test runs its commands.
-  waiter = await scriptedSession(lab, alpha, { name: 'waiter', kind: 'claude-code' });
+  waiter = await scriptedSession(lab, alpha, { name: 'waiter' });
 });
 afterAll(() => lab?.cleanup());
 
@@ -31,7 +31,7 @@ describe('the scripted peer', () => {
   it('joined from its pane, and knows itself there without --as', async () => {
     const joined = await helper.joined();
     expect(joined.exitCode, joined.stderr).toBe(0);
-    expect(JSON.parse(joined.stdout)).toMatchObject({ session: 'helper', host: 'beta', kind: 'codex', wake: { type: 'tmux', pane: helper.pane, panePid: helper.panePid, agentCommand: 'tui-session' } });
+    expect(JSON.parse(joined.stdout)).toMatchObject({ session: 'helper', host: 'beta', kind: 'other', wake: { type: 'tmux', pane: helper.pane, panePid: helper.panePid, agentCommand: 'tui-session' } });
     const whoami = await helper.whoami();
     expect(whoami.exitCode, whoami.stderr).toBe(0);
     expect(JSON.parse(whoami.stdout)).toMatchObject({ host: 'beta', session: { name: 'helper', wake: { type: 'tmux', pane: helper.pane } } });

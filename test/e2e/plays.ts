@@ -16,7 +16,11 @@ export const TOPICS = { limit: 'api response shape', converge: 'release plan', m
 export interface SessionSpec {
   session: string;
   host: string;
-  kind: 'claude-code' | 'codex' | 'other';
+  /**
+   * Scripted stand-ins join as `other`: their screens are not Claude Code's or Codex's, which the
+   * real-agent tier (test/agents) checks before typing.
+   */
+  kind: 'other';
   play: Play;
 }
 
@@ -24,7 +28,7 @@ export const SESSIONS: SessionSpec[] = [
   {
     session: 'claude-alpha',
     host: 'alpha',
-    kind: 'claude-code',
+    kind: 'other',
     play: {
       [TOPICS.limit]: {
         limit: [{ before: [{ moderate: ['--extend', '2'] }] }, { before: [{ close: 'Use the paginated shape with a cursor.' }] }],
@@ -34,7 +38,7 @@ export const SESSIONS: SessionSpec[] = [
   {
     session: 'codex-alpha',
     host: 'alpha',
-    kind: 'codex',
+    kind: 'other',
     play: {
       [TOPICS.converge]: { turns: { '3': { reply: { body: 'Friday works for the agent side.', agree: true } } } },
     },
@@ -42,7 +46,7 @@ export const SESSIONS: SessionSpec[] = [
   {
     session: 'codex-beta',
     host: 'beta',
-    kind: 'codex',
+    kind: 'other',
     play: {
       [TOPICS.converge]: { turns: { '4': { reply: { body: 'Agreed: Friday, after the freeze.', agree: true } } } },
     },
@@ -50,7 +54,7 @@ export const SESSIONS: SessionSpec[] = [
   {
     session: 'claude-gamma',
     host: 'gamma',
-    kind: 'claude-code',
+    kind: 'other',
     play: {
       [TOPICS.converge]: { turns: { '2': { reply: { body: 'Proposal: ship on Friday after the freeze.', propose: 'Ship on Friday after the freeze.' } } } },
       [TOPICS.moderate]: {

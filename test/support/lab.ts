@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readAgentStatus, homeLayout, type AgentStatusReport } from '@crosstalk/agent';
 import { runCli, type CliOptions, type CliResult } from './cli.js';
 import { LogBook } from './logbook.js';
-import { CLI_BIN, NODE } from './paths.js';
+import { AGENT_ENTRY, CLI_BIN, NODE } from './paths.js';
 import { spawnProcess, type ManagedProcess } from './process.js';
 import { PrivateTmux } from './tmux.js';
 import { waitFor, type WaitOptions } from './wait.js';
@@ -83,6 +83,11 @@ export class Lab {
     return p;
   }
 
+  private track(p: ManagedProcess): ManagedProcess {
+    this.processes.push(p);
+    return p;
+  }
+
   /** Waits with the lab's logs attached to a timeout. */
   waitFor<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, options: Omit<WaitOptions, 'logs'> = {}): Promise<T> {
     return waitFor(what, check, { ...options, logs: () => this.logs() });
@@ -127,9 +132,15 @@ export class Lab {
     return host;
   }
 
-  /** `crosstalk agent run` for a host; resolves once the agent is connected. */
-  async startAgent(host: Host): Promise<Agent> {
-    const proc = this.spawn(`agent ${host.name}`, host.home, ['agent', 'run', '--log-level', 'debug']);
+  /**
+   * `crosstalk agent run` for a host; resolves once the agent is connected. With `tuning`, the
+   * agent runs from an entry that takes timing knobs the command line does not offer (the wake-up
+   * retries, for one).
+   */
+  async startAgent(host: Host, options: { tuning?: Record<string, unknown> } = {}): Promise<Agent> {
+    const proc = options.tuning
+      ? this.track(spawnProcess(this.book, `agent ${host.name}`, NODE, [AGENT_ENTRY, JSON.stringify({ home: host.home, tuning: options.tuning, logLevel: 'debug' })], { env: this.env(host.home) }))
+      : this.spawn(`agent ${host.name}`, host.home, ['agent', 'run', '--log-level', 'debug']);
     const layout = homeLayout(host.home);
     const agent: Agent = { host, process: proc, status: () => readAgentStatus(layout) };
     await this.waitFor(`the agent of ${host.name} to connect`, async () => {

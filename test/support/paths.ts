@@ -6,3 +6,5 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/dist/bundle/bin.js', import.meta.url));
 export const NODE = process.execPath;
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+/** An agent with timing knobs the command line does not offer (test/harness/agent-entry.mjs). */
+export const AGENT_ENTRY = fileURLToPath(new URL('../harness/agent-entry.mjs', import.meta.url));

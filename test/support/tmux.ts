@@ -37,12 +37,14 @@ export class PrivateTmux {
 
   /**
    * A new window running `argv` directly (no shell), with extra environment variables for its
-   * process; returns the pane id and the pid of its first process.
+   * process (not PATH: tmux gives a window its client's PATH), in `cwd` when given; returns the
+   * pane id and the pid of its first process.
    */
-  async window(argv: string[], env: Record<string, string> = {}): Promise<Pane> {
+  async window(argv: string[], env: Record<string, string> = {}, cwd?: string): Promise<Pane> {
     await this.start();
     const vars = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    const out = await this.run(['new-window', '-d', '-t', 'main', ...vars, '-P', '-F', '#{pane_id} #{pane_pid}', ...argv]);
+    const dir = cwd === undefined ? [] : ['-c', cwd];
+    const out = await this.run(['new-window', '-d', '-t', 'main', ...dir, ...vars, '-P', '-F', '#{pane_id} #{pane_pid}', ...argv]);
     const [pane, pid] = out.trim().split(' ');
     return { pane: pane as string, panePid: Number(pid) };
   }
