@@ -25,7 +25,7 @@ describe('errors', () => {
     expect(r.exitCode, explain(r)).toBe(3);
     expect(r.stderr).toContain("it is not b1's turn");
     expect(r.stderr).toContain('[NOT_YOUR_TURN]');
-    expect(r.stderr).toContain('next: wait for your turn with `crosstalk wait <id>`');
+    expect(r.stderr).toContain('hint: wait for your turn with `crosstalk wait <id>`');
   });
 
   it('a stale expected turn is a conflict (exit 3), never an interleave', async () => {

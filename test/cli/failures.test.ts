@@ -24,7 +24,7 @@ describe('not enrolled', () => {
       const r = await lab.run(empty, args);
       expect(r.exitCode, explain(r)).toBe(4);
       expect(r.stderr).toContain(`no agent configuration at ${join(empty, 'config.json')} [NOT_ENROLLED]`);
-      expect(r.stderr).toContain('next: run `crosstalk up` for a local relay, or `crosstalk agent join <relay-url> --invite <code>`');
+      expect(r.stderr).toContain('hint: run `crosstalk up` for a local relay, or `crosstalk agent join <relay-url> --invite <code>`');
     }
     const json = await lab.run(empty, ['sessions', '--json']);
     expect(json.json<{ error: { code: string } }>().error.code).toBe('NOT_ENROLLED');
@@ -53,13 +53,13 @@ describe('relay unreachable', () => {
       const r = await alpha.run(args);
       expect(r.exitCode, explain(r)).toBe(5);
       expect(r.stderr).toContain(`relay unreachable at ${relay.url}`);
-      expect(r.stderr).toContain('next: the relay runs on this machine: start it with `crosstalk up` (relay and agent together) or `crosstalk relay serve`');
+      expect(r.stderr).toContain('hint: the relay runs on this machine: start it with `crosstalk up` (relay and agent together) or `crosstalk relay serve`');
       expect(r.stderr).toContain('[RELAY_UNREACHABLE]');
     }
     const doctor = await alpha.run(['doctor']);
     expect(doctor.exitCode, explain(doctor)).toBe(1);
     expect(doctor.stdout).toMatch(/^fail\s+relay\s+relay unreachable at http/m);
-    expect(doctor.stdout).toContain('next: the relay runs on this machine: start it with `crosstalk up`');
+    expect(doctor.stdout).toContain('hint: the relay runs on this machine: start it with `crosstalk up`');
     expect(doctor.stdout).not.toContain('try `crosstalk doctor`');
     expect(doctor.stdout).toMatch(/^fail\s+agent\s+the host agent is not running/m);
     expect(doctor.stdout).toMatch(/^ok\s+keys\s+/m);

@@ -65,7 +65,7 @@ describe('wait', () => {
     const r = await alpha.run(['wait', id, '--as', 'asker', '--timeout', '1.5']);
     expect(r.exitCode, explain(r)).toBe(124);
     expect(r.stderr).toContain(`timed out after 1.5 s waiting in ${id} [TIMEOUT]`);
-    expect(r.stderr).toContain('next: retry with a longer --timeout');
+    expect(r.stderr).toContain('hint: retry with a longer --timeout');
   });
 
   it('exits 10 when the conversation ends while waiting', async () => {

@@ -9,5 +9,5 @@ export * from './run/index.js';
 export * from './service/index.js';
 export * from './sessions/index.js';
 export * from './state/index.js';
-export * from './waking/index.js';
-export { createWaker, recordWakeTarget, recordTmuxTarget, recordConsoleTarget, parseTmuxEnv, type RecordOptions, type TmuxEnv, type WakeAdapter, type WakeOutcome, type Liveness } from './wake/index.js';
+export * from './delivery/index.js';
+export { createWaker, recordWakeTarget, recordTmuxTarget, recordConsoleTarget, parseTmuxEnv, type RecordOptions, type TmuxEnv, type WakeAdapter, type WakeOutcome, type Liveness } from './terminals/index.js';

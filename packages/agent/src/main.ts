@@ -15,7 +15,7 @@ import { runAgent } from './run/agent.js';
 import type { LogLevel } from './run/logger.js';
 import { readAgentStatus } from './run/status.js';
 import { joinSession, leaveSession } from './sessions/join.js';
-import { recordWakeTarget } from './wake/index.js';
+import { recordWakeTarget } from './terminals/index.js';
 
 const USAGE = 'usage: main.js enroll <relay-url> --invite <code> [--host <name>] | run [--log-level <level>] | join --as <name> [--kind <kind>] [--no-wake] | leave --as <name> | status';
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];

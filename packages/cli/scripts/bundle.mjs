@@ -13,8 +13,9 @@ const result = await build({
   metafile: true,
   entryPoints: {
     bin: here('../dist/bin.js'),
-    // Started as its own process to type into a Windows console (see agent/src/wake).
-    'console-helper': here('../../agent/dist/wake/console-helper.js'),
+    // Started as its own process to type into a Windows console (agent/src/terminals/windows-console);
+    // the agent finds it as ./helper.js beside its own code, bundled or not.
+    helper: here('../../agent/dist/terminals/windows-console/helper.js'),
   },
   outdir,
   bundle: true,

@@ -26,7 +26,7 @@ const plain = (s: string) => s.replace(UNSAFE, '\uFFFD');
 export function printError(ctx: Pick<CliContext, 'json' | 'stdout' | 'stderr'>, err: unknown): number {
   const e = toCrosstalkError(err);
   if (ctx.json) ctx.stdout.write(`${JSON.stringify({ error: e.toBody() }, null, 2)}\n`);
-  ctx.stderr.write(`crosstalk: ${plain(e.message)} [${e.code}]\n  next: ${plain(e.hint)}\n`);
+  ctx.stderr.write(`crosstalk: ${plain(e.message)} [${e.code}]\n  hint: ${plain(e.hint)}\n`);
   return ERRORS[e.code].exit;
 }
 

@@ -2,7 +2,7 @@
 // a private HOME whose .claude.json skips onboarding, approves the API key and trusts the project,
 // a settings.json with the chosen permission mode and rules, and the argv + environment to start
 // it. Checked against Claude Code 2.1.332: it starts straight at its prompt, with no login, trust,
-// API-key or update screen. Its screens are in packages/agent/src/wake/screens/__fixtures__/claude-code/.
+// API-key or update screen. Its screens are in packages/agent/src/terminals/screens/__fixtures__/claude-code/.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,8 +5,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parsePaneView, type PaneView } from '../../../packages/agent/src/wake/tmux-submit.js';
-import { screenReaderFor, type ScreenVerdict } from '../../../packages/agent/src/wake/screens/index.js';
+import { parsePaneView, type PaneView } from '../../../packages/agent/src/terminals/tmux/submit.js';
+import { screenReaderFor, type ScreenVerdict } from '../../../packages/agent/src/terminals/screens/index.js';
 import { explain, Lab, type Host } from '../../support/index.js';
 import { CLI_BIN, NODE } from '../../support/paths.js';
 import { prepareClaudeCode, type ClaudePermissions } from '../launch/claude-code.js';

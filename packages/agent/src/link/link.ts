@@ -61,7 +61,7 @@ export function linkUrl(relayUrl: string): string {
   return u.href;
 }
 
-export class Link {
+export class RelayLink {
   private ws: WebSocket | null = null;
   private stopped = false;
   private welcomed = false;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WakeTarget } from '@crosstalk/core';
 import { key, Lab, waitFor, type Home } from '../__fixtures__/lab.js';
 import { copyPath } from '../copies/copies.js';
-import { TmuxLab, type AgentPane } from '../wake/__fixtures__/tmux-lab.js';
+import { TmuxLab, type AgentPane } from '../terminals/tmux/__fixtures__/tmux-lab.js';
 import { readAgentStatus } from './status.js';
 
 let lab: Lab;

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { CrosstalkError } from '@crosstalk/core';
 import { tokenSigner, type TokenSigner } from '@crosstalk/core/token';
 import { readAgentConfig, readHostKey, type AgentConfig, type HomeLayout } from '../home/index.js';
-import { Link } from '../link/link.js';
+import { RelayLink } from '../link/link.js';
 import { Replica, type ReplicaHooks } from '../state/replica.js';
 import { toldByWait } from '../sessions/waiting.js';
 import { StateStore } from '../state/store.js';
-import { createWaker, type WakeAdapter, type WakeOutcome } from '../wake/index.js';
-import { WakeLedger } from '../waking/ledger.js';
-import { WakeOrchestrator } from '../waking/orchestrator.js';
-import type { WakeSpec } from '../waking/plan.js';
-import { PresenceTracker } from '../waking/presence.js';
+import { createWaker, type WakeAdapter, type WakeOutcome } from '../terminals/index.js';
+import { WakeJournal } from '../delivery/journal.js';
+import { WakeOrchestrator } from '../delivery/orchestrator.js';
+import type { WakeSpec } from '../delivery/plan.js';
+import { PresenceTracker } from '../delivery/presence.js';
 import { createLogger, type AgentLogger, type LogDestination, type LogLevel } from './logger.js';
 import { ReceiptOutbox } from './outbox.js';
 import { StatusWriter, type AgentStatusSnapshot } from './status.js';
@@ -60,9 +60,9 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const hooks = options.hooks ?? {};
   const replica = await Replica.open({ store: new StateStore(layout.stateDir), copiesDir: config.conversationsDir, relayId: config.relayId, hooks, log });
   log.info({ relayUrl: config.relayUrl, cursor: replica.seq, epoch: replica.currentEpoch, copies: config.conversationsDir }, 'agent starting');
-  const ledger = await WakeLedger.open(join(layout.stateDir, 'wakes.json'), Date.now(), config.wake.nudgeAfterSeconds * 1000);
+  const journal = await WakeJournal.open(join(layout.stateDir, 'wakes.json'), Date.now(), config.wake.nudgeAfterSeconds * 1000);
   const waker = options.waker ?? defaultWaker(config, log);
-  const agent = new Agent({ config, layout, log, replica, ledger, tuning, hooks, waker });
+  const agent = new Agent({ config, layout, log, replica, journal, tuning, hooks, waker });
   agent.start(signer);
   return agent.handle();
 }
@@ -76,14 +76,14 @@ interface AgentParts {
   layout: HomeLayout;
   log: AgentLogger;
   replica: Replica;
-  ledger: WakeLedger;
+  journal: WakeJournal;
   tuning: AgentTuning;
   hooks: AgentHooks;
   waker: WakeAdapter;
 }
 
 class Agent {
-  private link: Link | null = null;
+  private link: RelayLink | null = null;
   private readonly startedAt = new Date().toISOString();
   private state: AgentStatusSnapshot['state'] = 'starting';
   private lastError: AgentStatusSnapshot['lastError'] = null;
@@ -98,12 +98,12 @@ class Agent {
   private stopping: Promise<void> | null = null;
   private fatalError: CrosstalkError | null = null;
 
-  constructor(private readonly p: AgentParts) {
-    const { config, replica, log, tuning } = p;
+  constructor(private readonly parts: AgentParts) {
+    const { config, replica, log, tuning } = parts;
     this.outbox = new ReceiptOutbox((receipt) => this.link?.send({ t: 'receipt', receipt }) === true, tuning.maxQueuedReceipts);
     this.orchestrator = new WakeOrchestrator({
-      adapter: p.waker,
-      ledger: p.ledger,
+      adapter: parts.waker,
+      journal: parts.journal,
       view: {
         conversation: (id) => replica.conversation(id),
         conversationIds: () => replica.state.conversations.keys(),
@@ -119,9 +119,9 @@ class Agent {
         this.outbox.push(r);
         this.statusWriter.update();
       },
-      toldByWait: (session, conversation, turn) => toldByWait(p.layout.waitingDir, session, conversation, turn),
+      toldByWait: (session, conversation, turn) => toldByWait(parts.layout.waitingDir, session, conversation, turn),
       log,
-      onAttempt: (info) => p.hooks.onWakeAttempt?.(info),
+      onAttempt: (info) => parts.hooks.onWakeAttempt?.(info),
     });
     this.sync = new Sync({
       replica,
@@ -139,8 +139,8 @@ class Agent {
       onChange: () => this.statusWriter.update(),
       onError: (err) => this.setError(err),
     });
-    this.presence = new PresenceTracker(p.waker, () => this.localSessions());
-    this.statusWriter = new StatusWriter(p.layout.agentStatus, () => this.snapshot(), tuning.statusIntervalMs, (err) =>
+    this.presence = new PresenceTracker(parts.waker, () => this.localSessions());
+    this.statusWriter = new StatusWriter(parts.layout.agentStatus, () => this.snapshot(), tuning.statusIntervalMs, (err) =>
       log.warn({ err: String(err) }, 'could not write the status file'),
     );
   }
@@ -150,9 +150,9 @@ class Agent {
   }
 
   start(signer: TokenSigner): void {
-    const { config, log, tuning, replica } = this.p;
+    const { config, log, tuning, replica } = this.parts;
     this.state = 'connecting';
-    this.link = new Link({
+    this.link = new RelayLink({
       relayUrl: config.relayUrl,
       signer,
       role: 'agent',
@@ -172,8 +172,8 @@ class Agent {
   }
 
   private localSessions() {
-    const host = this.p.config.host;
-    return [...this.p.replica.state.sessions.values()].filter((s) => s.host === host);
+    const host = this.parts.config.host;
+    return [...this.parts.replica.state.sessions.values()].filter((s) => s.host === host);
   }
 
   private async reportPresence(force: boolean): Promise<void> {
@@ -182,13 +182,13 @@ class Agent {
       if (changed && Object.keys(changed).length > 0) this.link?.send({ t: 'presence', sessions: changed });
       if (changed) this.statusWriter.update();
     } catch (err) {
-      this.p.log.debug({ err: String(err) }, 'presence probe failed');
+      this.parts.log.debug({ err: String(err) }, 'presence probe failed');
     }
   }
 
   private disconnected(info: { code: number | null; reason: string; error: CrosstalkError | null }): void {
     if (this.stopping) return;
-    this.p.log.info({ code: info.code, reason: info.reason, error: info.error?.message }, 'link down');
+    this.parts.log.info({ code: info.code, reason: info.reason, error: info.error?.message }, 'link down');
     if (info.error) this.setError(info.error);
     this.state = 'connecting';
     this.sync.linkDown();
@@ -196,7 +196,7 @@ class Agent {
   }
 
   private async fatal(error: CrosstalkError): Promise<void> {
-    this.p.log.error({ code: error.code }, error.message);
+    this.parts.log.error({ code: error.code }, error.message);
     this.setError(error);
     this.fatalError = error;
     await this.stop();
@@ -216,7 +216,7 @@ class Agent {
   }
 
   private async stopNow(): Promise<void> {
-    const { log, replica } = this.p;
+    const { log, replica } = this.parts;
     if (this.presenceTimer) clearInterval(this.presenceTimer);
     try {
       await this.sync.stop();
@@ -232,7 +232,7 @@ class Agent {
   }
 
   private snapshot(): AgentStatusSnapshot {
-    const { config, replica } = this.p;
+    const { config, replica } = this.parts;
     const cursor = replica.seq;
     const head = this.sync.head;
     const online = this.presence.current;

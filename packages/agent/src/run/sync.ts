@@ -3,9 +3,9 @@
 // persisted (batched) after the copies and acknowledged. Once the replica has caught up with the
 // head the relay announced, it is live and the wake-ups it asks for are planned.
 import { CrosstalkError, PROTOCOL_VERSION, type Receipt, type RelayEvent, type ServerMessage } from '@crosstalk/core';
-import type { Link } from '../link/link.js';
+import type { RelayLink } from '../link/link.js';
 import type { Replica } from '../state/replica.js';
-import type { WakeOrchestrator } from '../waking/orchestrator.js';
+import type { WakeOrchestrator } from '../delivery/orchestrator.js';
 import type { AgentLogger } from './logger.js';
 import type { AgentTuning } from './tuning.js';
 
@@ -15,7 +15,7 @@ const MAX_BATCH_EVENTS = 5000;
 export interface SyncDeps {
   replica: Replica;
   orchestrator: Pick<WakeOrchestrator, 'plan' | 'planUnanswered' | 'setLive' | 'reset'>;
-  link: () => Pick<Link, 'open' | 'send' | 'reconnect'> | null;
+  link: () => Pick<RelayLink, 'open' | 'send' | 'reconnect'> | null;
   log: AgentLogger;
   tuning: Pick<AgentTuning, 'cursorFlushMs' | 'ackIntervalMs' | 'replayTimeoutMs'>;
   /** The relay welcomed the link and the epoch is settled. */
@@ -41,9 +41,9 @@ export class Sync {
   private ackTimer: NodeJS.Timeout | null = null;
   private lastAck = 0;
 
-  constructor(private readonly d: SyncDeps) {
+  constructor(private readonly deps: SyncDeps) {
     // What was stored but perhaps never planned (a crash between writing and planning).
-    for (const id of d.replica.state.conversations.keys()) this.dirty.add(id);
+    for (const id of deps.replica.state.conversations.keys()) this.dirty.add(id);
   }
 
   receive(message: ServerMessage): void {
@@ -66,7 +66,7 @@ export class Sync {
     await this.draining;
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     if (this.ackTimer) clearTimeout(this.ackTimer);
-    await this.d.replica.persistCursor();
+    await this.deps.replica.persistCursor();
     this.sendAck();
   }
 
@@ -90,9 +90,9 @@ export class Sync {
   }
 
   private async welcome(w: Extract<ServerMessage, { t: 'welcome' }>): Promise<void> {
-    const { replica, log } = this.d;
+    const { replica, log } = this.deps;
     if (w.protocol !== PROTOCOL_VERSION) {
-      this.d.onError(new CrosstalkError('PROTOCOL_MISMATCH', `the relay speaks protocol ${w.protocol}; this agent speaks ${PROTOCOL_VERSION}`));
+      this.deps.onError(new CrosstalkError('PROTOCOL_MISMATCH', `the relay speaks protocol ${w.protocol}; this agent speaks ${PROTOCOL_VERSION}`));
     }
     this.clearReplayWait();
     this.head = w.head;
@@ -102,22 +102,22 @@ export class Sync {
       this.setLive(false);
       this.dirty.clear();
       this.failedReceipts.length = 0;
-      await this.d.orchestrator.reset();
+      await this.deps.orchestrator.reset();
     }
     await replica.adoptEpoch(w.epoch, resync);
     log.info({ relayId: w.relayId, epoch: w.epoch, head: w.head, cursor: replica.seq, resync }, 'linked to the relay');
-    this.d.onLinked({ relayId: w.relayId, epoch: w.epoch, head: w.head, resync });
+    this.deps.onLinked({ relayId: w.relayId, epoch: w.epoch, head: w.head, resync });
     this.checkLive();
-    this.d.onChange();
+    this.deps.onChange();
   }
 
   private relayError(e: Extract<ServerMessage, { t: 'error' }>): void {
-    this.d.log.warn({ code: e.code, message: e.message }, 'the relay refused a message');
-    this.d.onError(CrosstalkError.fromBody(e));
+    this.deps.log.warn({ code: e.code, message: e.message }, 'the relay refused a message');
+    this.deps.onError(CrosstalkError.fromBody(e));
   }
 
   private async apply(events: RelayEvent[]): Promise<void> {
-    const { replica, log } = this.d;
+    const { replica, log } = this.deps;
     const last = events[events.length - 1];
     if (last) this.head = Math.max(this.head ?? 0, last.seq);
     const before = replica.seq;
@@ -128,22 +128,22 @@ export class Sync {
     if (outcome.sessionsChanged) {
       // A session that joined here may be next in conversations that did not change.
       for (const id of replica.state.conversations.keys()) this.dirty.add(id);
-      this.d.onSessionsChanged();
+      this.deps.onSessionsChanged();
     }
     for (const id of outcome.changed) this.dirty.add(id);
     for (const r of outcome.receipts) if (r.receipt.status === 'failed') this.failedReceipts.push(r.receipt);
     if (outcome.applied > 0) log.debug({ applied: outcome.applied, seq: replica.seq, changed: outcome.changed }, 'applied events');
     this.checkLive();
-    this.d.onChange();
+    this.deps.onChange();
   }
 
   /** Live = linked, caught up with the announced head, no replay outstanding. */
   private checkLive(): void {
-    const caughtUp = this.d.link()?.open === true && this.head !== null && this.d.replica.seq >= this.head && !this.awaitingReplay;
+    const caughtUp = this.deps.link()?.open === true && this.head !== null && this.deps.replica.seq >= this.head && !this.awaitingReplay;
     if (caughtUp) {
-      if (this.dirty.size > 0) this.d.orchestrator.plan([...this.dirty]);
+      if (this.dirty.size > 0) this.deps.orchestrator.plan([...this.dirty]);
       this.dirty.clear();
-      if (this.failedReceipts.length > 0) this.d.orchestrator.planUnanswered(this.failedReceipts.splice(0));
+      if (this.failedReceipts.length > 0) this.deps.orchestrator.planUnanswered(this.failedReceipts.splice(0));
     }
     this.setLive(caughtUp);
   }
@@ -151,17 +151,17 @@ export class Sync {
   private setLive(live: boolean): void {
     if (live === this.live) return;
     this.live = live;
-    this.d.orchestrator.setLive(live);
+    this.deps.orchestrator.setLive(live);
   }
 
   private askReplay(after: number, detail: string): void {
     if (this.awaitingReplay) return;
-    this.d.log.warn({ after, detail }, 'events missing; asking the relay to replay');
-    this.d.link()?.send({ t: 'replay', after });
+    this.deps.log.warn({ after, detail }, 'events missing; asking the relay to replay');
+    this.deps.link()?.send({ t: 'replay', after });
     const timer = setTimeout(() => {
-      if (this.awaitingReplay && this.d.replica.seq <= after) this.d.link()?.reconnect('replay did not arrive');
+      if (this.awaitingReplay && this.deps.replica.seq <= after) this.deps.link()?.reconnect('replay did not arrive');
       this.clearReplayWait();
-    }, this.d.tuning.replayTimeoutMs);
+    }, this.deps.tuning.replayTimeoutMs);
     this.awaitingReplay = { after, timer };
   }
 
@@ -172,9 +172,9 @@ export class Sync {
 
   /** A batch could not be written: reload what is on disk and continue from there. */
   private async recover(err: unknown): Promise<void> {
-    const { log, replica } = this.d;
+    const { log, replica } = this.deps;
     log.error({ err: String(err) }, 'could not apply events; reloading state from disk');
-    this.d.onError(err);
+    this.deps.onError(err);
     this.setLive(false);
     this.inbox.length = 0;
     try {
@@ -183,26 +183,26 @@ export class Sync {
     } catch (again) {
       log.error({ err: String(again) }, 'could not reload state');
     }
-    this.d.link()?.reconnect('state reloaded after an error');
+    this.deps.link()?.reconnect('state reloaded after an error');
   }
 
   private scheduleCursor(): void {
     if (this.cursorTimer) return;
     this.cursorTimer = setTimeout(() => {
       this.cursorTimer = null;
-      this.d.replica.persistCursor().then(
+      this.deps.replica.persistCursor().then(
         () => this.scheduleAck(),
         (err: unknown) => {
-          this.d.log.error({ err: String(err) }, 'could not persist the cursor');
-          this.d.onError(err);
+          this.deps.log.error({ err: String(err) }, 'could not persist the cursor');
+          this.deps.onError(err);
         },
       );
-    }, this.d.tuning.cursorFlushMs);
+    }, this.deps.tuning.cursorFlushMs);
   }
 
   private scheduleAck(): void {
     if (this.ackTimer) return;
-    const wait = Math.max(0, this.lastAck + this.d.tuning.ackIntervalMs - Date.now());
+    const wait = Math.max(0, this.lastAck + this.deps.tuning.ackIntervalMs - Date.now());
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null;
       this.sendAck();
@@ -210,6 +210,6 @@ export class Sync {
   }
 
   private sendAck(): void {
-    if (this.d.link()?.send({ t: 'ack', seq: this.d.replica.persistedCursor.seq })) this.lastAck = Date.now();
+    if (this.deps.link()?.send({ t: 'ack', seq: this.deps.replica.persistedCursor.seq })) this.lastAck = Date.now();
   }
 }

@@ -11,7 +11,7 @@ export interface JoinOptions {
   layout: HomeLayout;
   name: string;
   kind: SessionKind;
-  /** Where to type wake-ups: from `recordWakeTarget` (src/wake), or `{type: 'none'}` to poll. */
+  /** Where to type wake-ups: from `recordWakeTarget` (src/terminals), or `{type: 'none'}` to poll. */
   wake: WakeTarget;
   /** A client signing as this host; made from the home when absent. */
   client?: RelayClient | undefined;

@@ -35,7 +35,7 @@ const handler: CommandHandler = async (ctx) => {
   const failed = checks.filter((c) => c.status === 'fail').length;
   const warned = checks.filter((c) => c.status === 'warn').length;
   const width = Math.max(...checks.map((c) => c.name.length));
-  const lines = checks.flatMap((c) => [`${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.message}`, ...(c.hint ? [`      ${' '.repeat(width)}  next: ${c.hint}`] : [])]);
+  const lines = checks.flatMap((c) => [`${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.message}`, ...(c.hint ? [`      ${' '.repeat(width)}  hint: ${c.hint}`] : [])]);
   lines.push('', failed > 0 ? `${failed} check${failed === 1 ? '' : 's'} failed.` : warned > 0 ? `all checks passed, ${warned} with a warning.` : 'all checks passed.');
   return { data: { ok: failed === 0, checks }, text: safeText(lines.join('\n')), exitCode: failed > 0 ? EXIT.error : EXIT.ok };
 };

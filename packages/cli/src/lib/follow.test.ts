@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, createRelayClient, enroll, homeLayout, Link, readHostKey, type RelayClient } from '@crosstalk/agent';
+import { adminClient, createRelayClient, enroll, homeLayout, RelayLink, readHostKey, type RelayClient } from '@crosstalk/agent';
 import type { Conversation } from '@crosstalk/core';
 import { tokenSigner, type TokenSigner } from '@crosstalk/core/token';
 import { readAdminKey, startRelay, type RunningRelay } from '@crosstalk/relay';
@@ -96,10 +96,10 @@ describe('followConversation', () => {
 
   it('polls when the relay refuses the link (every watch slot of the host taken)', async () => {
     const id = await openTalk('no link');
-    const hogs: Link[] = [];
+    const hogs: RelayLink[] = [];
     const log = { debug() {}, info() {}, warn() {}, error() {} };
     for (let i = 0; i < 8; i++) {
-      const link = new Link({ relayUrl: relay.url, signer, role: 'watch', hello: () => ({ epoch: null, cursor: 1_000_000 }), log, handlers: { onMessage() {}, onFatal() {} } });
+      const link = new RelayLink({ relayUrl: relay.url, signer, role: 'watch', hello: () => ({ epoch: null, cursor: 1_000_000 }), log, handlers: { onMessage() {}, onFatal() {} } });
       link.start();
       hogs.push(link);
     }
@@ -108,7 +108,7 @@ describe('followConversation', () => {
     expect(hogs.every((l) => l.open)).toBe(true);
     // A ninth watch link is refused, so the follower below cannot have one either.
     const refused = await new Promise<boolean>((resolve) => {
-      const probe: Link = new Link({
+      const probe: RelayLink = new RelayLink({
         relayUrl: relay.url,
         signer,
         role: 'watch',

@@ -1,7 +1,7 @@
 // Following one conversation live: a read-only `watch` link on the relay's WebSocket streams
 // events, which are folded into the conversation with core's applyEvent. While the link is down
 // (refused, relay restarting, too many watchers) the conversation is polled over HTTP instead.
-import { Link, type RelayClient } from '@crosstalk/agent';
+import { RelayLink, type RelayClient } from '@crosstalk/agent';
 import { applyEvent, emptyState, EventGapError, type Conversation, type RelayEvent, type RelayState, type ServerMessage } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
 
@@ -128,7 +128,7 @@ export async function followConversation(options: FollowOptions): Promise<'done'
       }
     };
 
-    const link = new Link({
+    const link = new RelayLink({
       relayUrl: client.relayUrl,
       signer: options.signer,
       role: 'watch',

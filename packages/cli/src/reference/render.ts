@@ -66,7 +66,7 @@ export function renderCliDoc(): string {
     '- **`--json`**: every command that prints data takes `--json` and then prints one JSON object',
     '  on stdout with the fields listed under it below; field names are stable. An error prints',
     '  `{"error": {"code", "message", "hint", "details"?}}` on stdout as well.',
-    '- **Errors** go to stderr as `crosstalk: <message> [<CODE>]` and `next: <what to do>`. Every code',
+    '- **Errors** go to stderr as `crosstalk: <message> [<CODE>]` and `hint: <what to do next>`. Every code',
     '  is listed in [ERRORS.md](ERRORS.md).',
     '- **Identity**: commands that act as a session take `--as <session>`; without it they use the',
     '  session `crosstalk join` recorded for the current tmux pane (`$TMUX_PANE` on the socket in',

@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/verify.js';
 import type { RateLimiter } from '../limits/token-bucket.js';
 import { isoNow, type Services } from '../services.js';
-import { frameInterval, Link, type LinkHub, type LinkTimings, type Role } from './link.js';
+import { frameInterval, PeerLink, type LinkHub, type LinkTimings, type Role } from './link.js';
 import { checkUpgradeRequest, refuseUpgrade } from './upgrade.js';
 
 export const MAX_WATCH_LINKS = 8;
@@ -27,9 +27,9 @@ export class Hub implements LinkHub {
   readonly timings: LinkTimings;
   readonly wsLimiter: RateLimiter;
   private readonly wss: WebSocketServer;
-  private readonly links = new Set<Link>();
-  private readonly agents = new Map<string, Link>();
-  private readonly watchers = new Map<string, Set<Link>>();
+  private readonly links = new Set<PeerLink>();
+  private readonly agents = new Map<string, PeerLink>();
+  private readonly watchers = new Map<string, Set<PeerLink>>();
   private readonly origins: ReadonlySet<string>;
   private readonly heartbeat: NodeJS.Timeout;
   private lastFrame: { after: number; last: number; data: Buffer } | null = null;
@@ -79,7 +79,7 @@ export class Hub implements LinkHub {
     }
     if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const link = new Link(ws, principal, this);
+      const link = new PeerLink(ws, principal, this);
       this.links.add(link);
       const who = link.who;
       this.services.logger.debug({ who, links: this.links.size }, 'link opened');
@@ -88,7 +88,7 @@ export class Hub implements LinkHub {
     });
   }
 
-  admit(link: Link, role: Role): CrosstalkError | null {
+  admit(link: PeerLink, role: Role): CrosstalkError | null {
     const who = link.who;
     if (role === 'agent') {
       if (link.principal.kind !== 'host') return new CrosstalkError('INVALID_REQUEST', 'the admin key can open watch links only');
@@ -106,7 +106,7 @@ export class Hub implements LinkHub {
     return null;
   }
 
-  release(link: Link): void {
+  release(link: PeerLink): void {
     this.links.delete(link);
     const who = link.who;
     if (this.agents.get(who) === link) {

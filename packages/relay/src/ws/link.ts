@@ -50,11 +50,11 @@ export interface LinkHub {
   /** The pause between frames of a link that follows the head, in ms. */
   frameIntervalMs(): number;
   /** Registers the link in its role, or says why it cannot have it. */
-  admit(link: Link, role: Role): CrosstalkError | null;
-  release(link: Link): void;
+  admit(link: PeerLink, role: Role): CrosstalkError | null;
+  release(link: PeerLink): void;
 }
 
-export class Link {
+export class PeerLink {
   role: Role | null = null;
   /** Answered the last ping. */
   alive = true;
@@ -63,7 +63,8 @@ export class Link {
   /** When the last frame that reached the head went out (performance.now()). */
   private lastLiveSendAt = -Infinity;
   private closed = false;
-  private kick: (() => void) | null = null;
+  /** Set while the send loop waits for a commit or a drained socket; calling it lets the loop go on. */
+  private resume: (() => void) | null = null;
   private readonly helloTimer: NodeJS.Timeout;
   private killTimer: NodeJS.Timeout | null = null;
 
@@ -106,7 +107,7 @@ export class Link {
     this.closed = true;
     clearTimeout(this.helloTimer);
     this.hub.release(this);
-    this.wake();
+    this.resumeSending();
   }
 
   private onClosed(): void {
@@ -114,10 +115,10 @@ export class Link {
     if (this.killTimer) clearTimeout(this.killTimer);
   }
 
-  private wake(): void {
-    const k = this.kick;
-    this.kick = null;
-    k?.();
+  private resumeSending(): void {
+    const go = this.resume;
+    this.resume = null;
+    go?.();
   }
 
   private sendError(error: CrosstalkError): void {
@@ -184,7 +185,7 @@ export class Link {
       case 'replay':
         if (msg.after > log.durableSeq) throw new CrosstalkError('INVALID_REQUEST', `replay after ${msg.after} is beyond the head ${log.durableSeq}`);
         this.rewind = Math.min(this.rewind ?? Number.MAX_SAFE_INTEGER, msg.after);
-        this.wake();
+        this.resumeSending();
         return;
       default:
         break;
@@ -215,7 +216,7 @@ export class Link {
 
   private waitForWork(): Promise<void> {
     return new Promise<void>((resolve) => {
-      this.kick = resolve;
+      this.resume = resolve;
       void this.hub.services.ledger.events.nextChange().then(resolve);
     });
   }
@@ -224,7 +225,7 @@ export class Link {
   private sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
-      this.kick = () => {
+      this.resume = () => {
         clearTimeout(timer);
         resolve();
       };

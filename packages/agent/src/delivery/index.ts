@@ -1,0 +1,4 @@
+export * from './journal.js';
+export * from './orchestrator.js';
+export * from './plan.js';
+export * from './presence.js';

@@ -1,0 +1,45 @@
+// The short-lived Windows helper: `node helper.js <pid> <settle ms>`, with the
+// base64 INPUT_RECORDs of the text on stdin (a command line could not hold the longest line).
+// Prints one JSON WakeOutcome line. It runs in its own process because attaching to a
+// console detaches the caller from its own.
+import { enterRecords, INPUT_RECORD_SIZE } from './records.js';
+import { typeIntoConsole } from './sequence.js';
+import { loadKernel32 } from './kernel32.js';
+import { failed, sleep, type WakeOutcome } from '../types.js';
+
+/** The most stdin the helper reads: base64 of 64 Ki records. */
+export const HELPER_MAX_INPUT = Math.ceil((65_536 * INPUT_RECORD_SIZE * 4) / 3) + 16;
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.length > HELPER_MAX_INPUT) throw new Error('too much input');
+  }
+  return text.trim();
+}
+
+async function main(argv: readonly string[]): Promise<WakeOutcome> {
+  const pid = Number(argv[0]);
+  const settleMs = Number(argv[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return failed('wake-error', 'helper: bad pid');
+  if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000) return failed('wake-error', 'helper: bad settle time');
+  const base64 = await readStdin();
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return failed('wake-error', 'helper: records are not base64');
+  const text = Buffer.from(base64, 'base64');
+  if (text.length === 0 || text.length % INPUT_RECORD_SIZE !== 0) return failed('wake-error', 'helper: bad record buffer');
+  if (process.platform !== 'win32') return failed('wake-error', 'helper: console wake-ups work only on Windows');
+  let k32;
+  try {
+    k32 = await loadKernel32();
+  } catch (error) {
+    return failed('wake-error', `helper: cannot load kernel32 through koffi: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return typeIntoConsole(k32, { pid, text, enter: enterRecords(), settleMs, sleep });
+}
+
+main(process.argv.slice(2))
+  .catch((error: unknown) => failed('wake-error', `helper: ${error instanceof Error ? error.message : String(error)}`))
+  .then((outcome) => {
+    process.stdout.write(`${JSON.stringify(outcome)}\n`);
+  });
