@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, Document, Scalar } from 'yaml';
 import { renderConversation, yamlString } from './render.js';
 import { decideClose, decideModerate, decideOpen, decidePost } from './rules/index.js';
 import { MemoryRelay } from './test-support.js';
@@ -115,5 +115,21 @@ describe('renderConversation', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("writes what the yaml library's own writer does not: no C1, bidi or zero-width character, and an exact round trip", () => {
+    // The reason the header is not written with the library (docs/ARCHITECTURE.md): its
+    // double-quoted scalars keep U+0085 (a line break to some readers), bidi overrides and
+    // zero-width characters raw, which a copy must never hold.
+    const value = 'topic \u0085 next \u202e evil \u200b hidden';
+    const doc = new Document({});
+    const scalar = new Scalar(value);
+    scalar.type = 'QUOTE_DOUBLE';
+    doc.set('k', scalar);
+    const theirs = doc.toString({ lineWidth: 0, doubleQuotedAsJSON: true });
+    expect(theirs).toMatch(/[\u0085\u202e\u200b]/);
+    const ours = yamlString(value);
+    expect(ours).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u200b-\u200f\u2066-\u2069]/);
+    expect((parseYaml(`k: ${ours}\n`) as { k: string }).k).toBe(value);
   });
 });
