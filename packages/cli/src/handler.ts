@@ -1,6 +1,7 @@
 // What a command handler receives and returns. Handlers never print errors or exit: they return
 // data (and optionally text for humans) or throw a CrosstalkError; main.ts does the rest.
 import type { Readable, Writable } from 'node:stream';
+import type { OptionSpec, OptionsOf } from './options/types.js';
 
 /** Everything a command may know about its surroundings, read once by the entry point. */
 export interface CliContext {
@@ -48,4 +49,8 @@ export interface CommandResult {
   exitCode?: number;
 }
 
-export type CommandHandler = (ctx: CliContext, args: string[], options: Record<string, unknown>) => Promise<CommandResult | void>;
+/** A command's code; `options` is typed from the command's option table (see options/types.ts). */
+export type CommandHandler<T extends readonly OptionSpec[] = readonly []> = (ctx: CliContext, args: string[], options: OptionsOf<T>) => Promise<CommandResult | void>;
+
+/** Any command's handler, as the command table holds it; main.ts hands it the checked options. */
+export type AnyCommandHandler = (ctx: CliContext, args: string[], options: never) => Promise<CommandResult | void>;

@@ -3,6 +3,7 @@
 import { CommanderError } from 'commander';
 import { EXIT } from '@crosstalk/core/errors';
 import type { CliContext } from './handler.js';
+import { parseOptions } from './options/parse.js';
 import { printError, printResult } from './output.js';
 import { buildProgram } from './program.js';
 
@@ -13,8 +14,10 @@ export async function main(argv: string[], base: Omit<CliContext, 'json'>): Prom
   const program = buildProgram(async (spec, args, options) => {
     json = options.json === true;
     const ctx: CliContext = { ...base, json };
+    const checked = parseOptions(spec.options ?? [], options);
     const { default: handler } = await spec.load();
-    const result = await handler(ctx, args, options);
+    // The table forgets each handler's option type; command() checked it against the same options.
+    const result = await handler(ctx, args, checked as never);
     printResult(ctx, result);
     if (result && result.exitCode !== undefined) exitCode = result.exitCode;
   }, io);

@@ -4,13 +4,14 @@ import { resolve } from 'node:path';
 import { defaultHostName, enroll, readAgentConfig } from '@crosstalk/agent';
 import { checkName, CrosstalkError } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { requiredText } from '../lib/args.js';
+import { requiredText } from '../options/values.js';
 import { layoutOf } from '../lib/home.js';
+import type { AGENT_JOIN_OPTIONS } from '../spec/admin.js';
 
-const handler: CommandHandler = async (ctx, args, options) => {
+const handler: CommandHandler<typeof AGENT_JOIN_OPTIONS> = async (ctx, args, options) => {
   const relayUrl = requiredText(args[0], '<relay-url>');
-  const invite = requiredText(options.invite, '--invite <code>');
-  const host = checkName('host', options.host ?? defaultHostName(ctx.hostname));
+  const { invite } = options;
+  const host = options.host ?? checkName('host', defaultHostName(ctx.hostname));
   const layout = layoutOf(ctx);
   const existing = await readAgentConfig(layout.config).catch((err: unknown) => {
     if (err instanceof CrosstalkError && err.code === 'NOT_ENROLLED') return null;
@@ -22,7 +23,7 @@ const handler: CommandHandler = async (ctx, args, options) => {
       details: { home: layout.home, host: existing.host, relayUrl: existing.relayUrl },
     });
   }
-  const conversationsDir = typeof options.conversationsDir === 'string' ? resolve(ctx.cwd, options.conversationsDir) : undefined;
+  const conversationsDir = options.conversationsDir === undefined ? undefined : resolve(ctx.cwd, options.conversationsDir);
   const result = await enroll({ relayUrl, invite, host, layout, conversationsDir, machineHostname: ctx.hostname });
   const data = { host: result.config.host, relayUrl: result.config.relayUrl, relayId: result.relayId, conversationsDir: result.config.conversationsDir, home: layout.home };
   const text = [

@@ -3,12 +3,11 @@
 import { runAgent } from '@crosstalk/agent';
 import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { logLevel } from '../lib/args.js';
 import { layoutOf } from '../lib/home.js';
+import type { AGENT_RUN_OPTIONS } from '../spec/admin.js';
 
-const handler: CommandHandler = async (ctx, _args, options) => {
-  const level = logLevel(options.logLevel);
-  const agent = await runAgent({ layout: layoutOf(ctx), logLevel: level });
+const handler: CommandHandler<typeof AGENT_RUN_OPTIONS> = async (ctx, _args, options) => {
+  const agent = await runAgent({ layout: layoutOf(ctx), logLevel: options.logLevel });
   const stop = () => void agent.stop();
   ctx.signal.addEventListener('abort', stop, { once: true });
   if (ctx.signal.aborted) stop();

@@ -2,12 +2,12 @@
 // body, waits for the other side's answer and prints it on stdout; the id goes to stderr.
 import { checkLine, checkName, checkBody, CrosstalkError, EXIT, LIMITS, type Conversation } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { timeoutMs } from '../lib/args.js';
 import { safeText } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';
 import { resolveSession } from '../lib/identity.js';
 import { postOnce } from '../lib/post.js';
 import { INTERRUPTED } from '../lib/signal.js';
+import type { ASK_OPTIONS } from '../spec/sessions.js';
 import { judge, waitForTurn } from '../lib/waiting.js';
 import { say } from '../output.js';
 
@@ -24,11 +24,10 @@ function answersTo(c: Conversation, session: string) {
   return c.turns.filter((t) => t.n > mine && t.author !== session);
 }
 
-const handler: CommandHandler = async (ctx, args, options) => {
+const handler: CommandHandler<typeof ASK_OPTIONS> = async (ctx, args, options) => {
   const to = checkName('session', args[0]);
   const task = checkBody(args.slice(1).join(' '), 'task');
-  const topic = checkLine(typeof options.topic === 'string' ? options.topic : topicFrom(task), 'topic', LIMITS.topicChars);
-  const limit = timeoutMs(options.timeout);
+  const topic = options.topic ?? checkLine(topicFrom(task), 'topic', LIMITS.topicChars);
   const host = await connectHost(ctx);
   const as = await resolveSession(ctx, host.layout, options.as);
   if (as === to) throw new CrosstalkError('TOO_FEW_PARTICIPANTS', `${as} cannot ask itself`);
@@ -42,7 +41,7 @@ const handler: CommandHandler = async (ctx, args, options) => {
     session: as,
     waitingDir: host.layout.waitingDir,
     pid: ctx.pid,
-    timeoutMs: limit,
+    timeoutMs: options.timeout,
     signal: ctx.signal,
     until: (c) => {
       const verdict = judge(c, as);

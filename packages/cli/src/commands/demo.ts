@@ -7,9 +7,10 @@ import { DemoInterrupted, runDemo } from '../demo/run.js';
 import { safeText } from '../lib/format.js';
 import { INTERRUPTED } from '../lib/signal.js';
 import { say } from '../output.js';
+import type { DEMO_OPTIONS } from '../spec/setup.js';
 
-const handler: CommandHandler = async (ctx, _args, options) => {
-  const keep = options.keep === true;
+const handler: CommandHandler<typeof DEMO_OPTIONS> = async (ctx, _args, options) => {
+  const { keep } = options;
   let result;
   try {
     result = await runDemo({

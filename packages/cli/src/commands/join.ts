@@ -1,11 +1,11 @@
 // `crosstalk join --as <name>`: record this terminal (tmux pane or Windows console) and register
 // the session with the relay, so its host agent can wake it.
 import { joinSession, recordWakeTarget } from '@crosstalk/agent';
-import { checkName, CrosstalkError, SESSION_KINDS, type SessionKind, type WakeTarget } from '@crosstalk/core';
+import { CrosstalkError, type WakeTarget } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { say } from '../output.js';
-import { requiredText } from '../lib/args.js';
 import { connectHost } from '../lib/home.js';
+import type { JOIN_OPTIONS } from '../spec/sessions.js';
 
 function describeTarget(wake: WakeTarget): string {
   switch (wake.type) {
@@ -18,13 +18,11 @@ function describeTarget(wake: WakeTarget): string {
   }
 }
 
-const handler: CommandHandler = async (ctx, _args, options) => {
-  const name = checkName('session', requiredText(options.as, '--as <name>'));
-  const kind = String(options.kind ?? 'other');
-  if (!(SESSION_KINDS as readonly string[]).includes(kind)) throw new CrosstalkError('INVALID_REQUEST', `--kind must be one of ${SESSION_KINDS.join(', ')}`);
+const handler: CommandHandler<typeof JOIN_OPTIONS> = async (ctx, _args, options) => {
+  const { as: name, kind } = options;
   const host = await connectHost(ctx);
   let wake: WakeTarget = { type: 'none' };
-  if (options.wake !== false) {
+  if (options.wake) {
     wake = await recordWakeTarget({ platform: ctx.platform, pid: ctx.pid, tmux: ctx.tmux?.env, tmuxPane: ctx.tmux?.pane });
     if (wake.type === 'none') {
       throw new CrosstalkError('INVALID_REQUEST', 'crosstalk join found no terminal to type wake-ups into: it is not running inside tmux', {
@@ -32,7 +30,7 @@ const handler: CommandHandler = async (ctx, _args, options) => {
       });
     }
   }
-  const { session, local } = await joinSession({ layout: host.layout, name, kind: kind as SessionKind, wake, client: host.client });
+  const { session, local } = await joinSession({ layout: host.layout, name, kind, wake, client: host.client });
   if ((wake.type === 'tmux' || wake.type === 'console') && wake.agentCommand === undefined) {
     // Joined from a bare shell: until a coding agent runs in it, every wake-up finds none and types nothing.
     say(

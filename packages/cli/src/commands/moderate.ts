@@ -1,24 +1,29 @@
 // `crosstalk moderate <id>`: exactly one moderator action.
-import { checkName, CrosstalkError, LIMITS, type ModerationAction } from '@crosstalk/core';
+import { checkName, CrosstalkError, type ModerationAction } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { optionalInt, sessionList } from '../lib/args.js';
+import type { OptionsOf } from '../options/types.js';
 import { names } from '../lib/format.js';
 import { moderatorClient } from '../lib/moderator.js';
+import type { MODERATE_OPTIONS } from '../spec/moderation.js';
 
-function actionOf(options: Record<string, unknown>): ModerationAction {
-  const given = ['next', 'extend', 'add', 'remove'].filter((k) => options[k] !== undefined);
-  if (given.length !== 1) {
-    throw new CrosstalkError('INVALID_REQUEST', `give exactly one of --next, --extend, --add, --remove${given.length > 1 ? ` (got ${given.map((g) => `--${g}`).join(', ')})` : ''}`, {
-      hint: 'run one `crosstalk moderate` per action, e.g. `crosstalk moderate <id> --extend 10`',
-    });
+const ACTIONS = ['next', 'extend', 'add', 'remove'] as const;
+
+/** The one action given; none or several is a usage error. */
+function actionOf(options: OptionsOf<typeof MODERATE_OPTIONS>): ModerationAction {
+  const { next, extend, add, remove } = options;
+  const given = ACTIONS.filter((k) => options[k] !== undefined);
+  if (given.length === 1) {
+    if (next !== undefined) return { type: 'next', next };
+    if (extend !== undefined) return { type: 'extend', by: extend };
+    if (add !== undefined) return { type: 'add', session: add };
+    if (remove !== undefined) return { type: 'remove', session: remove };
   }
-  if (options.next !== undefined) return { type: 'next', next: sessionList(options.next, '--next') };
-  if (options.extend !== undefined) return { type: 'extend', by: optionalInt(options.extend, '--extend', 1, LIMITS.maxTurnsCeiling) as number };
-  if (options.add !== undefined) return { type: 'add', session: checkName('session', options.add) };
-  return { type: 'remove', session: checkName('session', options.remove) };
+  throw new CrosstalkError('INVALID_REQUEST', `give exactly one of --next, --extend, --add, --remove${given.length > 1 ? ` (got ${given.map((g) => `--${g}`).join(', ')})` : ''}`, {
+    hint: 'run one `crosstalk moderate` per action, e.g. `crosstalk moderate <id> --extend 10`',
+  });
 }
 
-const handler: CommandHandler = async (ctx, args, options) => {
+const handler: CommandHandler<typeof MODERATE_OPTIONS> = async (ctx, args, options) => {
   const id = checkName('conversation', args[0]);
   const action = actionOf(options);
   const { client, as } = await moderatorClient(ctx, options);

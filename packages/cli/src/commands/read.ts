@@ -1,13 +1,13 @@
 // `crosstalk read <id>`: the conversation as markdown from the relay; `--json` structured.
 import { checkName } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { optionalInt } from '../lib/args.js';
 import { formatSince, safeText } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';
+import type { READ_OPTIONS } from '../spec/sessions.js';
 
-const handler: CommandHandler = async (ctx, args, options) => {
+const handler: CommandHandler<typeof READ_OPTIONS> = async (ctx, args, options) => {
   const id = checkName('conversation', args[0]);
-  const since = optionalInt(options.since, '--since', 0, 1_000_000);
+  const { since } = options;
   const { client } = await connectHost(ctx);
   if (ctx.json || (since !== undefined && since > 0)) {
     const { conversation } = await client.getConversation(id, { since });

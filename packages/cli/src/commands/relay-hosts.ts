@@ -2,8 +2,9 @@
 import type { CommandHandler } from '../handler.js';
 import { connectAdmin, dataDirOf } from '../lib/admin.js';
 import { table } from '../lib/format.js';
+import type { DATA_DIR_ONLY } from '../spec/admin.js';
 
-const handler: CommandHandler = async (ctx, _args, options) => {
+const handler: CommandHandler<typeof DATA_DIR_ONLY> = async (ctx, _args, options) => {
   const { client } = await connectAdmin(dataDirOf(ctx, options.dataDir));
   const { hosts } = await client.listHosts();
   const sorted = [...hosts].sort((a, b) => a.name.localeCompare(b.name));

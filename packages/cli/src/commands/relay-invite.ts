@@ -1,18 +1,16 @@
 // `crosstalk relay invite`: mint a one-time invite with the admin key and print the exact
 // `crosstalk agent join` line to paste on the other machine.
 import { normalizeRelayUrl } from '@crosstalk/agent';
-import { checkName } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { connectAdmin, dataDirOf } from '../lib/admin.js';
-import { duration } from '../lib/args.js';
 import { joinUrlFor } from '../lib/lan.js';
 import { say } from '../output.js';
+import type { INVITE_OPTIONS } from '../spec/admin.js';
 
-const handler: CommandHandler = async (ctx, _args, options) => {
-  const host = options.host === undefined ? undefined : checkName('host', options.host);
-  const expiresIn = duration(options.expires ?? '1h', '--expires', 60, 30 * 86_400);
+const handler: CommandHandler<typeof INVITE_OPTIONS> = async (ctx, _args, options) => {
+  const { host, expires: expiresIn } = options;
   // --url, else the address the relay's operator configured (docker compose passes it on).
-  const url = typeof options.url === 'string' ? options.url : ctx.publicUrl;
+  const url = options.url ?? ctx.publicUrl;
   const given = url === undefined ? undefined : normalizeRelayUrl(url);
   const admin = await connectAdmin(dataDirOf(ctx, options.dataDir), given);
   // The address first: no invite is spent on a line that could not be used.

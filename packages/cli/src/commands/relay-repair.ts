@@ -3,8 +3,9 @@
 import { CrosstalkError } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { dataDirOf } from '../lib/admin.js';
+import type { DATA_DIR_ONLY } from '../spec/admin.js';
 
-const handler: CommandHandler = async (ctx, _args, options) => {
+const handler: CommandHandler<typeof DATA_DIR_ONLY> = async (ctx, _args, options) => {
   const { readRelayInfo, repairLog } = await import('@crosstalk/relay');
   const dataDir = dataDirOf(ctx, options.dataDir);
   await readRelayInfo(dataDir);

@@ -2,8 +2,9 @@
 import { checkName } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { connectAdmin, dataDirOf } from '../lib/admin.js';
+import type { DATA_DIR_ONLY } from '../spec/admin.js';
 
-const handler: CommandHandler = async (ctx, args, options) => {
+const handler: CommandHandler<typeof DATA_DIR_ONLY> = async (ctx, args, options) => {
   const host = checkName('host', args[0]);
   const { client } = await connectAdmin(dataDirOf(ctx, options.dataDir));
   await client.revokeHost(host);

@@ -3,26 +3,18 @@
 import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { dataDirOf } from '../lib/admin.js';
-import { logLevel, port as parsePort } from '../lib/args.js';
 import { inContainer, lanAddress } from '../lib/lan.js';
 import { listenError } from '../lib/listen.js';
 import { aborted } from '../lib/signal.js';
 import { say } from '../output.js';
+import type { SERVE_OPTIONS } from '../spec/admin.js';
 
-const handler: CommandHandler = async (ctx, _args, options) => {
+const handler: CommandHandler<typeof SERVE_OPTIONS> = async (ctx, _args, options) => {
   const { startRelay } = await import('@crosstalk/relay');
-  const host = String(options.host ?? '127.0.0.1');
-  const port = parsePort(options.port);
-  const level = logLevel(options.logLevel);
+  const { host, port, logLevel } = options;
   const dataDir = dataDirOf(ctx, options.dataDir);
-  const allowedOrigins =
-    typeof options.allowOrigin === 'string'
-      ? options.allowOrigin
-          .split(',')
-          .map((o) => o.trim())
-          .filter((o) => o !== '')
-      : [];
-  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel: level }).catch((err: unknown) => {
+  const allowedOrigins = options.allowOrigin ?? [];
+  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel }).catch((err: unknown) => {
     throw listenError(err, host, port);
   });
   say(ctx, `crosstalk relay listening on ${relay.url} (data dir ${dataDir}); Ctrl-C stops it`);

@@ -5,17 +5,18 @@ import type { CommandHandler } from '../handler.js';
 import { conversationsDir, projectRoot } from '../lib/skill-scope.js';
 import { installSkills, type SkillProduct } from '../skills/index.js';
 import { say } from '../output.js';
+import type { SKILL_OPTIONS } from '../spec/setup.js';
 
-const handler: CommandHandler = async (ctx, _args, options) => {
-  if (options.global === true && options.project === true) throw new CrosstalkError('INVALID_REQUEST', 'pass either --global or --project, not both');
+const handler: CommandHandler<typeof SKILL_OPTIONS> = async (ctx, _args, options) => {
+  if (options.global && options.project) throw new CrosstalkError('INVALID_REQUEST', 'pass either --global or --project, not both');
   const products: SkillProduct[] = [];
-  if (options.claude === true) products.push('claude');
-  if (options.codex === true) products.push('codex');
+  if (options.claude) products.push('claude');
+  if (options.codex) products.push('codex');
   if (products.length === 0) products.push('claude', 'codex');
   const plan = await installSkills({
     products,
-    scope: options.project === true ? 'project' : 'global',
-    uninstall: options.uninstall === true,
+    scope: options.project ? 'project' : 'global',
+    uninstall: options.uninstall,
     homeDir: ctx.userHome,
     projectDir: projectRoot(ctx.cwd),
     claudeConfigDir: ctx.env.CLAUDE_CONFIG_DIR || undefined,

@@ -5,6 +5,7 @@ import type { CommandHandler } from '../handler.js';
 import { followConversation } from '../lib/follow.js';
 import { formatClosed, formatDecision, formatNote, formatTurn, safeText } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';
+import type { TAIL_OPTIONS } from '../spec/moderation.js';
 
 type Entry = { type: 'turn'; turn: Turn } | { type: 'note'; note: Note } | { type: 'status'; status: Conversation['status']; next: string[] };
 
@@ -23,10 +24,10 @@ function changes(before: Conversation, after: Conversation): Entry[] {
   return out;
 }
 
-const handler: CommandHandler = async (ctx, args, options) => {
+const handler: CommandHandler<typeof TAIL_OPTIONS> = async (ctx, args, options) => {
   const id = checkName('conversation', args[0]);
   const { client, signer } = await connectHost(ctx);
-  if (options.follow !== true) {
+  if (!options.follow) {
     const { conversation } = await client.getConversation(id);
     return { data: { conversation }, text: safeText(renderConversation(conversation)) };
   }

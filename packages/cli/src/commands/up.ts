@@ -7,12 +7,12 @@ import { adminClient, createRelayClient, defaultHostName, enroll, readAgentConfi
 import { CrosstalkError, EXIT } from '@crosstalk/core';
 import { tokenSigner } from '@crosstalk/core/token';
 import type { CliContext, CommandHandler } from '../handler.js';
-import { logLevel, port as parsePort } from '../lib/args.js';
 import { layoutOf } from '../lib/home.js';
 import { listenError } from '../lib/listen.js';
 import { findOnPath, PATH_HINT } from '../lib/on-path.js';
 import { aborted } from '../lib/signal.js';
 import { say } from '../output.js';
+import type { UP_OPTIONS } from '../spec/setup.js';
 
 const HOST = '127.0.0.1';
 
@@ -50,10 +50,9 @@ async function hostKnown(layout: HomeLayout, config: AgentConfig): Promise<boole
   }
 }
 
-const handler: CommandHandler = async (ctx, _args, options) => {
+const handler: CommandHandler<typeof UP_OPTIONS> = async (ctx, _args, options) => {
   const { readRelayInfo, startRelay } = await import('@crosstalk/relay');
-  const port = parsePort(options.port);
-  const level = logLevel(options.logLevel);
+  const { port, logLevel: level } = options;
   const layout = layoutOf(ctx);
 
   // Refuse before starting anything if this home belongs to another relay.

@@ -2,11 +2,11 @@
 // ended or reached its limit without this session holding the floor (exit 10).
 import { checkName, CrosstalkError, EXIT, type Conversation } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { timeoutMs } from '../lib/args.js';
 import { names } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';
 import { resolveSession } from '../lib/identity.js';
 import { INTERRUPTED } from '../lib/signal.js';
+import type { WAIT_OPTIONS } from '../spec/sessions.js';
 import { judge, waitForTurn } from '../lib/waiting.js';
 import { say } from '../output.js';
 
@@ -23,9 +23,8 @@ function endedText(c: Conversation, session: string): string {
   }
 }
 
-const handler: CommandHandler = async (ctx, args, options) => {
+const handler: CommandHandler<typeof WAIT_OPTIONS> = async (ctx, args, options) => {
   const id = checkName('conversation', args[0]);
-  const limit = timeoutMs(options.timeout);
   const host = await connectHost(ctx);
   const session = await resolveSession(ctx, host.layout, options.as);
   const outcome = await waitForTurn({
@@ -35,7 +34,7 @@ const handler: CommandHandler = async (ctx, args, options) => {
     session,
     waitingDir: host.layout.waitingDir,
     pid: ctx.pid,
-    timeoutMs: limit,
+    timeoutMs: options.timeout,
     signal: ctx.signal,
     onPending: (c) => say(ctx, `waiting for ${session}'s turn in ${id} (next: ${names(c.next)})…`),
     until: (c) => {

@@ -1,14 +1,14 @@
 // `crosstalk whoami`: this host, its relay, and the session joined in this pane (or --as).
 import { readLocalSessions } from '@crosstalk/agent/local-sessions';
-import { checkName } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { connectHost } from '../lib/home.js';
 import { sessionsInPane } from '../lib/identity.js';
+import type { AS_ONLY } from '../spec/sessions.js';
 
-const handler: CommandHandler = async (ctx, _args, options) => {
+const handler: CommandHandler<typeof AS_ONLY> = async (ctx, _args, options) => {
   const { layout, config } = await connectHost(ctx);
   const local = await readLocalSessions(layout.sessions);
-  const wanted = options.as === undefined ? undefined : checkName('session', options.as);
+  const wanted = options.as;
   const session = wanted === undefined ? sessionsInPane(local, ctx.tmux)[0] : local.find((s) => s.name === wanted);
   const data = {
     home: layout.home,

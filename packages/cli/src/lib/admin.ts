@@ -14,8 +14,9 @@ export interface AdminConnection {
   client: RelayClient;
 }
 
-export function dataDirOf(ctx: Pick<CliContext, 'crosstalkHome' | 'userHome' | 'cwd'>, option: unknown): string {
-  return typeof option === 'string' && option !== '' ? resolve(ctx.cwd, option) : layoutOf(ctx).relayDataDir;
+/** `--data-dir`, relative to the current directory, else the home's relay data dir. */
+export function dataDirOf(ctx: Pick<CliContext, 'crosstalkHome' | 'userHome' | 'cwd'>, option: string | undefined): string {
+  return option !== undefined && option !== '' ? resolve(ctx.cwd, option) : layoutOf(ctx).relayDataDir;
 }
 
 /** An admin client for the relay of a data dir; `fallbackUrl` is used when the relay wrote no listen.json. */

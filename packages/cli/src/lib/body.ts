@@ -60,8 +60,8 @@ async function readFileBounded(path: string): Promise<Buffer> {
 }
 
 export interface BodyOptions {
-  body?: unknown;
-  bodyFile?: unknown;
+  readonly body?: string | undefined;
+  readonly bodyFile?: string | undefined;
 }
 
 /** The body text, checked like the relay checks it (UTF-8, not empty, at most 64 KiB). */
@@ -70,9 +70,9 @@ export async function readBody(ctx: Pick<CliContext, 'stdin' | 'cwd'>, options: 
     throw new CrosstalkError('INVALID_REQUEST', 'pass either --body or --body-file, not both');
   }
   let text: string;
-  if (typeof options.body === 'string') {
+  if (options.body !== undefined) {
     text = options.body;
-  } else if (typeof options.bodyFile === 'string') {
+  } else if (options.bodyFile !== undefined) {
     text = options.bodyFile === '-' ? decode(await readBounded(ctx.stdin, 'stdin'), 'stdin') : decode(await readFileBounded(resolve(ctx.cwd, options.bodyFile)), options.bodyFile);
   } else if (ctx.stdin.isTTY) {
     throw new CrosstalkError('EMPTY_BODY', 'no body: stdin is a terminal and neither --body nor --body-file was given');

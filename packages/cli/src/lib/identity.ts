@@ -2,7 +2,7 @@
 import { parseTmuxEnv } from '@crosstalk/agent/tmux-env';
 import { readLocalSessions, type LocalSession } from '@crosstalk/agent/local-sessions';
 import type { HomeLayout } from '@crosstalk/agent/home';
-import { checkName, CrosstalkError } from '@crosstalk/core';
+import { CrosstalkError } from '@crosstalk/core';
 import type { CliContext } from '../handler.js';
 
 /** The sessions joined in this pane, newest first (a pane re-joined under a new name uses that). */
@@ -15,9 +15,9 @@ export function sessionsInPane(sessions: readonly LocalSession[], tmux: CliConte
     .sort((a, b) => (a.joinedAt < b.joinedAt ? 1 : a.joinedAt > b.joinedAt ? -1 : 0));
 }
 
-/** The acting session's name, or NO_SESSION saying how to get one. */
-export async function resolveSession(ctx: Pick<CliContext, 'tmux'>, layout: HomeLayout, as: unknown): Promise<string> {
-  if (as !== undefined) return checkName('session', as);
+/** The acting session's name (`as`, already checked as a name), or NO_SESSION saying how to get one. */
+export async function resolveSession(ctx: Pick<CliContext, 'tmux'>, layout: HomeLayout, as: string | undefined): Promise<string> {
+  if (as !== undefined) return as;
   if (ctx.tmux) {
     const found = sessionsInPane(await readLocalSessions(layout.sessions), ctx.tmux)[0];
     if (found) return found.name;

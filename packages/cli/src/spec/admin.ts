@@ -1,109 +1,122 @@
 // Relay and agent administration.
-import type { CommandSpec } from '../commands.js';
+import { options } from '../options/types.js';
+import { commaList, duration, name, port } from '../options/values.js';
+import { command, type CommandSpec } from './command.js';
+import { DATA_DIR, LOG_LEVEL } from './shared.js';
+
+export const SERVE_OPTIONS = options(
+  { flags: '--host <address>', description: 'address to listen on (0.0.0.0: every interface)', default: '127.0.0.1' },
+  { flags: '--port <port>', description: 'port', default: '7717', parse: port },
+  { flags: '--data-dir <dir>', description: 'data directory (default: ~/.crosstalk/relay)' },
+  { flags: '--allow-origin <origins>', description: 'comma-separated web origins allowed to open the WebSocket', parse: commaList },
+  LOG_LEVEL,
+);
+
+export const INVITE_OPTIONS = options(
+  { flags: '--host <name>', description: 'host name the invite is for', parse: name('host') },
+  { flags: '--expires <duration>', description: 'validity, e.g. 30m, 1h, 2d', default: '1h', parse: duration(60, 30 * 86_400) },
+  DATA_DIR,
+  { flags: '--url <url>', description: 'relay URL as the other machine reaches it (default: $CROSSTALK_PUBLIC_URL, else found out)' },
+);
+
+export const DATA_DIR_ONLY = options(DATA_DIR);
+
+export const AGENT_JOIN_OPTIONS = options(
+  { flags: '--invite <code>', description: 'the invite code from `crosstalk relay invite` (required)', required: true },
+  { flags: '--host <name>', description: 'this host\'s name (default: from the machine name)', parse: name('host') },
+  { flags: '--conversations-dir <dir>', description: 'where to keep the markdown copies' },
+);
+
+export const AGENT_RUN_OPTIONS = options(LOG_LEVEL);
 
 export const ADMIN_COMMANDS: CommandSpec[] = [
-  {
+  command({
     path: ['relay', 'serve'],
     group: 'admin',
     summary: 'run the relay in the foreground',
-    options: [
-      { flags: '--host <address>', description: 'address to listen on (0.0.0.0: every interface)', default: '127.0.0.1' },
-      { flags: '--port <port>', description: 'port', default: '7717' },
-      { flags: '--data-dir <dir>', description: 'data directory (default: ~/.crosstalk/relay)' },
-      { flags: '--allow-origin <origins>', description: 'comma-separated web origins allowed to open the WebSocket' },
-      { flags: '--log-level <level>', description: 'trace, debug, info, warn, error', default: 'info' },
-    ],
+    options: SERVE_OPTIONS,
     examples: ['crosstalk relay serve --host 0.0.0.0 --data-dir /srv/crosstalk'],
     load: () => import('../commands/relay-serve.js'),
-  },
-  {
+  }),
+  command({
     path: ['relay', 'invite'],
     group: 'admin',
     summary: 'mint a one-time invite; prints the `agent join` command to paste on the other machine',
     description:
       'Run it on the relay machine: it reads the admin key from the data dir and the relay\'s address from its listen.json. When the relay listens on every interface the command names this machine\'s LAN address; pass --url when other machines reach the relay by another name.',
-    options: [
-      { flags: '--host <name>', description: 'host name the invite is for' },
-      { flags: '--expires <duration>', description: 'validity, e.g. 30m, 1h, 2d', default: '1h' },
-      { flags: '--data-dir <dir>', description: 'relay data directory (default: ~/.crosstalk/relay)' },
-      { flags: '--url <url>', description: 'relay URL as the other machine reaches it (default: $CROSSTALK_PUBLIC_URL, else found out)' },
-    ],
+    options: INVITE_OPTIONS,
     json: true,
     examples: ['crosstalk relay invite --host win-laptop', 'docker compose exec relay crosstalk relay invite --host linux-box'],
     load: () => import('../commands/relay-invite.js'),
-  },
-  {
+  }),
+  command({
     path: ['relay', 'hosts'],
     group: 'admin',
     summary: 'list enrolled hosts and whether their agents are connected',
-    options: [{ flags: '--data-dir <dir>', description: 'relay data directory (default: ~/.crosstalk/relay)' }],
+    options: DATA_DIR_ONLY,
     json: true,
     examples: ['crosstalk relay hosts', 'docker compose exec relay crosstalk relay hosts'],
     load: () => import('../commands/relay-hosts.js'),
-  },
-  {
+  }),
+  command({
     path: ['relay', 'revoke'],
     args: '<host>',
     group: 'admin',
     summary: 'revoke a host: its key stops working and its sockets close at once',
-    options: [{ flags: '--data-dir <dir>', description: 'relay data directory (default: ~/.crosstalk/relay)' }],
+    options: DATA_DIR_ONLY,
     json: true,
     examples: ['crosstalk relay revoke win-laptop'],
     load: () => import('../commands/relay-revoke.js'),
-  },
-  {
+  }),
+  command({
     path: ['relay', 'repair'],
     group: 'admin',
     summary: 'truncate a damaged event log at its first damaged record (keeps everything before it)',
-    options: [{ flags: '--data-dir <dir>', description: 'relay data directory (default: ~/.crosstalk/relay)' }],
+    options: DATA_DIR_ONLY,
     json: true,
     examples: ['crosstalk relay repair --data-dir /srv/crosstalk'],
     load: () => import('../commands/relay-repair.js'),
-  },
-  {
+  }),
+  command({
     path: ['agent', 'join'],
     args: '<relay-url>',
     group: 'admin',
     summary: 'enroll this machine with a relay using an invite',
-    options: [
-      { flags: '--invite <code>', description: 'the invite code from `crosstalk relay invite` (required)' },
-      { flags: '--host <name>', description: 'this host\'s name (default: from the machine name)' },
-      { flags: '--conversations-dir <dir>', description: 'where to keep the markdown copies' },
-    ],
+    options: AGENT_JOIN_OPTIONS,
     json: true,
     examples: ['crosstalk agent join http://relay.lan:7717 --invite 3kq9…  --host win-laptop'],
     load: () => import('../commands/agent-join.js'),
-  },
-  {
+  }),
+  command({
     path: ['agent', 'run'],
     group: 'admin',
     summary: 'run the host agent in the foreground (structured logs on stderr)',
-    options: [{ flags: '--log-level <level>', description: 'trace, debug, info, warn, error', default: 'info' }],
+    options: AGENT_RUN_OPTIONS,
     examples: ['crosstalk agent run', 'crosstalk agent run --log-level debug'],
     load: () => import('../commands/agent-run.js'),
-  },
-  {
+  }),
+  command({
     path: ['agent', 'status'],
     group: 'admin',
     summary: 'is the agent connected; relay, cursor, lag, sessions and their last receipt',
     json: true,
     examples: ['crosstalk agent status', 'crosstalk agent status --json'],
     load: () => import('../commands/agent-status.js'),
-  },
-  {
+  }),
+  command({
     path: ['agent', 'install'],
     group: 'admin',
     summary: 'run the agent as a service at logon (systemd user unit, launchd agent, Scheduled Task)',
     json: true,
     examples: ['crosstalk agent install'],
     load: async () => ({ default: (await import('../commands/agent-service.js')).install }),
-  },
-  {
+  }),
+  command({
     path: ['agent', 'uninstall'],
     group: 'admin',
     summary: 'remove the agent service',
     json: true,
     examples: ['crosstalk agent uninstall'],
     load: async () => ({ default: (await import('../commands/agent-service.js')).uninstall }),
-  },
+  }),
 ];

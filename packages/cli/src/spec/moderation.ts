@@ -1,48 +1,59 @@
 // For humans and moderators.
-import type { CommandSpec } from '../commands.js';
+import { LIMITS } from '@crosstalk/core';
+import { options } from '../options/types.js';
+import { name, sessionNames, text, wholeNumber } from '../options/values.js';
+import { command, type CommandSpec } from './command.js';
 import { AS } from './shared.js';
 
+export const TAIL_OPTIONS = options({ flags: '-f, --follow', description: 'keep printing turns as they arrive' });
+
+const ADMIN = { flags: '--admin', description: 'act with the relay admin key (on the relay machine)' } as const;
+
+export const MODERATE_OPTIONS = options(
+  { flags: '--next <sessions>', description: 'hand the floor to these sessions', parse: sessionNames },
+  { flags: '--extend <n>', description: 'raise the turn limit by n', parse: wholeNumber(1, LIMITS.maxTurnsCeiling) },
+  { flags: '--add <session>', description: 'add a participant', parse: name('session') },
+  { flags: '--remove <session>', description: 'remove a participant', parse: name('session') },
+  ADMIN,
+  AS,
+);
+
+export const CLOSE_OPTIONS = options(
+  { flags: '--resolution <text>', description: 'what was decided (required)', required: true, parse: text('resolution', LIMITS.resolutionBytes) },
+  ADMIN,
+  AS,
+);
+
 export const MODERATION_COMMANDS: CommandSpec[] = [
-  {
+  command({
     path: ['tail'],
     args: '<id>',
     group: 'moderation',
     summary: 'print a conversation; with -f, follow new turns live',
     description: 'With -f it keeps printing turns, moderation notes and the decision as they happen, until Ctrl-C or the conversation closes. With --json -f it prints one JSON object per line.',
-    options: [{ flags: '-f, --follow', description: 'keep printing turns as they arrive' }],
+    options: TAIL_OPTIONS,
     json: true,
     examples: ['crosstalk tail api-shape-x1y2 -f'],
     load: () => import('../commands/tail.js'),
-  },
-  {
+  }),
+  command({
     path: ['moderate'],
     args: '<id>',
     group: 'moderation',
     summary: 'moderator actions: hand the floor, extend the limit, add or remove participants',
-    options: [
-      { flags: '--next <sessions>', description: 'hand the floor to these sessions' },
-      { flags: '--extend <n>', description: 'raise the turn limit by n' },
-      { flags: '--add <session>', description: 'add a participant' },
-      { flags: '--remove <session>', description: 'remove a participant' },
-      { flags: '--admin', description: 'act with the relay admin key (on the relay machine)' },
-      AS,
-    ],
+    options: MODERATE_OPTIONS,
     json: true,
     examples: ['crosstalk moderate api-shape-x1y2 --extend 10', 'crosstalk moderate api-shape-x1y2 --next claude-win'],
     load: () => import('../commands/moderate.js'),
-  },
-  {
+  }),
+  command({
     path: ['close'],
     args: '<id>',
     group: 'moderation',
     summary: 'close a conversation with a resolution',
-    options: [
-      { flags: '--resolution <text>', description: 'what was decided (required)' },
-      { flags: '--admin', description: 'act with the relay admin key (on the relay machine)' },
-      AS,
-    ],
+    options: CLOSE_OPTIONS,
     json: true,
     examples: ['crosstalk close api-shape-x1y2 --resolution "Use the paginated shape"'],
     load: () => import('../commands/close.js'),
-  },
+  }),
 ];

@@ -1,32 +1,44 @@
 // Getting started: zero-config start, demo, doctor, skills.
-import type { CommandSpec } from '../commands.js';
+import { options } from '../options/types.js';
+import { port } from '../options/values.js';
+import { command, type CommandSpec } from './command.js';
+import { LOG_LEVEL } from './shared.js';
+
+export const UP_OPTIONS = options({ flags: '--port <port>', description: 'relay port', default: '7717', parse: port }, LOG_LEVEL);
+
+export const DEMO_OPTIONS = options({ flags: '--keep', description: 'keep the temp dir with the copies afterwards' });
+
+export const SKILL_OPTIONS = options(
+  { flags: '--claude', description: 'for Claude Code: the skill and its permission rules' },
+  { flags: '--codex', description: 'for Codex: the AGENTS.md section and its rules file' },
+  { flags: '--global', description: 'for every project of this user (default)' },
+  { flags: '--project', description: 'for the project in the current directory' },
+  { flags: '--uninstall', description: 'remove exactly what was installed' },
+);
 
 export const SETUP_COMMANDS: CommandSpec[] = [
-  {
+  command({
     path: ['up'],
     group: 'setup',
     summary: 'zero-config start: a local relay plus an agent enrolled to it',
     description:
       'Runs a relay on 127.0.0.1 and this machine\'s agent in one process until Ctrl-C. The first run creates the relay\'s data in <home>/relay and enrolls this machine; later runs reuse both. Logs go to <home>/logs/up.log.',
-    options: [
-      { flags: '--port <port>', description: 'relay port', default: '7717' },
-      { flags: '--log-level <level>', description: 'trace, debug, info, warn, error', default: 'info' },
-    ],
+    options: UP_OPTIONS,
     examples: ['crosstalk up'],
     load: () => import('../commands/up.js'),
-  },
-  {
+  }),
+  command({
     path: ['demo'],
     group: 'setup',
     summary: 'two sessions on two simulated hosts hold a real conversation in tmux',
     description:
       'Starts a private relay, two agents posing as hosts demo-linux and demo-mac, and two scripted sessions in a private tmux server; they converse through the real wake-ups until a decision is agreed and closed. Needs tmux. Everything is removed afterwards unless --keep.',
-    options: [{ flags: '--keep', description: 'keep the temp dir with the copies afterwards' }],
+    options: DEMO_OPTIONS,
     json: true,
     examples: ['crosstalk demo', 'crosstalk demo --keep'],
     load: () => import('../commands/demo.js'),
-  },
-  {
+  }),
+  command({
     path: ['doctor'],
     group: 'setup',
     summary: 'check the relay, clock, keys, agent, tmux panes and copies; explain fixes',
@@ -34,8 +46,8 @@ export const SETUP_COMMANDS: CommandSpec[] = [
     json: true,
     examples: ['crosstalk doctor', 'crosstalk doctor --json'],
     load: () => import('../commands/doctor.js'),
-  },
-  {
+  }),
+  command({
     path: ['skill', 'install'],
     group: 'setup',
     summary: 'teach Claude Code and Codex how to use crosstalk',
@@ -44,15 +56,9 @@ export const SETUP_COMMANDS: CommandSpec[] = [
       'conversation commands run unattended: Claude Code allow rules for `crosstalk reply|read|status|wait|open|ask|list|sessions|whoami|moderate|close *` ' +
       'and for reading this host\'s copies; a Codex rules file that lets the same commands out of its sandbox to reach the relay. ' +
       'Nothing else is allowed: never spawn, kill, join, relay or agent commands, never a global bypass. --uninstall removes exactly what it added.',
-    options: [
-      { flags: '--claude', description: 'for Claude Code: the skill and its permission rules' },
-      { flags: '--codex', description: 'for Codex: the AGENTS.md section and its rules file' },
-      { flags: '--global', description: 'for every project of this user (default)' },
-      { flags: '--project', description: 'for the project in the current directory' },
-      { flags: '--uninstall', description: 'remove exactly what was installed' },
-    ],
+    options: SKILL_OPTIONS,
     json: true,
     examples: ['crosstalk skill install --claude --codex --project'],
     load: () => import('../commands/skill.js'),
-  },
+  }),
 ];
