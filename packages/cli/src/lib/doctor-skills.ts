@@ -2,7 +2,9 @@
 // instructions (skill, AGENTS.md section) and the permissions (Claude Code allow rules, Codex
 // rules) that let the conversation commands run unattended, at user or project scope.
 import { planSkills, readSkillFiles, type SkillProduct, type SkillRequest } from '../skills/index.js';
-import type { Check } from './doctor.js';
+import { CrosstalkError } from '@crosstalk/core';
+import type { Check } from './doctor-check.js';
+import { isSystemError } from './system-error.js';
 
 const LABEL: Record<SkillProduct, string> = { claude: 'Claude Code', codex: 'Codex' };
 const KIND: Record<SkillProduct, string> = { claude: 'claude-code', codex: 'codex' };
@@ -24,6 +26,8 @@ export async function skillChecks(base: Omit<SkillRequest, 'products' | 'scope' 
     global = await missing({ ...base, products, scope: 'global' });
     project = await missing({ ...base, products, scope: 'project' });
   } catch (err) {
+    // Only a settings file that cannot be read or parsed is worth a warning; anything else is a bug.
+    if (!(err instanceof CrosstalkError) && !isSystemError(err)) throw err;
     return [{ name: 'skills', status: 'warn', message: String((err as Error).message), hint: 'fix the file it names, then run `crosstalk skill install`' }];
   }
   for (const product of products) {
