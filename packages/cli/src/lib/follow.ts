@@ -2,7 +2,7 @@
 // events, which are folded into the conversation with core's applyEvent. While the link is down
 // (refused, relay restarting, too many watchers) the conversation is polled over HTTP instead.
 import { RelayLink, type RelayClient } from '@crosstalk/agent';
-import { applyEvent, emptyState, EventGapError, type Conversation, type RelayEvent, type RelayState, type ServerMessage } from '@crosstalk/core';
+import { applyEvent, CrosstalkError, emptyState, EventGapError, type Conversation, type RelayEvent, type RelayState, type ServerMessage } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
 
 export interface FollowOptions {
@@ -35,116 +35,155 @@ function conversationOf(event: RelayEvent): string | undefined {
   }
 }
 
+/** Where following starts: the conversation as read, and the relay's head and epoch just before. */
+interface Start {
+  conversation: Conversation;
+  epoch: string;
+  head: number;
+}
+
+async function readStart(client: RelayClient, id: string): Promise<Start> {
+  // The head before the read: events after it may already be in the state read, and applying
+  // them again is a no-op.
+  const health = await client.health();
+  const conversation = (await client.getConversation(id)).conversation;
+  return { conversation, epoch: health.epoch, head: health.head };
+}
+
 /**
  * Follows until onUpdate returns true (resolves 'done'), the signal aborts ('aborted'), or the
  * relay refuses this host for good (throws).
  */
 export async function followConversation(options: FollowOptions): Promise<'done' | 'aborted'> {
-  const { client, id } = options;
   if (options.signal?.aborted) return 'aborted';
-  // The head before the read: events after it may already be in the state read, and applying
-  // them again is a no-op.
-  const health = await client.health();
-  let epoch = health.epoch;
-  const state: RelayState = emptyState();
-  const initial = (await client.getConversation(id)).conversation;
-  state.conversations.set(id, initial);
-  state.seq = health.head;
-  if (options.onUpdate(initial) === true) return 'done';
+  const start = await readStart(options.client, options.id);
+  if (options.onUpdate(start.conversation) === true) return 'done';
+  return new Follower(options, start).run();
+}
 
-  return new Promise<'done' | 'aborted'>((resolve, reject) => {
-    let finished = false;
-    let pollTimer: NodeJS.Timeout | null = null;
-    let polling = false;
-    let lastSeen = initial.seq;
+/** One live follow: the watch link, the poll that covers while it is down, and the folded state. */
+class Follower {
+  private readonly state: RelayState = emptyState();
+  private epoch: string;
+  private lastSeen: number;
+  private finished = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private readonly link: RelayLink;
+  private settle: (how: 'done' | 'aborted' | Error) => void = () => {};
+  private readonly onAbort = () => this.finish('aborted');
 
-    const finish = (how: 'done' | 'aborted' | Error) => {
-      if (finished) return;
-      finished = true;
-      if (pollTimer) clearTimeout(pollTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-      void link.stop().finally(() => (how instanceof Error ? reject(how) : resolve(how)));
-    };
-    const onAbort = () => finish('aborted');
-
-    const emit = (c: Conversation) => {
-      lastSeen = c.seq;
-      if (options.onUpdate(c) === true) finish('done');
-    };
-
-    const refetch = async () => {
-      const fresh = (await client.getConversation(id)).conversation;
-      state.conversations.set(id, fresh);
-      if (fresh.seq !== lastSeen) emit(fresh);
-    };
-
-    const schedulePoll = () => {
-      if (finished || pollTimer || link.open) return;
-      pollTimer = setTimeout(() => {
-        pollTimer = null;
-        if (finished || link.open || polling) return schedulePoll();
-        polling = true;
-        refetch()
-          .catch(() => undefined)
-          .finally(() => {
-            polling = false;
-            schedulePoll();
-          });
-      }, options.pollMs ?? 1000);
-    };
-
-    const onEvents = (events: RelayEvent[]) => {
-      let touched: Conversation | undefined;
-      for (const event of events) {
-        if (conversationOf(event) !== id) {
-          state.seq = Math.max(state.seq, event.seq);
-          continue;
-        }
-        try {
-          touched = applyEvent(state, event) ?? touched;
-        } catch (err) {
-          if (!(err instanceof EventGapError)) throw err;
-          state.seq = Math.max(state.seq, event.seq);
-          void refetch().catch(() => schedulePoll());
-          return;
-        }
-      }
-      const c = state.conversations.get(id);
-      if (touched && c) emit(c);
-    };
-
-    const onMessage = (m: ServerMessage) => {
-      if (finished) return;
-      if (m.t === 'welcome') {
-        if (m.resync || m.epoch !== epoch) {
-          // Another log: start from what the relay holds now.
-          epoch = m.epoch;
-          state.seq = m.head;
-        }
-        // Catch up on what may have changed while the link was down.
-        void refetch().catch(() => schedulePoll());
-      } else if (m.t === 'events') {
-        onEvents(m.events);
-      }
-    };
-
-    const link = new RelayLink({
-      relayUrl: client.relayUrl,
+  constructor(
+    private readonly options: FollowOptions,
+    start: Start,
+  ) {
+    this.state.conversations.set(options.id, start.conversation);
+    this.state.seq = start.head;
+    this.epoch = start.epoch;
+    this.lastSeen = start.conversation.seq;
+    this.link = new RelayLink({
+      relayUrl: options.client.relayUrl,
       signer: options.signer,
       role: 'watch',
-      hello: () => ({ epoch, cursor: state.seq }),
+      hello: () => ({ epoch: this.epoch, cursor: this.state.seq }),
       log: SILENT,
       backoff: { baseMs: 200, capMs: 5000 },
       handlers: {
-        onMessage,
-        onDisconnect: () => schedulePoll(),
-        onFatal: (error) => finish(error),
+        onMessage: (m) => this.onMessage(m),
+        onDisconnect: () => this.schedulePoll(),
+        onFatal: (error) => this.finish(error),
       },
     });
-    options.signal?.addEventListener('abort', onAbort);
-    if (options.signal?.aborted) return finish('aborted');
-    link.start();
-    // Until the link says welcome, the poll covers for it.
-    schedulePoll();
-  });
+  }
+
+  run(): Promise<'done' | 'aborted'> {
+    return new Promise((resolve, reject) => {
+      this.settle = (how) => (how instanceof Error ? reject(how) : resolve(how));
+      this.options.signal?.addEventListener('abort', this.onAbort);
+      if (this.options.signal?.aborted) return this.finish('aborted');
+      this.link.start();
+      // Until the link says welcome, the poll covers for it.
+      this.schedulePoll();
+    });
+  }
+
+  private finish(how: 'done' | 'aborted' | Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    void this.link.stop().finally(() => this.settle(how));
+  }
+
+  private emit(c: Conversation): void {
+    this.lastSeen = c.seq;
+    if (this.options.onUpdate(c) === true) this.finish('done');
+  }
+
+  private async refetch(): Promise<void> {
+    const fresh = (await this.options.client.getConversation(this.options.id)).conversation;
+    this.state.conversations.set(this.options.id, fresh);
+    if (fresh.seq !== this.lastSeen) this.emit(fresh);
+  }
+
+  /** A read the relay failed (it is away, or restarting) is retried by the poll; anything else ends the follow. */
+  private readFailed(err: unknown): void {
+    if (err instanceof CrosstalkError) this.schedulePoll();
+    else this.finish(err instanceof Error ? err : new Error(String(err)));
+  }
+
+  private schedulePoll(): void {
+    if (this.finished || this.pollTimer || this.link.open) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      if (this.finished || this.link.open || this.polling) return this.schedulePoll();
+      this.polling = true;
+      this.refetch().then(
+        () => this.pollDone(),
+        (err: unknown) => this.pollDone(err),
+      );
+    }, this.options.pollMs ?? 1000);
+  }
+
+  private pollDone(err?: unknown): void {
+    this.polling = false;
+    if (err === undefined) this.schedulePoll();
+    else this.readFailed(err);
+  }
+
+  private onEvents(events: RelayEvent[]): void {
+    const { id } = this.options;
+    let touched: Conversation | undefined;
+    for (const event of events) {
+      if (conversationOf(event) !== id) {
+        this.state.seq = Math.max(this.state.seq, event.seq);
+        continue;
+      }
+      try {
+        touched = applyEvent(this.state, event) ?? touched;
+      } catch (err) {
+        if (!(err instanceof EventGapError)) throw err;
+        this.state.seq = Math.max(this.state.seq, event.seq);
+        void this.refetch().catch((e: unknown) => this.readFailed(e));
+        return;
+      }
+    }
+    const c = this.state.conversations.get(id);
+    if (touched && c) this.emit(c);
+  }
+
+  private onMessage(m: ServerMessage): void {
+    if (this.finished) return;
+    if (m.t === 'welcome') {
+      if (m.resync || m.epoch !== this.epoch) {
+        // Another log: start from what the relay holds now.
+        this.epoch = m.epoch;
+        this.state.seq = m.head;
+      }
+      // Catch up on what may have changed while the link was down.
+      void this.refetch().catch((e: unknown) => this.readFailed(e));
+    } else if (m.t === 'events') {
+      this.onEvents(m.events);
+    }
+  }
 }
