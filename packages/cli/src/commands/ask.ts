@@ -43,6 +43,7 @@ const handler: CommandHandler<typeof ASK_OPTIONS> = async (ctx, args, options) =
     pid: ctx.pid,
     timeoutMs: options.timeout,
     signal: ctx.signal,
+    warn: (line) => say(ctx, `warning: ${line}`),
     until: (c) => {
       const verdict = judge(c, as);
       if (verdict === 'your-turn' && answersTo(c, as).length === 0) return undefined;

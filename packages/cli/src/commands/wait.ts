@@ -36,6 +36,7 @@ const handler: CommandHandler<typeof WAIT_OPTIONS> = async (ctx, args, options) 
     pid: ctx.pid,
     timeoutMs: options.timeout,
     signal: ctx.signal,
+    warn: (line) => say(ctx, `warning: ${line}`),
     onPending: (c) => say(ctx, `waiting for ${session}'s turn in ${id} (next: ${names(c.next)})…`),
     until: (c) => {
       if (!c.participants.includes(session) && c.moderator !== session) {
