@@ -24,14 +24,14 @@ export class PrivateTmux {
     return out.trim();
   }
 
+  /** Whether the server runs the demo's session (tmux answers no with a non-zero exit). */
   async alive(): Promise<boolean> {
-    return this.run(['has-session', '-t', 'demo']).then(
-      () => true,
-      () => false,
-    );
+    const r = await execa('tmux', ['-S', this.socket, 'has-session', '-t', 'demo'], { env: this.env, extendEnv: false, timeout: 10_000, reject: false, stdin: 'ignore' });
+    return r.exitCode === 0;
   }
 
   async capture(pane: string): Promise<string> {
+    // For diagnostics: a pane that cannot be captured says why, and the failure it explains goes on.
     return this.run(['capture-pane', '-p', '-J', '-t', pane]).catch((err: Error) => `(no capture: ${err.message})`);
   }
 
