@@ -1,14 +1,16 @@
 // `crosstalk up`: zero-config start. A relay on 127.0.0.1 and an agent enrolled to it, in this one
 // process, everything created in the crosstalk home on the first run and reused afterwards.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { adminClient, createRelayClient, defaultHostName, enroll, readAgentConfig, readHostKey, runAgent, writeAgentConfig, type AgentConfig, type HomeLayout } from '@crosstalk/agent';
+import { adminClient, createRelayClient, defaultHostName, enroll, readAgentConfig, readHostKey, runAgent, writeAgentConfig, type AgentConfig, type HomeLayout, type RunningAgent } from '@crosstalk/agent';
 import { CrosstalkError, EXIT } from '@crosstalk/core';
 import { tokenSigner } from '@crosstalk/core/token';
+import type { RelayInfo, RunningRelay } from '@crosstalk/relay';
 import type { CliContext, CommandHandler } from '../handler.js';
 import { layoutOf } from '../lib/home.js';
 import { listenError } from '../lib/listen.js';
+import type { LogLevel } from '../options/values.js';
 import { findOnPath, PATH_HINT } from '../lib/on-path.js';
 import { aborted } from '../lib/signal.js';
 import { say } from '../output.js';
@@ -50,20 +52,18 @@ async function hostKnown(layout: HomeLayout, config: AgentConfig): Promise<boole
   }
 }
 
-const handler: CommandHandler<typeof UP_OPTIONS> = async (ctx, _args, options) => {
-  const { readRelayInfo, startRelay } = await import('@crosstalk/relay');
-  const { port, logLevel: level } = options;
-  const layout = layoutOf(ctx);
+/** The local relay's identity, or null before the first run created it. */
+async function readLocalRelay(layout: HomeLayout): Promise<RelayInfo | null> {
+  const { DATA_FILES, readRelayInfo } = await import('@crosstalk/relay');
+  // Before the first run there is no relay.json; a damaged one is reported.
+  if (!existsSync(join(layout.relayDataDir, DATA_FILES.relay))) return null;
+  return readRelayInfo(layout.relayDataDir);
+}
 
-  // Refuse before starting anything if this home belongs to another relay.
-  let config = await readConfigIfAny(layout);
-  const local = await readRelayInfo(layout.relayDataDir).catch(() => null);
-  if (config && config.relayId !== local?.relayId) throw enrolledElsewhere(layout, config);
-
-  await mkdir(layout.logsDir, { recursive: true, mode: 0o700 });
-  const logFile = join(layout.logsDir, 'up.log');
-  const logs = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
-  const relay = await startRelay({ dataDir: layout.relayDataDir, host: HOST, port, logLevel: level, logDestination: logs }).catch((err: unknown) => {
+async function startLocalRelay(layout: HomeLayout, local: RelayInfo | null, options: { port: number; logLevel: LogLevel; logs: WriteStream }): Promise<RunningRelay> {
+  const { startRelay } = await import('@crosstalk/relay');
+  const { port, logLevel, logs } = options;
+  return startRelay({ dataDir: layout.relayDataDir, host: HOST, port, logLevel, logDestination: logs }).catch((err: unknown) => {
     logs.end();
     if (err instanceof CrosstalkError && err.code === 'DATA_DIR_LOCKED') {
       const where = local?.url ? ` at ${local.url}` : '';
@@ -73,47 +73,64 @@ const handler: CommandHandler<typeof UP_OPTIONS> = async (ctx, _args, options) =
     }
     throw listenError(err, HOST, port);
   });
-  let agent: Awaited<ReturnType<typeof runAgent>> | null = null;
+}
+
+/** This home enrolled with the local relay: on the first run, and again when the relay forgot it. */
+async function enrolledLocally(ctx: CliContext, layout: HomeLayout, relay: RunningRelay, config: AgentConfig | null): Promise<{ config: AgentConfig; news: string }> {
+  if (!config) return { config: await enrollLocally(ctx, layout, relay, defaultHostName(ctx.hostname)), news: ' (first run: created the relay and enrolled this machine)' };
+  const current = config.relayUrl === relay.url ? config : await writeAgentConfig(layout.config, { ...config, relayUrl: relay.url });
+  if (await hostKnown(layout, current)) return { config: current, news: '' };
+  // The relay's log was replaced since: enroll again under the same name.
+  return { config: await enrollLocally(ctx, layout, relay, current.host), news: ' (enrolled this machine again: the relay no longer knew it)' };
+}
+
+function upBanner(layout: HomeLayout, relay: RunningRelay, config: AgentConfig, news: string, logFile: string, onPath: boolean): string {
+  return [
+    `crosstalk is up${news}. Ctrl-C stops it.`,
+    `  relay   ${relay.url}  (data in ${layout.relayDataDir})`,
+    `  agent   host ${config.host}; markdown copies in ${config.conversationsDir}`,
+    `  logs    ${logFile}`,
+    '',
+    'To let a coding-agent session take part, run this in its tmux pane (from its shell tool, or before starting it):',
+    '',
+    `  crosstalk join --as <name> --kind claude-code`,
+    '',
+    ...(onPath ? [] : ['Note: `crosstalk` is not on PATH, so woken sessions cannot run it yet;', `  ${PATH_HINT}.`, '']),
+  ].join('\n');
+}
+
+/** Until Ctrl-C (a clean stop), or until the relay or the agent stops by itself (its error is thrown). */
+async function runUntilStopped(signal: AbortSignal, relay: RunningRelay, agent: RunningAgent): Promise<void> {
+  const ended = await Promise.race([
+    aborted(signal).then(() => ({ by: 'signal' as const })),
+    relay.stopped.then((error) => ({ by: 'relay' as const, error })),
+    agent.stopped.then((r) => ({ by: 'agent' as const, error: r.reason === 'fatal' ? r.error : null })),
+  ]);
+  if (ended.by !== 'signal' && ended.error) throw ended.error;
+}
+
+const handler: CommandHandler<typeof UP_OPTIONS> = async (ctx, _args, options) => {
+  const layout = layoutOf(ctx);
+  // Refuse before starting anything if this home belongs to another relay.
+  const enrolled = await readConfigIfAny(layout);
+  const local = await readLocalRelay(layout);
+  if (enrolled && enrolled.relayId !== local?.relayId) throw enrolledElsewhere(layout, enrolled);
+
+  await mkdir(layout.logsDir, { recursive: true, mode: 0o700 });
+  const logFile = join(layout.logsDir, 'up.log');
+  const logs = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
+  const relay = await startLocalRelay(layout, local, { port: options.port, logLevel: options.logLevel, logs });
+  let agent: RunningAgent | null = null;
   try {
-    let news = '';
-    if (!config) {
-      config = await enrollLocally(ctx, layout, relay, defaultHostName(ctx.hostname));
-      news = ' (first run: created the relay and enrolled this machine)';
-    } else {
-      if (config.relayUrl !== relay.url) config = await writeAgentConfig(layout.config, { ...config, relayUrl: relay.url });
-      if (!(await hostKnown(layout, config))) {
-        // The relay's log was replaced since: enroll again under the same name.
-        config = await enrollLocally(ctx, layout, relay, config.host);
-        news = ' (enrolled this machine again: the relay no longer knew it)';
-      }
-    }
-    agent = await runAgent({ layout, config, logLevel: level, logDestination: logs });
-    const onPath = await findOnPath('crosstalk', ctx.env.PATH, ctx.platform);
-    say(
-      ctx,
-      [
-        `crosstalk is up${news}. Ctrl-C stops it.`,
-        `  relay   ${relay.url}  (data in ${layout.relayDataDir})`,
-        `  agent   host ${config.host}; markdown copies in ${config.conversationsDir}`,
-        `  logs    ${logFile}`,
-        '',
-        'To let a coding-agent session take part, run this in its tmux pane (from its shell tool, or before starting it):',
-        '',
-        `  crosstalk join --as <name> --kind claude-code`,
-        '',
-        ...(onPath ? [] : ['Note: `crosstalk` is not on PATH, so woken sessions cannot run it yet;', `  ${PATH_HINT}.`, '']),
-      ].join('\n'),
-    );
-    const running = agent;
-    const ended = await Promise.race([
-      aborted(ctx.signal).then(() => ({ by: 'signal' as const })),
-      relay.stopped.then((error) => ({ by: 'relay' as const, error })),
-      running.stopped.then((r) => ({ by: 'agent' as const, error: r.reason === 'fatal' ? r.error : null })),
-    ]);
-    if (ended.by !== 'signal' && ended.error) throw ended.error;
+    const { config, news } = await enrolledLocally(ctx, layout, relay, enrolled);
+    agent = await runAgent({ layout, config, logLevel: options.logLevel, logDestination: logs });
+    const onPath = (await findOnPath('crosstalk', ctx.env.PATH, ctx.platform)) !== null;
+    say(ctx, upBanner(layout, relay, config, news, logFile, onPath));
+    await runUntilStopped(ctx.signal, relay, agent);
     say(ctx, 'stopping');
     return { exitCode: EXIT.ok };
   } finally {
+    // Best effort: a stop that fails must not hide why `up` ended.
     await agent?.stop().catch(() => undefined);
     await relay.close().catch(() => undefined);
     await new Promise<void>((r) => logs.end(() => r()));
