@@ -12,6 +12,7 @@ function fastHelp(): boolean {
     process.stdout.write(readFileSync(new URL('./help.txt', import.meta.url), 'utf8'));
     return true;
   } catch {
+    // Any failure to read the rendered text falls back to the program, which prints the same help.
     return false;
   }
 }

@@ -2,6 +2,7 @@
 import { homedir, hostname, userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CliContext } from './handler.js';
+import { isSystemError } from './lib/system-error.js';
 
 // Coding agents run commands without a person at a terminal; they get plain, prompt-free output.
 const AGENT_ENV = ['CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'CODEX_SANDBOX', 'CODEX_SANDBOX_NETWORK_DISABLED', 'CODEX_THREAD_ID', 'CROSSTALK_AGENT'];
@@ -12,8 +13,10 @@ const PASSED_ENV = ['CROSSTALK_HOME', 'PATH', 'HOME', 'LANG', 'XDG_CONFIG_HOME',
 function safeUsername(): string {
   try {
     return userInfo().username;
-  } catch {
-    return 'user';
+  } catch (err) {
+    // A user without an entry in the system's user database (some containers) has no name.
+    if (isSystemError(err)) return 'user';
+    throw err;
   }
 }
 

@@ -1,13 +1,14 @@
 // `crosstalk doctor`: check everything a conversation depends on, explain what to fix; exit 1 if
 // any check fails.
 import { execa } from 'execa';
-import { EXIT } from '@crosstalk/core';
+import { CrosstalkError, EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { runChecks } from '../lib/doctor.js';
 import { skillChecks } from '../lib/doctor-skills.js';
 import { safeText } from '../lib/format.js';
 import { layoutOf } from '../lib/home.js';
 import { findOnPath } from '../lib/on-path.js';
+import { isSystemError } from '../lib/system-error.js';
 import { conversationsDir, projectRoot } from '../lib/skill-scope.js';
 
 async function tmuxVersion(): Promise<string | null> {
@@ -23,7 +24,7 @@ const handler: CommandHandler = async (ctx) => {
     claudeConfigDir: ctx.env.CLAUDE_CONFIG_DIR || undefined,
     codexHome: ctx.env.CODEX_HOME || undefined,
     // A config that cannot be read is the enrollment check's to report.
-    conversationsDir: await conversationsDir(ctx).catch(() => layout.conversationsDir),
+    conversationsDir: await conversationsDir(ctx).catch((err: unknown) => (err instanceof CrosstalkError || isSystemError(err) ? layout.conversationsDir : Promise.reject(err))),
   };
   const checks = await runChecks({
     layout,

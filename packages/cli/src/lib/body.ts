@@ -16,7 +16,9 @@ function tooLarge(where: string, bytes?: number): CrosstalkError {
 function decode(bytes: Buffer, where: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  } catch (err) {
+    // A fatal decoder throws a TypeError for bytes that are not UTF-8.
+    if (!(err instanceof TypeError)) throw err;
     throw new CrosstalkError('INVALID_TEXT', `the body from ${where} is not valid UTF-8`);
   }
 }

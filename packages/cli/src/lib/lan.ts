@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { createRelayClient, isLoopbackUrl } from '@crosstalk/agent/client';
+import { CrosstalkError } from '@crosstalk/core';
 
 /** This machine's first non-internal IPv4 address, if it has one. */
 export function lanAddress(): string | undefined {
@@ -32,9 +33,10 @@ export async function joinUrlFor(localUrl: string, relayId: string, lan: string 
   if (!isLoopbackUrl(localUrl)) return { url: localUrl };
   if (lan) {
     const candidate = `${u.protocol}//${lan}:${u.port}`;
+    // No answer, or not a relay's, on the LAN address: the relay listens only on loopback.
     const health = await createRelayClient({ relayUrl: candidate, timeoutMs: 1500 })
       .health()
-      .catch(() => undefined);
+      .catch((err: unknown) => (err instanceof CrosstalkError ? undefined : Promise.reject(err)));
     if (health?.relayId === relayId) {
       return {
         url: candidate,

@@ -3,6 +3,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter as posixDelimiter, join } from 'node:path';
+import { isSystemError } from './system-error.js';
 
 export async function findOnPath(command: string, pathEnv: string | undefined, platform: NodeJS.Platform): Promise<string | null> {
   const delimiter = platform === 'win32' ? ';' : posixDelimiter;
@@ -11,9 +12,10 @@ export async function findOnPath(command: string, pathEnv: string | undefined, p
     if (dir.trim() === '') continue;
     for (const name of names) {
       const candidate = join(dir, name);
+      // Missing, not executable, or a PATH entry that is not a directory: not usable there.
       const usable = await access(candidate, platform === 'win32' ? constants.F_OK : constants.X_OK).then(
         () => true,
-        () => false,
+        (err: unknown) => (isSystemError(err) ? false : Promise.reject(err)),
       );
       if (usable) return candidate;
     }

@@ -2,6 +2,7 @@
 import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { atomicWriteFile } from '@crosstalk/agent/atomic-write';
+import { isMissing } from '../lib/system-error.js';
 import { planSkills, skillPaths, type SkillPlan, type SkillRequest } from './plan.js';
 
 async function readIfExists(path: string): Promise<Uint8Array | undefined> {
@@ -21,7 +22,10 @@ export async function readSkillFiles(req: SkillRequest): Promise<Map<string, Uin
 // Readers see the old file or the new one, never half of it; an existing file keeps its mode.
 async function replaceFile(path: string, content: Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const mode = await stat(path).then((s) => s.mode & 0o777, () => 0o644);
+  const mode = await stat(path).then(
+    (s) => s.mode & 0o777,
+    (err: unknown) => (isMissing(err) ? 0o644 : Promise.reject(err)),
+  );
   await atomicWriteFile(path, content, { mode });
 }
 

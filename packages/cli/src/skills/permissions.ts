@@ -46,7 +46,8 @@ function parseSettings(text: string, path: string): Json {
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
     throw new CrosstalkError('CONFIG_INVALID', `${path} is not valid JSON`, { hint: 'fix it (or move it away), then run `crosstalk skill install` again' });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CrosstalkError('CONFIG_INVALID', `${path} does not hold a JSON object`, { hint: 'fix it, then install again' });
@@ -95,7 +96,9 @@ export function claudeSettingsHold(current: string | undefined, rules: readonly 
   try {
     const found = allowList(parseSettings(current, 'settings'), 'settings');
     return !!found && rules.every((r) => found.allow.includes(r));
-  } catch {
-    return false;
+  } catch (err) {
+    // Settings that do not parse hold no rules; doctor reports the file when it plans an install.
+    if (err instanceof CrosstalkError) return false;
+    throw err;
   }
 }
