@@ -8,6 +8,5 @@ import { SESSIONS_COMMANDS } from './spec/sessions.js';
 import { SETUP_COMMANDS } from './spec/setup.js';
 
 export type { CommandSpec } from './spec/command.js';
-export type { OptionSpec } from './options/types.js';
 
 export const COMMANDS: CommandSpec[] = [...SESSIONS_COMMANDS, ...MODERATION_COMMANDS, ...SETUP_COMMANDS, ...ADMIN_COMMANDS];

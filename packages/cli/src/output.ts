@@ -12,7 +12,7 @@ export function printResult(ctx: CliContext, result: CommandResult | void): void
 }
 
 /** Turns anything thrown into a CrosstalkError; unexpected errors keep their message. */
-export function toCrosstalkError(err: unknown): CrosstalkError {
+function toCrosstalkError(err: unknown): CrosstalkError {
   if (err instanceof CrosstalkError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new CrosstalkError('INTERNAL', message, { hint: 'this looks like a bug in crosstalk; please report it with the command you ran' });

@@ -1,10 +1,8 @@
 // Builds the commander program from the command table. Commander never exits the process here:
 // usage errors become exit code 2 in main.ts.
 import { Command, CommanderError, Option } from 'commander';
-import { COMMANDS, type CommandSpec } from './commands.js';
-
-export { CROSSTALK_VERSION as VERSION } from '@crosstalk/core/protocol';
 import { CROSSTALK_VERSION as VERSION } from '@crosstalk/core/protocol';
+import { COMMANDS, type CommandSpec } from './commands.js';
 
 const GROUP_TITLES: Record<CommandSpec['group'], string> = {
   sessions: 'For coding-agent sessions',
@@ -23,7 +21,7 @@ export interface ProgramIo {
   writeErr: (s: string) => void;
 }
 
-export function rootHelpExtra(): string {
+function rootHelpExtra(): string {
   const lines: string[] = [''];
   for (const group of Object.keys(GROUP_TITLES) as CommandSpec['group'][]) {
     lines.push(`${GROUP_TITLES[group]}:`);

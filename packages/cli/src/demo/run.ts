@@ -20,7 +20,7 @@ export interface DemoOptions extends SessionLauncher {
   timeoutMs?: number;
 }
 
-export interface DemoCopy {
+interface DemoCopy {
   host: string;
   session: string;
   path: string;

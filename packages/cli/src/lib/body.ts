@@ -24,7 +24,7 @@ function decode(bytes: Buffer, where: string): string {
 }
 
 /** Reads a stream up to LIMIT bytes; one byte more and it stops reading and refuses. */
-export async function readBounded(stream: Readable, where: string, limit = LIMIT): Promise<Buffer> {
+async function readBounded(stream: Readable, where: string, limit = LIMIT): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {

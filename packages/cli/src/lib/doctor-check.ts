@@ -3,7 +3,7 @@
 import { CrosstalkError } from '@crosstalk/core';
 import { isSystemError } from './system-error.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export interface Check {
   name: string;

@@ -5,7 +5,7 @@ import { agentCheck, commandCheck, copiesCheck, keysCheck, sessionChecks, tmuxCh
 import type { Check } from './doctor-check.js';
 import { authCheck, enrollmentCheck, relayChecks } from './doctor-relay.js';
 
-export type { Check, CheckStatus } from './doctor-check.js';
+export type { Check } from './doctor-check.js';
 
 export interface DoctorInputs {
   layout: HomeLayout;

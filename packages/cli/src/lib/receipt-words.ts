@@ -11,7 +11,7 @@ export interface ReceiptLike {
 }
 
 /** `code: detail` as the receipt schema writes it. */
-export function splitReason(reason: string | undefined): { code: string; detail: string } {
+function splitReason(reason: string | undefined): { code: string; detail: string } {
   if (!reason) return { code: '', detail: '' };
   const at = reason.indexOf(': ');
   return at < 0 ? { code: reason, detail: '' } : { code: reason.slice(0, at), detail: reason.slice(at + 2) };

@@ -20,7 +20,7 @@ type FlagWord<F extends string> = LongFlag<F> extends `${infer Word} ${string}` 
 type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
 
 /** The property an option's value arrives under, as commander names it (`--no-wake` → `wake`). */
-export type OptionKey<F extends string> = FlagWord<F> extends `no-${infer Word}` ? Camel<Word> : Camel<FlagWord<F>>;
+type OptionKey<F extends string> = FlagWord<F> extends `no-${infer Word}` ? Camel<Word> : Camel<FlagWord<F>>;
 
 // `<value>` is text, `[value]` is text or true when given bare, no value is a switch.
 type GivenValue<F extends string> = F extends `${string}<${string}>` ? string : F extends `${string}[${string}]` ? string | true : boolean;

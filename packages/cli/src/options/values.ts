@@ -59,7 +59,7 @@ export function oneOf<const W extends string>(words: readonly W[]): ValueCheck<W
   };
 }
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const logLevel: ValueCheck<LogLevel> = oneOf(LOG_LEVELS);
 

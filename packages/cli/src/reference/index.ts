@@ -1,2 +1,2 @@
-export { OUTPUT, SHAPES, type OutputDoc } from './output.js';
-export { README_END, README_START, renderCliDoc, renderReadmeSection, withReadmeSection } from './render.js';
+export { OUTPUT, SHAPES } from './output.js';
+export { renderCliDoc, withReadmeSection } from './render.js';

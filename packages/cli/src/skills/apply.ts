@@ -38,7 +38,7 @@ async function removeDirIfEmpty(dir: string): Promise<void> {
   }
 }
 
-export async function applySkillPlan(plan: SkillPlan): Promise<void> {
+async function applySkillPlan(plan: SkillPlan): Promise<void> {
   for (const action of plan.actions) {
     if ((action.change === 'create' || action.change === 'update') && action.content) await replaceFile(action.path, action.content);
     if (action.change === 'remove') {

@@ -89,16 +89,3 @@ export function editClaudeSettings(current: string | undefined, rules: readonly 
   settings.permissions = { ...(found?.permissions ?? {}), allow: [...allow, ...missing] };
   return serialize(settings);
 }
-
-/** Whether every rule is in Claude Code's settings text (for doctor). */
-export function claudeSettingsHold(current: string | undefined, rules: readonly string[]): boolean {
-  if (current === undefined) return false;
-  try {
-    const found = allowList(parseSettings(current, 'settings'), 'settings');
-    return !!found && rules.every((r) => found.allow.includes(r));
-  } catch (err) {
-    // Settings that do not parse hold no rules; doctor reports the file when it plans an install.
-    if (err instanceof CrosstalkError) return false;
-    throw err;
-  }
-}

@@ -8,7 +8,7 @@ import { claudeAllowRules, CODEX_RULES_MARK, codexRulesText, editClaudeSettings 
 import { removeSection, upsertSection } from './section.js';
 
 export type SkillProduct = 'claude' | 'codex';
-export type SkillScope = 'global' | 'project';
+type SkillScope = 'global' | 'project';
 
 export interface SkillRequest {
   /** Which products to teach; the CLI passes both when neither --claude nor --codex is given. */
@@ -27,12 +27,12 @@ export interface SkillRequest {
   conversationsDir: string;
 }
 
-export type SkillChange = 'create' | 'update' | 'remove' | 'unchanged';
+type SkillChange = 'create' | 'update' | 'remove' | 'unchanged';
 
 /** `instructions`: the skill or AGENTS.md section; `permissions`: what the agent may run unattended. */
-export type SkillPart = 'instructions' | 'permissions';
+type SkillPart = 'instructions' | 'permissions';
 
-export interface SkillAction {
+interface SkillAction {
   product: SkillProduct;
   part: SkillPart;
   path: string;
@@ -48,9 +48,9 @@ export interface SkillPlan {
   warnings: string[];
 }
 
-export const SKILL_NAME = 'crosstalk';
+const SKILL_NAME = 'crosstalk';
 /** Larger instruction files are not ours to rewrite. */
-export const MAX_INSTRUCTION_FILE_BYTES = 1024 * 1024;
+const MAX_INSTRUCTION_FILE_BYTES = 1024 * 1024;
 // Codex stops reading instruction files after project_doc_max_bytes (32 KiB by default).
 const CODEX_DEFAULT_MAX_BYTES = 32 * 1024;
 
