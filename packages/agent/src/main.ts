@@ -8,17 +8,15 @@
 // The only place here that reads the environment (CROSSTALK_HOME, TMUX, TMUX_PANE) and argv.
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CrosstalkError, EXIT, SESSION_KINDS, type SessionKind, type WakeTarget } from '@crosstalk/core';
+import { CrosstalkError, EXIT, isLogLevel, LOG_LEVELS, SESSION_KINDS, type SessionKind, type WakeTarget } from '@crosstalk/core';
 import { enroll } from './enroll/enroll.js';
 import { homeLayout, resolveHome } from './home/index.js';
 import { runAgent } from './run/agent.js';
-import type { LogLevel } from './run/logger.js';
 import { readAgentStatus } from './run/status.js';
 import { joinSession, leaveSession } from './sessions/join.js';
 import { recordWakeTarget } from './terminals/index.js';
 
 const USAGE = 'usage: main.js enroll <relay-url> --invite <code> [--host <name>] | run [--log-level <level>] | join --as <name> [--kind <kind>] [--no-wake] | leave --as <name> | status';
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 const layout = homeLayout(resolveHome({ crosstalkHome: process.env.CROSSTALK_HOME, userHome: homedir() }));
 
@@ -78,8 +76,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function run(level: string | undefined): Promise<number> {
-  if (level !== undefined && !LEVELS.includes(level)) throw new CrosstalkError('INVALID_REQUEST', `--log-level must be one of ${LEVELS.join(', ')}`);
-  const agent = await runAgent({ layout, logLevel: level as LogLevel | undefined });
+  if (level !== undefined && !isLogLevel(level)) throw new CrosstalkError('INVALID_REQUEST', `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const agent = await runAgent({ layout, logLevel: level });
   const onSignal = () => void agent.stop();
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

@@ -1,5 +1,7 @@
 export * from './errors.js';
+export * from './home.js';
 export * from './limits.js';
+export * from './log-levels.js';
 export * from './names.js';
 export * from './protocol.js';
 export * from './render.js';

@@ -1,9 +1,7 @@
 // Structured logs (pino) to stderr. Tokens, invite codes and keys are never logged; the redact
 // list is a second line of defence for fields that must never appear.
+import type { LogLevel } from '@crosstalk/core';
 import { pino, type Logger } from 'pino';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const REDACT = [
   'authorization',

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `node packages/relay/dist/main.js serve [--port P] [--host H] [--data-dir D] [--log-level L]`:
 // runs one relay until SIGTERM or SIGINT, then flushes the log and exits 0.
+// The only place in the relay that reads the environment (CROSSTALK_HOME) and argv.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CrosstalkError, DEFAULT_PORT, EXIT } from '@crosstalk/core';
+import { CrosstalkError, DEFAULT_PORT, EXIT, LOG_LEVELS, relayDataDirOf, resolveHome } from '@crosstalk/core';
+import type { RelayOptions } from './options.js';
 import { startRelay } from './relay.js';
 
 const USAGE = `usage: main.js serve [--port <port>] [--host <address>] [--data-dir <dir>] [--log-level <level>]
@@ -12,7 +13,7 @@ const USAGE = `usage: main.js serve [--port <port>] [--host <address>] [--data-d
   --port       port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host       address to listen on (default 127.0.0.1)
   --data-dir   relay data dir (default $CROSSTALK_HOME/relay or ~/.crosstalk/relay)
-  --log-level  fatal, error, warn, info, debug, trace or silent (default info)
+  --log-level  ${LOG_LEVELS.join(', ')} (default info)
 `;
 
 function fail(error: unknown): never {
@@ -21,10 +22,14 @@ function fail(error: unknown): never {
   process.exit(e.exitCode);
 }
 
-async function main(argv: string[]): Promise<void> {
-  let parsed;
+function usage(message = ''): never {
+  process.stderr.write(`${message}${USAGE}`);
+  process.exit(EXIT.usage);
+}
+
+function parseCommandLine(argv: string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
@@ -36,45 +41,34 @@ async function main(argv: string[]): Promise<void> {
       },
     });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
-    process.exit(EXIT.usage);
+    // parseArgs explains an unknown or malformed option with an ERR_PARSE_ARGS_* code.
+    if (!String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) throw err;
+    return usage(`${(err as Error).message}\n`);
   }
-  const { values, positionals } = parsed;
-  if (values.help) {
+}
+
+/** The relay's options from argv, or null for --help. */
+function serveOptions(argv: string[]): (RelayOptions & { dataDir: string }) | null {
+  const { values, positionals } = parseCommandLine(argv);
+  if (values.help) return null;
+  if (positionals.length !== 1 || positionals[0] !== 'serve') usage();
+  if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) usage('--port must be a number from 0 to 65535\n');
+  return {
+    dataDir: values['data-dir'] ?? relayDataDirOf(resolveHome({ crosstalkHome: process.env.CROSSTALK_HOME, userHome: homedir() })),
+    port: values.port === undefined ? DEFAULT_PORT : Number(values.port),
+    host: values.host ?? '127.0.0.1',
+    ...(values['log-level'] === undefined ? {} : { logLevel: values['log-level'] }),
+  };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const options = serveOptions(argv);
+  if (options === null) {
     process.stdout.write(USAGE);
     return;
   }
-  if (positionals.length !== 1 || positionals[0] !== 'serve') {
-    process.stderr.write(USAGE);
-    process.exit(EXIT.usage);
-  }
-  let port = DEFAULT_PORT;
-  if (values.port !== undefined) {
-    if (!/^\d{1,5}$/.test(values.port)) {
-      process.stderr.write(`--port must be a number from 0 to 65535\n`);
-      process.exit(EXIT.usage);
-    }
-    port = Number(values.port);
-  }
-  const home = process.env.CROSSTALK_HOME || join(homedir(), '.crosstalk');
-  const dataDir = values['data-dir'] ?? join(home, 'relay');
-
-  const host = values.host ?? '127.0.0.1';
-  const relay = await startRelay({
-    dataDir,
-    port,
-    host,
-    ...(values['log-level'] === undefined ? {} : { logLevel: values['log-level'] }),
-  }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'EADDRINUSE') {
-      throw new CrosstalkError('CONFIG_INVALID', `port ${port} on ${host} is already in use`, { hint: 'stop whatever uses it, or pass another --port' });
-    }
-    if (err.code === 'EADDRNOTAVAIL') {
-      throw new CrosstalkError('CONFIG_INVALID', `${host} is not an address of this machine`, { hint: 'pass --host 127.0.0.1, 0.0.0.0 or one of this machine\'s addresses' });
-    }
-    throw err;
-  });
-  process.stderr.write(`crosstalk relay listening on ${relay.url} (data dir ${dataDir})\n`);
+  const relay = await startRelay(options);
+  process.stderr.write(`crosstalk relay listening on ${relay.url} (data dir ${options.dataDir})\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

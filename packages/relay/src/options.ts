@@ -1,7 +1,6 @@
 // startRelay's options, defaulted and validated once.
 import { resolve } from 'node:path';
-import { CrosstalkError, DEFAULT_PORT, HEARTBEAT_MS } from '@crosstalk/core';
-import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { CrosstalkError, DEFAULT_PORT, HEARTBEAT_MS, isLogLevel, LOG_LEVELS, type LogLevel } from '@crosstalk/core';
 import type { RateConfig } from './limits/token-bucket.js';
 import { normalizeOrigin } from './ws/upgrade.js';
 
@@ -66,8 +65,8 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
   if (!Number.isFinite(helloTimeoutMs) || helloTimeoutMs < 10 || helloTimeoutMs > 600_000) throw bad('helloTimeoutMs must be from 10 to 600000');
   const stuckMs = options.stuckMs ?? 30_000;
   if (!Number.isFinite(stuckMs) || stuckMs < 10 || stuckMs > 3_600_000) throw bad('stuckMs must be from 10 to 3600000');
-  const logLevel = (options.logLevel ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) throw bad(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  const logLevel = options.logLevel ?? 'info';
+  if (!isLogLevel(logLevel)) throw bad(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   if (rateLimit !== false) {
     const { perSecond, burst } = rateLimit;

@@ -55,7 +55,10 @@ describe('relay', () => {
   it('reports a port in use and releases the data dir', async () => {
     const first = await r.start();
     const dataDir = `${await r.dir()}/relay`;
-    await expect(startRelay({ dataDir, port: first.relay.port, logLevel: 'silent' })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(startRelay({ dataDir, port: first.relay.port, logLevel: 'silent' })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `port ${first.relay.port} on 127.0.0.1 is already in use`,
+    });
     // Nothing was left locked.
     const second = await r.start({ dataDir });
     expect(second.relay.port).not.toBe(first.relay.port);

@@ -1,8 +1,7 @@
 // Starting and stopping one relay: data dir and lock, log replay into state, the HTTP API and
 // the WebSocket links on one server, and a clean stop that flushes the log.
 import { mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { audienceFor } from '@crosstalk/core/token';
 import { getRequestListener } from '@hono/node-server';
 import { KeyRing } from './auth/keys.js';
@@ -11,6 +10,7 @@ import { createVerifier } from './auth/verify.js';
 import { dataPath, initDataDir, publicPart, readAdminKey, removeListen, writeListen } from './datadir/datadir.js';
 import { acquireLock, type DataDirLock } from './datadir/lock.js';
 import { createApp } from './http/app.js';
+import { listen } from './listen.js';
 import { RateLimiter } from './limits/token-bucket.js';
 import { createLogger } from './logger.js';
 import { resolveOptions, type RelayOptions } from './options.js';
@@ -37,16 +37,6 @@ const REPLAY_CACHE_ENTRIES = 2_000_000;
 function urlFor(host: string, port: number): string {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {

@@ -2,12 +2,10 @@
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import * as z from 'zod';
-import { CrosstalkError, hasUnsafeChars, NameSchema } from '@crosstalk/core';
+import { CrosstalkError, hasUnsafeChars, LOG_LEVELS, NameSchema } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 
 const MAX_CONFIG_BYTES = 64 * 1024;
-
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 // Built on first use: most CLI calls read the config, few need every schema of the package.
 function build() {

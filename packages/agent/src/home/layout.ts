@@ -1,13 +1,9 @@
-// Where crosstalk keeps its files on a host. One function decides it, from values the entry point
-// read (environment, home directory), so nothing else looks at process.env.
-import { isAbsolute, join, resolve } from 'node:path';
+// What crosstalk keeps where inside its home. Which directory the home is, core's resolveHome
+// decides from what the entry point read (environment, home directory).
+import { join } from 'node:path';
+import { relayDataDirOf } from '@crosstalk/core';
 
-export interface HomeInputs {
-  /** `CROSSTALK_HOME`, if set. */
-  crosstalkHome?: string | undefined;
-  /** The user's home directory (os.homedir()). */
-  userHome: string;
-}
+export { resolveHome, type HomeInputs } from '@crosstalk/core';
 
 export interface HomeLayout {
   home: string;
@@ -31,12 +27,6 @@ export interface HomeLayout {
   waitingDir: string;
 }
 
-export function resolveHome(inputs: HomeInputs): string {
-  const explicit = inputs.crosstalkHome?.trim();
-  if (explicit) return isAbsolute(explicit) ? explicit : resolve(explicit);
-  return join(inputs.userHome, '.crosstalk');
-}
-
 export function homeLayout(home: string): HomeLayout {
   return {
     home,
@@ -46,7 +36,7 @@ export function homeLayout(home: string): HomeLayout {
     conversationsDir: join(home, 'conversations'),
     agentStatus: join(home, 'agent-status.json'),
     sessions: join(home, 'sessions.json'),
-    relayDataDir: join(home, 'relay'),
+    relayDataDir: relayDataDirOf(home),
     logsDir: join(home, 'logs'),
     waitingDir: join(home, 'waiting'),
   };

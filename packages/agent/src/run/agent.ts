@@ -1,7 +1,7 @@
 // The host agent: one link to the relay, a replica whose copies follow the log, wake-ups for the
 // local sessions, receipts and presence back to the relay, and a status file for humans.
 import { join } from 'node:path';
-import { CrosstalkError } from '@crosstalk/core';
+import { CrosstalkError, type LogLevel } from '@crosstalk/core';
 import { tokenSigner, type TokenSigner } from '@crosstalk/core/token';
 import { readAgentConfig, readHostKey, type AgentConfig, type HomeLayout } from '../home/index.js';
 import { RelayLink } from '../link/link.js';
@@ -13,7 +13,7 @@ import { WakeJournal } from '../delivery/journal.js';
 import { WakeOrchestrator } from '../delivery/orchestrator.js';
 import type { WakeSpec } from '../delivery/plan.js';
 import { PresenceTracker } from '../delivery/presence.js';
-import { createLogger, type AgentLogger, type LogDestination, type LogLevel } from './logger.js';
+import { createLogger, type AgentLogger, type LogDestination } from './logger.js';
 import { ReceiptOutbox } from './outbox.js';
 import { StatusWriter, type AgentStatusSnapshot } from './status.js';
 import { Sync } from './sync.js';

@@ -1,8 +1,8 @@
 // Structured logs (pino) to stderr, or to a given destination. Tokens and keys are never passed
 // to the logger, so there is nothing to redact.
-import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import type { LogLevel } from '@crosstalk/core';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-export type LogLevel = LevelWithSilent;
 export type LogDestination = DestinationStream | string | number;
 export type AgentLogger = Logger;
 

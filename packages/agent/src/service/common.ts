@@ -1,13 +1,10 @@
 // What every service definition shares: validated inputs, the agent's command line, its
 // environment. Values end up inside unit files, plists and task XML, so nothing unchecked goes in.
 import { posix, win32 } from 'node:path';
-import { CrosstalkError } from '@crosstalk/core';
-import { LOG_LEVELS as CONFIG_LOG_LEVELS } from '../home/config.js';
+import { CrosstalkError, isLogLevel, LOG_LEVELS } from '@crosstalk/core';
 import type { ServiceContext } from './types.js';
 
 export const SERVICE_NAME = 'crosstalk-agent';
-// The levels `agent run --log-level` takes are those of the agent's configuration.
-const LOG_LEVELS: readonly string[] = CONFIG_LOG_LEVELS;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 // Control characters cannot be represented in a unit file line, a plist or task XML.
@@ -42,7 +39,7 @@ export function checkServiceContext(ctx: ServiceContext): void {
   checkPath(ctx, 'the crosstalk home', ctx.crosstalkHome);
   checkPath(ctx, 'the home directory', ctx.homeDir);
   if (ctx.xdgConfigHome !== undefined) checkPath(ctx, 'XDG_CONFIG_HOME', ctx.xdgConfigHome);
-  if (ctx.logLevel !== undefined && !LOG_LEVELS.includes(ctx.logLevel)) {
+  if (ctx.logLevel !== undefined && !isLogLevel(ctx.logLevel)) {
     throw invalid(`unknown log level ${JSON.stringify(ctx.logLevel)}`, `use one of ${LOG_LEVELS.join(', ')}`);
   }
   for (const [name, value] of Object.entries(ctx.environment ?? {})) {

@@ -4,7 +4,6 @@ import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { dataDirOf } from '../lib/admin.js';
 import { inContainer, lanAddress } from '../lib/lan.js';
-import { listenError } from '../lib/listen.js';
 import { aborted } from '../lib/signal.js';
 import { say } from '../output.js';
 import type { SERVE_OPTIONS } from '../spec/admin.js';
@@ -14,9 +13,7 @@ const handler: CommandHandler<typeof SERVE_OPTIONS> = async (ctx, _args, options
   const { host, port, logLevel } = options;
   const dataDir = dataDirOf(ctx, options.dataDir);
   const allowedOrigins = options.allowOrigin ?? [];
-  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel }).catch((err: unknown) => {
-    throw listenError(err, host, port);
-  });
+  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel });
   say(ctx, `crosstalk relay listening on ${relay.url} (data dir ${dataDir}); Ctrl-C stops it`);
   if (ctx.publicUrl) {
     say(ctx, `other machines reach it at ${ctx.publicUrl} (CROSSTALK_PUBLIC_URL); invite one with \`crosstalk relay invite --host <name>\``);

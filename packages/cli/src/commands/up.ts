@@ -9,7 +9,6 @@ import { tokenSigner } from '@crosstalk/core/token';
 import type { RelayInfo, RunningRelay } from '@crosstalk/relay';
 import type { CliContext, CommandHandler } from '../handler.js';
 import { layoutOf } from '../lib/home.js';
-import { listenError } from '../lib/listen.js';
 import type { LogLevel } from '../options/values.js';
 import { findOnPath, PATH_HINT } from '../lib/on-path.js';
 import { aborted } from '../lib/signal.js';
@@ -71,7 +70,7 @@ async function startLocalRelay(layout: HomeLayout, local: RelayInfo | null, opti
         hint: 'use the running one, or stop it (Ctrl-C in its terminal) first',
       });
     }
-    throw listenError(err, HOST, port);
+    throw err;
   });
 }
 

@@ -1,6 +1,6 @@
 // How an option's text becomes a checked value: each checker runs once, before the handler, and a
 // bad value is a usage error (exit 2). Kept free of zod so every command starts fast.
-import { checkBody, checkLine, checkName, CrosstalkError, type NameKind } from '@crosstalk/core';
+import { checkBody, checkLine, checkName, CrosstalkError, LOG_LEVELS, type LogLevel, type NameKind } from '@crosstalk/core';
 
 /** Turns an option's text into its value, or throws a CrosstalkError naming `flag`. */
 export type ValueCheck<V> = (text: string, flag: string) => V;
@@ -59,8 +59,7 @@ export function oneOf<const W extends string>(words: readonly W[]): ValueCheck<W
   };
 }
 
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type { LogLevel };
 export const logLevel: ValueCheck<LogLevel> = oneOf(LOG_LEVELS);
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
