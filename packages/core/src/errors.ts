@@ -79,6 +79,7 @@ export const ERRORS = {
   NO_SESSION: spec(400, EXIT.usage, 'no session identity', 'pass --as <session>, or run `crosstalk join --as <name>` in this tmux pane first'),
   TIMEOUT: spec(504, EXIT.timeout, 'timed out', 'retry with a longer --timeout'),
   CONFIG_INVALID: spec(400, EXIT.error, 'the configuration is invalid', 'fix or remove the file named in the message'),
+  FILE_UNREADABLE: spec(500, EXIT.error, 'a file crosstalk keeps cannot be read', 'the message names the file and the system\'s reason: give the user crosstalk runs as access to it, or move away whatever stands in its place'),
   LOG_CORRUPT: spec(500, EXIT.error, 'the relay log is damaged', 'restore the data dir from a backup, or keep the records before the damage with `crosstalk relay repair --data-dir <dir>`'),
   DATA_DIR_LOCKED: spec(500, EXIT.error, 'another relay is using this data dir', 'stop the other relay, or pass another --data-dir'),
   AGENT_REPLACED: spec(409, EXIT.conflict, 'another agent for this host connected to the relay and replaced this one', 'run one agent per host: stop the other one (`crosstalk agent status` on each machine), or enroll this machine under its own host name'),
@@ -135,6 +136,13 @@ export class CrosstalkError extends Error {
     if (b.details && typeof b.details === 'object') opts.details = b.details;
     return new CrosstalkError(code, message, opts);
   }
+}
+
+/** A file that is there but cannot be read (no permission, a directory in its place, …), named with the system's reason. */
+export function unreadableFile(path: string, cause: unknown): CrosstalkError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const reason = typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
+  return new CrosstalkError('FILE_UNREADABLE', `cannot read ${path} (${reason})`, { details: { file: path, reason }, cause });
 }
 
 export function crosstalkError(code: ErrorCode, message?: string, details?: Record<string, unknown>): CrosstalkError {

@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './home.js';
+export * from './json.js';
 export * from './limits.js';
 export * from './log-levels.js';
 export * from './names.js';

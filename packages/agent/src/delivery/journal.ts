@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { NameSchema } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
-import { readJson } from '../state/store.js';
+import { readJson } from '../fs/read-json.js';
 import { wakeKey, type WakeSpec } from './plan.js';
 
 export type WakePhase =
@@ -102,6 +102,7 @@ export class WakeJournal {
     this.dirty = false;
     this.trim();
     const snapshot = JSON.stringify({ version: 1, entries: this.all() });
+    // The previous write's failure went to its own caller; this write starts afresh either way.
     const write = this.writing.catch(() => undefined).then(() => atomicWriteFile(this.path, snapshot, { mode: 0o600 }));
     this.writing = write;
     return write;

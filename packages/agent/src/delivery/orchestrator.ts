@@ -128,7 +128,8 @@ export class WakeOrchestrator {
     this.stopped = true;
     this.clearTimer();
     await Promise.all([...this.chains.values()]);
-    await this.options.journal.flush().catch(() => undefined);
+    // Stopping goes on whatever the disk says: a wake-up not on record is at worst typed again.
+    await this.options.journal.flush().catch((err: unknown) => this.options.log.warn({ err: String(err) }, 'could not write the wake journal while stopping'));
   }
 
   private clearTimer(): void {
@@ -224,12 +225,14 @@ export class WakeOrchestrator {
     journal.touch();
     // The attempt is on disk before anything is typed; the adapter checks the terminal meanwhile.
     const recorded = journal.flush();
+    // Awaited below; this only keeps a failed write from counting as unhandled meanwhile.
     recorded.catch(() => undefined);
     const line = wakeLine(entry, c, view.copyPath(c.id), entry.attempt);
     let outcome: WakeOutcome;
     try {
       outcome = await adapter.wake(target, line, { beforeTyping: recorded, kind: view.kind(entry.session) });
     } catch (err) {
+      // An adapter that throws made a failed attempt: the receipt and the log below carry why.
       outcome = { status: 'failed', reason: 'wake-error', detail: String(err) };
     }
     // A record that could not be written fails the step, as before: nothing was typed.
@@ -277,7 +280,9 @@ export class WakeOrchestrator {
     if (entry.kind === 'unanswered' || entry.attempt !== 1 || !this.options.toldByWait) return false;
     try {
       return await this.options.toldByWait(entry.session, entry.conversation, entry.turn);
-    } catch {
+    } catch (err) {
+      // When in doubt the line is typed: a wait mark that cannot be read counts as none (docs/AGENT.md).
+      this.options.log.warn({ err: String(err), wake: wakeKey(entry) }, 'could not read the session\'s wait mark; typing the wake-up');
       return false;
     }
   }

@@ -12,6 +12,7 @@ export class PresenceTracker {
   constructor(
     private readonly adapter: Pick<WakeAdapter, 'probe'>,
     private readonly sessions: () => Array<{ name: string; wake: WakeTarget }>,
+    private readonly log: { warn(obj: object, msg: string): void },
   ) {}
 
   get current(): Presence {
@@ -34,7 +35,11 @@ export class PresenceTracker {
       this.sessions()
         .filter((s) => s.wake.type !== 'none')
         .map(async (s) => {
-          const liveness = await this.adapter.probe(s.wake).catch(() => 'gone' as const);
+          const liveness = await this.adapter.probe(s.wake).catch((err: unknown) => {
+            // A probe that breaks says nothing about the terminal; the session shows offline meanwhile.
+            this.log.warn({ session: s.name, err: String(err) }, 'presence probe failed');
+            return 'gone' as const;
+          });
           next[s.name] = liveness === 'alive' ? 'online' : 'offline';
         }),
     );

@@ -32,12 +32,10 @@ export interface EnrollResult {
 
 /** `http://host:port` as given, without a trailing slash; refuses anything but http(s). */
 export function normalizeRelayUrl(input: string): string {
-  let url: URL;
-  try {
-    url = new URL(input.trim());
-  } catch {
+  if (!URL.canParse(input.trim())) {
     throw new CrosstalkError('INVALID_REQUEST', `${JSON.stringify(input.slice(0, 200))} is not a URL`, { hint: 'give the relay URL, e.g. http://192.168.1.10:7717' });
   }
+  const url = new URL(input.trim());
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
     throw new CrosstalkError('INVALID_REQUEST', `the relay URL must be http(s) without credentials, query or fragment`, {
       hint: 'give the relay URL, e.g. http://192.168.1.10:7717',

@@ -2,7 +2,7 @@
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import * as z from 'zod';
-import { CrosstalkError, hasUnsafeChars, LOG_LEVELS, NameSchema } from '@crosstalk/core';
+import { CrosstalkError, hasUnsafeChars, LOG_LEVELS, NameSchema, unreadableFile } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 
 const MAX_CONFIG_BYTES = 64 * 1024;
@@ -13,12 +13,9 @@ function build() {
     .string()
     .max(2048)
     .refine((s) => {
-      try {
-        const u = new URL(s);
-        return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search && !u.hash;
-      } catch {
-        return false;
-      }
+      if (!URL.canParse(s)) return false;
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search && !u.hash;
     }, 'an http(s) URL without credentials, query or fragment');
 
   const WakeSettingsSchema = z.strictObject({
@@ -61,22 +58,20 @@ export type AgentConfigInput = z.input<typeof AgentConfigSchema>;
 
 /** Reads and validates the config; NOT_ENROLLED when there is none, CONFIG_INVALID when it is bad. */
 export async function readAgentConfig(path: string): Promise<AgentConfig> {
-  let text: string;
+  let buf: Buffer;
   try {
-    const buf = await readFile(path);
-    if (buf.length > MAX_CONFIG_BYTES) throw new CrosstalkError('CONFIG_INVALID', `${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
-    text = buf.toString('utf8');
+    buf = await readFile(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new CrosstalkError('NOT_ENROLLED', `no agent configuration at ${path}`);
-    }
-    throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CrosstalkError('NOT_ENROLLED', `no agent configuration at ${path}`);
+    throw unreadableFile(path, err);
   }
+  if (buf.length > MAX_CONFIG_BYTES) throw new CrosstalkError('CONFIG_INVALID', `${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(buf.toString('utf8'));
   } catch (err) {
-    throw new CrosstalkError('CONFIG_INVALID', `${path} is not valid JSON: ${(err as Error).message}`);
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new CrosstalkError('CONFIG_INVALID', `${path} is not valid JSON: ${err.message}`);
   }
   const parsed = AgentConfigSchema.safeParse(json);
   if (!parsed.success) {

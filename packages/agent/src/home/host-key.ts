@@ -2,7 +2,7 @@
 import { readFile, stat, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as z from 'zod';
-import { CrosstalkError } from '@crosstalk/core';
+import { CrosstalkError, parseJson, unreadableFile } from '@crosstalk/core';
 import type { Ed25519PrivateJwk } from '@crosstalk/core/token';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 
@@ -17,14 +17,10 @@ export async function readHostKey(path: string): Promise<Ed25519PrivateJwk> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CrosstalkError('NOT_ENROLLED', `no host key at ${path}`);
-    throw err;
+    throw unreadableFile(path, err);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.slice(0, 4096));
-  } catch {
-    throw new CrosstalkError('CONFIG_INVALID', `${path} is not a valid key file`);
-  }
+  const json = parseJson(text.slice(0, 4096));
+  if (json === undefined) throw new CrosstalkError('CONFIG_INVALID', `${path} is not a valid key file`);
   const parsed = PrivateJwkSchema.safeParse(json);
   if (!parsed.success) throw new CrosstalkError('CONFIG_INVALID', `${path} is not an Ed25519 private key`);
   return { kty: 'OKP', crv: 'Ed25519', x: parsed.data.x, d: parsed.data.d };

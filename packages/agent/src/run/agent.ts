@@ -139,7 +139,7 @@ class Agent {
       onChange: () => this.statusWriter.update(),
       onError: (err) => this.setError(err),
     });
-    this.presence = new PresenceTracker(parts.waker, () => this.localSessions());
+    this.presence = new PresenceTracker(parts.waker, () => this.localSessions(), log);
     this.statusWriter = new StatusWriter(parts.layout.agentStatus, () => this.snapshot(), tuning.statusIntervalMs, (err) =>
       log.warn({ err: String(err) }, 'could not write the status file'),
     );
@@ -182,7 +182,8 @@ class Agent {
       if (changed && Object.keys(changed).length > 0) this.link?.send({ t: 'presence', sessions: changed });
       if (changed) this.statusWriter.update();
     } catch (err) {
-      this.parts.log.debug({ err: String(err) }, 'presence probe failed');
+      // Presence is advice to the others; failing to report it must never stop the agent.
+      this.parts.log.warn({ err: String(err) }, 'could not report presence');
     }
   }
 

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import type { HomeLayout } from '../home/index.js';
 import { processAlive } from '../os/process-alive.js';
-import { readJson } from '../state/store.js';
+import { readJson } from '../fs/read-json.js';
 
 const Iso = z.string().max(40);
 
@@ -59,7 +59,7 @@ export interface AgentStatusReport {
 }
 
 export async function readAgentStatus(layout: Pick<HomeLayout, 'agentStatus'>): Promise<AgentStatusReport> {
-  const parsed = AgentStatusSchema.safeParse(await readJson(layout.agentStatus, 16 * 1024 * 1024).catch(() => undefined));
+  const parsed = AgentStatusSchema.safeParse(await readJson(layout.agentStatus, 16 * 1024 * 1024));
   if (!parsed.success) return { running: false, status: null };
   const status = parsed.data;
   return { running: status.state !== 'stopped' && processAlive(status.pid), status };

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import * as z from 'zod';
 import { NameSchema, SessionKindSchema, WakeTargetSchema, type SessionKind, type WakeTarget } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
-import { readJson } from '../state/store.js';
+import { readJson } from '../fs/read-json.js';
 
 export interface LocalSession {
   name: string;

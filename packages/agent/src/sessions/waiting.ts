@@ -11,7 +11,7 @@ import * as z from 'zod';
 import { NameSchema } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import { processAlive } from '../os/process-alive.js';
-import { readJson } from '../state/store.js';
+import { readJson } from '../fs/read-json.js';
 
 export interface WaitMarker {
   session: string;
@@ -57,7 +57,7 @@ export async function markWaiting(dir: string, marker: WaitMarker): Promise<Wait
   const write = (m: WaitMarker) => atomicWriteFile(path, `${JSON.stringify({ version: 1, ...m })}\n`, { mode: 0o600 });
   // Only this command's own mark: a later wait of the same session keeps its own.
   const ours = async () => {
-    const now = await readWaitMarker(dir, marker.session).catch(() => null);
+    const now = await readWaitMarker(dir, marker.session);
     return now?.pid === marker.pid && now.conversation === marker.conversation;
   };
   await write(marker);
@@ -82,7 +82,7 @@ export async function toldByWait(
   turn: number,
   alive: (pid: number) => boolean = processAlive,
 ): Promise<boolean> {
-  const marker = await readWaitMarker(dir, session).catch(() => null);
+  const marker = await readWaitMarker(dir, session);
   if (marker === null || marker.conversation !== conversation) return false;
   return marker.told !== undefined ? marker.told === turn : alive(marker.pid);
 }

@@ -110,6 +110,7 @@ export class Replica {
   /** Runs one operation at a time: batches, cursor writes and resyncs never interleave. */
   private serial<T>(op: () => Promise<T>): Promise<T> {
     const next = this.queue.then(op, op);
+    // The caller gets the failure through `next`; the queue itself only orders, and goes on.
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -1,7 +1,7 @@
 // The agent's applied state on disk, so a restart resumes instead of replaying everything:
 // one file per conversation, the session registry, and the cursor `{epoch, seq}`, which is
 // written only after the conversations and copies it covers (see replica.ts).
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import {
@@ -14,8 +14,10 @@ import {
   type Conversation,
   type RelayState,
   type Session,
+  unreadableFile,
 } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
+import { readJson } from '../fs/read-json.js';
 
 export interface Cursor {
   /** The relay this state came from; another relay id means the state is dropped. */
@@ -80,7 +82,8 @@ export class StateStore {
 
   /**
    * Reads the stored state. Damage, or state from another relay, drops it all: the agent then
-   * rebuilds from seq 0, which is always correct, only slower.
+   * rebuilds from seq 0, which is always correct, only slower. A file that is there but cannot be
+   * read is no damage: it stops the load with FILE_UNREADABLE, and nothing is dropped.
    */
   async load(relayId: string): Promise<LoadedState> {
     await this.ensureDirs();
@@ -93,21 +96,39 @@ export class StateStore {
 
     const state = emptyState();
     state.seq = cursor.data.seq;
-    const sessionsJson = await readJson(this.sessionsPath, MAX_SMALL_FILE);
-    if (sessionsJson !== undefined) {
-      const sessions = SessionsFileSchema.safeParse(sessionsJson);
-      if (!sessions.success) return this.dropAll(fresh, `${this.sessionsPath} is damaged`);
-      for (const s of sessions.data.sessions) state.sessions.set(s.name, s as Session);
+    const damaged = (await this.loadSessions(state)) ?? (await this.loadConversations(state));
+    if (damaged !== null) return this.dropAll(fresh, `${damaged} is damaged`);
+    return { cursor: { relayId, epoch: cursor.data.epoch, seq: cursor.data.seq }, state, dropped: null };
+  }
+
+  /** Fills in the session registry; the file's path when it is damaged. */
+  private async loadSessions(state: RelayState): Promise<string | null> {
+    const json = await readJson(this.sessionsPath, MAX_SMALL_FILE);
+    if (json === undefined) return null;
+    const sessions = SessionsFileSchema.safeParse(json);
+    if (!sessions.success) return this.sessionsPath;
+    for (const s of sessions.data.sessions) state.sessions.set(s.name, s as Session);
+    return null;
+  }
+
+  /** Fills in every stored conversation; the path of the first damaged file, if one is. */
+  private async loadConversations(state: RelayState): Promise<string | null> {
+    let files: string[];
+    try {
+      files = await readdir(this.conversationsDir);
+    } catch (err) {
+      throw unreadableFile(this.conversationsDir, err);
     }
-    for (const file of await readdir(this.conversationsDir)) {
+    for (const file of files) {
       if (!file.endsWith('.json')) continue;
       const id = file.slice(0, -'.json'.length);
       if (!isValidName(id)) continue;
-      const parsed = ConversationSchema.safeParse(await readJson(join(this.conversationsDir, file), MAX_CONVERSATION_FILE).catch(() => undefined));
-      if (!parsed.success || parsed.data.id !== id) return this.dropAll(fresh, `${join(this.conversationsDir, file)} is damaged`);
+      const path = join(this.conversationsDir, file);
+      const parsed = ConversationSchema.safeParse(await readJson(path, MAX_CONVERSATION_FILE));
+      if (!parsed.success || parsed.data.id !== id) return path;
       state.conversations.set(id, parsed.data as Conversation);
     }
-    return { cursor: { relayId, epoch: cursor.data.epoch, seq: cursor.data.seq }, state, dropped: null };
+    return null;
   }
 
   private async dropAll(fresh: (why: string) => LoadedState, why: string): Promise<LoadedState> {
@@ -133,22 +154,5 @@ export class StateStore {
 
   async writeCursor(cursor: Cursor): Promise<void> {
     await atomicWriteFile(this.cursorPath, `${JSON.stringify({ version: 1, ...cursor })}\n`, { mode: 0o600 });
-  }
-}
-
-/** Parsed JSON of a file, undefined when it does not exist; a file that is not JSON reads as null. */
-export async function readJson(path: string, maxBytes: number): Promise<unknown> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  if (buf.length > maxBytes) return null;
-  try {
-    return JSON.parse(buf.toString('utf8'));
-  } catch {
-    return null;
   }
 }

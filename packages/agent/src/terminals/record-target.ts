@@ -3,7 +3,6 @@
 import { CrosstalkError, WakeTargetSchema, type WakeTarget } from '@crosstalk/core';
 import { isCrosstalkOrLauncher, isShell, isTerminalHost, type ProcessEntry } from './processes/names.js';
 import { readParentChain } from './processes/read.js';
-import { clip } from './types.js';
 import { parseTmuxEnv } from './tmux/env.js';
 
 export { parseTmuxEnv };
@@ -79,22 +78,16 @@ export interface RecordOptions extends TmuxEnv {
 export async function recordWakeTarget(options: RecordOptions): Promise<WakeTarget> {
   const read = { platform: options.platform, timeoutMs: options.timeoutMs ?? 20_000 };
   if (options.tmux && options.tmuxPane) {
-    // Pane and socket are enough to wake; without the chain only the agent check is lost.
-    const chain = await readParentChain(options.pid, read).catch(() => []);
+    const chain = await readParentChain(options.pid, read).catch((err: unknown) => {
+      // Pane and socket are enough to wake; a process list that cannot be read loses only the agent check.
+      if (err instanceof CrosstalkError && err.code === 'WAKE_FAILED') return [];
+      throw err;
+    });
     const target = recordTmuxTarget(options, chain);
     if (target) return target;
   }
   if (options.platform === 'win32') {
-    let chain: ProcessEntry[];
-    try {
-      chain = await readParentChain(options.pid, read);
-    } catch (error) {
-      throw new CrosstalkError('WAKE_FAILED', `could not read the process list to find this console: ${clip(String(error))}`, {
-        hint: 'check that `powershell -Command Get-CimInstance Win32_Process` works for this user',
-        cause: error,
-      });
-    }
-    const target = recordConsoleTarget(chain);
+    const target = recordConsoleTarget(await readParentChain(options.pid, read));
     if (target) return target;
   }
   return { type: 'none' };

@@ -1,5 +1,8 @@
 // Reads the process table from the OS: /proc on Linux, `ps` on macOS and BSD, CIM on Windows.
+// A process that ends while it is read is an answer (it is left out); anything else that goes
+// wrong is thrown, with `ps` and PowerShell failures as WAKE_FAILED naming the command.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { CrosstalkError } from '@crosstalk/core';
 import { execa } from 'execa';
 import type { ProcessEntry } from './names.js';
 import { ancestors, descendants, parseCimProcesses, parseProcCmdline, parseProcStat, parsePsOutput } from './table.js';
@@ -11,16 +14,29 @@ export interface ProcessReadOptions {
 }
 
 const MAX_OUTPUT = 16 * 1024 * 1024;
+const CIM_SCRIPT = 'Get-CimInstance Win32_Process | Select-Object ProcessId,ParentProcessId,Name,CommandLine | ConvertTo-Json -Compress';
+
+/** A /proc entry of a process (or thread) that ended while we read: ENOENT before the read, ESRCH during it. */
+function vanished(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ESRCH';
+}
+
+/** A /proc file's text, or null when its process ended meanwhile. */
+function readProcFile(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if (vanished(err)) return null;
+    throw err;
+  }
+}
 
 // /proc files live in memory; reading them synchronously takes a few ms for hundreds of
 // processes, well under what the same number of async reads costs.
 function readProcEntry(pid: number): ProcessEntry | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
+  const text = readProcFile(`/proc/${pid}/stat`);
+  if (text === null) return null;
   // A process that exited but was not reaped yet (Z, X) runs nothing; tmux can leave a dead
   // pane's process like that for a while.
   const state = text.slice(text.lastIndexOf(')') + 1).trim()[0];
@@ -37,20 +53,26 @@ function readLinuxTable(): ProcessEntry[] {
   return table;
 }
 
+/** The output of `ps` or PowerShell; a failure (missing, refused, too slow) is WAKE_FAILED naming the command. */
+async function runLister(file: string, args: string[], options: ProcessReadOptions): Promise<string> {
+  try {
+    const { stdout } = await execa(file, args, { timeout: options.timeoutMs, maxBuffer: MAX_OUTPUT, windowsHide: true });
+    return stdout;
+  } catch (err) {
+    const shown = [file, ...args].join(' ').slice(0, 120);
+    throw new CrosstalkError('WAKE_FAILED', `could not read the process list: ${(err as Error).message.slice(0, 300)}`, {
+      hint: `check that \`${shown}\` works for this user`,
+      cause: err,
+    });
+  }
+}
+
 async function readPsTable(options: ProcessReadOptions): Promise<ProcessEntry[]> {
-  const { stdout } = await execa('ps', ['-A', '-o', 'pid=,ppid=,comm='], { timeout: options.timeoutMs, maxBuffer: MAX_OUTPUT });
-  return parsePsOutput(stdout, options.platform);
+  return parsePsOutput(await runLister('ps', ['-A', '-o', 'pid=,ppid=,comm='], options), options.platform);
 }
 
 async function readCimTable(options: ProcessReadOptions): Promise<ProcessEntry[]> {
-  const script =
-    'Get-CimInstance Win32_Process | Select-Object ProcessId,ParentProcessId,Name,CommandLine | ConvertTo-Json -Compress';
-  const { stdout } = await execa('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], {
-    timeout: options.timeoutMs,
-    maxBuffer: MAX_OUTPUT,
-    windowsHide: true,
-  });
-  return parseCimProcesses(stdout);
+  return parseCimProcesses(await runLister('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', CIM_SCRIPT], options));
 }
 
 /** Every process: pid, parent and name (command lines are not read). */
@@ -72,17 +94,15 @@ function linuxChildren(pid: number): number[] {
   let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return [];
+  } catch (err) {
+    if (vanished(err)) return [];
+    throw err;
   }
   const children: number[] = [];
   for (const tid of tasks) {
-    try {
-      for (const word of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ')) {
-        if (/^\d+$/.test(word)) children.push(Number(word));
-      }
-    } catch {
-      // The thread ended while we read.
+    // null: the thread ended while we read.
+    for (const word of readProcFile(`/proc/${pid}/task/${tid}/children`)?.split(' ') ?? []) {
+      if (/^\d+$/.test(word)) children.push(Number(word));
     }
   }
   return children;
@@ -113,30 +133,33 @@ export async function readProcessTree(rootPid: number, options: ProcessReadOptio
   return descendants(await readProcessTable(options), rootPid);
 }
 
-/** A process and its ancestors, nearest first, with command lines. */
-export async function readParentChain(pid: number, options: ProcessReadOptions): Promise<ProcessEntry[]> {
-  if (options.platform === 'linux') {
-    const chain: ProcessEntry[] = [];
-    const seen = new Set<number>();
-    for (let entry = readProcEntry(pid); entry && !seen.has(entry.pid); entry = readProcEntry(entry.ppid)) {
-      seen.add(entry.pid);
-      try {
-        entry.commandLine = parseProcCmdline(readFileSync(`/proc/${entry.pid}/cmdline`, 'utf8'));
-      } catch {
-        // The process ended while we walked; its name is enough.
-      }
-      chain.push(entry);
-      if (entry.ppid <= 0) break;
-    }
-    return chain;
+function readLinuxChain(pid: number): ProcessEntry[] {
+  const chain: ProcessEntry[] = [];
+  const seen = new Set<number>();
+  for (let entry = readProcEntry(pid); entry && !seen.has(entry.pid); entry = readProcEntry(entry.ppid)) {
+    seen.add(entry.pid);
+    // null: the process ended while we walked; its name is enough.
+    const cmdline = readProcFile(`/proc/${entry.pid}/cmdline`);
+    if (cmdline !== null) entry.commandLine = parseProcCmdline(cmdline);
+    chain.push(entry);
+    if (entry.ppid <= 0) break;
   }
-  if (options.platform === 'win32') return ancestors(await readCimTable(options), pid);
+  return chain;
+}
+
+async function readPsChain(pid: number, options: ProcessReadOptions): Promise<ProcessEntry[]> {
   const chain = ancestors(await readPsTable(options), pid);
-  const { stdout } = await execa('ps', ['-A', '-o', 'pid=,args='], { timeout: options.timeoutMs, maxBuffer: MAX_OUTPUT });
   const args = new Map<number, string>();
-  for (const line of stdout.split('\n')) {
+  for (const line of (await runLister('ps', ['-A', '-o', 'pid=,args='], options)).split('\n')) {
     const m = /^\s*(\d+)\s+(.*)$/.exec(line);
     if (m) args.set(Number(m[1]), m[2] ?? '');
   }
   return chain.map((p) => (args.has(p.pid) ? { ...p, commandLine: args.get(p.pid)! } : p));
+}
+
+/** A process and its ancestors, nearest first, with command lines. */
+export async function readParentChain(pid: number, options: ProcessReadOptions): Promise<ProcessEntry[]> {
+  if (options.platform === 'linux') return readLinuxChain(pid);
+  if (options.platform === 'win32') return ancestors(await readCimTable(options), pid);
+  return readPsChain(pid, options);
 }

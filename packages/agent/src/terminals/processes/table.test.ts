@@ -35,7 +35,7 @@ describe('process table parsing', () => {
       { pid: 600, ppid: 500, name: 'claude', commandLine: 'claude.exe' },
     ]);
     expect(parseCimProcesses(JSON.stringify({ ProcessId: 9, ParentProcessId: 1, Name: 'pwsh.exe' }))).toEqual([{ pid: 9, ppid: 1, name: 'pwsh' }]);
-    expect(parseCimProcesses('not json')).toEqual([]);
+    expect(() => parseCimProcesses('not json')).toThrow(/not JSON/);
   });
 
   it('walks down and up the tree and survives cycles', () => {

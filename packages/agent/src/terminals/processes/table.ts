@@ -1,5 +1,6 @@
 // Pure parsing of what the OS says about processes, and walks over the result.
 import * as z from 'zod';
+import { parseJson } from '@crosstalk/core';
 import { normalizeName, type ProcessEntry } from './names.js';
 
 /** Parses one Linux `/proc/<pid>/stat` line: `pid (comm) state ppid …`; comm may hold spaces and parentheses. */
@@ -37,14 +38,10 @@ const cimProcess = z.object({
   CommandLine: z.string().max(65_536).nullable().optional(),
 });
 
-/** Parses `Get-CimInstance Win32_Process | … | ConvertTo-Json` (one object or an array). */
+/** Parses `Get-CimInstance Win32_Process | … | ConvertTo-Json` (one object or an array); output that is not JSON is thrown, not read as no processes. */
 export function parseCimProcesses(json: string): ProcessEntry[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(json);
-  } catch {
-    return [];
-  }
+  const data = parseJson(json);
+  if (data === undefined) throw new Error(`the process list from PowerShell is not JSON: ${JSON.stringify(json.slice(0, 120))}`);
   const list = Array.isArray(data) ? data : [data];
   const entries: ProcessEntry[] = [];
   for (const item of list) {

@@ -1,6 +1,6 @@
 // Wakes a session in a Windows console through the short-lived helper process.
 import { fileURLToPath } from 'node:url';
-import { sanitizeWakeText, type WakeTarget } from '@crosstalk/core';
+import { parseJson, sanitizeWakeText, type WakeTarget } from '@crosstalk/core';
 import { execa } from 'execa';
 import * as z from 'zod';
 import { processAlive } from '../../os/process-alive.js';
@@ -52,13 +52,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
     });
     if (result.timedOut) return failed('wake-error', `the console helper timed out after ${timeouts.helperMs} ms`);
     const lastLine = String(result.stdout).trim().split('\n').pop() ?? '';
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(lastLine);
-    } catch {
-      parsed = undefined;
-    }
-    const outcome = helperOutcome.safeParse(parsed);
+    const outcome = helperOutcome.safeParse(parseJson(lastLine));
     if (outcome.success) {
       const o = outcome.data;
       return o.status === 'delivered' ? o : { ...o, ...(o.detail === undefined ? {} : { detail: clip(o.detail) }) };
