@@ -1,22 +1,13 @@
 // The agent's one WebSocket to the relay: a fresh token per connection, hello with epoch and
 // cursor, every incoming message validated, a dead relay detected by silence, and reconnects with
 // capped, jittered backoff for as long as the agent runs. Revoked (4001) and replaced (4002) end it.
-import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import {
-  CLOSE,
-  CrosstalkError,
-  HEARTBEAT_MS,
-  LIMITS,
-  PROTOCOL_VERSION,
-  ServerMessageSchema,
-  WS_PATH,
-  type ClientMessage,
-  type ServerMessage,
-} from '@crosstalk/core';
+import { CLOSE, HEARTBEAT_MS, LIMITS, PROTOCOL_VERSION, WS_PATH, type ClientMessage, type CrosstalkError, type ServerMessage } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
 import { displayUrl, unreachable } from '../client/http.js';
 import { Backoff } from './backoff.js';
+import { countKeyRefusals, describeSocketError, fatalClose } from './endings.js';
+import { parseServerMessage, readRefusal } from './frames.js';
 
 export interface LinkLogger {
   debug(obj: object, msg: string): void;
@@ -52,7 +43,13 @@ export interface LinkOptions {
 
 /** The relay promises frames of at most 256 KiB; a little headroom keeps a hostile body that JSON escapes heavily from wedging the link. */
 const DEFAULT_MAX_PAYLOAD = LIMITS.wsMaxPayload * 4;
-const MAX_REFUSAL_BYTES = 64 * 1024;
+
+/** What one connection attempt learned before it closed. */
+interface Attempt {
+  /** The relay's answer when it refused the upgrade. */
+  refusal: CrosstalkError | null;
+  socketError: Error | null;
+}
 
 export function linkUrl(relayUrl: string): string {
   const u = new URL(relayUrl);
@@ -120,15 +117,8 @@ export class RelayLink {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    let token: string;
-    try {
-      token = await this.options.signer.mint();
-    } catch (err) {
-      this.options.log.error({ err: String(err) }, 'could not sign a token');
-      this.scheduleRetry();
-      return;
-    }
-    if (this.stopped) return;
+    const token = await this.mintToken();
+    if (token === null || this.stopped) return;
     const url = linkUrl(this.options.relayUrl);
     const ws = new WebSocket(url, {
       headers: { authorization: `Bearer ${token}` },
@@ -141,59 +131,79 @@ export class RelayLink {
     this.welcomed = false;
     let resolveClosed: () => void = () => {};
     this.closed = new Promise((r) => (resolveClosed = r));
-    let refusal: CrosstalkError | null = null;
-    let socketError: Error | null = null;
+    const attempt: Attempt = { refusal: null, socketError: null };
 
     ws.on('unexpected-response', (_req, res) => {
       void readRefusal(res).then((err) => {
-        refusal = err;
+        attempt.refusal = err;
         ws.terminate();
       });
     });
-    ws.on('open', () => {
-      this.armDeadTimer(ws);
-      const { epoch, cursor } = this.options.hello();
-      ws.send(JSON.stringify({ t: 'hello', protocol: PROTOCOL_VERSION, role: this.options.role, epoch, cursor } satisfies ClientMessage));
-      this.options.log.debug({ url: displayUrl(url), epoch, cursor }, 'link open, hello sent');
-    });
+    ws.on('open', () => this.sendHello(ws, url));
     ws.on('ping', () => this.armDeadTimer(ws));
-    ws.on('message', (data, isBinary) => {
-      this.armDeadTimer(ws);
-      const message = parseServerMessage(data, isBinary);
-      if (!message) {
-        this.options.log.warn({}, 'ignored a malformed message from the relay');
-        return;
-      }
-      if (message.t === 'welcome') {
-        this.welcomed = true;
-        this.keyRefusals = 0;
-        this.backoff.reset();
-      }
-      this.options.handlers.onMessage(message);
-    });
+    ws.on('message', (data, isBinary) => this.receive(ws, data, isBinary));
     ws.on('error', (err) => {
-      socketError = err;
+      attempt.socketError = err;
     });
     ws.on('close', (code, reasonBuf) => {
-      this.clearDeadTimer();
-      this.welcomed = false;
-      if (this.ws === ws) this.ws = null;
-      const reason = reasonBuf.toString('utf8').slice(0, 200);
       resolveClosed();
-      // A key the relay does not know or cannot verify will not start working by itself.
-      this.keyRefusals = refusal && KEY_REFUSALS.has(refusal.code) ? this.keyRefusals + 1 : 0;
-      const fatal = fatalFor(code, reason, refusal) ?? (this.keyRefusals >= MAX_KEY_REFUSALS ? keyRefused(refusal) : null);
-      if (fatal) {
-        this.stopped = true;
-        this.options.handlers.onDisconnect?.({ code, reason, error: fatal });
-        this.options.handlers.onFatal(fatal);
-        return;
-      }
-      const error = refusal ?? (socketError && code === 1006 ? unreachable(this.options.relayUrl, describe(socketError)) : null);
-      this.options.handlers.onDisconnect?.({ code, reason, error });
-      if (code === CLOSE.tokenExpired) this.backoff.reset();
-      this.scheduleRetry();
+      this.closedWith(ws, code, reasonBuf.toString('utf8').slice(0, 200), attempt);
     });
+  }
+
+  /** A fresh token, or null (and a retry scheduled) when the key cannot sign. */
+  private async mintToken(): Promise<string | null> {
+    try {
+      return await this.options.signer.mint();
+    } catch (err) {
+      // A key that cannot sign now is retried like a relay that cannot be reached.
+      this.options.log.error({ err: String(err) }, 'could not sign a token');
+      this.scheduleRetry();
+      return null;
+    }
+  }
+
+  private sendHello(ws: WebSocket, url: string): void {
+    this.armDeadTimer(ws);
+    const { epoch, cursor } = this.options.hello();
+    ws.send(JSON.stringify({ t: 'hello', protocol: PROTOCOL_VERSION, role: this.options.role, epoch, cursor } satisfies ClientMessage));
+    this.options.log.debug({ url: displayUrl(url), epoch, cursor }, 'link open, hello sent');
+  }
+
+  private receive(ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    this.armDeadTimer(ws);
+    const message = parseServerMessage(data, isBinary);
+    if (!message) {
+      this.options.log.warn({}, 'ignored a malformed message from the relay');
+      return;
+    }
+    if (message.t === 'welcome') {
+      this.welcomed = true;
+      this.keyRefusals = 0;
+      this.backoff.reset();
+    }
+    this.options.handlers.onMessage(message);
+  }
+
+  /** The connection is gone: stop for good, or report it and reconnect. */
+  private closedWith(ws: WebSocket, code: number, reason: string, attempt: Attempt): void {
+    this.clearDeadTimer();
+    this.welcomed = false;
+    if (this.ws === ws) this.ws = null;
+    const { refusal, socketError } = attempt;
+    // A key the relay does not know or cannot verify will not start working by itself.
+    this.keyRefusals = countKeyRefusals(this.keyRefusals, refusal);
+    const fatal = fatalClose(code, reason, refusal, this.keyRefusals);
+    if (fatal) {
+      this.stopped = true;
+      this.options.handlers.onDisconnect?.({ code, reason, error: fatal });
+      this.options.handlers.onFatal(fatal);
+      return;
+    }
+    const error = refusal ?? (socketError && code === 1006 ? unreachable(this.options.relayUrl, describeSocketError(socketError)) : null);
+    this.options.handlers.onDisconnect?.({ code, reason, error });
+    if (code === CLOSE.tokenExpired) this.backoff.reset();
+    this.scheduleRetry();
   }
 
   private scheduleRetry(): void {
@@ -218,75 +228,5 @@ export class RelayLink {
   private clearDeadTimer(): void {
     if (this.deadTimer) clearTimeout(this.deadTimer);
     this.deadTimer = null;
-  }
-}
-
-function describe(err: Error): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code ?? err.message.slice(0, 120);
-}
-
-const KEY_REFUSALS = new Set(['AUTH_INVALID', 'HOST_UNKNOWN']);
-const MAX_KEY_REFUSALS = 3;
-
-function keyRefused(refusal: CrosstalkError | null): CrosstalkError {
-  return new CrosstalkError(refusal?.code === 'HOST_UNKNOWN' ? 'HOST_UNKNOWN' : 'AUTH_INVALID', `the relay refused this host's key ${MAX_KEY_REFUSALS} times in a row (${refusal?.message ?? 'refused'}); the agent stopped`, {
-    hint: 'check the enrollment with `crosstalk doctor`; if the key or the relay\'s data was replaced, enroll again with a new invite',
-  });
-}
-
-function fatalFor(code: number, reason: string, refusal: CrosstalkError | null): CrosstalkError | null {
-  if (code === CLOSE.revoked || refusal?.code === 'HOST_REVOKED') {
-    return new CrosstalkError('HOST_REVOKED', `the relay revoked this host${reason ? ` (${reason})` : ''}; the agent stopped`);
-  }
-  if (code === CLOSE.replaced) {
-    return new CrosstalkError('AGENT_REPLACED', 'another agent for this host connected to the relay and replaced this one; the agent stopped', {
-      details: { closeCode: code },
-    });
-  }
-  return null;
-}
-
-export function parseServerMessage(data: WebSocket.RawData, isBinary: boolean): ServerMessage | null {
-  if (isBinary) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
-  } catch {
-    return null;
-  }
-  const parsed = ServerMessageSchema.safeParse(json);
-  return parsed.success ? (parsed.data as ServerMessage) : null;
-}
-
-/** The error body the relay sent when it refused the upgrade. */
-async function readRefusal(res: IncomingMessage): Promise<CrosstalkError> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timeout')), 5000);
-      res.on('data', (chunk: Buffer) => {
-        total += chunk.length;
-        if (total > MAX_REFUSAL_BYTES) {
-          clearTimeout(timer);
-          res.destroy();
-          resolve();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      res.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-    });
-    return CrosstalkError.fromBody(JSON.parse(Buffer.concat(chunks).toString('utf8')), res.statusCode);
-  } catch {
-    return CrosstalkError.fromBody(undefined, res.statusCode);
   }
 }
