@@ -6,7 +6,7 @@
 // a request's cost, and this keeps it off the event loop. The checks are those jose's jwtVerify
 // made (same order, same codes), plus the protocol's own.
 import { verify as verifySignature, type KeyObject } from 'node:crypto';
-import { CrosstalkError, LIMITS } from '@crosstalk/core';
+import { CrosstalkError, LIMITS, parseJson } from '@crosstalk/core';
 import type { KeyRing } from './keys.js';
 import type { ReplayCache } from './replay-cache.js';
 
@@ -39,19 +39,25 @@ function expired(message: string): CrosstalkError {
 
 /** A base64url segment decoded as a JSON object, or null. */
 function decodeObject(segment: string): Record<string, unknown> | null {
+  let text: string;
   try {
-    const value: unknown = JSON.parse(utf8.decode(Buffer.from(segment, 'base64url')));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
+    text = utf8.decode(Buffer.from(segment, 'base64url'));
+  } catch (err) {
+    // The fatal decoder's TypeError: the segment is not UTF-8.
+    if (err instanceof TypeError) return null;
+    throw err;
   }
+  const value = parseJson(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
 function signatureHolds(input: string, signature: Buffer, key: KeyObject): Promise<boolean> {
   return new Promise((resolve) => {
     try {
       verifySignature(null, Buffer.from(input, 'ascii'), key, signature, (err, ok) => resolve(!err && ok));
-    } catch {
+    } catch (err) {
+      // crypto refuses (with an ERR_* code) to check a signature of the wrong shape: no valid signature either.
+      if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
       resolve(false);
     }
   });

@@ -112,7 +112,7 @@ function notARelayDir(dataDir: string): CrosstalkError {
 export async function readRelayInfo(dataDir: string): Promise<RelayInfo> {
   const identity = await readJsonFile(dataPath(dataDir, 'relay'), RelayFileSchema);
   if (!identity) throw notARelayDir(dataDir);
-  const listen = await readJsonFile(dataPath(dataDir, 'listen'), ListenSchema).catch(() => undefined);
+  const listen = await readListen(dataDir);
   return { ...identity, url: listen?.url ?? null, pid: listen?.pid ?? null };
 }
 
@@ -131,8 +131,19 @@ export async function writeListen(dataDir: string, listen: { url: string; pid: n
   await writeFileAtomic(dataPath(dataDir, 'listen'), `${JSON.stringify(listen)}\n`, 0o644);
 }
 
+/** listen.json, or undefined when there is none or it is damaged: it is only a hint to local commands. */
+async function readListen(dataDir: string): Promise<z.infer<typeof ListenSchema> | undefined> {
+  return readJsonFile(dataPath(dataDir, 'listen'), ListenSchema).catch((err: unknown) => {
+    if (err instanceof CrosstalkError && err.code === 'CONFIG_INVALID') return undefined;
+    throw err;
+  });
+}
+
 /** Removes listen.json if it still names this process. */
 export async function removeListen(dataDir: string, pid: number): Promise<void> {
-  const listen = await readJsonFile(dataPath(dataDir, 'listen'), ListenSchema).catch(() => undefined);
-  if (listen?.pid === pid) await unlink(dataPath(dataDir, 'listen')).catch(() => {});
+  const listen = await readListen(dataDir);
+  if (listen?.pid !== pid) return;
+  await unlink(dataPath(dataDir, 'listen')).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
 }

@@ -1,8 +1,8 @@
 // Small, atomically replaced files in the data dir, read back through a schema.
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CrosstalkError } from '@crosstalk/core';
+import { CrosstalkError, parseJson, unreadableFile } from '@crosstalk/core';
 import type * as z from 'zod';
 
 /** No file of ours comes near this; anything bigger is not ours. */
@@ -32,34 +32,36 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
   try {
     await rename(tmp, path);
   } catch (err) {
-    await unlink(tmp).catch(() => {});
+    await removeAfterFailure(tmp);
     throw err;
   }
   await syncDir(dirname(path));
 }
 
-/** Reads and validates a JSON file of ours; `undefined` when it does not exist. */
-export async function readJsonFile<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S> | undefined> {
-  let text: string;
+/** A temp file of a write that failed: removed if it can be; the write's own error is the one to report. */
+export async function removeAfterFailure(tmp: string): Promise<void> {
+  await unlink(tmp).catch(() => undefined);
+}
+
+/** A small file's text; undefined when it does not exist, CONFIG_INVALID when it is too big to be ours. */
+async function readSmallFile(path: string): Promise<string | undefined> {
+  let size: number;
   try {
-    const fh = await open(path, 'r');
-    try {
-      const { size } = await fh.stat();
-      if (size > MAX_FILE_BYTES) throw new CrosstalkError('CONFIG_INVALID', `${path} is ${size} bytes; it cannot be a crosstalk file`, { details: { file: path } });
-      text = await fh.readFile('utf8');
-    } finally {
-      await fh.close();
-    }
+    size = (await stat(path)).size;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw unreadableFile(path, err);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new CrosstalkError('CONFIG_INVALID', `${path} is not valid JSON`, { details: { file: path } });
-  }
+  if (size > MAX_FILE_BYTES) throw new CrosstalkError('CONFIG_INVALID', `${path} is ${size} bytes; it cannot be a crosstalk file`, { details: { file: path } });
+  return readText(path);
+}
+
+/** Reads and validates a JSON file of ours; `undefined` when it does not exist. */
+export async function readJsonFile<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S> | undefined> {
+  const text = await readSmallFile(path);
+  if (text === undefined) return undefined;
+  const value = parseJson(text);
+  if (value === undefined) throw new CrosstalkError('CONFIG_INVALID', `${path} is not valid JSON`, { details: { file: path } });
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -69,11 +71,12 @@ export async function readJsonFile<S extends z.ZodType>(path: string, schema: S)
   return parsed.data;
 }
 
-export async function readText(path: string): Promise<string | undefined> {
+/** A file's text; undefined when it does not exist. */
+async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw unreadableFile(path, err);
   }
 }

@@ -3,7 +3,7 @@
 // own pid counts as stale too unless this process really holds the lock).
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CrosstalkError } from '@crosstalk/core';
+import { CrosstalkError, parseJson, unreadableFile } from '@crosstalk/core';
 import { dataPath } from './datadir.js';
 
 const heldHere = new Set<string>();
@@ -21,21 +21,35 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
+
+/** The pid the lock names; null when the lock is gone, or not (yet) a whole lock file. */
 async function holderPid(path: string): Promise<number | null> {
+  let text: string;
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown };
-    return typeof parsed.pid === 'number' && Number.isSafeInteger(parsed.pid) && parsed.pid > 0 ? parsed.pid : null;
-  } catch {
-    return null;
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (isMissing(err)) return null;
+    throw unreadableFile(path, err);
   }
+  const parsed = parseJson(text) as { pid?: unknown } | null | undefined;
+  const pid = parsed?.pid;
+  return typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 ? pid : null;
 }
 
 async function isFresh(path: string): Promise<boolean> {
   try {
     return Date.now() - (await stat(path)).mtimeMs < 5_000;
-  } catch {
-    return false;
+  } catch (err) {
+    if (isMissing(err)) return false;
+    throw err;
   }
+}
+
+async function removeLock(path: string): Promise<void> {
+  await unlink(path).catch((err: unknown) => {
+    if (!isMissing(err)) throw err;
+  });
 }
 
 function locked(dir: string, pid: number | null): CrosstalkError {
@@ -60,7 +74,7 @@ export async function acquireLock(dataDir: string): Promise<DataDirLock> {
       return {
         async release() {
           if (!heldHere.delete(dir)) return;
-          if ((await holderPid(path)) === process.pid) await unlink(path).catch(() => {});
+          if ((await holderPid(path)) === process.pid) await removeLock(path);
         },
       };
     } catch (err) {
@@ -70,9 +84,7 @@ export async function acquireLock(dataDir: string): Promise<DataDirLock> {
     if (pid !== null && pid !== process.pid && isAlive(pid)) throw locked(dir, pid);
     // An unreadable lock may be one another relay is writing this very moment.
     if (pid === null && (await isFresh(path))) throw locked(dir, null);
-    await unlink(path).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    await removeLock(path);
   }
   throw locked(dir, await holderPid(path));
 }

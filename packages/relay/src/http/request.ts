@@ -1,5 +1,5 @@
 // Reading what a request carries: its principal, JSON body and query numbers, all checked.
-import { CrosstalkError } from '@crosstalk/core';
+import { CrosstalkError, parseJson } from '@crosstalk/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type * as z from 'zod';
@@ -19,7 +19,9 @@ export async function readBody<S extends z.ZodType>(c: RelayContext, schema: S, 
   let text: string;
   try {
     text = UTF8.decode(bytes);
-  } catch {
+  } catch (err) {
+    // The fatal decoder's TypeError: the body is not UTF-8.
+    if (!(err instanceof TypeError)) throw err;
     throw new CrosstalkError('INVALID_TEXT', 'the request body is not valid UTF-8');
   }
   let value: unknown;
@@ -30,11 +32,8 @@ export async function readBody<S extends z.ZodType>(c: RelayContext, schema: S, 
     if (!JSON_TYPE.test(type)) {
       throw new CrosstalkError('INVALID_REQUEST', 'the body must be JSON sent with content-type: application/json');
     }
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new CrosstalkError('INVALID_REQUEST', 'the body is not valid JSON');
-    }
+    value = parseJson(text);
+    if (value === undefined) throw new CrosstalkError('INVALID_REQUEST', 'the body is not valid JSON');
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw fromZod(parsed.error);

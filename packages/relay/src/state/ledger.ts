@@ -52,8 +52,12 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
 /** Temp files of snapshot writes that never finished (a stop in the middle of one). */
 async function removeStaleTemps(path: string): Promise<void> {
   const prefix = `.${basename(path)}.`;
-  const names = await readdir(dirname(path)).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => unlink(join(dirname(path), n)).catch(() => {})));
+  // The data dir is there (the lock is in it); a file another process removed first is fine.
+  const gone = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  };
+  const names = await readdir(dirname(path));
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => unlink(join(dirname(path), n)).catch(gone)));
 }
 
 export class Ledger {

@@ -77,8 +77,10 @@ export async function readRecordAt(file: string, offset: number, bytes: number):
   let fh;
   try {
     fh = await open(file, 'r');
-  } catch {
-    return null;
+  } catch (err) {
+    // No log, no record; a log that is there but cannot be opened is no answer to give.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
   }
   try {
     const buf = Buffer.alloc(bytes);

@@ -38,7 +38,9 @@ export async function repairLog(dataDir: string): Promise<RepairResult> {
       }
       if (scan.damage) newEpoch = (await rotateEpoch(dir)).epoch;
       // A snapshot may hold records that are now gone; the next start folds the log instead.
-      await unlink(dataPath(dir, 'snapshot')).catch(() => {});
+      await unlink(dataPath(dir, 'snapshot')).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
     }
     return {
       file,

@@ -142,7 +142,9 @@ export class Hub implements LinkHub {
       link.alive = false;
       try {
         link.ws.ping();
-      } catch {
+      } catch (err) {
+        // The heartbeat runs for every link: one that cannot be pinged is closed, never the timer stopped.
+        this.services.logger.warn({ err, who: link.who }, 'ping failed');
         link.close(CLOSE.dead, 'ping failed');
       }
     }

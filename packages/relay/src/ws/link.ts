@@ -1,7 +1,7 @@
 // One WebSocket link: the hello, then a single send loop that reads the log after the link's
 // cursor and follows live appends (so the switch from replay to live has no gap and no
 // duplicate), and the few messages an agent may send.
-import { CLOSE, ClientMessageSchema, CrosstalkError, PROTOCOL_VERSION, type ClientMessage } from '@crosstalk/core';
+import { CLOSE, ClientMessageSchema, CrosstalkError, parseJson, PROTOCOL_VERSION, type ClientMessage } from '@crosstalk/core';
 import type { WebSocket, RawData } from 'ws';
 import type { Principal } from '../auth/verify.js';
 import { fromZod } from '../http/errors.js';
@@ -95,7 +95,9 @@ export class PeerLink {
     this.markClosed();
     try {
       this.ws.close(code, reason);
-    } catch {
+    } catch (err) {
+      // ws refuses a close reason over 123 bytes; the link goes all the same.
+      this.hub.services.logger.warn({ err, who: this.who, code }, 'could not close the link cleanly; cut it off');
       this.ws.terminate();
     }
     this.killTimer = setTimeout(() => this.ws.terminate(), 2_000);
@@ -131,12 +133,8 @@ export class PeerLink {
     try {
       if (isBinary) return this.close(CLOSE.badMessage, 'binary frames are not part of the protocol');
       if (!this.hub.wsLimiter.take(this.who)) return this.close(CLOSE.badMessage, 'too many messages');
-      let value: unknown;
-      try {
-        value = JSON.parse(data.toString());
-      } catch {
-        return this.close(this.role === null ? CLOSE.badHello : CLOSE.badMessage, 'the frame is not JSON');
-      }
+      const value = parseJson(data.toString());
+      if (value === undefined) return this.close(this.role === null ? CLOSE.badHello : CLOSE.badMessage, 'the frame is not JSON');
       const parsed = ClientMessageSchema.safeParse(value);
       if (this.role === null) {
         if (!parsed.success || parsed.data.t !== 'hello') return this.close(CLOSE.badHello, 'the first message must be a valid hello');

@@ -35,7 +35,9 @@ export function hostRoutes(app: Hono<RelayEnv>, services: Services, auth: Middle
     const body = await readBody(c, EnrollRequestSchema);
     try {
       createPublicKey({ key: body.publicKey, format: 'jwk' });
-    } catch {
+    } catch (err) {
+      // Whatever crypto objects to (shape, curve, encoding; an ERR_* code), the key cannot verify a token.
+      if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
       throw new CrosstalkError('INVALID_REQUEST', 'publicKey is not a usable Ed25519 public key');
     }
     const invite = checkInvite(ledger.state, body.invite, body.host, services.now());
