@@ -1,22 +1,24 @@
-// Starting and stopping one relay: data dir and lock, log replay into state, the HTTP API and
-// the WebSocket links on one server, and a clean stop that flushes the log.
+// Starting one relay: data dir and lock, log replay into state, the HTTP API and the WebSocket
+// links on one server. Stopping it is stop.ts; what a half-done start took is given back.
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { audienceFor } from '@crosstalk/core/token';
+import { createServer, type Server } from 'node:http';
+import { audienceFor, type Ed25519PrivateJwk } from '@crosstalk/core/token';
 import { getRequestListener } from '@hono/node-server';
+import type { Logger } from 'pino';
 import { KeyRing } from './auth/keys.js';
 import { ReplayCache } from './auth/replay-cache.js';
 import { createVerifier } from './auth/verify.js';
-import { dataPath, initDataDir, publicPart, readAdminKey, removeListen, writeListen } from './datadir/datadir.js';
-import { acquireLock, type DataDirLock } from './datadir/lock.js';
+import { dataPath, initDataDir, publicPart, readAdminKey, writeListen } from './datadir/datadir.js';
+import { acquireLock } from './datadir/lock.js';
 import { createApp } from './http/app.js';
-import { listen } from './listen.js';
 import { RateLimiter } from './limits/token-bucket.js';
+import { listen } from './listen.js';
 import { createLogger } from './logger.js';
-import { resolveOptions, type RelayOptions } from './options.js';
+import { resolveOptions, type RelayOptions, type ResolvedOptions } from './options.js';
 import type { Services } from './services.js';
 import { HostActivity } from './state/activity.js';
 import { Ledger } from './state/ledger.js';
+import { createStopper } from './stop.js';
 import { readVersion } from './version.js';
 import { Hub } from './ws/hub.js';
 
@@ -34,6 +36,12 @@ export interface RunningRelay {
 /** Accepted token ids remembered at most; beyond this new tokens are refused until some expire. */
 const REPLAY_CACHE_ENTRIES = 2_000_000;
 
+interface Identity {
+  dataDir: string;
+  relayId: string;
+  epoch: string;
+}
+
 function urlFor(host: string, port: number): string {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
@@ -44,108 +52,104 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const logger = createLogger(opts.logLevel, opts.logDestination);
   // Lock first: nothing in the data dir is touched while another relay may be using it.
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-  const lock: DataDirLock = await acquireLock(opts.dataDir);
+  const lock = await acquireLock(opts.dataDir);
   // What to undo, newest first, if starting fails half-way.
   const undo: Array<() => unknown> = [() => lock.release()];
   try {
     const identity = await initDataDir(opts.dataDir);
-    const dataDir = identity.dataDir;
-    const adminKey = await readAdminKey(dataDir);
+    const adminKey = await readAdminKey(identity.dataDir);
     let onFatal: (err: Error) => void = () => {};
-    const started = performance.now();
-    const snapshotPath = dataPath(dataDir, 'snapshot');
-    const { ledger, tornBytes, records, snapshot } = await Ledger.open(dataPath(dataDir, 'log'), {
-      onFatal: (err) => onFatal(err),
-      snapshot: { path: snapshotPath, epoch: identity.epoch },
-    });
+    const ledger = await openLedger(identity, opts, logger, (err) => onFatal(err));
     undo.push(() => ledger.events.close());
-    if (tornBytes > 0) logger.warn({ bytes: tornBytes }, 'dropped an incomplete last record (a write the relay never acknowledged)');
-    if (snapshot && 'ignored' in snapshot) logger.warn({ reason: snapshot.ignored }, 'snapshot ignored; the whole log was folded');
-    const fromSnapshot = snapshot && 'seq' in snapshot ? snapshot.seq : 0;
-    logger.info({ records, fromSnapshot, folded: records - fromSnapshot, ms: Math.round(performance.now() - started) }, 'event log replayed');
-    ledger.scheduleSnapshots({
-      path: snapshotPath,
-      epoch: identity.epoch,
-      every: opts.snapshotEvery,
-      onWritten: (info) => logger.info(info, 'snapshot written'),
-      onFailed: (reason) => logger.warn({ reason }, 'could not write a snapshot; the next start folds more of the log'),
-    });
-
     let shuttingDown = false;
-    const services: Services = {
-      relayId: identity.relayId,
-      epoch: identity.epoch,
-      version: readVersion(),
-      ledger,
-      activity: new HostActivity(),
-      verify: createVerifier({
-        audience: audienceFor(identity.relayId),
-        keys: new KeyRing(ledger.state.hosts, publicPart(adminKey)),
-        replays: new ReplayCache(REPLAY_CACHE_ENTRIES, 30),
-      }),
-      httpLimiter: new RateLimiter(opts.rateLimit),
-      enrollLimiter: new RateLimiter(opts.enrollRateLimit),
-      logger,
-      now: Date.now,
-      isShuttingDown: () => shuttingDown,
-    };
-    const hub = new Hub(services, {
-      heartbeatMs: opts.heartbeatMs,
-      helloTimeoutMs: opts.helloTimeoutMs,
-      stuckMs: opts.stuckMs,
-      highWaterBytes: opts.highWaterBytes,
-      frameBudgetPerSecond: opts.frameBudgetPerSecond,
-      allowedOrigins: opts.allowedOrigins,
-      wsLimiter: new RateLimiter(opts.rateLimit),
-    });
+    const services = createServices(identity, ledger, adminKey, opts, logger, () => shuttingDown);
+    const hub = new Hub(services, { ...hubTimings(opts), wsLimiter: new RateLimiter(opts.rateLimit) });
     undo.push(() => hub.close());
-    // Timeouts against slow clients: headers within 10 s, a whole request within 30 s.
-    const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, getRequestListener(createApp(services).fetch));
-    server.on('upgrade', (req, socket, head) => void hub.handleUpgrade(req, socket, head));
+    const server = createHttpServer(services, hub);
     const port = await listen(server, opts.port, opts.host);
     undo.push(() => server.close());
     const url = urlFor(opts.host, port);
-    await writeListen(dataDir, { url, pid: process.pid });
-    logger.info({ url, relayId: identity.relayId, epoch: identity.epoch, dataDir }, 'relay listening');
-
-    let resolveStopped!: (err: Error | null) => void;
-    const stopped = new Promise<Error | null>((r) => (resolveStopped = r));
-    let closing: Promise<void> | null = null;
-    const close = (cause: Error | null = null): Promise<void> => {
-      closing ??= (async () => {
-        shuttingDown = true;
-        const serverClosed = new Promise<void>((r) => server.close(() => r()));
-        server.closeIdleConnections();
-        await hub.close();
-        await ledger.stopSnapshots();
-        // Answers waiting for their fsync go out now; then idle connections can go.
-        await ledger.events.close();
-        server.closeIdleConnections();
-        // Nothing changes the state any more: a snapshot now spares the next start folding the log.
-        if (cause === null && ledger.sinceSnapshot >= opts.snapshotAtStop) {
-          const t = performance.now();
-          await ledger.writeSnapshot(snapshotPath, identity.epoch).then(
-            (written) => written && logger.info({ seq: written.seq, bytes: written.bytes, ms: Math.round(performance.now() - t) }, 'snapshot written at stop'),
-            (err: unknown) => logger.warn({ err }, 'could not write a snapshot; the next start folds the whole log'),
-          );
-        }
-        const timer = setTimeout(() => server.closeAllConnections(), 3_000);
-        await serverClosed;
-        clearTimeout(timer);
-        await removeListen(dataDir, process.pid).catch(() => {});
-        await lock.release();
-        logger.info('relay stopped');
-        resolveStopped(cause);
-      })();
-      return closing;
-    };
+    await writeListen(identity.dataDir, { url, pid: process.pid });
+    logger.info({ url, relayId: identity.relayId, epoch: identity.epoch, dataDir: identity.dataDir }, 'relay listening');
+    const stopper = createStopper({
+      server, hub, ledger, lock, logger,
+      dataDir: identity.dataDir,
+      snapshotPath: dataPath(identity.dataDir, 'snapshot'),
+      epoch: identity.epoch,
+      snapshotAtStop: opts.snapshotAtStop,
+      onShuttingDown: () => (shuttingDown = true),
+    });
     onFatal = (err) => {
       logger.fatal({ err }, 'the event log cannot be written; stopping');
-      void close(err);
+      void stopper.close(err);
     };
-    return { url, port, relayId: identity.relayId, epoch: identity.epoch, close: () => close(), stopped };
+    return { url, port, relayId: identity.relayId, epoch: identity.epoch, close: () => stopper.close(), stopped: stopper.stopped };
   } catch (err) {
-    for (const step of undo.reverse()) await Promise.resolve().then(step).catch(() => {});
+    await undoStart(undo, logger);
     throw err;
   }
+}
+
+/** Gives back what a failed start took, newest first; the start's own error is the one reported. */
+async function undoStart(undo: Array<() => unknown>, logger: Logger): Promise<void> {
+  for (const step of undo.reverse()) {
+    await Promise.resolve()
+      .then(step)
+      .catch((err: unknown) => logger.warn({ err }, 'could not undo a step of a failed start'));
+  }
+}
+
+/** Replays the log (from a snapshot when one holds) and schedules snapshots while serving. */
+async function openLedger(identity: Identity, opts: ResolvedOptions, logger: Logger, onFatal: (err: Error) => void): Promise<Ledger> {
+  const started = performance.now();
+  const snapshotPath = dataPath(identity.dataDir, 'snapshot');
+  const { ledger, tornBytes, records, snapshot } = await Ledger.open(dataPath(identity.dataDir, 'log'), {
+    onFatal,
+    snapshot: { path: snapshotPath, epoch: identity.epoch },
+  });
+  if (tornBytes > 0) logger.warn({ bytes: tornBytes }, 'dropped an incomplete last record (a write the relay never acknowledged)');
+  if (snapshot && 'ignored' in snapshot) logger.warn({ reason: snapshot.ignored }, 'snapshot ignored; the whole log was folded');
+  const fromSnapshot = snapshot && 'seq' in snapshot ? snapshot.seq : 0;
+  logger.info({ records, fromSnapshot, folded: records - fromSnapshot, ms: Math.round(performance.now() - started) }, 'event log replayed');
+  ledger.scheduleSnapshots({
+    path: snapshotPath,
+    epoch: identity.epoch,
+    every: opts.snapshotEvery,
+    onWritten: (info) => logger.info(info, 'snapshot written'),
+    onFailed: (reason) => logger.warn({ reason }, 'could not write a snapshot; the next start folds more of the log'),
+  });
+  return ledger;
+}
+
+function createServices(identity: Identity, ledger: Ledger, adminKey: Ed25519PrivateJwk, opts: ResolvedOptions, logger: Logger, isShuttingDown: () => boolean): Services {
+  return {
+    relayId: identity.relayId,
+    epoch: identity.epoch,
+    version: readVersion(),
+    ledger,
+    activity: new HostActivity(),
+    verify: createVerifier({
+      audience: audienceFor(identity.relayId),
+      keys: new KeyRing(ledger.state.hosts, publicPart(adminKey)),
+      replays: new ReplayCache(REPLAY_CACHE_ENTRIES, 30),
+    }),
+    httpLimiter: new RateLimiter(opts.rateLimit),
+    enrollLimiter: new RateLimiter(opts.enrollRateLimit),
+    logger,
+    now: Date.now,
+    isShuttingDown,
+  };
+}
+
+function hubTimings(opts: ResolvedOptions) {
+  const { heartbeatMs, helloTimeoutMs, stuckMs, highWaterBytes, frameBudgetPerSecond, allowedOrigins } = opts;
+  return { heartbeatMs, helloTimeoutMs, stuckMs, highWaterBytes, frameBudgetPerSecond, allowedOrigins };
+}
+
+/** One server for the HTTP API and the WebSocket upgrades, with timeouts against slow clients. */
+function createHttpServer(services: Services, hub: Hub): Server {
+  // Headers within 10 s, a whole request within 30 s.
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, getRequestListener(createApp(services).fetch));
+  server.on('upgrade', (req, socket, head) => void hub.handleUpgrade(req, socket, head));
+  return server;
 }

@@ -2,6 +2,8 @@
 // It never changes the file: the caller decides whether to refuse, truncate a torn tail, or
 // (on explicit request) repair.
 import { open } from 'node:fs/promises';
+import { parseJson } from '@crosstalk/core';
+import { ReadAhead } from './read-ahead.js';
 import { checkLine, leadingSeq, NEWLINE, RECORD_PREFIX_BYTES, verifyLine } from './record.js';
 
 export interface ScannedRecord {
@@ -33,14 +35,11 @@ export interface ScanResult {
 const CHUNK_BYTES = 4 * 1024 * 1024;
 /** No record comes near this; a "line" this long is damage, not a record. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
+const EMPTY_LOG: ScanResult = { records: 0, lastSeq: 0, goodEnd: 0, fileSize: 0, tornTail: null, damage: null };
 
 function parseRecord(json: string, expectedSeq: number): { event: ScannedRecord['event'] } | { reason: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return { reason: 'the record is not valid JSON' };
-  }
+  const value = parseJson(json);
+  if (value === undefined) return { reason: 'the record is not valid JSON' };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { reason: 'the record is not a JSON object' };
   const { seq, type } = value as { seq?: unknown; type?: unknown };
   if (typeof type !== 'string') return { reason: 'the record has no event type' };
@@ -62,113 +61,137 @@ export interface ScanOptions {
  * (after `skipThrough`, `onSkipped` for those before).
  */
 export async function scanLog(file: string, onRecord: (record: ScannedRecord) => void, options: ScanOptions = {}): Promise<ScanResult> {
-  const skipThrough = options.skipThrough ?? 0;
-  const stopAfter = options.stopAfter ?? Number.POSITIVE_INFINITY;
   let fh;
   try {
     fh = await open(file, 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: 0, lastSeq: 0, goodEnd: 0, fileSize: 0, tornTail: null, damage: null };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_LOG;
     throw err;
   }
   try {
     const fileSize = (await fh.stat()).size;
     const chunkBytes = Math.min(CHUNK_BYTES, Math.max(fileSize, 1));
-    let buf = Buffer.allocUnsafe(chunkBytes);
-    let bufOffset = 0; // file offset of buf[0]
-    let filled = 0;
-    let readPos = 0;
-    // The next chunk is read while the current one is checked, into the other of two buffers
-    // (allocating one per chunk would make the garbage collector chase hundreds of MB).
-    const handle = fh;
-    const chunks = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
-    let turn = 0;
-    const readAhead = (at: number): Promise<Buffer> => {
-      const next = chunks[(turn ^= 1)] as Buffer;
-      const read = handle.read(next, 0, chunkBytes, at).then(({ bytesRead }) => next.subarray(0, bytesRead));
-      // A scan that stops early leaves one read unawaited.
-      read.catch(() => undefined);
-      return read;
-    };
-    let pending: Promise<Buffer> = readAhead(0);
-    let lastSeq = 0;
-    let records = 0;
-    const result = (extra: Partial<ScanResult>): ScanResult => ({
-      records,
-      lastSeq,
-      goodEnd: bufOffset,
-      fileSize,
-      tornTail: null,
-      damage: null,
-      ...extra,
-    });
-
+    const lines = new LogLines(fileSize, chunkBytes, onRecord, options);
+    const reader = new ReadAhead(fh, chunkBytes);
     for (;;) {
-      if (filled >= MAX_LINE_BYTES) return result({ damage: { offset: bufOffset, reason: 'a line is longer than any record can be' } });
-      const chunk = await pending;
-      readPos += chunk.length;
-      if (chunk.length > 0) pending = readAhead(readPos);
-      if (filled + chunk.length > buf.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + chunk.length));
-        buf.copy(bigger, 0, 0, filled);
-        buf = bigger;
-      }
-      chunk.copy(buf, filled);
-      filled += chunk.length;
-      const eof = chunk.length === 0;
-
-      let lineStart = 0;
-      for (;;) {
-        const nl = buf.indexOf(NEWLINE, lineStart);
-        if (nl === -1 || nl >= filled) break;
-        const offset = bufOffset + lineStart;
-        if (lastSeq < skipThrough) {
-          const checked = verifyLine(buf, lineStart, nl);
-          if (!checked.ok) return result({ goodEnd: offset, damage: { offset, reason: checked.reason } });
-          let seq = leadingSeq(buf, lineStart, nl);
-          if (seq === null) {
-            const parsed = parseRecord(buf.toString('utf8', lineStart + RECORD_PREFIX_BYTES, nl), lastSeq + 1);
-            if ('reason' in parsed) return result({ goodEnd: offset, damage: { offset, reason: parsed.reason } });
-            seq = parsed.event.seq;
-          }
-          if (seq !== lastSeq + 1) return result({ goodEnd: offset, damage: { offset, reason: `the record has seq ${seq} where ${lastSeq + 1} was expected` } });
-          options.onSkipped?.(offset);
-          lastSeq = seq;
-          records++;
-          lineStart = nl + 1;
-          if (lastSeq >= stopAfter) return result({ goodEnd: bufOffset + lineStart });
-          continue;
-        }
-        const line = checkLine(buf, lineStart, nl);
-        if (!line.ok) return result({ goodEnd: offset, damage: { offset, reason: line.reason } });
-        const parsed = parseRecord(line.json, lastSeq + 1);
-        if ('reason' in parsed) return result({ goodEnd: offset, damage: { offset, reason: parsed.reason } });
-        try {
-          onRecord({ seq: parsed.event.seq, event: parsed.event, json: line.json, offset, bytes: nl + 1 - lineStart });
-        } catch (err) {
-          return result({ goodEnd: offset, damage: { offset, reason: `the record does not apply: ${(err as Error).message}` } });
-        }
-        lastSeq = parsed.event.seq;
-        records++;
-        lineStart = nl + 1;
-        if (lastSeq >= stopAfter) return result({ goodEnd: bufOffset + lineStart });
-      }
-      // Keep the unfinished line at the front of the buffer.
-      buf.copy(buf, 0, lineStart, filled);
-      bufOffset += lineStart;
-      filled -= lineStart;
-
-      if (eof) {
-        if (filled === 0) return result({});
-        // A whole record whose newline turned into another byte is damage, not a torn write:
-        // a torn write leaves a prefix of the record, never a wrong last byte.
-        if (checkLine(buf, 0, filled - 1).ok) {
-          return result({ damage: { offset: bufOffset, reason: 'the last record lost its line end (its final byte is damaged)' } });
-        }
-        return result({ tornTail: { offset: bufOffset, bytes: filled } });
-      }
+      if (lines.unfinishedBytes >= MAX_LINE_BYTES) return lines.result({ damage: { offset: lines.goodEnd, reason: 'a line is longer than any record can be' } });
+      const chunk = await reader.next();
+      if (chunk.length === 0) return lines.atEnd();
+      lines.append(chunk);
+      const ended = lines.takeLines();
+      if (ended) return ended;
     }
   } finally {
     await fh.close();
+  }
+}
+
+/** The lines of the log as they arrive in chunks: whole ones checked in order, the unfinished one kept. */
+class LogLines {
+  private buf: Buffer;
+  /** File offset of buf[0]: everything before it was good. */
+  private bufOffset = 0;
+  private filled = 0;
+  private lastSeq = 0;
+  private records = 0;
+  private readonly skipThrough: number;
+  private readonly stopAfter: number;
+
+  constructor(
+    private readonly fileSize: number,
+    chunkBytes: number,
+    private readonly onRecord: (record: ScannedRecord) => void,
+    private readonly options: ScanOptions,
+  ) {
+    this.buf = Buffer.allocUnsafe(chunkBytes);
+    this.skipThrough = options.skipThrough ?? 0;
+    this.stopAfter = options.stopAfter ?? Number.POSITIVE_INFINITY;
+  }
+
+  get unfinishedBytes(): number {
+    return this.filled;
+  }
+
+  get goodEnd(): number {
+    return this.bufOffset;
+  }
+
+  result(extra: Partial<ScanResult>): ScanResult {
+    return { records: this.records, lastSeq: this.lastSeq, goodEnd: this.bufOffset, fileSize: this.fileSize, tornTail: null, damage: null, ...extra };
+  }
+
+  /** Adds a chunk after the unfinished line kept from the last one (copied: the chunk's buffer is read into again). */
+  append(chunk: Buffer): void {
+    if (this.filled + chunk.length > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.filled + chunk.length));
+      this.buf.copy(bigger, 0, 0, this.filled);
+      this.buf = bigger;
+    }
+    chunk.copy(this.buf, this.filled);
+    this.filled += chunk.length;
+  }
+
+  /** Checks every whole line held; a result when the scan ends among them, else null. */
+  takeLines(): ScanResult | null {
+    let lineStart = 0;
+    for (;;) {
+      const nl = this.buf.indexOf(NEWLINE, lineStart);
+      if (nl === -1 || nl >= this.filled) break;
+      const offset = this.bufOffset + lineStart;
+      const damage = this.lastSeq < this.skipThrough ? this.skipLine(lineStart, nl, offset) : this.readLine(lineStart, nl, offset);
+      if (damage !== null) return this.result({ goodEnd: offset, damage: { offset, reason: damage } });
+      lineStart = nl + 1;
+      if (this.lastSeq >= this.stopAfter) return this.result({ goodEnd: this.bufOffset + lineStart });
+    }
+    // Keep the unfinished line at the front of the buffer.
+    this.buf.copy(this.buf, 0, lineStart, this.filled);
+    this.bufOffset += lineStart;
+    this.filled -= lineStart;
+    return null;
+  }
+
+  /** A record a snapshot covers: checksum and seq only. Why it is damaged, or null. */
+  private skipLine(start: number, nl: number, offset: number): string | null {
+    const checked = verifyLine(this.buf, start, nl);
+    if (!checked.ok) return checked.reason;
+    let seq = leadingSeq(this.buf, start, nl);
+    if (seq === null) {
+      const parsed = parseRecord(this.buf.toString('utf8', start + RECORD_PREFIX_BYTES, nl), this.lastSeq + 1);
+      if ('reason' in parsed) return parsed.reason;
+      seq = parsed.event.seq;
+    }
+    if (seq !== this.lastSeq + 1) return `the record has seq ${seq} where ${this.lastSeq + 1} was expected`;
+    this.options.onSkipped?.(offset);
+    this.lastSeq = seq;
+    this.records++;
+    return null;
+  }
+
+  /** A record to hand to onRecord, whole. Why it is damaged (or does not apply), or null. */
+  private readLine(start: number, nl: number, offset: number): string | null {
+    const line = checkLine(this.buf, start, nl);
+    if (!line.ok) return line.reason;
+    const parsed = parseRecord(line.json, this.lastSeq + 1);
+    if ('reason' in parsed) return parsed.reason;
+    try {
+      this.onRecord({ seq: parsed.event.seq, event: parsed.event, json: line.json, offset, bytes: nl + 1 - start });
+    } catch (err) {
+      // A record the fold refuses is damage at this offset, reported like any other.
+      return `the record does not apply: ${(err as Error).message}`;
+    }
+    this.lastSeq = parsed.event.seq;
+    this.records++;
+    return null;
+  }
+
+  /** At the end of the file: what is left is nothing, a torn write, or damage. */
+  atEnd(): ScanResult {
+    if (this.filled === 0) return this.result({});
+    // A whole record whose newline turned into another byte is damage, not a torn write:
+    // a torn write leaves a prefix of the record, never a wrong last byte.
+    if (checkLine(this.buf, 0, this.filled - 1).ok) {
+      return this.result({ damage: { offset: this.bufOffset, reason: 'the last record lost its line end (its final byte is damaged)' } });
+    }
+    return this.result({ tornTail: { offset: this.bufOffset, bytes: this.filled } });
   }
 }

@@ -8,11 +8,12 @@
 // the record, the length and CRC-32 of everything before the trailer). Lines keep any one string
 // small however big the state grows, and let the file be written and read as a stream.
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { Conversation, Host, Session } from '@crosstalk/core';
-import { syncDir } from '../datadir/files.js';
+import { parseJson, type Conversation, type Host, type Session } from '@crosstalk/core';
+import { removeAfterFailure, syncDir } from '../datadir/files.js';
+import { ReadAhead } from './read-ahead.js';
 import { readRecordAt } from './record.js';
 import { emptyLedgerData, type LedgerData, type ReceiptView } from '../state/fold.js';
 
@@ -48,63 +49,85 @@ interface Trailer {
 
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
 
+/** Serialises lines, keeping the running length and CRC-32 the trailer records, writing about a MiB at a time. */
+class LineWriter {
+  crc = 0;
+  bytes = 0;
+  lines = 0;
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  constructor(private readonly fh: FileHandle) {}
+
+  async put(value: unknown): Promise<void> {
+    const line = `${JSON.stringify(value)}\n`;
+    this.pending.push(line);
+    this.pendingChars += line.length;
+    this.lines++;
+    if (this.pendingChars >= WRITE_CHUNK_BYTES) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const buf = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.pendingChars = 0;
+    this.crc = crc32(buf, this.crc);
+    this.bytes += buf.length;
+    let done = 0;
+    while (done < buf.length) done += (await this.fh.write(buf, done, buf.length - done)).bytesWritten;
+  }
+}
+
+/** The snapshot's lines in order: hosts, sessions, invites, each conversation, each receipt list, idempotency keys in chunks. */
+function* snapshotLines(data: LedgerData): Generator<unknown> {
+  const { state } = data;
+  yield { hosts: [...state.hosts.values()] };
+  yield { sessions: [...state.sessions.values()] };
+  yield { invites: [...state.invites] };
+  for (const c of state.conversations.values()) yield { c, t: data.turnSeqs.get(c.id) ?? [] };
+  for (const [id, list] of data.receipts) yield { r: id, v: list };
+  let chunk: Array<[string, string, number]> = [];
+  for (const [key, v] of state.idempotency) {
+    chunk.push([key, v.conversation, v.turn]);
+    if (chunk.length === IDEMPOTENCY_PER_LINE) {
+      yield { i: chunk };
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield { i: chunk };
+}
+
+/** Writes every line and then the trailer into `fh`, and syncs it; the bytes before the trailer. */
+async function writeContents(fh: FileHandle, data: LedgerData, epoch: string, anchor: SnapshotAnchor): Promise<number> {
+  const out = new LineWriter(fh);
+  for (const line of snapshotLines(data)) await out.put(line);
+  await out.flush();
+  const trailer: Trailer = { kind: KIND, version: SNAPSHOT_VERSION, epoch, record: anchor, lines: out.lines, bytes: out.bytes, checksum: hex8(out.crc), createdAt: new Date().toISOString() };
+  const end = Buffer.from(`${JSON.stringify(trailer)}\n`, 'utf8');
+  await fh.write(end, 0, end.length, out.bytes);
+  await fh.sync();
+  return out.bytes;
+}
+
 /** Writes `data` (folded through `anchor.seq`) to `path`, atomically: temp file, fsync, rename, fsync dir. */
 export async function writeSnapshot(path: string, data: LedgerData, epoch: string, anchor: SnapshotAnchor): Promise<{ bytes: number }> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', 0o600);
-  let crc = 0;
-  let bytes = 0;
-  let lines = 0;
-  let pending: string[] = [];
-  let pendingChars = 0;
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const buf = Buffer.from(pending.join(''), 'utf8');
-    pending = [];
-    pendingChars = 0;
-    crc = crc32(buf, crc);
-    bytes += buf.length;
-    let done = 0;
-    while (done < buf.length) done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
-  };
-  const put = async (value: unknown) => {
-    const line = `${JSON.stringify(value)}\n`;
-    pending.push(line);
-    pendingChars += line.length;
-    lines++;
-    if (pendingChars >= WRITE_CHUNK_BYTES) await flush();
-  };
+  let bytes: number;
   try {
-    const { state } = data;
-    await put({ hosts: [...state.hosts.values()] });
-    await put({ sessions: [...state.sessions.values()] });
-    await put({ invites: [...state.invites] });
-    for (const c of state.conversations.values()) await put({ c, t: data.turnSeqs.get(c.id) ?? [] });
-    for (const [id, list] of data.receipts) await put({ r: id, v: list });
-    let chunk: Array<[string, string, number]> = [];
-    for (const [key, v] of state.idempotency) {
-      chunk.push([key, v.conversation, v.turn]);
-      if (chunk.length === IDEMPOTENCY_PER_LINE) {
-        await put({ i: chunk });
-        chunk = [];
-      }
-    }
-    if (chunk.length > 0) await put({ i: chunk });
-    await flush();
-    const trailer: Trailer = { kind: KIND, version: SNAPSHOT_VERSION, epoch, record: anchor, lines, bytes, checksum: hex8(crc), createdAt: new Date().toISOString() };
-    const end = Buffer.from(`${JSON.stringify(trailer)}\n`, 'utf8');
-    await fh.write(end, 0, end.length, bytes);
-    await fh.sync();
+    bytes = await writeContents(fh, data, epoch, anchor);
   } catch (err) {
-    await fh.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
+    // The write's own error is the one to report; closing and removing are best effort.
+    await fh.close().catch(() => undefined);
+    await removeAfterFailure(tmp);
     throw err;
   }
   await fh.close();
   try {
     await rename(tmp, path);
   } catch (err) {
-    await unlink(tmp).catch(() => {});
+    await removeAfterFailure(tmp);
     throw err;
   }
   await syncDir(dirname(path));
@@ -125,14 +148,10 @@ function isAnchor(v: unknown): v is SnapshotAnchor {
 }
 
 function parseTrailer(text: string): Trailer | null {
-  try {
-    const t = JSON.parse(text) as Trailer;
-    if (t?.kind !== KIND || t.version !== SNAPSHOT_VERSION || typeof t.epoch !== 'string' || !isAnchor(t.record)) return null;
-    if (!Number.isSafeInteger(t.lines) || !Number.isSafeInteger(t.bytes) || t.bytes < 0 || typeof t.checksum !== 'string') return null;
-    return t;
-  } catch {
-    return null;
-  }
+  const t = parseJson(text) as Trailer | null | undefined;
+  if (t?.kind !== KIND || t.version !== SNAPSHOT_VERSION || typeof t.epoch !== 'string' || !isAnchor(t.record)) return null;
+  if (!Number.isSafeInteger(t.lines) || !Number.isSafeInteger(t.bytes) || t.bytes < 0 || typeof t.checksum !== 'string') return null;
+  return t;
 }
 
 /** Folds one snapshot line into `data`; throws on anything that is not a line of ours. */
@@ -158,6 +177,55 @@ function restoreLine(data: LedgerData, value: Record<string, unknown>): void {
   }
 }
 
+type Ignored = { found: true; ignored: string };
+const ignored = (why: string): Ignored => ({ found: true, ignored: why });
+
+/** The trailer at the end of the file, checked against the file's size and the relay's epoch. */
+async function readTrailer(fh: FileHandle, epoch: string): Promise<Trailer | Ignored> {
+  const size = (await fh.stat()).size;
+  const tailBytes = Math.min(size, MAX_TRAILER_BYTES);
+  const tail = Buffer.alloc(tailBytes);
+  await fh.read(tail, 0, tailBytes, size - tailBytes);
+  if (tailBytes === 0 || tail[tailBytes - 1] !== 0x0a) return ignored('the snapshot is incomplete');
+  const start = tail.lastIndexOf(0x0a, tailBytes - 2) + 1;
+  const trailer = parseTrailer(tail.toString('utf8', start, tailBytes - 1));
+  if (!trailer) return ignored('the snapshot has no valid trailer');
+  if (trailer.bytes + (tailBytes - start) !== size) return ignored('the snapshot has the wrong length');
+  if (trailer.epoch !== epoch) return ignored(`the snapshot belongs to epoch ${trailer.epoch}, not ${epoch}`);
+  return trailer;
+}
+
+/** Folds every line before the trailer into fresh ledger data, checking their count and checksum. */
+async function readLines(fh: FileHandle, trailer: Trailer): Promise<SnapshotRead> {
+  const data = emptyLedgerData();
+  let crc = 0;
+  let lines = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  const reader = new ReadAhead(fh, READ_CHUNK_BYTES, 0, trailer.bytes);
+  for (let pos = 0; pos < trailer.bytes; ) {
+    const got = await reader.next();
+    if (got.length === 0) return ignored('the snapshot is shorter than it says');
+    pos += got.length;
+    crc = crc32(got, crc);
+    const buf = carry.length === 0 ? got : Buffer.concat([carry, got]);
+    let lineStart = 0;
+    for (let nl = buf.indexOf(0x0a); nl !== -1; nl = buf.indexOf(0x0a, lineStart)) {
+      const value = parseJson(buf.toString('utf8', lineStart, nl));
+      if (typeof value !== 'object' || value === null) return ignored(`line ${lines + 1} of the snapshot is not a JSON object`);
+      restoreLine(data, value as Record<string, unknown>);
+      lines++;
+      lineStart = nl + 1;
+    }
+    // Copied: the buffer it lies in is about to be read into again.
+    carry = Buffer.from(buf.subarray(lineStart));
+    if (carry.length > MAX_LINE_BYTES) return ignored('the snapshot has a line longer than any of ours');
+  }
+  if (carry.length > 0 || lines !== trailer.lines) return ignored('the snapshot does not hold the lines it says');
+  if (hex8(crc) !== trailer.checksum) return ignored('the snapshot checksum does not match');
+  data.state.seq = trailer.record.seq;
+  return { found: true, data, anchor: trailer.record };
+}
+
 /**
  * Reads the snapshot at `path` if there is one and it belongs to `epoch`. Says why it is ignored
  * when it is damaged or foreign; the caller still has to check its anchor against the log.
@@ -171,58 +239,12 @@ export async function readSnapshot(path: string, epoch: string): Promise<Snapsho
     throw err;
   }
   try {
-    const size = (await fh.stat()).size;
-    const tailBytes = Math.min(size, MAX_TRAILER_BYTES);
-    const tail = Buffer.alloc(tailBytes);
-    await fh.read(tail, 0, tailBytes, size - tailBytes);
-    if (tailBytes === 0 || tail[tailBytes - 1] !== 0x0a) return { found: true, ignored: 'the snapshot is incomplete' };
-    const start = tail.lastIndexOf(0x0a, tailBytes - 2) + 1;
-    const trailer = parseTrailer(tail.toString('utf8', start, tailBytes - 1));
-    if (!trailer) return { found: true, ignored: 'the snapshot has no valid trailer' };
-    if (trailer.bytes + (tailBytes - start) !== size) return { found: true, ignored: 'the snapshot has the wrong length' };
-    if (trailer.epoch !== epoch) return { found: true, ignored: `the snapshot belongs to epoch ${trailer.epoch}, not ${epoch}` };
-
-    const data = emptyLedgerData();
-    let crc = 0;
-    let lines = 0;
-    let carry: Buffer = Buffer.alloc(0);
-    // The next chunk is read while the current one is parsed, into the other of two buffers
-    // (allocating one per chunk would make the garbage collector chase hundreds of MB).
-    const handle = fh;
-    const chunks = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
-    let turn = 0;
-    const readAt = (at: number): Promise<Buffer> => {
-      const want = Math.min(READ_CHUNK_BYTES, trailer.bytes - at);
-      const chunk = chunks[(turn ^= 1)] as Buffer;
-      const read = handle.read(chunk, 0, want, at).then(({ bytesRead }) => chunk.subarray(0, bytesRead));
-      // A read that stops early leaves one read unawaited.
-      read.catch(() => undefined);
-      return read;
-    };
-    let pending = trailer.bytes > 0 ? readAt(0) : null;
-    for (let pos = 0; pos < trailer.bytes; ) {
-      const got = await (pending as Promise<Buffer>);
-      if (got.length === 0) return { found: true, ignored: 'the snapshot is shorter than it says' };
-      pos += got.length;
-      pending = pos < trailer.bytes ? readAt(pos) : null;
-      crc = crc32(got, crc);
-      const buf = carry.length === 0 ? got : Buffer.concat([carry, got]);
-      let lineStart = 0;
-      for (let nl = buf.indexOf(0x0a); nl !== -1; nl = buf.indexOf(0x0a, lineStart)) {
-        restoreLine(data, JSON.parse(buf.toString('utf8', lineStart, nl)) as Record<string, unknown>);
-        lines++;
-        lineStart = nl + 1;
-      }
-      // Copied: the buffer it lies in is about to be read into again.
-      carry = Buffer.from(buf.subarray(lineStart));
-      if (carry.length > MAX_LINE_BYTES) return { found: true, ignored: 'the snapshot has a line longer than any of ours' };
-    }
-    if (carry.length > 0 || lines !== trailer.lines) return { found: true, ignored: 'the snapshot does not hold the lines it says' };
-    if (hex8(crc) !== trailer.checksum) return { found: true, ignored: 'the snapshot checksum does not match' };
-    data.state.seq = trailer.record.seq;
-    return { found: true, data, anchor: trailer.record };
+    const trailer = await readTrailer(fh, epoch);
+    return 'ignored' in trailer ? trailer : await readLines(fh, trailer);
   } catch (err) {
-    return { found: true, ignored: `the snapshot cannot be read: ${(err as Error).message.slice(0, 200)}` };
+    // A snapshot only spares work: whatever stops it being read (a line of an unknown kind, a
+    // failed read), the whole log is folded instead, and the caller logs why.
+    return ignored(`the snapshot cannot be read: ${(err as Error).message.slice(0, 200)}`);
   } finally {
     await fh.close();
   }
