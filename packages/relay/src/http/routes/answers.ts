@@ -1,0 +1,50 @@
+// How a decided outcome is answered: committed, and answered only once durable, with the
+// conversation as it now stands. A repeated idempotency key gets the original turn, just as
+// durable as the first answer was.
+import { CrosstalkError, getConversation, type Outcome } from '@crosstalk/core';
+import type { Ledger } from '../../state/ledger.js';
+import { summarize } from '../../state/views.js';
+import type { RelayContext } from '../request.js';
+
+interface TurnRef {
+  conversation: string;
+  n: number;
+  seq: number;
+}
+
+/** Commits the events of an open or a post and waits for them; the turn they made. */
+async function commitTurn(ledger: Ledger, events: Extract<Outcome, { kind: 'events' }>['events']): Promise<TurnRef> {
+  const committed = ledger.commit(events);
+  await committed.durable;
+  const event = committed.events[0];
+  if (event?.type === 'conversation.opened') return { conversation: event.conversation.id, n: 1, seq: event.seq };
+  if (event?.type === 'turn.posted') return { conversation: event.conversation, n: event.turn.n, seq: event.seq };
+  throw new CrosstalkError('INTERNAL', 'a turn produced no turn event');
+}
+
+/** The turn a repeated key made the first time, once it is as durable as its first answer. */
+async function originalTurn(ledger: Ledger, conversation: string, n: number): Promise<TurnRef> {
+  // The original may still be on its way to disk: answer with the same durability.
+  const original = ledger.turnSeq(conversation, n);
+  await (original === undefined ? ledger.settled() : ledger.events.waitDurable(original));
+  return { conversation, n, seq: original ?? 0 };
+}
+
+/** Answers an open or a post: 201 with the new turn, or 200 with the original for a repeated key. */
+export async function answerTurn(c: RelayContext, ledger: Ledger, outcome: Outcome): Promise<Response> {
+  const duplicate = outcome.kind === 'duplicate';
+  const ref = outcome.kind === 'events' ? await commitTurn(ledger, outcome.events) : await originalTurn(ledger, outcome.conversation, outcome.turn);
+  const conversation = getConversation(ledger.state, ref.conversation);
+  const turn = conversation.turns[ref.n - 1];
+  return c.json({ conversation: summarize(conversation), turn, seq: ref.seq, duplicate }, duplicate ? 200 : 201);
+}
+
+/** Answers a moderation or a close, which always changes the conversation. */
+export async function answerChange(c: RelayContext, ledger: Ledger, outcome: Outcome): Promise<Response> {
+  if (outcome.kind !== 'events') throw new CrosstalkError('INTERNAL', 'moderation produced no change');
+  const { events, durable } = ledger.commit(outcome.events);
+  await durable;
+  const event = events[0];
+  if (!event || !('conversation' in event) || typeof event.conversation !== 'string') throw new CrosstalkError('INTERNAL', 'moderation produced no conversation event');
+  return c.json({ conversation: summarize(getConversation(ledger.state, event.conversation)), seq: event.seq });
+}
