@@ -1,21 +1,15 @@
 // The durable, append-only event log. Appends get their seq at once; they are written and
 // fsynced in batches (group commit: while one fsync runs, new records queue for the next one),
 // and only then count as durable. Readers see durable records only.
-import { open, truncate, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { CrosstalkError, type PendingEvent, type RelayEvent } from '@crosstalk/core';
+import { logCorrupt, openLogFile, type OpenLogOptions } from './open-log.js';
 import { encodeRecord, readRecordSpan } from './record.js';
-import { OffsetIndex, RecordRing } from './ring.js';
-import { scanLog, type ScanResult, type ScannedRecord } from './scan.js';
+import type { OffsetIndex, RecordRing } from './ring.js';
+import type { ScanResult } from './scan.js';
+import { DurableWaiters } from './waiters.js';
 
-export interface EventLogOptions {
-  file: string;
-  /** Recent records kept in memory for fan-out (a power of two). */
-  ringRecords?: number;
-  ringBytes?: number;
-  /** Called for each record already in the file, in order, while opening. */
-  onRecord?: (record: ScannedRecord) => void;
-  /** Records up to this seq are checked but not parsed, and not passed to onRecord (a snapshot holds them). */
-  skipThrough?: number;
+export interface EventLogOptions extends OpenLogOptions {
   /** Called once when the log can no longer be written; the relay must stop. */
   onFatal?: (err: Error) => void;
 }
@@ -28,16 +22,6 @@ export interface LogStats {
 /** Records put back into memory at start (the rest is read from the file on demand). */
 const RING_PRELOAD = 4096;
 
-interface Waiter {
-  seq: number;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
-export function logCorrupt(file: string, offset: number, reason: string): CrosstalkError {
-  return new CrosstalkError('LOG_CORRUPT', `the relay log ${file} is damaged at byte ${offset}: ${reason}`, { details: { file, offset, reason } });
-}
-
 export class EventLog {
   readonly stats: LogStats = { writes: 0, syncs: 0 };
   private head = 0;
@@ -48,8 +32,7 @@ export class EventLog {
   private writtenEnd: number;
   private queue: Buffer[] = [];
   private queuedBytes = 0;
-  private waiters: Waiter[] = [];
-  private change: { promise: Promise<void>; resolve: () => void } | null = null;
+  private readonly waiters = new DurableWaiters();
   private flushing: Promise<void> | null = null;
   private flushScheduled = false;
   private readsInFlight = new Set<Promise<unknown>>();
@@ -72,31 +55,7 @@ export class EventLog {
 
   /** Opens (creating if needed) and checks the log; truncates a torn tail; refuses damage. */
   static async open(options: EventLogOptions): Promise<{ log: EventLog; scan: ScanResult }> {
-    const ring = new RecordRing(options.ringRecords ?? 65_536, options.ringBytes ?? 64 * 1024 * 1024);
-    const offsets = new OffsetIndex();
-    // The ring is filled after the scan, with the tail only: keeping every record's text alive
-    // for a while during a long replay would make the garbage collector copy it all.
-    const scan = await scanLog(
-      options.file,
-      (record) => {
-        options.onRecord?.(record);
-        offsets.push(record.offset);
-      },
-      { skipThrough: options.skipThrough ?? 0, onSkipped: (offset) => offsets.push(offset) },
-    );
-    ring.resetAfter(scan.lastSeq);
-    if (scan.damage) throw logCorrupt(options.file, scan.damage.offset, scan.damage.reason);
-    if (scan.fileSize === 0) await (await open(options.file, 'a')).close();
-    const fh = await open(options.file, 'r+');
-    try {
-      if (scan.tornTail) {
-        await truncate(options.file, scan.goodEnd);
-        await fh.datasync();
-      }
-    } catch (err) {
-      await fh.close();
-      throw err;
-    }
+    const { fh, ring, offsets, scan } = await openLogFile(options);
     const log = new EventLog(options.file, fh, ring, offsets, scan, options.onFatal ?? (() => {}));
     await log.preloadTail(RING_PRELOAD);
     return { log, scan };
@@ -160,27 +119,16 @@ export class EventLog {
   waitDurable(seq: number = this.head): Promise<void> {
     if (seq <= this.durable) return Promise.resolve();
     if (this.failure) return Promise.reject(new CrosstalkError('INTERNAL', `the relay log cannot be written: ${this.failure.message}`));
-    return new Promise((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
+    return this.waiters.wait(seq);
   }
 
   /** Resolves at the next durable advance, failure or close: a cue for readers to look again. */
   nextChange(): Promise<void> {
-    if (!this.change) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.change = { promise, resolve };
-    }
-    return this.change.promise;
+    return this.waiters.nextChange();
   }
 
   get isClosed(): boolean {
     return this.closed || this.failure !== null;
-  }
-
-  private signalChange(): void {
-    const c = this.change;
-    this.change = null;
-    c?.resolve();
   }
 
   private scheduleFlush(): void {
@@ -219,28 +167,14 @@ export class EventLog {
         return;
       }
       this.durable = lastSeq;
-      this.releaseWaiters();
-      this.signalChange();
+      this.waiters.release(lastSeq);
     }
-  }
-
-  private releaseWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const still: Waiter[] = [];
-    for (const w of this.waiters) {
-      if (w.seq <= this.durable) w.resolve();
-      else still.push(w);
-    }
-    this.waiters = still;
   }
 
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
-    const wrapped = new CrosstalkError('INTERNAL', `the relay log cannot be written: ${err.message}`, { cause: err });
-    for (const w of this.waiters) w.reject(wrapped);
-    this.waiters = [];
-    this.signalChange();
+    this.waiters.failAll(new CrosstalkError('INTERNAL', `the relay log cannot be written: ${err.message}`, { cause: err }));
     this.onFatal(err);
   }
 
@@ -291,7 +225,7 @@ export class EventLog {
       else await new Promise((r) => setImmediate(r));
     }
     this.closed = true;
-    this.signalChange();
+    this.waiters.signalChange();
     await Promise.allSettled([...this.readsInFlight]);
     await this.fh.close();
   }

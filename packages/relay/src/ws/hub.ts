@@ -9,7 +9,8 @@ import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/verify.js';
 import type { RateLimiter } from '../limits/token-bucket.js';
 import { isoNow, type Services } from '../services.js';
-import { frameInterval, PeerLink, type LinkHub, type LinkTimings, type Role } from './link.js';
+import { PeerLink, type LinkHub, type Role } from './link.js';
+import { frameInterval, type LinkTimings } from './pacing.js';
 import { checkUpgradeRequest, refuseUpgrade } from './upgrade.js';
 
 export const MAX_WATCH_LINKS = 8;

@@ -6,39 +6,11 @@ import type { WebSocket, RawData } from 'ws';
 import type { Principal } from '../auth/verify.js';
 import { fromZod } from '../http/errors.js';
 import type { RateLimiter } from '../limits/token-bucket.js';
-import { isoNow, type Services } from '../services.js';
-import { receiptEvent } from '../state/receipts.js';
+import type { Services } from '../services.js';
+import { handleAgentMessage } from './agent-messages.js';
+import { framePause, type LinkTimings } from './pacing.js';
 
 export type Role = 'agent' | 'watch';
-
-export interface LinkTimings {
-  helloTimeoutMs: number;
-  /** A peer whose send buffer stays full this long is closed (4006). */
-  stuckMs: number;
-  /** Above this many buffered bytes the send loop waits for the socket to drain. */
-  highWaterBytes: number;
-  /**
-   * Frames per second all links that follow the head may send together. Each link waits
-   * links/budget between frames (within the bounds below): under a burst the events of several
-   * commits share one frame and one write to the socket, so the cost of fan-out stays bounded
-   * however many links there are, while the first event after a quiet spell goes out at once.
-   * Catching up on a backlog is not paced.
-   */
-  frameBudgetPerSecond: number;
-}
-
-/** Bounds of the pause between two frames of a link that follows the head. */
-export const FRAME_INTERVAL_MS = { min: 2, max: 50 } as const;
-
-/** The pause between frames of each link when `links` links share the frame budget. */
-export function frameInterval(links: number, budgetPerSecond: number): number {
-  return Math.min(FRAME_INTERVAL_MS.max, Math.max(FRAME_INTERVAL_MS.min, (links * 1000) / budgetPerSecond));
-}
-
-/** How long a link waits before its next frame: none after a quiet spell or while catching up. */
-export function framePause(lastLiveSendAt: number, now: number, intervalMs: number): number {
-  return Math.max(0, lastLiveSendAt + intervalMs - now);
-}
 
 /** What a link needs from the hub that holds it. */
 export interface LinkHub {
@@ -189,27 +161,7 @@ export class PeerLink {
         break;
     }
     if (this.role !== 'agent' || this.principal.kind !== 'host') throw new CrosstalkError('INVALID_REQUEST', `a ${this.role} link is read-only`);
-    const host = this.principal.host;
-    services.activity.seen(host, isoNow(services));
-    switch (msg.t) {
-      case 'receipt':
-        services.ledger.commit([receiptEvent(services.ledger.state, host, msg.receipt, isoNow(services))]);
-        return;
-      case 'presence': {
-        const foreign: string[] = [];
-        for (const [session, status] of Object.entries(msg.sessions)) {
-          const owner = services.ledger.state.sessions.get(session)?.host;
-          if (owner === undefined || owner === host) services.activity.setPresence(host, session, status);
-          else foreign.push(session);
-        }
-        if (foreign.length > 0) throw new CrosstalkError('SESSION_NOT_OWNED', `presence ignored for sessions of other hosts: ${foreign.slice(0, 5).join(', ')}`);
-        return;
-      }
-      case 'ack':
-        if (msg.seq > log.durableSeq) throw new CrosstalkError('INVALID_REQUEST', `ack ${msg.seq} is beyond the head ${log.durableSeq}`);
-        services.activity.setCursor(host, msg.seq);
-        return;
-    }
+    handleAgentMessage(services, this.principal.host, msg);
   }
 
   private waitForWork(): Promise<void> {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { relays, type TestHost, type TestLink } from '../__fixtures__/harness.js';
-import { FRAME_INTERVAL_MS, frameInterval, framePause } from './link.js';
+import { FRAME_INTERVAL_MS, frameInterval, framePause } from './pacing.js';
 
 const r = relays();
 
