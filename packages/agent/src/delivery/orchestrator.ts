@@ -5,6 +5,7 @@
 import type { Conversation, Receipt, ReceiptBody, SessionKind, WakeTarget } from '@crosstalk/core';
 import type { WakeAdapter, WakeOutcome } from '../terminals/index.js';
 import type { WakeEntry, WakeJournal } from './journal.js';
+import { DEFAULT_WAKE_RETRY, settleDelivered, settleOutcome, type ReceiptNote, type WakeRetry } from './outcome.js';
 import { pastForGood, stillWanted, wakeForUnanswered, wakeKey, wakeLine, wakesFor, type WakeSpec } from './plan.js';
 
 export interface WakeView {
@@ -17,16 +18,6 @@ export interface WakeView {
   kind(session: string): SessionKind | undefined;
   copyPath(id: string): string;
 }
-
-export interface WakeRetry {
-  /** First delay after a deferral; doubles each time up to `capMs`. */
-  baseMs: number;
-  capMs: number;
-  /** Deferrals of one attempt before giving up with `gave-up`. */
-  maxDeferrals: number;
-}
-
-export const DEFAULT_WAKE_RETRY: WakeRetry = { baseMs: 1000, capMs: 30_000, maxDeferrals: 10 };
 
 export interface DeliveryLogger {
   debug(obj: object, msg: string): void;
@@ -51,16 +42,6 @@ export interface OrchestratorOptions {
   now?: () => number;
   /** Observer of every attempt (status file, tests). */
   onAttempt?(info: { spec: WakeSpec; attempt: number; line: string | null; outcome: WakeOutcome }): void;
-}
-
-const RECEIPT_REASON_MAX = 200;
-
-/** `reason` or `reason: detail`, as the receipt schema allows (printable ASCII detail, bounded). */
-export function receiptReason(reason: string, detail?: string): string {
-  if (!detail) return reason;
-  const clean = detail.replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim();
-  if (!clean) return reason;
-  return `${reason}: ${clean}`.slice(0, RECEIPT_REASON_MAX);
 }
 
 export class WakeOrchestrator {
@@ -200,27 +181,36 @@ export class WakeOrchestrator {
     await this.attempt(entry, c);
   }
 
+  /** One attempt: no target, told by its own wait, or typed; then the receipt and the journal. */
   private async attempt(entry: WakeEntry, c: Conversation): Promise<void> {
-    const { journal, view, adapter } = this.options;
+    const { journal, view } = this.options;
     const target = view.target(entry.session);
-    if (!target || target.type === 'none') {
-      const outcome: WakeOutcome = { status: 'failed', reason: 'no-wake-target' };
-      this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line: null, outcome });
-      this.receipt(entry, 'failed', 'no-wake-target');
-      this.finish(entry);
-      await journal.flush();
-      return;
-    }
-    if (await this.toldByWait(entry)) {
-      const outcome: WakeOutcome = { status: 'delivered' };
-      this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line: null, outcome });
-      this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt }, 'wake-up not typed: the session hears of this turn from its own wait');
-      this.receipt(entry, 'delivered', 'waiting');
-      this.settleDelivered(entry);
-      journal.touch();
-      await journal.flush();
-      return;
-    }
+    let note: ReceiptNote;
+    if (!target || target.type === 'none') note = this.noTarget(entry);
+    else if (await this.toldByWait(entry)) note = this.leftToWait(entry);
+    else note = await this.typeLine(entry, c, target);
+    this.receipt(entry, note.status, note.reason);
+    journal.touch();
+    await journal.flush();
+  }
+
+  private noTarget(entry: WakeEntry): ReceiptNote {
+    this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line: null, outcome: { status: 'failed', reason: 'no-wake-target' } });
+    entry.phase = 'done';
+    return { status: 'failed', reason: 'no-wake-target' };
+  }
+
+  /** The session hears of the turn from its own `crosstalk wait` or `ask`: nothing is typed. */
+  private leftToWait(entry: WakeEntry): ReceiptNote {
+    this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line: null, outcome: { status: 'delivered' } });
+    this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt }, 'wake-up not typed: the session hears of this turn from its own wait');
+    settleDelivered(entry, this.now(), this.options.nudgeAfterMs);
+    return { status: 'delivered', reason: 'waiting' };
+  }
+
+  /** Types the line through the adapter, once the attempt is on record. */
+  private async typeLine(entry: WakeEntry, c: Conversation, target: WakeTarget): Promise<ReceiptNote> {
+    const { journal, view, adapter } = this.options;
     entry.phase = 'typing';
     journal.touch();
     // The attempt is on disk before anything is typed; the adapter checks the terminal meanwhile.
@@ -239,40 +229,7 @@ export class WakeOrchestrator {
     await recorded;
     this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line, outcome });
     this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt, outcome }, 'wake-up attempt');
-    const now = this.now();
-    switch (outcome.status) {
-      case 'delivered':
-        this.receipt(entry, 'delivered');
-        this.settleDelivered(entry, now);
-        break;
-      case 'deferred':
-        entry.deferrals++;
-        if (entry.deferrals >= this.retry.maxDeferrals) {
-          this.receipt(entry, 'failed', receiptReason('gave-up', `deferred ${entry.deferrals} times, last: ${outcome.reason}`));
-          this.finish(entry);
-        } else {
-          this.receipt(entry, 'deferred', receiptReason(outcome.reason, outcome.detail));
-          entry.phase = 'due';
-          entry.dueAt = now + Math.min(this.retry.capMs, this.retry.baseMs * 2 ** (entry.deferrals - 1));
-        }
-        break;
-      case 'failed':
-        this.receipt(entry, 'failed', receiptReason(outcome.reason, outcome.detail));
-        this.finish(entry);
-        break;
-    }
-    journal.touch();
-    await journal.flush();
-  }
-
-  /** Delivered: a turn's wake-up now waits for the answer (and nudges); a notice is done. */
-  private settleDelivered(entry: WakeEntry, now = this.now()): void {
-    if (entry.kind === 'unanswered') {
-      this.finish(entry);
-    } else {
-      entry.phase = 'waiting';
-      entry.dueAt = now + this.options.nudgeAfterMs;
-    }
+    return settleOutcome(entry, outcome, this.now(), { retry: this.retry, nudgeAfterMs: this.options.nudgeAfterMs });
   }
 
   /** Only a first call about a turn: a reminder is typed whoever told the session first. */

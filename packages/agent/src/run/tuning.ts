@@ -1,6 +1,6 @@
 // The agent's timing knobs, with production defaults; tests shorten them.
 import { HEARTBEAT_MS } from '@crosstalk/core';
-import { DEFAULT_WAKE_RETRY, type WakeRetry } from '../delivery/orchestrator.js';
+import { DEFAULT_WAKE_RETRY, type WakeRetry } from '../delivery/outcome.js';
 
 export interface AgentTuning {
   /** The relay's heartbeat; the link is dropped after about two silent ones. */
