@@ -65,15 +65,47 @@ export function decideOpen(state: RelayState, cmd: OpenCommand): Outcome {
 export function decidePost(state: RelayState, cmd: PostCommand): Outcome {
   checkActingSession(state, cmd.actor);
   checkKey(cmd.key);
-  const seen = state.idempotency.get(scopedKey(cmd.actor.host, cmd.key));
-  if (seen) {
-    const original = state.conversations.get(seen.conversation)?.turns[seen.turn - 1];
-    if (seen.conversation !== cmd.conversation || original?.author !== cmd.actor.session || original.body !== cmd.body) {
-      throw new CrosstalkError('IDEMPOTENCY_KEY_REUSED', `idempotency key ${cmd.key} was already used for turn ${seen.turn} of ${seen.conversation} with another request`);
-    }
-    return { kind: 'duplicate', ...seen };
-  }
+  const repeated = repeatedPost(state, cmd);
+  if (repeated) return repeated;
   const c = getConversation(state, cmd.conversation);
+  checkMayPost(c, cmd);
+  checkBody(cmd.body);
+  if (cmd.propose !== undefined && cmd.agree) throw new CrosstalkError('INVALID_REQUEST', 'a turn cannot both propose and agree');
+
+  const author = cmd.actor.session;
+  const n = c.turns.length + 1;
+  let next = cmd.next && cmd.next.length > 0 ? checkNext(c, cmd.next) : rotationNext(c, author);
+  const turn: Turn = { n, author, host: cmd.actor.host, at: cmd.at, body: cmd.body, next };
+  const proposal = proposalAfter(c, cmd, turn);
+  let status: ConversationStatus = c.status;
+  let decision = c.decision;
+  if (proposal && proposal !== c.proposal && everyoneAgreed(c.participants, proposal)) {
+    status = 'converged';
+    decision = { text: proposal.text, turn: proposal.turn, at: cmd.at, agreedBy: [...proposal.agreed] };
+    next = [];
+  } else if (n >= c.maxTurns) {
+    status = 'at-limit';
+    next = [c.moderator];
+  }
+  return {
+    kind: 'events',
+    events: [{ type: 'turn.posted', at: cmd.at, conversation: c.id, turn, status, next, proposal, decision, key: scopedKey(cmd.actor.host, cmd.key) }],
+  };
+}
+
+/** The original turn for a repeated key; a key used for another request is refused. Null for a new key. */
+function repeatedPost(state: RelayState, cmd: PostCommand): Outcome | null {
+  const seen = state.idempotency.get(scopedKey(cmd.actor.host, cmd.key));
+  if (!seen) return null;
+  const original = state.conversations.get(seen.conversation)?.turns[seen.turn - 1];
+  if (seen.conversation !== cmd.conversation || original?.author !== cmd.actor.session || original.body !== cmd.body) {
+    throw new CrosstalkError('IDEMPOTENCY_KEY_REUSED', `idempotency key ${cmd.key} was already used for turn ${seen.turn} of ${seen.conversation} with another request`);
+  }
+  return { kind: 'duplicate', ...seen };
+}
+
+/** Open, at the turn the author read, and the author's turn (the moderator may always speak, also at the limit). */
+function checkMayPost(c: Conversation, cmd: PostCommand): void {
   const author = cmd.actor.session;
   const isModerator = author === c.moderator;
   if (c.status === 'closed') throw new CrosstalkError('CONVERSATION_CLOSED', `${c.id} is closed`);
@@ -94,37 +126,20 @@ export function decidePost(state: RelayState, cmd: PostCommand): Outcome {
       details: { next: c.next },
     });
   }
-  checkBody(cmd.body);
-  if (cmd.propose !== undefined && cmd.agree) throw new CrosstalkError('INVALID_REQUEST', 'a turn cannot both propose and agree');
+}
 
-  const n = current + 1;
-  let next = cmd.next && cmd.next.length > 0 ? checkNext(c, cmd.next) : rotationNext(c, author);
-  const turn: Turn = { n, author, host: cmd.actor.host, at: cmd.at, body: cmd.body, next };
-  let proposal: Proposal | null = c.proposal;
+/** The proposal after this turn: a new one it makes, the standing one with its agreement, or the standing one. */
+function proposalAfter(c: Conversation, cmd: PostCommand, turn: Turn): Proposal | null {
+  const author = cmd.actor.session;
   if (cmd.propose !== undefined) {
     const text = cmd.propose.trim() === '' ? cmd.body : cmd.propose;
     checkBody(text, 'decision', LIMITS.resolutionBytes);
     turn.proposes = text;
-    proposal = { turn: n, by: author, text, agreed: c.participants.includes(author) ? [author] : [] };
-  } else if (cmd.agree) {
-    if (!proposal) throw new CrosstalkError('NO_PROPOSAL', `there is no proposal in ${c.id} to agree with`);
-    turn.agrees = proposal.turn;
-    if (c.participants.includes(author) && !proposal.agreed.includes(author)) {
-      proposal = { ...proposal, agreed: [...proposal.agreed, author] };
-    }
+    return { turn: turn.n, by: author, text, agreed: c.participants.includes(author) ? [author] : [] };
   }
-  let status: ConversationStatus = c.status;
-  let decision = c.decision;
-  if (proposal && proposal !== c.proposal && everyoneAgreed(c.participants, proposal)) {
-    status = 'converged';
-    decision = { text: proposal.text, turn: proposal.turn, at: cmd.at, agreedBy: [...proposal.agreed] };
-    next = [];
-  } else if (n >= c.maxTurns) {
-    status = 'at-limit';
-    next = [c.moderator];
-  }
-  return {
-    kind: 'events',
-    events: [{ type: 'turn.posted', at: cmd.at, conversation: c.id, turn, status, next, proposal, decision, key: scopedKey(cmd.actor.host, cmd.key) }],
-  };
+  if (!cmd.agree) return c.proposal;
+  if (!c.proposal) throw new CrosstalkError('NO_PROPOSAL', `there is no proposal in ${c.id} to agree with`);
+  turn.agrees = c.proposal.turn;
+  if (!c.participants.includes(author) || c.proposal.agreed.includes(author)) return c.proposal;
+  return { ...c.proposal, agreed: [...c.proposal.agreed, author] };
 }
