@@ -48,17 +48,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'run':
       return run(values['log-level']);
-    case 'join': {
-      if (!values.as) throw new CrosstalkError('NO_SESSION');
-      const kind = values.kind as SessionKind;
-      if (!SESSION_KINDS.includes(kind)) throw new CrosstalkError('INVALID_REQUEST', `--kind must be one of ${SESSION_KINDS.join(', ')}`);
-      const wake: WakeTarget = values['no-wake']
-        ? { type: 'none' }
-        : await recordWakeTarget({ platform: process.platform, pid: process.pid, tmux: process.env.TMUX, tmuxPane: process.env.TMUX_PANE });
-      const { session, local } = await joinSession({ layout, name: values.as, kind, wake });
-      out({ session, wake: local.wake });
-      return EXIT.ok;
-    }
+    case 'join':
+      return join(values.as, values.kind, values['no-wake']);
     case 'leave': {
       if (!values.as) throw new CrosstalkError('NO_SESSION');
       out(await leaveSession({ layout, name: values.as }));
@@ -73,6 +64,18 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${USAGE}\n`);
       return EXIT.usage;
   }
+}
+
+async function join(name: string | undefined, kindName: string, noWake: boolean): Promise<number> {
+  if (!name) throw new CrosstalkError('NO_SESSION');
+  const kind = kindName as SessionKind;
+  if (!SESSION_KINDS.includes(kind)) throw new CrosstalkError('INVALID_REQUEST', `--kind must be one of ${SESSION_KINDS.join(', ')}`);
+  const wake: WakeTarget = noWake
+    ? { type: 'none' }
+    : await recordWakeTarget({ platform: process.platform, pid: process.pid, tmux: process.env.TMUX, tmuxPane: process.env.TMUX_PANE });
+  const { session, local } = await joinSession({ layout, name, kind, wake });
+  out({ session, wake: local.wake });
+  return EXIT.ok;
 }
 
 async function run(level: string | undefined): Promise<number> {

@@ -54,6 +54,34 @@ function startupOnlyWarnings(ctx: ServiceContext): string[] {
     .map(([name]) => `${name} cannot be passed to the scheduled task; the task inherits your user environment, so set it there: setx ${name} "<value>"`);
 }
 
+/** The task's settings, the same for every user: start at logon, restart on failure, never stop for time, power or idleness. */
+const TASK_SETTINGS = [
+  '  <Settings>',
+  '    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>',
+  '    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>',
+  '    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>',
+  '    <AllowHardTerminate>true</AllowHardTerminate>',
+  '    <StartWhenAvailable>true</StartWhenAvailable>',
+  '    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>',
+  '    <IdleSettings>',
+  '      <StopOnIdleEnd>false</StopOnIdleEnd>',
+  '      <RestartOnIdle>false</RestartOnIdle>',
+  '    </IdleSettings>',
+  '    <AllowStartOnDemand>true</AllowStartOnDemand>',
+  '    <Enabled>true</Enabled>',
+  '    <Hidden>false</Hidden>',
+  '    <RunOnlyIfIdle>false</RunOnlyIfIdle>',
+  '    <WakeToRun>false</WakeToRun>',
+  // PT0S: no time limit; the agent runs until logoff.
+  '    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>',
+  '    <Priority>7</Priority>',
+  '    <RestartOnFailure>',
+  '      <Interval>PT1M</Interval>',
+  '      <Count>999</Count>',
+  '    </RestartOnFailure>',
+  '  </Settings>',
+];
+
 export function renderTaskXml(ctx: ServiceContext): string {
   const user = escapeXml(ctx.windowsUser ?? '');
   const command = /\s/.test(ctx.nodePath) ? `"${ctx.nodePath}"` : ctx.nodePath;
@@ -80,30 +108,7 @@ export function renderTaskXml(ctx: ServiceContext): string {
     '      <RunLevel>LeastPrivilege</RunLevel>',
     '    </Principal>',
     '  </Principals>',
-    '  <Settings>',
-    '    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>',
-    '    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>',
-    '    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>',
-    '    <AllowHardTerminate>true</AllowHardTerminate>',
-    '    <StartWhenAvailable>true</StartWhenAvailable>',
-    '    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>',
-    '    <IdleSettings>',
-    '      <StopOnIdleEnd>false</StopOnIdleEnd>',
-    '      <RestartOnIdle>false</RestartOnIdle>',
-    '    </IdleSettings>',
-    '    <AllowStartOnDemand>true</AllowStartOnDemand>',
-    '    <Enabled>true</Enabled>',
-    '    <Hidden>false</Hidden>',
-    '    <RunOnlyIfIdle>false</RunOnlyIfIdle>',
-    '    <WakeToRun>false</WakeToRun>',
-    // PT0S: no time limit; the agent runs until logoff.
-    '    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>',
-    '    <Priority>7</Priority>',
-    '    <RestartOnFailure>',
-    '      <Interval>PT1M</Interval>',
-    '      <Count>999</Count>',
-    '    </RestartOnFailure>',
-    '  </Settings>',
+    ...TASK_SETTINGS,
     '  <Actions Context="Author">',
     '    <Exec>',
     `      <Command>${escapeXml(command)}</Command>`,
