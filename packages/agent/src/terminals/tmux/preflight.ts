@@ -90,6 +90,7 @@ export async function preflight(target: TmuxTarget, deps: PreflightDeps): Promis
   // tmux is asked first and the process table read while it answers (on Linux the read is
   // synchronous); the table's failure matters only if we get that far.
   const answer = readPaneAndClients(deps.tmux, target.pane);
+  // Awaited below; this only keeps a failure from counting as unhandled while the table is read.
   answer.catch(() => undefined);
   const table = deps.readTable().then(
     (entries) => ({ entries }),
