@@ -144,7 +144,3 @@ export function unreadableFile(path: string, cause: unknown): CrosstalkError {
   const reason = typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
   return new CrosstalkError('FILE_UNREADABLE', `cannot read ${path} (${reason})`, { details: { file: path, reason }, cause });
 }
-
-export function crosstalkError(code: ErrorCode, message?: string, details?: Record<string, unknown>): CrosstalkError {
-  return new CrosstalkError(code, message, details === undefined ? {} : { details });
-}

@@ -46,7 +46,7 @@ export interface ResolvedOptions {
   logDestination: NodeJS.WritableStream | undefined;
 }
 
-export const DEFAULT_RATE_LIMIT: RateConfig = { perSecond: 100, burst: 400 };
+const DEFAULT_RATE_LIMIT: RateConfig = { perSecond: 100, burst: 400 };
 const ENROLL_RATE_LIMIT: RateConfig = { perSecond: 0.2, burst: 10 };
 
 function bad(message: string): CrosstalkError {

@@ -23,7 +23,7 @@ export interface ReceiptNote {
 const RECEIPT_REASON_MAX = 200;
 
 /** `reason` or `reason: detail`, as the receipt schema allows (printable ASCII detail, bounded). */
-export function receiptReason(reason: string, detail?: string): string {
+function receiptReason(reason: string, detail?: string): string {
   if (!detail) return reason;
   const clean = detail.replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (!clean) return reason;

@@ -50,7 +50,6 @@ function build() {
 let built: ReturnType<typeof build> | undefined;
 const schemas = (): ReturnType<typeof build> => (built ??= build());
 
-export const WakeSettingsSchema = z.lazy(() => schemas().WakeSettingsSchema);
 export const AgentConfigSchema = z.lazy(() => schemas().AgentConfigSchema);
 
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;

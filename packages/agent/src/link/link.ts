@@ -51,7 +51,7 @@ interface Attempt {
   socketError: Error | null;
 }
 
-export function linkUrl(relayUrl: string): string {
+function linkUrl(relayUrl: string): string {
   const u = new URL(relayUrl);
   u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
   u.pathname = `${u.pathname.replace(/\/+$/, '')}${WS_PATH}`;

@@ -17,7 +17,7 @@ const LastReceiptSchema = z.strictObject({
   at: Iso,
 });
 
-export const AgentStatusSchema = z.strictObject({
+const AgentStatusSchema = z.strictObject({
   version: z.literal(1),
   pid: z.number().int().positive(),
   state: z.enum(['starting', 'connecting', 'connected', 'stopped']),

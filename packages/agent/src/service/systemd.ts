@@ -5,7 +5,7 @@ import { CrosstalkError } from '@crosstalk/core';
 import { SERVICE_NAME, agentArgs, serviceEnvironment } from './common.js';
 import type { ServiceInstallPlan, ServiceCommand, ServiceContext, ServiceUninstallPlan } from './types.js';
 
-export const SYSTEMD_UNIT = `${SERVICE_NAME}.service`;
+const SYSTEMD_UNIT = `${SERVICE_NAME}.service`;
 const TIMEOUT_MS = 30_000;
 
 export function systemdUnitPath(ctx: ServiceContext): string {

@@ -34,7 +34,7 @@ const timeoutsSchema = z.object({
 });
 
 /** Validates the options once; throws CONFIG_INVALID naming the bad value. */
-export function resolveTimeouts(overrides: Partial<WakeTimeouts> = {}): WakeTimeouts {
+function resolveTimeouts(overrides: Partial<WakeTimeouts> = {}): WakeTimeouts {
   const parsed = timeoutsSchema.safeParse({ ...DEFAULT_WAKE_TIMEOUTS, ...overrides });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -83,10 +83,6 @@ export function checkModerator(state: RelayState, c: Conversation, actor: Actor)
 }
 
 /** The turn number a session is expected to write next, as shown in "Turn n/max". */
-export function nextTurnNumber(c: Pick<Conversation, 'turns'>): number {
-  return c.turns.length + 1;
-}
-
 /** Sessions whose terminal should be typed into for this conversation's current state. */
 export function sessionsToWake(c: Conversation): string[] {
   if (c.status === 'in-progress') return [...c.next];

@@ -13,7 +13,7 @@ export interface MintedInvite {
   hash: string;
 }
 
-export function hashSecret(secret: string): string {
+function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 

@@ -34,7 +34,3 @@ export function fromZod(error: z.ZodError, what = 'request body'): CrosstalkErro
   }
   return new CrosstalkError('INVALID_REQUEST', `${describePath(first.path)}: ${first.message}`, { details });
 }
-
-export function asCrosstalkError(err: unknown): CrosstalkError | null {
-  return err instanceof CrosstalkError ? err : null;
-}

@@ -9,7 +9,7 @@ export interface ReceiptView extends Receipt {
 }
 
 /** Receipts kept per conversation for `GET /v1/conversations/:id/receipts`. */
-export const RECEIPTS_KEPT = 100;
+const RECEIPTS_KEPT = 100;
 
 export interface LedgerData {
   state: RelayState;

@@ -17,7 +17,7 @@ import { ReadAhead } from './read-ahead.js';
 import { readRecordAt } from './record.js';
 import { emptyLedgerData, type LedgerData, type ReceiptView } from '../state/fold.js';
 
-export const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 1;
 const KIND = 'crosstalk-relay-snapshot';
 const WRITE_CHUNK_BYTES = 1024 * 1024;
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;

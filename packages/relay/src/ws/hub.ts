@@ -13,7 +13,7 @@ import { PeerLink, type LinkHub, type Role } from './link.js';
 import { frameInterval, type LinkTimings } from './pacing.js';
 import { checkUpgradeRequest, refuseUpgrade } from './upgrade.js';
 
-export const MAX_WATCH_LINKS = 8;
+const MAX_WATCH_LINKS = 8;
 const MAX_EVENTS_PER_FRAME = 1000;
 /** Counted in UTF-16 units; keeps a batch well under a peer's 256 KiB frame limit. */
 const MAX_FRAME_CHARS = 64 * 1024;

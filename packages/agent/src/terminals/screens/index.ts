@@ -6,7 +6,7 @@ import { claudeCodeScreen } from './claude-code.js';
 import { codexScreen } from './codex.js';
 import type { ScreenReader, ScreenVerdict } from './types.js';
 
-export type { InputCheck, ScreenReader, ScreenVerdict } from './types.js';
+export type { ScreenReader, ScreenVerdict } from './types.js';
 
 export function screenReaderFor(kind: SessionKind | undefined): ScreenReader | undefined {
   switch (kind) {

@@ -36,7 +36,7 @@ export function parsePaneView(out: string, styles = false): PaneView {
 // Trailing blanks are not compared: a capture with styles may keep blanks a plain one drops.
 const screenText = (v: PaneView): string => v.lines.map((l) => l.trimEnd()).join('\n');
 
-export function sameView(a: PaneView, b: PaneView): boolean {
+function sameView(a: PaneView, b: PaneView): boolean {
   return a.cursorX === b.cursorX && a.cursorY === b.cursorY && screenText(a) === screenText(b);
 }
 

@@ -8,7 +8,7 @@ import { loadKernel32 } from './kernel32.js';
 import { failed, sleep, type WakeOutcome } from '../types.js';
 
 /** The most stdin the helper reads: base64 of 64 Ki records. */
-export const HELPER_MAX_INPUT = Math.ceil((65_536 * INPUT_RECORD_SIZE * 4) / 3) + 16;
+const HELPER_MAX_INPUT = Math.ceil((65_536 * INPUT_RECORD_SIZE * 4) / 3) + 16;
 
 async function readStdin(): Promise<string> {
   let text = '';

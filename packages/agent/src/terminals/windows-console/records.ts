@@ -11,9 +11,9 @@
 //  16  DWORD dwControlKeyState    0
 
 export const INPUT_RECORD_SIZE = 20;
-export const KEY_EVENT = 0x0001;
-export const VK_RETURN = 0x0d;
-export const ENTER_SCAN_CODE = 0x1c;
+const KEY_EVENT = 0x0001;
+const VK_RETURN = 0x0d;
+const ENTER_SCAN_CODE = 0x1c;
 
 export interface KeyRecord {
   down: boolean;
@@ -22,7 +22,7 @@ export interface KeyRecord {
   char: number;
 }
 
-export function writeKeyRecord(buf: Buffer, index: number, key: KeyRecord): void {
+function writeKeyRecord(buf: Buffer, index: number, key: KeyRecord): void {
   const o = index * INPUT_RECORD_SIZE;
   buf.writeUInt16LE(KEY_EVENT, o);
   buf.writeUInt16LE(0, o + 2);

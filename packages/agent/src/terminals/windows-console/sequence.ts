@@ -3,11 +3,11 @@
 import { INPUT_RECORD_SIZE } from './records.js';
 import { delivered, failed, type WakeOutcome } from '../types.js';
 
-export const GENERIC_READ = 0x80000000;
-export const GENERIC_WRITE = 0x40000000;
-export const FILE_SHARE_READ = 0x1;
-export const FILE_SHARE_WRITE = 0x2;
-export const OPEN_EXISTING = 3;
+const GENERIC_READ = 0x80000000;
+const GENERIC_WRITE = 0x40000000;
+const FILE_SHARE_READ = 0x1;
+const FILE_SHARE_WRITE = 0x2;
+const OPEN_EXISTING = 3;
 export const INVALID_HANDLE_VALUE = -1;
 
 /** The kernel32 functions used, with handles as integers (INVALID_HANDLE_VALUE = -1). */

@@ -1,2 +1,0 @@
-export * from './enroll.js';
-export * from './host-name.js';

@@ -1,3 +1,0 @@
-export * from './join.js';
-export * from './local-sessions.js';
-export * from './waiting.js';

@@ -1,2 +1,0 @@
-export * from './replica.js';
-export * from './store.js';
