@@ -2,5 +2,5 @@
 export { startRelay, type RunningRelay } from './relay.js';
 export type { RelayOptions } from './options.js';
 export type { RateConfig } from './limits/token-bucket.js';
-export { initDataDir, readAdminKey, readRelayInfo, type RelayIdentity, type RelayInfo } from './datadir/datadir.js';
+export { DATA_FILES, initDataDir, readAdminKey, readRelayInfo, type RelayIdentity, type RelayInfo } from './datadir/datadir.js';
 export { repairLog, type RepairResult } from './store/repair.js';

@@ -8,7 +8,7 @@ import { generateEd25519, type Ed25519PrivateJwk } from '@crosstalk/core/token';
 import * as z from 'zod';
 import { readJsonFile, syncDir, writeFileAtomic } from './files.js';
 
-const DATA_FILES = {
+export const DATA_FILES = {
   relay: 'relay.json',
   adminKey: 'admin-key.json',
   log: 'events.log',
