@@ -1,8 +1,11 @@
-// Helpers for tests and benchmarks: a small in-memory "relay" that decides and applies, and a
-// seedable random generator. Kept in src so every package's tests can use the same ones; no I/O.
+// Helpers for tests and benchmarks: a small in-memory "relay" that decides and applies, a
+// seedable random generator, and waiting with a deadline. Kept in src so every package's tests
+// and the end-to-end suites use the same ones; no I/O.
 import { applyEvent, emptyState, type RelayState } from './state.js';
 import type { Outcome } from './rules/index.js';
 import type { PendingEvent, RelayEvent, Session, SessionKind } from './types.js';
+
+export { waitFor, type Check, type WaitOptions } from './wait-for.js';
 
 /** mulberry32: small, fast, seedable. Returns floats in [0, 1); the same seed gives the same run. */
 export function seeded(seed: number): () => number {
