@@ -4,9 +4,10 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@crosstalk/core/test-support';
 import { tokenSigner } from '@crosstalk/core/token';
 import { describe, expect, it } from 'vitest';
-import { relays, TestRelay, waitFor } from './__fixtures__/harness.js';
+import { relays, TestRelay } from './__fixtures__/harness.js';
 import { readAdminKey, readRelayInfo } from './datadir/datadir.js';
 import type { RunningRelay } from './relay.js';
 import { EventLog } from './store/event-log.js';
@@ -39,11 +40,11 @@ describe('main.js', () => {
     const dataDir = join(await r.dir(), 'relay');
     const proc = run(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'info']);
     try {
-      const info = await waitFor(async () => {
+      const info = await waitFor('the relay to listen', async () => {
         const i = await readRelayInfo(dataDir).catch(() => null);
         // listen.json is written just before main.js prints its line: wait for both.
         return i?.url && i.pid === proc.child.pid && proc.stderr().includes('listening on') ? i : undefined;
-      }, `the relay to listen (stderr: ${proc.stderr()})`);
+      }, { logs: () => proc.stderr() });
       expect(proc.stderr()).toContain(`listening on ${info.url}`);
 
       // Drive it through the same client code the tests use for in-process relays.
@@ -68,7 +69,7 @@ describe('main.js', () => {
           })
           .catch(() => 0),
       );
-      await waitFor(() => answered.length > 0 || undefined, 'a first answer');
+      await waitFor('a first answer', () => answered.length > 0);
       proc.child.kill('SIGTERM');
       expect(await proc.exited).toBe(0);
       await Promise.all(posts);
@@ -92,7 +93,7 @@ describe('main.js', () => {
     const home = await r.dir();
     const first = run(['serve', '--port', '0'], { CROSSTALK_HOME: home });
     try {
-      await waitFor(async () => (await readRelayInfo(join(home, 'relay')).catch(() => null))?.url ?? undefined, `the relay to listen (stderr: ${first.stderr()})`);
+      await waitFor('the relay to listen', async () => (await readRelayInfo(join(home, 'relay')).catch(() => null))?.url, { logs: () => first.stderr() });
       const second = run(['serve', '--port', '0', '--data-dir', join(home, 'relay')]);
       expect(await second.exited).toBe(1);
       expect(second.stderr()).toContain('another relay');

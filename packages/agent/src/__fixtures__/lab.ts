@@ -1,7 +1,7 @@
 // Test support for the agent: a real relay (in-process, on 127.0.0.1 port 0, in a temp data
-// dir), homes enrolled through the real enrollment, agents run as real processes, and waiting
-// for conditions with deadlines. Everything started is stopped by `cleanup()`; a failing wait
-// prints the logs of every process involved.
+// dir), homes enrolled through the real enrollment, and agents run as real processes, with the
+// logs of all of them for a wait that times out (`waitFor` of @crosstalk/core/test-support).
+// Everything started is stopped by `cleanup()`.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,8 +17,6 @@ import { homeLayout, readAgentConfig, readHostKey, writeAgentConfig, type AgentC
 
 export const AGENT_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 export const AGENT_ENTRY = fileURLToPath(new URL('./agent-entry.mjs', import.meta.url));
-
-export { waitFor } from './wait.js';
 
 export async function readOr(path: string, fallback = ''): Promise<string> {
   return readFile(path, 'utf8').catch(() => fallback);

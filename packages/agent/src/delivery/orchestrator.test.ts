@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decidePost, type ReceiptBody, type WakeTarget } from '@crosstalk/core';
-import type { MemoryRelay } from '@crosstalk/core/test-support';
-import { waitFor } from '../__fixtures__/wait.js';
+import { waitFor, type MemoryRelay } from '@crosstalk/core/test-support';
+
 import type { WakeAdapter, WakeOutcome } from '../terminals/index.js';
 import { orchestratorFor, talkRelay } from './__fixtures__/talk.js';
 import { WakeJournal } from './journal.js';
@@ -22,7 +22,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const until = <T>(what: string, check: () => T | undefined | false) => waitFor(what, check, undefined, 10_000, 10);
+const until = <T>(what: string, check: () => T | undefined | false) => waitFor(what, check, { timeoutMs: 10_000, intervalMs: 10 });
 
 function scripted(outcomes: WakeOutcome[]): WakeAdapter & { lines: string[] } {
   const lines: string[] = [];

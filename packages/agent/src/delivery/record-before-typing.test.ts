@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReceiptBody } from '@crosstalk/core';
-import { waitFor } from '../__fixtures__/wait.js';
+import { waitFor } from '@crosstalk/core/test-support';
+
 import type { WakeAdapter, WakeOptions } from '../terminals/index.js';
 import { orchestratorFor, talkRelay } from './__fixtures__/talk.js';
 import { WakeJournal } from './journal.js';
@@ -19,7 +20,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const until = <T>(what: string, check: () => T | undefined | false) => waitFor(what, check, undefined, 10_000, 10);
+const until = <T>(what: string, check: () => T | undefined | false) => waitFor(what, check, { timeoutMs: 10_000, intervalMs: 10 });
 
 async function setup(adapter: WakeAdapter, journalPath: string) {
   const relay = talkRelay();

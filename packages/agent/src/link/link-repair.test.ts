@@ -1,7 +1,8 @@
 // The link against a real relay through a proxy that loses, garbles and cuts frames: the agent
 // repairs every hole by replay or reconnect, and its copy never loses or repeats a turn.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { key, Lab, readOr, waitFor, type Home } from '../__fixtures__/lab.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import { key, Lab, readOr, type Home } from '../__fixtures__/lab.js';
 import { LinkProxy, type ProxyRules } from '../__fixtures__/link-proxy.js';
 import { copyPath } from '../copies/copies.js';
 
@@ -31,7 +32,7 @@ async function copyMatches(home: Home, id: string): Promise<string> {
       const relay = await home.client.getMarkdown(id);
       return (await readOr(copyPath(home.config.conversationsDir, id))) === relay && relay;
     },
-    () => lab.logs(),
+    { logs: () => lab.logs() },
   );
 }
 

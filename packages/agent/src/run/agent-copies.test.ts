@@ -3,7 +3,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { key, Lab, readOr, waitFor, type Home } from '../__fixtures__/lab.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import { key, Lab, readOr, type Home } from '../__fixtures__/lab.js';
 import { copyPath } from '../copies/copies.js';
 import { readAgentStatus } from './status.js';
 
@@ -25,7 +26,7 @@ async function copyMatches(home: Home, id: string): Promise<string> {
       const relay = await home.client.getMarkdown(id);
       return (await copyOf(home, id)) === relay && relay;
     },
-    () => lab.logs(),
+    { logs: () => lab.logs() },
   );
 }
 
@@ -66,7 +67,7 @@ describe('copies', () => {
     const status = await waitFor('status caught up', async () => {
       const s = await readAgentStatus(linux.layout);
       return s.running && s.status?.connected && s.status.lag === 0 && s.status.cursor === (await linux.client.health()).head && s;
-    }, () => lab.logs());
+    }, { logs: () => lab.logs() });
     expect(status.status).toMatchObject({ host: 'linux-box', relayId: lab.relay.relayId, epoch: lab.relay.epoch, state: 'connected', lastError: null });
     expect(status.status?.sessions).toEqual([{ name: 'codex-linux', kind: 'codex', wake: 'none', online: null, lastReceipt: null }]);
 
@@ -89,7 +90,7 @@ describe('copies', () => {
     const opened = await peer.client.openConversation({ as: 'remote', topic: 'crash me', with: ['local'], body: 'turn one', maxTurns: 50, idempotencyKey: key() });
     const id = opened.conversation.id;
     await copyMatches(home, id);
-    await waitFor('the cursor to cover turn 1', async () => (await cursorOf(home)) >= opened.seq, () => lab.logs());
+    await waitFor('the cursor to cover turn 1', async () => (await cursorOf(home)) >= opened.seq, { logs: () => lab.logs() });
 
     await writeFile(arm, '');
     const second = await home.client.postTurn(id, { as: 'local', expectedTurn: 2, idempotencyKey: key(), body: 'turn two' });
@@ -110,7 +111,7 @@ describe('copies', () => {
     const copy = await copyMatches(home, id);
     expect(turnCounts(copy, 6)).toEqual([1, 1, 1, 1, 1, 1]);
     const head = (await home.client.health()).head;
-    await waitFor('the cursor to catch up', async () => (await cursorOf(home)) === head, () => lab.logs());
+    await waitFor('the cursor to catch up', async () => (await cursorOf(home)) === head, { logs: () => lab.logs() });
     const state = JSON.parse(await readFile(join(home.layout.stateDir, 'conversations', `${id}.json`), 'utf8'));
     expect(state.turns.map((t: { n: number }) => t.n)).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -141,7 +142,7 @@ describe('copies', () => {
     await waitFor('the cursor in the new epoch', async () => {
       const c = JSON.parse(await readOr(join(home.layout.stateDir, 'cursor.json'), '{}'));
       return c.epoch === lab.relay.epoch && c.seq === (await home.client.health()).head;
-    }, () => lab.logs());
+    }, { logs: () => lab.logs() });
     expect(cursor.relayId).toBe(lab.relay.relayId);
     // The old conversation is not part of the new log's state.
     await expect(readFile(join(home.layout.stateDir, 'conversations', `${id}.json`))).rejects.toMatchObject({ code: 'ENOENT' });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '@crosstalk/core';
-import { Lab, waitFor, type Home } from '../__fixtures__/lab.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import { Lab, type Home } from '../__fixtures__/lab.js';
 import { homeLayout, readHostKey } from '../home/index.js';
 import { readAgentStatus } from './status.js';
 
@@ -18,7 +19,7 @@ afterEach(async () => {
 });
 
 const connected = (home: Home) =>
-  waitFor(`${home.name} connected`, async () => (await readAgentStatus(home.layout)).status?.connected === true, () => lab.logs());
+  waitFor(`${home.name} connected`, async () => (await readAgentStatus(home.layout)).status?.connected === true, { logs: () => lab.logs() });
 
 describe('agent lifecycle', () => {
   it('stops for good when its host is revoked, and says so', async () => {

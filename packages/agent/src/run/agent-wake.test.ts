@@ -2,7 +2,8 @@
 // panes of a private tmux server. What the panes received is read from the fake agents' logs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WakeTarget } from '@crosstalk/core';
-import { key, Lab, waitFor, type Home } from '../__fixtures__/lab.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import { key, Lab, type Home } from '../__fixtures__/lab.js';
 import { copyPath } from '../copies/copies.js';
 import { TmuxLab, type AgentPane } from '../terminals/tmux/__fixtures__/tmux-lab.js';
 import { readAgentStatus } from './status.js';
@@ -52,8 +53,8 @@ describe('wake-ups', () => {
     const opened = await open('first');
     const id = opened.conversation.id;
     const line = `crosstalk: your turn in ${id} (turn 2/20). Read ${copyPath(here.config.conversationsDir, id)}, then answer with: crosstalk reply ${id} --as local --expect-turn 2`;
-    await waitFor('the wake-up line', () => pane.lines().includes(line), logs);
-    await waitFor('the delivered receipt', async () => (await receiptsOf(id)).includes('local 2 delivered#1'), logs);
+    await waitFor('the wake-up line', () => pane.lines().includes(line), { logs });
+    await waitFor('the delivered receipt', async () => (await receiptsOf(id)).includes('local 2 delivered#1'), { logs });
     expect(linesAbout(pane, id)).toEqual([line]);
 
     // Latency: HTTP 201 received → the text visible in the pane, median of 20.
@@ -62,9 +63,9 @@ describe('wake-ups', () => {
       const t = await open(`latency ${i}`);
       const started = performance.now();
       const needle = `your turn in ${t.conversation.id} (turn 2/20)`;
-      await waitFor('the wake text on screen', async () => (await tmux.capture(pane.pane)).includes(needle), logs);
+      await waitFor('the wake text on screen', async () => (await tmux.capture(pane.pane)).includes(needle), { logs });
       samples.push(performance.now() - started);
-      await waitFor('the receipt', async () => (await receiptsOf(t.conversation.id)).length > 0, logs);
+      await waitFor('the receipt', async () => (await receiptsOf(t.conversation.id)).length > 0, { logs });
     }
     samples.sort((a, b) => a - b);
     const median = (samples[9]! + samples[10]!) / 2;
@@ -83,7 +84,7 @@ describe('wake-ups', () => {
     // Converged: local is woken for its turn, and not again once everyone agreed.
     const agreeing = await open('agree');
     const aid = agreeing.conversation.id;
-    await waitFor('the turn wake-up', () => linesAbout(local, aid).length === 1, logs);
+    await waitFor('the turn wake-up', () => linesAbout(local, aid).length === 1, { logs });
     await here.client.postTurn(aid, { as: 'local', expectedTurn: 2, idempotencyKey: key(), body: 'use 7717', propose: 'port 7717' });
     const done = await there.client.postTurn(aid, { as: 'remote', expectedTurn: 3, idempotencyKey: key(), body: 'agreed', agree: true });
     expect(done.conversation.status).toBe('converged');
@@ -91,15 +92,15 @@ describe('wake-ups', () => {
     // At the limit: the moderator holds the floor.
     const limited = await open('limited', { moderator: 'mod', maxTurns: 2 });
     const lid = limited.conversation.id;
-    await waitFor('the turn wake-up', () => linesAbout(local, lid).length === 1, logs);
+    await waitFor('the turn wake-up', () => linesAbout(local, lid).length === 1, { logs });
     const last = await here.client.postTurn(lid, { as: 'local', expectedTurn: 2, idempotencyKey: key(), body: 'my last word' });
     expect(last.conversation.status).toBe('at-limit');
     const limitLine = `crosstalk: ${lid} reached its limit of 2 turns and you moderate it. Read ${copyPath(here.config.conversationsDir, lid)}, then extend with: crosstalk moderate ${lid} --extend 10 --as mod or close with: crosstalk close ${lid} --as mod --resolution <text>`;
-    await waitFor('the moderator wake-up', () => mod.lines().includes(limitLine), logs);
+    await waitFor('the moderator wake-up', () => mod.lines().includes(limitLine), { logs });
 
     // A last conversation for local: its line comes right after the earlier ones, with nothing between.
     const sentinel = await open('sentinel');
-    await waitFor('the sentinel wake-up', () => linesAbout(local, sentinel.conversation.id).length === 1, logs);
+    await waitFor('the sentinel wake-up', () => linesAbout(local, sentinel.conversation.id).length === 1, { logs });
     expect(local.lines().map((l) => l.match(/ in ([a-z0-9-]+) /)?.[1])).toEqual([aid, lid, sentinel.conversation.id]);
     expect(mod.lines()).toEqual([limitLine]);
     expect(await receiptsOf(closed.conversation.id)).toEqual([]);
@@ -113,8 +114,8 @@ describe('wake-ups', () => {
     const opened = await open('silence', { moderator: 'mod' });
     const id = opened.conversation.id;
     const told = `crosstalk: local has not answered in ${id} and you moderate it. Read ${copyPath(here.config.conversationsDir, id)}, then hand the floor on with: crosstalk moderate ${id} --next <session> --as mod`;
-    await waitFor('the moderator to be told', () => mod.lines().includes(told), logs, 60_000);
-    await waitFor('the moderator receipt', async () => (await receiptsOf(id)).includes('mod 2 delivered#1'), logs);
+    await waitFor('the moderator to be told', () => mod.lines().includes(told), { logs, timeoutMs: 60_000 });
+    await waitFor('the moderator receipt', async () => (await receiptsOf(id)).includes('mod 2 delivered#1'), { logs });
     expect(linesAbout(local, id)).toEqual([
       expect.stringMatching(/^crosstalk: your turn in /),
       expect.stringMatching(/^crosstalk: reminder: your turn in /),
@@ -127,13 +128,13 @@ describe('wake-ups', () => {
     const pane = await joinPane('local');
     lab.runEntry(here);
     const online = async () => (await there.client.listSessions()).sessions.find((x) => x.name === 'local')?.online;
-    await waitFor('local online', async () => (await online()) === true, logs);
+    await waitFor('local online', async () => (await online()) === true, { logs });
     await tmux.tmux(['kill-pane', '-t', pane.pane]);
-    await waitFor('local offline', async () => (await online()) === false, logs);
+    await waitFor('local offline', async () => (await online()) === false, { logs });
     const status = await waitFor('the status to say so', async () => {
       const local = (await readAgentStatus(here.layout)).status?.sessions.find((x) => x.name === 'local');
       return local?.online === false && local;
-    }, logs);
+    }, { logs });
     expect(status).toMatchObject({ name: 'local', kind: 'other', wake: 'tmux', online: false });
   });
 });

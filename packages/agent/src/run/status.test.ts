@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { key, Lab, waitFor } from '../__fixtures__/lab.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import { key, Lab } from '../__fixtures__/lab.js';
 import { LinkProxy } from '../__fixtures__/link-proxy.js';
 import { homeLayout } from '../home/index.js';
 import { readAgentStatus, type AgentStatusSnapshot } from './status.js';
@@ -30,7 +31,7 @@ describe('agent status', () => {
     const lagging = await waitFor('a status with lag', async () => {
       const r = await readAgentStatus(home.layout);
       return r.status?.connected && r.status.head === head && r.status.lag === head && r;
-    }, () => lab.logs());
+    }, { logs: () => lab.logs() });
     expect(lagging).toMatchObject({ running: true, status: { pid: agent.pid, cursor: 0, state: 'connected', relayUrl: proxy.url } });
 
     hold = false;
@@ -39,7 +40,7 @@ describe('agent status', () => {
     await waitFor('the lag to close', async () => {
       const r = await readAgentStatus(home.layout);
       return r.status?.cursor === (await home.client.health()).head && r.status.lag === 0;
-    }, () => lab.logs());
+    }, { logs: () => lab.logs() });
 
     await agent.kill();
     const dead = await readAgentStatus(home.layout);

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TmuxLab, TOOL_STUB, waitFor } from './tmux/__fixtures__/tmux-lab.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import { TmuxLab, TOOL_STUB } from './tmux/__fixtures__/tmux-lab.js';
 import type { ProcessEntry } from './processes/names.js';
 import { readParentChain } from './processes/read.js';
 import { parseTmuxEnv, recordConsoleTarget, recordTmuxTarget, recordWakeTarget } from './record-target.js';
@@ -96,7 +97,7 @@ describe('recording a target from inside a real pane', () => {
 
   /** Waits for the stub started in a pane and records the target from its pid and inherited variables. */
   async function recordFromStub(out: string) {
-    const stub = await waitFor('the tool stub', () => existsSync(out) && (JSON.parse(readFileSync(out, 'utf8')) as { pid: number; tmux: string; tmuxPane: string }), () => lab.logs());
+    const stub = await waitFor('the tool stub', () => existsSync(out) && (JSON.parse(readFileSync(out, 'utf8')) as { pid: number; tmux: string; tmuxPane: string }), { logs: () => lab.logs() });
     const chain = await readParentChain(stub.pid, { platform: process.platform, timeoutMs: 10_000 });
     const pure = recordTmuxTarget(stub, chain);
     const viaOs = await recordWakeTarget({ platform: process.platform, pid: stub.pid, tmux: stub.tmux, tmuxPane: stub.tmuxPane });
@@ -129,7 +130,7 @@ describe('recording a target from inside a real pane', () => {
     await lab.tmux(['send-keys', '-t', shell.pane, 'Enter']);
     const target = await recordFromStub(out);
     expect(target).toEqual({ type: 'tmux', pane: shell.pane, socket: lab.socket, panePid: shell.panePid });
-    await waitFor('the shell prompt', async () => /[$#]$/.test((await lab.capture(shell.pane)).trimEnd()), () => lab.logs());
+    await waitFor('the shell prompt', async () => /[$#]$/.test((await lab.capture(shell.pane)).trimEnd()), { logs: () => lab.logs() });
     const before = await lab.capture(shell.pane);
     expect(await createWaker({ platform: process.platform }).wake(target!, 'echo typed')).toMatchObject({ status: 'failed', reason: 'bare-shell' });
     expect(await lab.capture(shell.pane)).toBe(before);

@@ -1,11 +1,13 @@
 // Test support: real relays on 127.0.0.1 port 0 in temp dirs, enrolled hosts with real keys,
-// HTTP and WebSocket clients, and waiting for conditions with deadlines. Everything started is
-// stopped after each test; a failing test prints the relay's logs.
+// HTTP and WebSocket clients that wait for what a link receives (with the shared waitFor of
+// @crosstalk/core/test-support). Everything started is stopped after each test; a failing test
+// prints the relay's logs.
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { RelayEvent } from '@crosstalk/core';
+import { waitFor } from '@crosstalk/core/test-support';
 import { generateEd25519, tokenSigner, type Ed25519PrivateJwk, type TokenSigner } from '@crosstalk/core/token';
 import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
@@ -13,16 +15,6 @@ import { readAdminKey } from '../datadir/datadir.js';
 import type { RelayOptions } from '../options.js';
 import { startRelay, type RunningRelay } from '../relay.js';
 import { tempDir } from './temp.js';
-
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 export interface ApiAnswer {
   status: number;
@@ -164,16 +156,16 @@ export class TestLink {
   }
 
   welcome(): Promise<any> {
-    return waitFor(() => this.messages.find((m) => m.t === 'welcome'), 'a welcome');
+    return waitFor('a welcome', () => this.messages.find((m) => m.t === 'welcome'));
   }
 
   waitForMessage(pred: (m: any) => boolean, what: string, timeoutMs?: number): Promise<any> {
-    return waitFor(() => this.messages.find(pred), what, timeoutMs);
+    return waitFor(what, () => this.messages.find(pred), { timeoutMs });
   }
 
   /** Waits until the link has received events up to `seq`. */
   waitForSeq(seq: number, timeoutMs?: number): Promise<void> {
-    return waitFor(() => (this.events.length > 0 && (this.events[this.events.length - 1]?.seq ?? 0) >= seq) || undefined, `events up to seq ${seq}`, timeoutMs).then(() => {});
+    return waitFor(`events up to seq ${seq}`, () => this.events.length > 0 && (this.events[this.events.length - 1]?.seq ?? 0) >= seq, { timeoutMs }).then(() => {});
   }
 
   close(): void {

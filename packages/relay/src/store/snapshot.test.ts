@@ -3,8 +3,9 @@
 // match, is ignored and the whole log is folded.
 import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { waitFor } from '@crosstalk/core/test-support';
 import { describe, expect, it } from 'vitest';
-import { relays, waitFor, type TestHost, type TestRelay } from '../__fixtures__/harness.js';
+import { relays, type TestHost, type TestRelay } from '../__fixtures__/harness.js';
 import { dataPath } from '../datadir/datadir.js';
 import { Ledger } from '../state/ledger.js';
 import { readSnapshot } from './snapshot.js';
@@ -135,7 +136,7 @@ describe('snapshots', () => {
   it('are built beside a serving relay every so many events, and a start folds the log after the newest', async () => {
     const relay = await r.start({ snapshotEvery: 15, snapshotAtStop: 1_000_000 });
     const { linux, ids } = await busyRelay(relay);
-    const written = await waitFor(() => relay.logs.find((l) => l.includes('"msg":"snapshot written"')), 'a snapshot built while serving');
+    const written = await waitFor('a snapshot built while serving', () => relay.logs.find((l) => l.includes('"msg":"snapshot written"')));
     expect(JSON.parse(written)).toMatchObject({ seq: expect.any(Number), from: expect.any(Number) });
     await relay.request(linux.signer, 'POST', `/v1/conversations/${ids[1]}/turns`, { as: 'codex-linux', expectedTurn: 3, idempotencyKey: 'late', body: 'after the snapshot' });
     await r.stop(relay);

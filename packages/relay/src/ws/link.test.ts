@@ -2,8 +2,9 @@
 // and hostile frames.
 import { join } from 'node:path';
 import type { PendingEvent } from '@crosstalk/core';
+import { waitFor } from '@crosstalk/core/test-support';
 import { describe, expect, it } from 'vitest';
-import { relays, waitFor, type TestHost, type TestLink, type TestRelay } from '../__fixtures__/harness.js';
+import { relays, type TestHost, type TestLink, type TestRelay } from '../__fixtures__/harness.js';
 import { initDataDir } from '../datadir/datadir.js';
 import { EventLog } from '../store/event-log.js';
 
@@ -69,7 +70,7 @@ describe('links', () => {
     await relay.join(host, 'claude-linux');
     const first = await r.link(relay, host.signer);
     // Drop the link from our side once part of the backlog has arrived.
-    await waitFor(() => first.events.length >= 5_000 || undefined, 'part of the backlog');
+    await waitFor('part of the backlog', () => first.events.length >= 5_000);
     first.ws.terminate();
     await first.closed;
     const got = first.events.length;
@@ -97,7 +98,7 @@ describe('links', () => {
     const socket = (link.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
     link.send({ t: 'hello', protocol: 1, role: 'agent', epoch: null, cursor: 0 });
-    await waitFor(() => relay.logs.some((l) => l.includes('waiting for it to drain')) || undefined, 'the relay to wait for the slow reader');
+    await waitFor('the relay to wait for the slow reader', () => relay.logs.some((l) => l.includes('waiting for it to drain')));
     socket.resume();
     await link.waitForSeq(40_002, 60_000);
     expectExactlyOnceInOrder(link, 1, 40_002);
@@ -122,7 +123,7 @@ describe('links', () => {
     link.send({ t: 'ack', seq: 6 });
     link.send({ t: 'presence', sessions: { 'codex-linux': 'offline' } });
     link.send({ t: 'replay', after: 3 });
-    await waitFor(() => link.events.length >= 9 || undefined, 'the replayed events');
+    await waitFor('the replayed events', () => link.events.length >= 9);
     expect(link.events.slice(6).map((e) => e.seq)).toEqual([4, 5, 6]);
     const hosts = await relay.request(relay.admin, 'GET', '/v1/hosts');
     expect(hosts.body.hosts.find((h: { name: string }) => h.name === 'linux-box')).toMatchObject({ connected: true, cursor: 6 });
@@ -132,11 +133,11 @@ describe('links', () => {
       ['claude-win', false],
     ]);
     link.send({ t: 'presence', sessions: { 'codex-linux': 'online' } });
-    await waitFor(async () => (await sessions())[0][1] === true || undefined, 'codex-linux online');
+    await waitFor('codex-linux online', async () => (await sessions())[0][1] === true);
     link.send({ t: 'presence', sessions: { 'claude-win': 'offline' } });
     expect((await link.waitForMessage((m) => m.t === 'error', 'an error')).code).toBe('SESSION_NOT_OWNED');
     link.close();
-    await waitFor(async () => (await sessions())[0][1] === false || undefined, 'codex-linux offline once its agent left');
+    await waitFor('codex-linux offline once its agent left', async () => (await sessions())[0][1] === false);
   });
 
   it('takes receipts from the agent link', async () => {
@@ -149,7 +150,7 @@ describe('links', () => {
     expect(link.events[7]).toMatchObject({ seq: 8, type: 'receipt', receipt: { session: 'codex-linux', host: 'linux-box', conversation: id, turn: 2, status: 'delivered' } });
     link.send({ t: 'receipt', receipt: { session: 'claude-win', conversation: id, turn: 2, status: 'delivered', attempt: 1 } });
     link.send({ t: 'receipt', receipt: { session: 'codex-linux', conversation: 'nope-abcd', turn: 2, status: 'delivered', attempt: 1 } });
-    await waitFor(() => link.messages.filter((m) => m.t === 'error').length >= 2 || undefined, 'two errors');
+    await waitFor('two errors', () => link.messages.filter((m) => m.t === 'error').length >= 2);
     expect(link.messages.filter((m) => m.t === 'error').map((m) => m.code)).toEqual(['SESSION_NOT_OWNED', 'CONVERSATION_NOT_FOUND']);
     const receipts = await relay.request(linux.signer, 'GET', `/v1/conversations/${id}/receipts`);
     expect(receipts.body.receipts).toHaveLength(1);
@@ -198,7 +199,7 @@ describe('links', () => {
     const host = await relay.enroll('linux-box');
     const mute = await r.link(relay, host.signer, { hello: null });
     // Long before the default 10 s: the option is what closed it.
-    const closed = await waitFor(() => (mute.closeCode === null ? undefined : mute.closed), 'the relay to give up on the hello', 5_000);
+    const closed = await waitFor('the relay to give up on the hello', () => (mute.closeCode === null ? undefined : mute.closed), { timeoutMs: 5_000 });
     expect(closed).toEqual({ code: 4003, reason: 'no hello in time' });
     expect(mute.messages).toEqual([]);
   });
@@ -212,9 +213,9 @@ describe('links', () => {
     const socket = (link.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
     link.send({ t: 'hello', protocol: 1, role: 'agent', epoch: null, cursor: 0 });
-    await waitFor(async () => (await connected()) === true || undefined, 'the link to be up');
+    await waitFor('the link to be up', async () => (await connected()) === true);
     // The reader never reads again: the relay gives up on it and lets the host go.
-    await waitFor(async () => (await connected()) === false || undefined, 'the relay to drop the stuck link', 10_000);
+    await waitFor('the relay to drop the stuck link', async () => (await connected()) === false, { timeoutMs: 10_000 });
     socket.resume();
     await link.closed;
     expect(link.events.length).toBeLessThan(40_002);
@@ -249,7 +250,7 @@ describe('links', () => {
     link.send({ t: 'ack', seq: 1e300 });
     link.send({ t: 'presence', sessions: { 'Bad Name': 'online' } });
     link.send({ t: 'hello', protocol: 1, role: 'agent', epoch: null, cursor: 0 });
-    await waitFor(() => link.messages.filter((m) => m.t === 'error').length >= 5 || undefined, 'five errors');
+    await waitFor('five errors', () => link.messages.filter((m) => m.t === 'error').length >= 5);
     expect(link.messages.filter((m) => m.t === 'error').map((m) => m.code)).toEqual(['INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_NAME', 'INVALID_REQUEST']);
     expect(link.closeCode).toBeNull();
     link.send('{"t": "ack", "seq":');

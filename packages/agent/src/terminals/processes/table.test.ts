@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../tmux/__fixtures__/tmux-lab.js';
+import { waitFor } from '@crosstalk/core/test-support';
+
 import { isCrosstalkOrLauncher, normalizeName, sameCommand } from './names.js';
 import { readParentChain, readProcessTable, readProcessTree } from './read.js';
 import { ancestors, descendants, parseCimProcesses, parseProcCmdline, parseProcStat, parsePsOutput } from './table.js';

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { sanitizeWakeText, wakeText, type WakeTarget } from '@crosstalk/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { promptShown, TmuxLab, waitFor, type AgentPane } from './__fixtures__/tmux-lab.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import { promptShown, TmuxLab, type AgentPane } from './__fixtures__/tmux-lab.js';
 import type { WakeAdapter } from '../types.js';
 import { createWaker } from '../waker.js';
 
@@ -74,7 +75,7 @@ describe('tmux wake-up', () => {
     const agent = await lab.agentPane();
     await lab.tmux(['set-option', '-p', '-t', agent.pane, 'remain-on-exit', 'on']);
     process.kill(agent.agentPid, 'SIGTERM');
-    await waitFor('the pane to be dead', () => paneDead(agent.pane), () => lab.logs());
+    await waitFor('the pane to be dead', () => paneDead(agent.pane), { logs: () => lab.logs() });
     expect(await waker.wake(targetOf(agent), LINE)).toEqual({ status: 'failed', reason: 'pane-dead' });
     expect(await waker.probe(targetOf(agent))).toBe('gone');
   });
@@ -90,7 +91,7 @@ describe('tmux wake-up', () => {
         const screen = await lab.capture(agent.pane);
         return promptShown(screen) && screen;
       },
-      () => lab.logs(),
+      { logs: () => lab.logs() },
     );
     for (const target of [targetOf(agent), targetOf(agent, { agentCommand: undefined })]) {
       expect(await waker.wake(target, 'echo typed-into-the-shell')).toMatchObject({ status: 'failed', reason: 'bare-shell' });
@@ -175,15 +176,15 @@ describe('tmux wake-up', () => {
     clients.push(client);
     const activity = async () => Number((await lab.tmux(['list-clients', '-F', '#{client_activity}'])).trim().split('\n')[0] || Number.NaN);
     // tmux keeps whole seconds: let the attach fall into the past, so that a key press shows.
-    const attached = await waitFor('the client to attach', async () => { const a = await activity(); return Number.isFinite(a) && a; }, () => lab.logs());
-    await waitFor('a second to pass', () => Date.now() / 1000 >= attached + 1, () => lab.logs());
+    const attached = await waitFor('the client to attach', async () => { const a = await activity(); return Number.isFinite(a) && a; }, { logs: () => lab.logs() });
+    await waitFor('a second to pass', () => Date.now() / 1000 >= attached + 1, { logs: () => lab.logs() });
     client.stdin!.write('x');
-    await waitFor('the key press to register', async () => (await activity()) > attached, () => lab.logs());
+    await waitFor('the key press to register', async () => (await activity()) > attached, { logs: () => lab.logs() });
     const strict = createWaker({ platform: process.platform, timeouts: { userIdleMs: 30_000 } });
     expect(await strict.wake(targetOf(agent), LINE)).toEqual({ status: 'deferred', reason: 'user-typing' });
     expect(agent.bytes().length).toBe(0);
     waker = createWaker({ platform: process.platform, timeouts: { userIdleMs: 1_000 } });
-    await waitFor('a wake-up once the typing stopped', async () => (await waker.wake(targetOf(agent), LINE)).status === 'delivered', () => lab.logs());
+    await waitFor('a wake-up once the typing stopped', async () => (await waker.wake(targetOf(agent), LINE)).status === 'delivered', { logs: () => lab.logs() });
     expect(agent.lines()).toEqual([LINE]);
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TmuxLab, waitFor } from './__fixtures__/tmux-lab.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import { TmuxLab } from './__fixtures__/tmux-lab.js';
 import { argumentText, guardCondition, guardedPasteArgs, parseGuardAnswer, parseGuardState, quietBefore, refusal, STATE_FORMAT, type GuardState } from './guard.js';
 import { newestActivityMs } from './preflight.js';
 

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { wakeText, type WakeTarget } from '@crosstalk/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { promptShown, recordingTmux, TmuxLab, waitFor, type AgentPane } from './__fixtures__/tmux-lab.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import { promptShown, recordingTmux, TmuxLab, type AgentPane } from './__fixtures__/tmux-lab.js';
 import type { WakeAdapter, WakeOutcome } from '../types.js';
 import { createWaker } from '../waker.js';
 
@@ -106,12 +107,12 @@ describe('one tmux call before the text shows', () => {
     const attached = await waitFor(
       'the client to attach',
       async () => (await lab.tmux(['list-clients', '-F', '#{client_name}'])).trim() !== '' && activity(),
-      () => lab.logs(),
+      { logs: () => lab.logs() },
     );
     // tmux keeps whole seconds: let the attach fall into the past, so that a key press shows.
-    await waitFor('a second to pass', () => Date.now() / 1000 >= attached + 1, () => lab.logs());
+    await waitFor('a second to pass', () => Date.now() / 1000 >= attached + 1, { logs: () => lab.logs() });
     client.stdin!.write('x');
-    await waitFor('the key press to register', async () => (await activity()) > attached, () => lab.logs());
+    await waitFor('the key press to register', async () => (await activity()) > attached, { logs: () => lab.logs() });
     const strict = createWaker({ platform: process.platform, tmux: recorder.path, timeouts: { userIdleMs: 30_000 } });
     await wakeExpecting(targetOf(agent), { status: 'deferred', reason: 'user-typing' }, ['set-buffer'], strict);
     expect(agent.bytes().length).toBe(0);
@@ -147,10 +148,10 @@ describe('when the recorded first process is gone', () => {
     const agent = await lab.agentPane();
     const other = await lab.agentPane();
     await lab.tmux(['kill-pane', '-t', agent.pane]);
-    await waitFor('the killed pane to end its process', () => !running(agent.panePid), () => lab.logs());
+    await waitFor('the killed pane to end its process', () => !running(agent.panePid), { logs: () => lab.logs() });
     await wakeExpecting(targetOf(agent), { status: 'failed', reason: 'pane-gone' }, ['display-message']);
     await lab.tmux(['kill-server']);
-    await waitFor('the server to end its panes', () => !running(other.panePid), () => lab.logs());
+    await waitFor('the server to end its panes', () => !running(other.panePid), { logs: () => lab.logs() });
     recorder.clear();
     expect(await waker.wake(targetOf(other), LINE)).toMatchObject({ status: 'failed', reason: 'pane-gone' });
     expect(recorder.calls()).toEqual(['display-message']);
@@ -165,7 +166,7 @@ describe('when the recorded first process is gone', () => {
         const now = Number((await lab.tmux(['display-message', '-p', '-t', agent.pane, '#{pane_pid}'])).trim());
         return now !== agent.panePid && !running(agent.panePid) && now;
       },
-      () => lab.logs(),
+      { logs: () => lab.logs() },
     );
     await wakeExpecting(targetOf(agent), { status: 'failed', reason: 'pane-gone', detail: `pane ${agent.pane} now runs process ${pid}, not ${agent.panePid}` }, ['display-message']);
   });
@@ -178,7 +179,7 @@ describe('when the recorded first process is gone', () => {
     await waitFor(
       'the pane to be dead and its process ended',
       async () => !running(agent.panePid) && (await lab.tmux(['display-message', '-p', '-t', agent.pane, '#{pane_dead}'])).trim() === '1',
-      () => lab.logs(),
+      { logs: () => lab.logs() },
     );
     await wakeExpecting(targetOf(agent), { status: 'failed', reason: 'pane-dead' }, ['display-message']);
   });
@@ -194,7 +195,7 @@ describe('without the coding agent in the pane', () => {
         const screen = await lab.capture(agent.pane);
         return promptShown(screen) && screen;
       },
-      () => lab.logs(),
+      { logs: () => lab.logs() },
     );
     recorder.clear();
     for (const target of [targetOf(agent), targetOf(agent, { agentCommand: undefined })]) {

@@ -4,21 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WakeTarget } from '@crosstalk/core';
+import { waitFor } from '@crosstalk/core/test-support';
 import { execa } from 'execa';
-import { waitFor as sharedWaitFor } from '../../../__fixtures__/wait.js';
 
 export const FAKE_AGENT = fileURLToPath(new URL('./fake-agent.mjs', import.meta.url));
 export const TOOL_STUB = fileURLToPath(new URL('./tool-stub.mjs', import.meta.url));
 
 const env = { TMUX: undefined, TMUX_PANE: undefined, LANG: 'C.UTF-8' };
-
-/** The shared wait, with this lab's deadline: tmux answers fast or not at all. */
-export const waitFor = <T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  logs: () => string | Promise<string> = () => '',
-  timeoutMs = 20_000,
-): Promise<T> => sharedWaitFor(what, check, logs, timeoutMs, 25);
 
 /** Whether the screen ends with a shell prompt (`$ `, or `# ` for root). */
 export function promptShown(screen: string): boolean {
@@ -94,8 +86,8 @@ export class TmuxLab {
   }
 
   private async ready(pane: string, panePid: number, dir: string): Promise<AgentPane> {
-    const agentPid = await waitFor(`fake agent in ${pane}`, () => existsSync(join(dir, 'ready')) && Number(readFileSync(join(dir, 'ready'), 'utf8')), () => this.logs());
-    await waitFor(`prompt in ${pane}`, async () => (await this.capture(pane)).includes('fake agent ready'), () => this.logs());
+    const agentPid = await waitFor(`fake agent in ${pane}`, () => existsSync(join(dir, 'ready')) && Number(readFileSync(join(dir, 'ready'), 'utf8')), { logs: () => this.logs() });
+    await waitFor(`prompt in ${pane}`, async () => (await this.capture(pane)).includes('fake agent ready'), { logs: () => this.logs() });
     const agent: AgentPane = {
       pane,
       panePid,
@@ -131,7 +123,7 @@ export class TmuxLab {
   /** A pane running an interactive `sh`, once its prompt shows. */
   async shellPane(): Promise<{ pane: string; panePid: number }> {
     const shell = await this.window(['/bin/sh']);
-    await waitFor(`shell prompt in ${shell.pane}`, async () => promptShown(await this.capture(shell.pane)), () => this.logs());
+    await waitFor(`shell prompt in ${shell.pane}`, async () => promptShown(await this.capture(shell.pane)), { logs: () => this.logs() });
     return shell;
   }
 
