@@ -1,14 +1,5 @@
-// Waiting for a condition with a deadline (never a fixed sleep), and a bounded overall timer.
-
-export async function waitFor(what, check, { timeoutMs = 30_000, intervalMs = 5, logs = () => '' } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false && value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${await logs()}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+// A bounded overall timer for a step that must finish in time. (Waiting for a condition is the
+// shared waitFor of @crosstalk/core/test-support, as in every test.)
 
 /** Rejects if `promise` takes longer than `ms`. */
 export function within(promise, ms, what) {

@@ -1,10 +1,10 @@
 // Relay memory: RSS after a full GC with 0 and then 1,000 idle agent links (each its own
 // enrolled host, authenticated, welcomed and following the head), from which the cost of one
 // link. The links live in their own process.
+import { waitFor } from '@crosstalk/core/test-support';
 import { adminOf, enrollHosts } from '../lib/hosts.mjs';
 import { startEntryRelay } from '../lib/relay.mjs';
 import { median } from '../lib/stats.mjs';
-import { waitFor } from '../lib/wait.mjs';
 import { startWorker } from '../lib/worker.mjs';
 
 const LINKS = 1_000;

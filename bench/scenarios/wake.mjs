@@ -7,13 +7,14 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@crosstalk/core/test-support';
 import { enrolledHome, runAgent } from '../lib/homes.mjs';
 import { adminOf } from '../lib/hosts.mjs';
 import { connection } from '../lib/http.mjs';
 import { startMainRelay } from '../lib/relay.mjs';
 import { median, p95 } from '../lib/stats.mjs';
 import { startTmux } from '../lib/tmux.mjs';
-import { waitFor, within } from '../lib/wait.mjs';
+import { within } from '../lib/wait.mjs';
 
 const FAKE_AGENT = fileURLToPath(new URL('../fixtures/fake-agent.mjs', import.meta.url));
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bundle/bin.js', import.meta.url));
