@@ -4,7 +4,7 @@
 // default permission and sandbox settings after `crosstalk skill install` (nothing bypassed),
 // then with their bypass flags. And what Codex's sandbox does to crosstalk without the install.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Host } from '../support/index.js';
+import type { Host } from '../harness/index.js';
 import { skipRealAgents } from './support/prereqs.js';
 import { Stage } from './support/stage.js';
 

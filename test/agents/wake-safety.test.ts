@@ -4,7 +4,7 @@
 // receipt must say why, and once the person has dealt with it the turn goes through.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, type Host } from '../support/index.js';
+import { explain, type Host } from '../harness/index.js';
 import { skipRealAgents } from './support/prereqs.js';
 import { Stage, type RealKind, type RealSession, type SessionOptions } from './support/stage.js';
 

@@ -8,15 +8,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRelayClient, readHostKey, type RelayClient } from '@crosstalk/agent';
+import { waitFor } from '@crosstalk/core/test-support';
 import { tokenSigner } from '@crosstalk/core/token';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AgentProc } from '../harness/agents.js';
-import { FaultProxy } from '../harness/fault-proxy.js';
-import { enrollHost, type Home } from '../harness/homes.js';
-import { Procs } from '../harness/procs.js';
-import { RelayProc } from '../harness/relay.js';
-import { pickSeed, rng } from '../harness/seed.js';
-import { waitFor } from '../harness/wait.js';
+import { AgentProc, enrollHost, FaultProxy, pickSeed, Procs, RelayProc, rng, type Home } from '../harness/index.js';
 import { add, checkCopies, compare, loggedTurns, type Tally } from './check.js';
 import { Faults, type FaultCounts } from './faults.js';
 import { Posters, type Lane } from './posters.js';
@@ -64,7 +59,7 @@ describe(`chaos (seed ${SEED})`, () => {
     }
     const tuning = { heartbeatMs: HEARTBEAT_MS, backoff: { baseMs: 50, capMs: 1000 }, replayTimeoutMs: 3000, presenceIntervalMs: 5000 };
     const agents = homes.map((home) => AgentProc.start(procs, home, { tuning, logLevel: 'info' }));
-    for (const a of agents) await a.connected(30_000, logs);
+    for (const a of agents) await a.connected({ logs });
 
     const lanes: Lane[] = LANE_SESSIONS.map(([x, y], index) => ({
       index,
@@ -95,7 +90,7 @@ describe(`chaos (seed ${SEED})`, () => {
           for (const [id, text] of rendered) if ((await readFile(join(home.config.conversationsDir, `${id}.md`), 'utf8').catch(() => '')) !== text) return false;
           return true;
         },
-        { timeoutMs: 90_000, everyMs: 200, logs },
+        { timeoutMs: 90_000, intervalMs: 200, logs },
       );
     }
     const tallies = new Map<string, Tally>();

@@ -2,11 +2,8 @@
 // restart, agent kill -9 and restart, connection resets and blackholes at the fault proxies.
 // Each fault is due at a count of acknowledged turns; posting waits at that count until the fault
 // has started, so faults land in the middle of the traffic, never all after it.
-import type { AgentProc } from '../harness/agents.js';
-import type { FaultProxy } from '../harness/fault-proxy.js';
-import type { RelayProc } from '../harness/relay.js';
-import type { Rng } from '../harness/seed.js';
-import { waitFor } from '../harness/wait.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import type { AgentProc, FaultProxy, RelayProc, Rng } from '../harness/index.js';
 
 export type FaultKind = 'relay-kill' | 'agent-kill' | 'reset' | 'blackhole';
 
@@ -77,7 +74,7 @@ export class Faults {
   /** Runs every fault in order as the posted count reaches it. */
   async run(acked: () => number): Promise<void> {
     for (const f of this.plan) {
-      await waitFor(`${f.at} acknowledged turns (next fault: ${f.kind})`, () => acked() >= f.at, { timeoutMs: 120_000, everyMs: 5, logs: this.targets.logs });
+      await waitFor(`${f.at} acknowledged turns (next fault: ${f.kind})`, () => acked() >= f.at, { timeoutMs: 120_000, intervalMs: 5, logs: this.targets.logs });
       this.started(f);
       const t0 = Date.now();
       await this.perform(f.kind);
@@ -102,18 +99,18 @@ export class Faults {
       case 'reset': {
         const proxy = this.rng.pick(proxies);
         // An agent may be between connections; a reset is only one if it cuts something.
-        await waitFor('a connection to reset', () => proxy.live > 0, { timeoutMs: 30_000, everyMs: 5, logs });
+        await waitFor('a connection to reset', () => proxy.live > 0, { timeoutMs: 30_000, intervalMs: 5, logs });
         this.done.connectionsCut += proxy.reset();
         return;
       }
       case 'blackhole': {
         const proxy = this.rng.pick(proxies);
         // An established link (not one still in its handshake): the heartbeats are what must notice.
-        await waitFor('an established link to blackhole', () => proxy.established > 0, { timeoutMs: 30_000, everyMs: 5, logs });
+        await waitFor('an established link to blackhole', () => proxy.established > 0, { timeoutMs: 30_000, intervalMs: 5, logs });
         const { caught, heal } = proxy.blackhole();
         try {
           // Long enough for both ends' heartbeats to give up on the silent connection.
-          await waitFor('both ends to drop the blackholed connection', () => proxy.gaveUp(caught), { timeoutMs: 30_000, everyMs: 20, logs });
+          await waitFor('both ends to drop the blackholed connection', () => proxy.gaveUp(caught), { timeoutMs: 30_000, intervalMs: 20, logs });
           this.done.heartbeatDrops += caught.size;
         } finally {
           heal();

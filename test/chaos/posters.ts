@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RelayClient } from '@crosstalk/agent';
 import { CrosstalkError } from '@crosstalk/core';
-import type { Rng } from '../harness/seed.js';
+import type { Rng } from '../harness/index.js';
 
 /** Answers that mean "try again": the relay is down, restarting, busy, or the connection broke. */
 const RETRYABLE = new Set(['RELAY_UNREACHABLE', 'SHUTTING_DOWN', 'RATE_LIMITED', 'TIMEOUT']);

@@ -3,7 +3,7 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, Lab, type Agent, type Host } from '../support/index.js';
+import { explain, Lab, type AgentProc, type Host } from '../harness/index.js';
 import { documentedFields, keys } from './fields.js';
 
 let lab: Lab;
@@ -19,10 +19,10 @@ describe('relay serve', () => {
   it('listens, and stops cleanly on SIGINT and SIGTERM with exit 0', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const relay = await lab.startRelay({ home: join(lab.dir, `serve-${signal}`) });
-      expect(relay.process.stderr()).toContain(`crosstalk relay listening on ${relay.url} (data dir ${relay.dataDir})`);
-      const exit = await relay.process.stop(signal);
-      expect(exit.exitCode, relay.process.stderr()).toBe(0);
-      expect(relay.process.stderr()).toContain('relay stopped');
+      expect(relay.proc.stderr()).toContain(`crosstalk relay listening on ${relay.url} (data dir ${relay.dataDir})`);
+      const exit = await relay.proc.stop(signal);
+      expect(exit.exitCode, relay.proc.stderr()).toBe(0);
+      expect(relay.proc.stderr()).toContain('relay stopped');
       expect(await exists(join(relay.dataDir, 'listen.json'))).toBe(false);
       expect(await exists(join(relay.dataDir, 'LOCK'))).toBe(false);
     }
@@ -38,13 +38,13 @@ describe('relay serve', () => {
     expect(dir.stderr).toContain('[DATA_DIR_LOCKED]');
     const badPort = await lab.run(relay.home, ['relay', 'serve', '--port', '99999']);
     expect(badPort.exitCode, explain(badPort)).toBe(2);
-    await relay.process.stop();
+    await relay.proc.stop();
   });
 });
 
 describe('invites, enrollment, hosts, revocation', () => {
   let host: Host;
-  let agent: Agent;
+  let agent: AgentProc;
 
   beforeAll(async () => {
     await lab.startRelay();
@@ -123,9 +123,9 @@ describe('invites, enrollment, hosts, revocation', () => {
     });
     const data = status.json<{ running: boolean; status: Record<string, unknown>; service: unknown } & Record<string, unknown>>();
     expect(keys(data)).toEqual(documentedFields('agent status'));
-    expect(data).toMatchObject({ running: true, host: 'omega', relayUrl: lab.relay!.url, status: { pid: agent.process.pid, state: 'connected', connected: true, host: 'omega', sessions: [{ name: 'o1', wake: 'none' }] } });
+    expect(data).toMatchObject({ running: true, host: 'omega', relayUrl: lab.relay!.url, status: { pid: agent.proc.pid, state: 'connected', connected: true, host: 'omega', sessions: [{ name: 'o1', wake: 'none' }] } });
     const human = await host.run(['agent', 'status']);
-    expect(human.stdout).toContain(`agent: running (pid ${agent.process.pid}) as host omega, connected to ${lab.relay!.url}`);
+    expect(human.stdout).toContain(`agent: running (pid ${agent.proc.pid}) as host omega, connected to ${lab.relay!.url}`);
 
     const doctor = await host.run(['doctor', '--json']);
     expect(doctor.exitCode, explain(doctor)).toBe(0);
@@ -150,9 +150,9 @@ describe('invites, enrollment, hosts, revocation', () => {
   it('agent run stops cleanly on SIGINT (exit 0) and can start again', async () => {
     const other = await lab.host('sigma');
     const first = await lab.startAgent(other);
-    const exit = await first.process.stop('SIGINT');
-    expect(exit.exitCode, first.process.stderr()).toBe(0);
-    expect(first.process.stderr()).toContain('agent stopped');
+    const exit = await first.proc.stop('SIGINT');
+    expect(exit.exitCode, first.proc.stderr()).toBe(0);
+    expect(first.proc.stderr()).toContain('agent stopped');
     const report = await first.status();
     expect(report).toMatchObject({ running: false, status: { state: 'stopped' } });
     const second = await lab.startAgent(other);
@@ -176,8 +176,8 @@ describe('invites, enrollment, hosts, revocation', () => {
     expect(r.json()).toEqual({ host: 'omega', revoked: true });
     expect(keys(r.json())).toEqual(documentedFields('relay revoke'));
     // The agent is told at once and stops; the host's requests are refused.
-    const exit = await agent.process.exited;
-    expect(exit.exitCode, agent.process.stderr()).toBe(4);
+    const exit = await agent.proc.exited;
+    expect(exit.exitCode, agent.proc.stderr()).toBe(4);
     const refused = await host.run(['sessions']);
     expect(refused.exitCode, explain(refused)).toBe(4);
     expect(refused.stderr).toContain('[HOST_REVOKED]');
@@ -195,7 +195,7 @@ describe('relay repair', () => {
     const running = await lab.run(relay.home, ['relay', 'repair']);
     expect(running.exitCode, explain(running)).toBe(1);
     expect(running.stderr).toContain('[DATA_DIR_LOCKED]');
-    await relay.process.stop();
+    await relay.proc.stop();
 
     const sound = await lab.run(relay.home, ['relay', 'repair', '--json']);
     expect(sound.exitCode, explain(sound)).toBe(0);

@@ -3,7 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN, explain, NODE, type Host, type Lab } from '../support/index.js';
+import { CLI_BIN, explain, NODE, type Host, type Lab } from '../harness/index.js';
 import { documentedFields, keys, shapeFields } from './fields.js';
 import { twoHosts } from './two-hosts.js';
 
@@ -44,8 +44,7 @@ describe('join, whoami, sessions, leave', () => {
     const dir = join(lab.dir, 'bare-join');
     await mkdir(dir, { recursive: true });
     const script = `"$0" "$1" join --as a4 --kind claude-code > ${dir}/out 2> ${dir}/err; echo $? > ${dir}/exit; exec sleep 600`;
-    const tmux = await lab.tmux();
-    const { pane } = await tmux.window(['/bin/sh', '-c', script, NODE, CLI_BIN], { CROSSTALK_HOME: alpha.home });
+    const { pane } = await alpha.tmux.window(['/bin/sh', '-c', script, NODE, CLI_BIN], { CROSSTALK_HOME: alpha.home });
     const exit = await lab.waitFor('join in the pane to finish', () => readFile(join(dir, 'exit'), 'utf8').catch(() => undefined));
     const [out, err] = await Promise.all([readFile(join(dir, 'out'), 'utf8'), readFile(join(dir, 'err'), 'utf8')]);
     expect(exit.trim(), err).toBe('0');

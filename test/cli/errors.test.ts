@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, type Host, type Lab } from '../support/index.js';
+import { explain, type Host, type Lab } from '../harness/index.js';
 import { keys } from './fields.js';
 import { twoHosts } from './two-hosts.js';
 

@@ -2,7 +2,7 @@
 // the doctor hint), and `doctor` explaining both.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, Lab, type Host } from '../support/index.js';
+import { explain, Lab, type Host } from '../harness/index.js';
 import { documentedFields, keys } from './fields.js';
 
 let lab: Lab;
@@ -48,7 +48,7 @@ describe('relay unreachable', () => {
     const open = await alpha.run(['open', '--as', 'a1', '--topic', 'before the outage', '--with', 'a1', '--body', 'x']);
     // (a conversation with oneself is refused by the relay, which proves it was reachable)
     expect(open.stderr).toContain('[TOO_FEW_PARTICIPANTS]');
-    await relay.process.stop('SIGTERM');
+    await relay.proc.stop('SIGTERM');
     for (const args of [['sessions'], ['list', '--json'], ['reply', 'some-talk-1234', '--as', 'a1', '--body', 'x', '--expect-turn', '2'], ['open', '--as', 'a1', '--topic', 't', '--with', 'b1', '--body', 'x']]) {
       const r = await alpha.run(args);
       expect(r.exitCode, explain(r)).toBe(5);

@@ -1,6 +1,6 @@
 // Moderation, closing, and following a conversation live with tail -f.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, type Host, type Lab } from '../support/index.js';
+import { explain, type Host, type Lab } from '../harness/index.js';
 import { documentedFields, keys, shapeFields } from './fields.js';
 import { twoHosts } from './two-hosts.js';
 

@@ -4,7 +4,7 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLI_BIN, explain, Lab, NODE, type Host } from '../support/index.js';
+import { CLI_BIN, explain, Lab, NODE, type Host } from '../harness/index.js';
 import { documentedFields, keys } from './fields.js';
 
 let lab: Lab;

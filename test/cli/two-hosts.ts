@@ -1,7 +1,7 @@
 // Two hosts (alpha, beta) enrolled with one relay, each with a running agent and one session
 // joined without a terminal (a1, b1): the setting of the conversation suites.
 import { expect } from 'vitest';
-import { explain, Lab, type Host } from '../support/index.js';
+import { explain, Lab, type Host } from '../harness/index.js';
 
 export interface TwoHosts {
   lab: Lab;

@@ -3,7 +3,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { explain, Lab, scriptedSession, type Host, type ManagedProcess } from '../support/index.js';
+import { explain, Lab, scriptedSession, type Proc } from '../harness/index.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => lab?.cleanup());
 
-async function startUp(home: string, name: string): Promise<{ proc: ManagedProcess; url: string }> {
+async function startUp(home: string, name: string): Promise<{ proc: Proc; url: string }> {
   const proc = lab.spawn(name, home, ['up', '--port', '0']);
   const url = await lab.waitFor(`${name} to be up`, () => {
     if (!proc.running) throw new Error(`crosstalk up exited: ${proc.stderr()}`);
@@ -35,7 +35,7 @@ it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ct
   const config = await readConfig(home);
   expect(config.relayUrl).toBe(first.url);
 
-  const host: Host = { name: config.host, home, run: (args, options) => lab.run(home, args, options) };
+  const host = lab.hostAt(config.host, home);
   const pane = await scriptedSession(lab, host, { name: 'pane-one' });
   const joined = await pane.joined();
   expect(joined.exitCode, joined.stderr).toBe(0);
@@ -59,7 +59,7 @@ it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ct
   expect(healthy.exitCode, explain(healthy)).toBe(0);
   const check = (r: typeof healthy) => r.json<{ checks: Array<{ name: string; status: string; message: string }> }>().checks.find((c) => c.name === 'session pane-one');
   expect(check(healthy)).toMatchObject({ status: 'ok', message: expect.stringContaining(`tmux pane ${pane.pane}`) });
-  await (await lab.tmux()).run(['kill-pane', '-t', pane.pane]);
+  await host.tmux.run(['kill-pane', '-t', pane.pane]);
   const broken = await host.run(['doctor', '--json']);
   expect(broken.exitCode, explain(broken)).toBe(1);
   expect(check(broken)).toMatchObject({ status: 'fail', hint: expect.stringContaining('crosstalk join --as pane-one') });

@@ -1,7 +1,7 @@
 // `wait` and `ask` against scripted peer sessions: panes in a private tmux server that the peer's
 // host agent wakes, and that answer through the real `crosstalk reply`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, Lab, scriptedSession, type Host, type ScriptedSession } from '../support/index.js';
+import { explain, Lab, scriptedSession, type Host, type ScriptedSession } from '../harness/index.js';
 import { documentedFields, keys } from './fields.js';
 
 let lab: Lab;
@@ -31,7 +31,7 @@ describe('the scripted peer', () => {
   it('joined from its pane, and knows itself there without --as', async () => {
     const joined = await helper.joined();
     expect(joined.exitCode, joined.stderr).toBe(0);
-    expect(JSON.parse(joined.stdout)).toMatchObject({ session: 'helper', host: 'beta', kind: 'other', wake: { type: 'tmux', pane: helper.pane, panePid: helper.panePid, agentCommand: 'tui-session' } });
+    expect(JSON.parse(joined.stdout)).toMatchObject({ session: 'helper', host: 'beta', kind: 'other', wake: { type: 'tmux', pane: helper.pane, panePid: helper.panePid, agentCommand: 'scripted-agent' } });
     const whoami = await helper.whoami();
     expect(whoami.exitCode, whoami.stderr).toBe(0);
     expect(JSON.parse(whoami.stdout)).toMatchObject({ host: 'beta', session: { name: 'helper', wake: { type: 'tmux', pane: helper.pane } } });

@@ -4,7 +4,7 @@ import { rm, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_TOPIC, DEMO_TURNS, OPENER, RESPONDER } from '../../packages/cli/dist/demo/script.js';
 import { documentedFields, keys } from '../cli/fields.js';
-import { explain, Lab } from '../support/index.js';
+import { explain, Lab } from '../harness/index.js';
 
 let lab: Lab;
 beforeAll(async () => {

@@ -7,9 +7,11 @@ import { get } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@crosstalk/core/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer, type ClientOptions } from 'ws';
-import { readRepoFile, start, waitFor, type Started } from './support.js';
+import { Procs } from '../harness/index.js';
+import { readRepoFile } from './support.js';
 
 const haveCaddy = spawnSync('caddy', ['version'], { stdio: 'ignore' }).status === 0;
 const DOMAIN = 'crosstalk.lan';
@@ -40,17 +42,14 @@ async function echoUpstream(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+const procs = new Procs();
 let dir: string | undefined;
-let caddy: Started | undefined;
 let upstream: Server | undefined;
 afterEach(async () => {
-  if (caddy && caddy.child.exitCode === null) {
-    caddy.child.kill('SIGTERM');
-    await caddy.exited;
-  }
+  await procs.stopAll();
   upstream?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
-  caddy = upstream = dir = undefined;
+  upstream = dir = undefined;
 });
 
 describe('Caddy in front of the relay', () => {
@@ -69,14 +68,12 @@ describe('Caddy in front of the relay', () => {
     expect(site).toContain(`reverse_proxy 127.0.0.1:${up.port}`);
     const config = join(dir, 'Caddyfile');
     await writeFile(config, `{\n\tadmin off\n\tskip_install_trust\n\thttp_port ${httpPort}\n\thttps_port ${httpsPort}\n}\n\n${site}`);
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
-    delete env['CROSSTALK_DOMAIN'];
-    delete env['CROSSTALK_TLS'];
-    caddy = start('caddy', ['run', '--config', config, '--adapter', 'caddyfile'], { cwd: dir, env });
-    const logs = () => caddy!.output();
+    const env = { HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
+    const caddy = procs.spawn('caddy', 'caddy', ['run', '--config', config, '--adapter', 'caddyfile'], { cwd: dir, env });
+    const logs = () => caddy.logs();
 
     const rootCert = join(dir, 'data/caddy/pki/authorities/local/root.crt');
-    const ca = await waitFor(() => readFile(rootCert).catch(() => undefined), 60_000, () => `no root certificate; caddy said:\n${logs()}`);
+    const ca = await waitFor("caddy's root certificate", () => readFile(rootCert).catch(() => undefined), { timeoutMs: 60_000, logs });
 
     const fetchJson = () =>
       new Promise<Record<string, unknown> | undefined>((resolve) => {
@@ -91,7 +88,7 @@ describe('Caddy in front of the relay', () => {
         req.on('error', () => resolve(undefined));
       });
     // Caddy issues the site certificate just after start: retry until TLS verifies against its CA.
-    const answer = await waitFor(fetchJson, 60_000, () => `no verified HTTPS answer; caddy said:\n${logs()}`);
+    const answer = await waitFor('an HTTPS answer that verifies against its CA', fetchJson, { timeoutMs: 60_000, logs });
     expect(answer).toEqual({ authorization: 'Bearer header.payload.sig', path: '/v1/health' });
 
     // ws hands servername on to tls.connect; its types do not list it.
@@ -109,7 +106,7 @@ describe('Caddy in front of the relay', () => {
     });
     await opened;
     ws.send('ping');
-    await waitFor(() => (messages.length >= 2 ? true : undefined), 30_000, () => `messages: ${JSON.stringify(messages)}\n${logs()}`);
+    await waitFor("the upstream's two messages", () => messages.length >= 2, { timeoutMs: 30_000, logs: () => `messages: ${JSON.stringify(messages)}\n${logs()}` });
     expect(JSON.parse(messages[0]!)).toEqual({ authorization: 'Bearer link.token.sig', path: '/v1/link' });
     expect(messages[1]).toBe('echo:ping');
     ws.close();

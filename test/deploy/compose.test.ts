@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { interpolate, parseDockerfile, readRepoFile, repoFile } from './support.js';
+import { repoFile } from '../harness/index.js';
+import { interpolate, parseDockerfile, readRepoFile } from './support.js';
 
 interface Service {
   build?: { context: string; dockerfile: string };

@@ -2,7 +2,8 @@
 // runtime stage holds, who it runs as, and that every file it copies is in the build context.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDockerfile, readRepoFile, repoFile, type Stage } from './support.js';
+import { repoFile } from '../harness/index.js';
+import { parseDockerfile, readRepoFile, type Stage } from './support.js';
 
 const dockerfile = parseDockerfile(readRepoFile('Dockerfile'));
 const ignore = readRepoFile('.dockerignore')

@@ -7,25 +7,21 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoFile, run, start, waitFor, type Started } from './support.js';
+import { NODE, Procs, RELAY_MAIN, RelayProc, repoFile, runToEnd } from '../harness/index.js';
 
 const SCRIPT = repoFile('deploy/healthcheck.mjs');
-const RELAY_MAIN = repoFile('packages/relay/dist/main.js');
 
 const servers: Server[] = [];
-let relay: Started | undefined;
+const procs = new Procs();
 let dataDir: string | undefined;
 afterEach(async () => {
   for (const s of servers.splice(0)) {
     s.closeAllConnections();
     await new Promise((r) => s.close(r));
   }
-  if (relay && relay.child.exitCode === null) {
-    relay.child.kill('SIGKILL');
-    await relay.exited;
-  }
+  await procs.stopAll();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  relay = dataDir = undefined;
+  dataDir = undefined;
 });
 
 async function serve(handler: RequestListener): Promise<string> {
@@ -40,7 +36,10 @@ const json = (status: number, body: unknown): RequestListener => (_req, res) => 
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 };
 
-const check = (...args: string[]) => run(process.execPath, [SCRIPT, ...args]);
+const check = async (...args: string[]) => {
+  const r = await runToEnd(NODE, [SCRIPT, ...args]);
+  return { code: r.exitCode, output: r.stdout + r.stderr };
+};
 
 describe('deploy/healthcheck.mjs', () => {
   it('is healthy when the relay answers 200 {ok: true, relayId}', async () => {
@@ -106,22 +105,14 @@ describe('deploy/healthcheck.mjs', () => {
   it('tells a running relay from a stopped one', async () => {
     expect(existsSync(RELAY_MAIN), `${RELAY_MAIN} is missing: run npm run build first`).toBe(true);
     dataDir = await mkdtemp(join(tmpdir(), 'ct-health-'));
-    relay = start(process.execPath, [RELAY_MAIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn']);
-    const started = relay;
-    const base = await waitFor(
-      () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(started.output())?.[1] ?? (started.child.exitCode !== null ? 'exited' : undefined),
-      60_000,
-      () => `the relay did not start; it said:\n${started.output()}`,
-    );
-    expect(base, started.output()).not.toBe('exited');
-    const url = `${base}/v1/health`;
+    const relay = await RelayProc.start(procs, { dataDir, logLevel: 'warn' });
+    const url = `${relay.url}/v1/health`;
 
     const up = await check(url);
-    expect(up.code, `${up.output}\nrelay:\n${started.output()}`).toBe(0);
+    expect(up.code, `${up.output}\nrelay:\n${relay.logs()}`).toBe(0);
     expect(up.output).toMatch(/^healthy: relay \S+, epoch \S+, head \d+\n$/);
 
-    started.child.kill('SIGTERM');
-    expect(await started.exited, started.output()).toBe(0);
+    expect((await relay.proc.stop()).exitCode, relay.logs()).toBe(0);
     const down = await check(url);
     expect(down.code).toBe(1);
     expect(down.output).toMatch(/^unhealthy: .*ECONNREFUSED/);

@@ -1,11 +1,8 @@
-// Helpers for the deployment tests: the repository's files, a Dockerfile reader, compose-style
-// variable interpolation, and waiting on a condition with a deadline.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Helpers for the deployment tests: the repository's files as text, a Dockerfile reader, and
+// compose-style variable interpolation. (Processes and waiting are the harness's.)
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { repoFile } from '../harness/index.js';
 
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const repoFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 export const readRepoFile = (path: string) => readFileSync(repoFile(path), 'utf8');
 
 export interface Instruction {
@@ -61,46 +58,4 @@ export function interpolate(text: string, env: Record<string, string | undefined
     const value = env[name];
     return value === undefined || value === '' ? (fallback ?? '') : value;
   });
-}
-
-/** Polls until `check` returns a value, or fails after `timeoutMs` with `describe()` in the message. */
-export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, describe: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`);
-    await new Promise((r) => setTimeout(r, delay));
-  }
-}
-
-export interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts a process and collects everything it prints. */
-export function start(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Started {
-  const child = spawn(command, args, { cwd: options.cwd ?? REPO, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('error', (err) => {
-      out += `\n[spawn error] ${err.message}`;
-      resolve(null);
-    });
-    child.on('exit', (code) => resolve(code));
-  });
-  return { child, output: () => out, exited };
-}
-
-/** Runs a process to its end (with a generous timeout) and returns its exit code and output. */
-export async function run(command: string, args: string[], timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
-  const p = start(command, args);
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), timeoutMs);
-  const code = await p.exited;
-  clearTimeout(timer);
-  return { code, output: p.output() };
 }

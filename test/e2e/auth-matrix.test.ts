@@ -10,12 +10,9 @@ import { join } from 'node:path';
 import { homeLayout, readHostKey, type AgentStatusReport } from '@crosstalk/agent';
 import { ERRORS, EXIT } from '@crosstalk/core';
 import { generateEd25519, tokenSigner } from '@crosstalk/core/token';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { AgentProc } from '../harness/agents.js';
-import { explain } from '../harness/cli.js';
-import { hmacWithPublicKey, signed, unsigned } from '../harness/tokens.js';
-import { World, type WorldHost } from '../harness/world.js';
+import { AgentProc, explain, hmacWithPublicKey, labPerTest, signed, unsigned, type Host } from '../harness/index.js';
 
 interface Refusal {
   status: number;
@@ -54,24 +51,20 @@ function upgrade(url: string, token: string | null, options: { path?: string; or
 }
 
 describe('auth matrix, end to end', () => {
-  let world: World | null = null;
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && world) process.stderr.write(`${await world.logs()}\n`);
-    await world?.cleanup();
-    world = null;
-  });
+  const labs = labPerTest();
 
   it('refuses every bad credential over HTTP and the link upgrade, and the programs report it with exit code 4', { timeout: 170_000 }, async () => {
-    const w = (world = await World.create('auth', ['alpha', 'beta', 'gamma'], { namespaces: false }));
-    const relay = await w.startRelay();
-    const alpha = await w.addHost('alpha', { agent: false });
-    const beta = await w.addHost('beta', { agent: false });
-    const gamma = await w.addHost('gamma');
-    for (const [host, session] of [[alpha, 'alpha-s'], [beta, 'beta-s'], [gamma, 'gamma-s']] as Array<[WorldHost, string]>) {
-      const r = await host.cli(['join', '--as', session, '--no-wake', '--json']);
+    const lab = await labs.create('auth');
+    const relay = await lab.startRelay();
+    const alpha = await lab.host('alpha');
+    const beta = await lab.host('beta');
+    const gamma = await lab.host('gamma');
+    const gammaAgent = await lab.startAgent(gamma);
+    for (const [host, session] of [[alpha, 'alpha-s'], [beta, 'beta-s'], [gamma, 'gamma-s']] as Array<[Host, string]>) {
+      const r = await host.run(['join', '--as', session, '--no-wake', '--json']);
       expect(r.exitCode, explain(r)).toBe(0);
     }
-    const opened = await alpha.cli(['open', '--topic', 'who may speak', '--with', 'beta-s', '--body', 'beta-s speaks next', '--as', 'alpha-s', '--json']);
+    const opened = await alpha.run(['open', '--topic', 'who may speak', '--with', 'beta-s', '--body', 'beta-s speaks next', '--as', 'alpha-s', '--json']);
     expect(opened.exitCode, explain(opened)).toBe(0);
     const id: string = opened.json().id;
 
@@ -116,55 +109,54 @@ describe('auth matrix, end to end', () => {
     refused += 6;
 
     // --- through the CLI ----------------------------------------------------------------------
-    const cliAsBeta = await alpha.cli(['reply', id, '--as', 'beta-s', '--body', 'I am beta-s, honest']);
+    const cliAsBeta = await alpha.run(['reply', id, '--as', 'beta-s', '--body', 'I am beta-s, honest']);
     expect(cliAsBeta.exitCode, explain(cliAsBeta)).toBe(EXIT.auth);
     expect(cliAsBeta.stderr).toContain('belongs to host beta');
 
     // A tampered key file: same format, another key.
-    const tampered = join(w.dir, 'homes', 'alpha-tampered');
+    const tampered = join(lab.dir, 'homes', 'alpha-tampered');
     await mkdir(tampered, { recursive: true, mode: 0o700 });
     for (const f of ['config.json', 'host-key.json']) await copyFile(join(alpha.home, f), join(tampered, f));
     const key = JSON.parse(await readFile(join(tampered, 'host-key.json'), 'utf8'));
     await writeFile(join(tampered, 'host-key.json'), JSON.stringify({ ...key, d: stranger.d, x: stranger.x }), { mode: 0o600 });
-    const withTampered = await w.book.run(['list', '--json'], { home: tampered });
+    const withTampered = await lab.run(tampered, ['list', '--json']);
     expect(withTampered.exitCode, explain(withTampered)).toBe(EXIT.auth);
     expect(withTampered.json().error).toMatchObject({ code: 'AUTH_INVALID' });
 
     // A CLI holding another host's config (beta's) with its own key (alpha's).
-    const mixed = join(w.dir, 'homes', 'mixed');
+    const mixed = join(lab.dir, 'homes', 'mixed');
     await mkdir(mixed, { recursive: true, mode: 0o700 });
     await copyFile(join(beta.home, 'config.json'), join(mixed, 'config.json'));
     await copyFile(join(alpha.home, 'host-key.json'), join(mixed, 'host-key.json'));
-    const withMixed = await w.book.run(['reply', id, '--as', 'beta-s', '--body', 'with beta config', '--json'], { home: mixed });
+    const withMixed = await lab.run(mixed, ['reply', id, '--as', 'beta-s', '--body', 'with beta config', '--json']);
     expect(withMixed.exitCode, explain(withMixed)).toBe(EXIT.auth);
     expect(withMixed.json().error).toMatchObject({ code: 'AUTH_INVALID' });
 
     // The agent with the tampered key is refused, never links, and stops after a few refusals.
-    const tamperedAgent = AgentProc.start(w.procs, { name: 'alpha-tampered', dir: tampered }, { viaCli: true, logLevel: 'debug' });
-    const tamperedExit = await w.waitFor('the tampered agent to stop after its key was refused', () => tamperedAgent.proc.exitInfo);
-    expect(tamperedExit.code, tamperedAgent.proc.logs()).toBe(ERRORS.AUTH_INVALID.exit);
+    const tamperedAgent = AgentProc.start(lab.procs, { name: 'alpha-tampered', home: tampered }, { viaCli: true, logLevel: 'debug', env: lab.env(tampered) });
+    const tamperedExit = await lab.waitFor('the tampered agent to stop after its key was refused', () => tamperedAgent.proc.exitInfo);
+    expect(tamperedExit.exitCode, tamperedAgent.proc.logs()).toBe(ERRORS.AUTH_INVALID.exit);
     expect(tamperedAgent.proc.logs()).toMatch(/refused this host's key 3 times/);
     const status = (await tamperedAgent.status()).status;
     expect(status).toMatchObject({ connected: false, lastError: { code: 'AUTH_INVALID' } });
 
     // --- revocation: the running agent is cut off and stops; the CLI exits 4 ------------------
-    const revoke = await w.book.run(['relay', 'revoke', 'gamma', '--data-dir', relay.dataDir, '--json'], { home: w.relayHome });
+    const revoke = await lab.run(relay.home, ['relay', 'revoke', 'gamma', '--json']);
     expect(revoke.exitCode, explain(revoke)).toBe(0);
-    const gammaAgent = gamma.agent as AgentProc;
-    const exit = await w.waitFor('the revoked agent to stop', () => gammaAgent.proc.exitInfo);
-    expect(exit.code, gammaAgent.proc.logs()).toBe(ERRORS.HOST_REVOKED.exit);
+    const exit = await lab.waitFor('the revoked agent to stop', () => gammaAgent.proc.exitInfo);
+    expect(exit.exitCode, gammaAgent.proc.logs()).toBe(ERRORS.HOST_REVOKED.exit);
     expect(gammaAgent.proc.logs()).toMatch(/revoked/);
-    const afterRevoke = await gamma.cli(['list']);
+    const afterRevoke = await gamma.run(['list']);
     expect(afterRevoke.exitCode, explain(afterRevoke)).toBe(EXIT.auth);
     expect(afterRevoke.stderr).toMatch(/revoked/);
-    const afterRevokeJson = await gamma.cli(['list', '--json']);
+    const afterRevokeJson = await gamma.run(['list', '--json']);
     expect(afterRevokeJson.json().error).toMatchObject({ code: 'HOST_REVOKED' });
     const sessions = await (await relay.adminClient()).listSessions();
     expect(sessions.sessions.map((s) => s.name).sort()).toEqual(['alpha-s', 'beta-s']);
 
     process.stdout.write(
       `auth-matrix: relay_refusals=${refused} cli_exit4=5 (session of another host, tampered key, another host's config, revoked x2) ` +
-        `tampered_agent=${status?.lastError?.code} tampered_agent_exit=${tamperedExit.code} revoked_agent_exit=${exit.code}\n`,
+        `tampered_agent=${status?.lastError?.code} tampered_agent_exit=${tamperedExit.exitCode} revoked_agent_exit=${exit.exitCode}\n`,
     );
   });
 });

@@ -2,14 +2,7 @@
 // turn. Three conversations: one runs into its turn limit, is extended and then closed at the
 // limit; one converges on a proposal all three participants agree to; one sees a participant
 // added, the floor handed on, a participant removed, and a close.
-
-export interface Step {
-  before?: Action[];
-  reply?: false | { body?: string; next?: string[]; propose?: string; agree?: boolean };
-  after?: Action[];
-}
-export type Action = { moderate: string[] } | { close: string };
-export type Play = Record<string, { turns?: Record<string, Step>; limit?: Step[] }>;
+import type { Play } from '../harness/index.js';
 
 export const TOPICS = { limit: 'api response shape', converge: 'release plan', moderate: 'flaky login test' } as const;
 

@@ -10,8 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRelayClient, homeLayout, readAgentConfig, readHostKey, writeAgentConfig, type RelayClient } from '@crosstalk/agent';
 import { tokenSigner } from '@crosstalk/core/token';
-import { afterEach, describe, expect, it } from 'vitest';
-import { World, type ScriptedPane } from '../harness/world.js';
+import { describe, expect, it } from 'vitest';
+import { labPerTest, scriptedSession } from '../harness/index.js';
 
 const NASTY = [
   '\x1b[31mred\x1b[0m',
@@ -53,18 +53,13 @@ const TEMPLATES = [
 ];
 
 describe('terminal safety', () => {
-  let world: World | null = null;
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && world) process.stderr.write(`${await world.logs()}\n`);
-    await world?.cleanup();
-    world = null;
-  });
+  const labs = labPerTest();
 
   it('lets nothing but the fixed wake-up lines reach the pane', { timeout: 170_000 }, async () => {
-    const w = (world = await World.create('termsafe', ['target', 'poster'], { namespaces: false }));
-    const relay = await w.startRelay();
-    const target = await w.addHost('target', { agent: false });
-    const poster = await w.addHost('poster', { agent: false });
+    const lab = await labs.create('termsafe');
+    const relay = await lab.startRelay();
+    const target = await lab.host('target');
+    const poster = await lab.host('poster');
 
     // A copies directory whose name holds controls is refused outright (a wake-up line could not
     // name it faithfully); one whose name is merely shell-hostile is used, and typed as it is.
@@ -75,10 +70,11 @@ describe('terminal safety', () => {
     await expect(writeAgentConfig(layout.config, { ...config, conversationsDir: controlDir })).rejects.toThrow(/conversationsDir/);
     const copiesDir = join(target.home, `!copies $(id) \`x\` 'q' "dq" ; & | > é`);
     await writeAgentConfig(layout.config, { ...config, conversationsDir: copiesDir, wake: { ...config.wake, nudgeAfterSeconds: 5, maxNudges: 0 } });
-    await w.startAgent(target);
+    await lab.startAgent(target);
 
-    const a = await w.scriptedSession(target, 'target-a', { passive: true });
-    const m = await w.scriptedSession(target, 'target-m', { passive: true });
+    // Without a play or a reply the sessions only record what reaches their panes.
+    const a = await scriptedSession(lab, target, { name: 'target-a' });
+    const m = await scriptedSession(lab, target, { name: 'target-m' });
     const client = async (host: typeof target): Promise<RelayClient> => {
       return createRelayClient({ relayUrl: relay.url, signer: await tokenSigner(await readHostKey(homeLayout(host.home).hostKey), host.name, relay.relayId) });
     };
@@ -88,7 +84,7 @@ describe('terminal safety', () => {
 
     // Hostile session names never get in: not through the CLI, not through the API.
     for (const name of NAMES) {
-      const joined = await target.cli(['join', '--as', name, '--no-wake', '--json']);
+      const joined = await target.run(['join', '--as', name, '--no-wake', '--json']);
       expect(joined.exitCode, `join --as ${JSON.stringify(name)}: ${joined.stderr}`).toBe(2);
       const direct = await asTarget.registerSession({ name, kind: 'other', wake: { type: 'none' } }).then(
         () => 'accepted',
@@ -106,7 +102,7 @@ describe('terminal safety', () => {
       const r = await open(`topic ${nasty}`, 'x').then(() => 'accepted', (e: { code?: string }) => e.code);
       expect(r, JSON.stringify(nasty)).toBe('INVALID_TEXT');
       refusedTopics++;
-      const cli = await poster.cli(['open', '--topic', `topic ${nasty}`, '--with', 'target-a', '--body', 'x', '--as', 'poster-p', '--json']);
+      const cli = await poster.run(['open', '--topic', `topic ${nasty}`, '--with', 'target-a', '--body', 'x', '--as', 'poster-p', '--json']);
       expect(cli.exitCode, cli.stderr).toBe(2);
     }
     for (const [i, topic] of [...LEADING.filter((t) => !/[\x00-\x1f]/.test(t)), 'plain topic', 'another plain topic'].entries()) {
@@ -115,7 +111,7 @@ describe('terminal safety', () => {
     }
     // One that target-a answers (from outside its pane) into its limit, so the moderator gets the limit line.
     const limited = (await open('limit', 'one turn only', { maxTurns: 2 })).conversation.id;
-    await w.waitFor(`target-a's wake-up for ${limited}`, async () => (await a.lines()).some((l) => l.includes(limited)));
+    await lab.waitFor(`target-a's wake-up for ${limited}`, async () => (await a.lines()).some((l) => l.includes(limited)));
     await asTarget.postTurn(limited, { as: 'target-a', expectedTurn: 2, idempotencyKey: randomBytes(8).toString('hex'), body: `last word ${NASTY.join('')}` });
 
     // target-a is woken in each conversation and answers none of the others; 5 s later the
@@ -124,17 +120,17 @@ describe('terminal safety', () => {
     const admin = await relay.adminClient();
     const all = [...opened, limited];
     const expected = { a: all.length, m: opened.length + 1 };
-    await w.waitFor('every wake-up, each with its receipt', async () => {
+    await lab.waitFor('every wake-up, each with its receipt', async () => {
       let delivered = 0;
       for (const id of all) delivered += (await admin.listReceipts(id)).receipts.filter((r) => r.status === 'delivered').length;
       return delivered === expected.a + expected.m && (await a.lines()).length === expected.a && (await m.lines()).length === expected.m;
-    }, 120_000);
+    }, { timeoutMs: 120_000 });
 
     const report: string[] = [];
-    for (const pane of [a, m] as ScriptedPane[]) {
+    for (const pane of [a, m]) {
       const bytes = await pane.bytes();
       const lines = wakeLines(bytes);
-      expect(lines, `${pane.session} received bytes beyond the wake-up lines: ${JSON.stringify(bytes.toString('utf8'))}`).not.toBeNull();
+      expect(lines, `${pane.name} received bytes beyond the wake-up lines: ${JSON.stringify(bytes.toString('utf8'))}`).not.toBeNull();
       for (const line of lines ?? []) {
         expect(UNSAFE.test(line), `unsafe character in ${JSON.stringify(line)}`).toBe(false);
         expect(/^[!/@#$]/.test(line), line).toBe(false);
@@ -143,13 +139,13 @@ describe('terminal safety', () => {
       }
       expect(await pane.lines()).toEqual(lines);
       if (pane === a) process.stdout.write(`sample wake-up line: ${JSON.stringify(lines?.[0])}\n`);
-      report.push(`${pane.session}: lines=${lines?.length} bytes=${bytes.length}`);
+      report.push(`${pane.name}: lines=${lines?.length} bytes=${bytes.length}`);
     }
 
     // The copies are plain files: the bodies are in them verbatim, byte-identical to the relay's rendering.
     for (const id of all) {
       const copy = join(copiesDir, `${id}.md`);
-      await w.waitFor(`the copy of ${id}`, async () => (await readFile(copy, 'utf8').catch(() => '')) === (await admin.getMarkdown(id)));
+      await lab.waitFor(`the copy of ${id}`, async () => (await readFile(copy, 'utf8').catch(() => '')) === (await admin.getMarkdown(id)));
     }
     process.stdout.write(
       `terminal-safety: names_refused=${NAMES.length} topics_refused=${refusedTopics} conversations=${all.length} ${report.join(' ')} ` +

@@ -11,9 +11,7 @@ import { generateEd25519, tokenSigner, type TokenSigner } from '@crosstalk/core/
 import { readAdminKey } from '@crosstalk/relay';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Procs } from '../harness/procs.js';
-import { RelayProc } from '../harness/relay.js';
-import { pickSeed } from '../harness/seed.js';
+import { pickSeed, Procs, RelayProc } from '../harness/index.js';
 import { enrollCases, httpCases, type HttpCase } from './http-cases.js';
 import { errorBodyProblem, judgeHttp } from './judge.js';
 import { sendHttp, WsSender, type Identities } from './senders.js';
@@ -111,7 +109,7 @@ describe(`relay input fuzzing (seed ${SEED})`, () => {
     await pool(draw(httpCases({ conversation }), SEED, HTTP_CASES), 8, runHttp);
     // Enrollment is limited per address (10, then one per 5 s): a few cases, answered by the limiter or the checks.
     await pool(draw(enrollCases(), SEED ^ 0xe11, ENROLL_CASES), 1, runHttp);
-    expect(relay.proc.alive, relay.logs()).toBe(true);
+    expect(relay.proc.running, relay.logs()).toBe(true);
 
     const sender = new WsSender(relay.url, ids, () => ({ epoch: relay.epoch, cursor: headBefore }));
     const byHost = new Map<number, WsCase[]>();
@@ -152,7 +150,7 @@ describe(`relay input fuzzing (seed ${SEED})`, () => {
     sender.close();
 
     // Still alive, nothing logged as an unexpected failure, and nothing changed.
-    if (!relay.proc.alive) counts.crashes++;
+    if (!relay.proc.running) counts.crashes++;
     const errors = errorLines(relay.logs());
     counts.crashes += errors.length;
     for (const e of errors.slice(0, 5)) failures.push(`relay logged: ${e.slice(0, 400)}`);

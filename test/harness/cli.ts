@@ -1,61 +1,49 @@
-// `crosstalk …` as a real process (the built CLI), as a given host: its home, and its network
-// namespace when it has one. Every run is kept for failure messages.
-import { tmpdir } from 'node:os';
-import { execa } from 'execa';
-import { CLI_BIN } from './paths.js';
+// `crosstalk …` as a real process (the built CLI bundle) with an explicit environment, in a host's
+// network namespace when it has one; every run goes into the log book, so a failed wait shows
+// what each command printed.
+import type { LogBook } from './logbook.js';
+import { CLI_BIN, NODE } from './paths.js';
+import { runToEnd } from './process.js';
 
-export interface CliRun {
+export interface CliResult {
   args: string[];
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** stdout parsed as JSON (throws with the output when it is not). */
   json<T = any>(): T;
 }
 
-export interface CliAs {
-  home: string | undefined;
+export interface CliOptions {
+  /** The environment of the process, over PATH, HOME, LANG and TZ (see Lab.env). */
+  env: Record<string, string | undefined>;
   netns?: string | undefined;
-  env?: Record<string, string | undefined>;
-  input?: string;
+  /** Text for stdin; without it stdin is closed (not a terminal, empty). */
+  input?: string | Buffer;
+  cwd?: string;
   timeoutMs?: number;
 }
 
-export class CliBook {
-  private readonly runs: string[] = [];
-
-  async run(args: string[], as: CliAs): Promise<CliRun> {
-    const argv = [CLI_BIN, ...args];
-    const [file, full] = as.netns ? ['ip', ['netns', 'exec', as.netns, process.execPath, ...argv]] : [process.execPath, argv];
-    const r = await execa(file, full, {
-      env: { PATH: process.env.PATH, HOME: as.home ?? tmpdir(), LANG: 'C.UTF-8', TZ: 'UTC', CROSSTALK_HOME: as.home, ...as.env },
-      extendEnv: false,
-      reject: false,
-      timeout: as.timeoutMs ?? 60_000,
-      ...(as.input === undefined ? { stdin: 'ignore' as const } : { input: as.input }),
-    });
-    const run: CliRun = {
-      args,
-      exitCode: r.exitCode ?? (r.timedOut ? 124 : -1),
-      stdout: String(r.stdout ?? ''),
-      stderr: String(r.stderr ?? ''),
-      json() {
-        try {
-          return JSON.parse(this.stdout);
-        } catch {
-          throw new Error(`crosstalk ${args.join(' ')} printed no JSON (exit ${this.exitCode})\n${this.stdout}\n${this.stderr}`);
-        }
-      },
-    };
-    this.runs.push(explain(run));
-    if (this.runs.length > 200) this.runs.shift();
-    return run;
-  }
-
-  logs(): string {
-    return this.runs.join('\n');
-  }
+export async function runCli(book: LogBook, args: string[], options: CliOptions): Promise<CliResult> {
+  const r = await runToEnd(NODE, [CLI_BIN, ...args], options);
+  const where = `home ${options.env.CROSSTALK_HOME ?? '-'}${options.netns ? `, netns ${options.netns}` : ''}`;
+  book.log(`$ crosstalk ${args.join(' ')} (${where})`, 20_000).write(`exit ${r.exitCode}${r.timedOut ? ' (timed out)' : ''}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`);
+  return {
+    args,
+    exitCode: r.exitCode,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    json<T>() {
+      try {
+        return JSON.parse(r.stdout) as T;
+      } catch {
+        throw new Error(`crosstalk ${args.join(' ')} did not print JSON (exit ${r.exitCode}):\n${r.stdout}\n${r.stderr}`);
+      }
+    },
+  };
 }
 
-export function explain(r: CliRun): string {
-  return `$ crosstalk ${r.args.join(' ')} → exit ${r.exitCode}\n--- stdout\n${r.stdout.slice(0, 4000)}\n--- stderr\n${r.stderr.slice(0, 4000)}`;
+/** A result as text, for assertion messages. */
+export function explain(r: CliResult): string {
+  return `crosstalk ${r.args.join(' ')} → exit ${r.exitCode}\n--- stdout\n${r.stdout.slice(0, 4000)}\n--- stderr\n${r.stderr.slice(0, 4000)}`;
 }

@@ -7,7 +7,8 @@ import type { RelayProc } from './relay.js';
 
 export interface Home {
   name: string;
-  dir: string;
+  /** Its crosstalk home. */
+  home: string;
   layout: HomeLayout;
   config: AgentConfig;
   /** Signs as this host; talks to the URL the host was enrolled with. */
@@ -23,12 +24,12 @@ export interface EnrollHostOptions {
 
 /** Enrolls `name` with a fresh home under `root`. */
 export async function enrollHost(relay: RelayProc, root: string, name: string, options: EnrollHostOptions = {}): Promise<Home> {
-  const dir = join(root, name);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const layout = homeLayout(dir);
+  const home = join(root, name);
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  const layout = homeLayout(home);
   const admin = await relay.adminClient();
   const { invite } = await admin.createInvite({ host: name });
   const { config } = await enroll({ relayUrl: options.relayUrl ?? relay.url, invite, host: name, layout, conversationsDir: options.conversationsDir });
   const { client } = await hostClient({ layout, config, timeoutMs: options.timeoutMs ?? 10_000 });
-  return { name, dir, layout, config, client };
+  return { name, home, layout, config, client };
 }

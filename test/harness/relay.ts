@@ -1,13 +1,13 @@
-// A relay as a real process on a data dir: started (the real `main.js serve`, or the harness
-// entry when a suite needs a short heartbeat), killed with SIGKILL, restarted on the same port
-// and data dir, and an admin client signed with the key from its data dir.
+// A relay as a real process on a data dir: `crosstalk relay serve` as users run it, the relay's own
+// `main.js serve`, or the harness entry when a suite needs a short heartbeat; killed with SIGKILL,
+// restarted on the same port and data dir, and an admin client signed with the key from its data dir.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRelayClient, adminClient, type RelayClient } from '@crosstalk/agent';
+import { waitFor } from '@crosstalk/core/test-support';
 import { readAdminKey } from '@crosstalk/relay';
-import { RELAY_ENTRY, RELAY_MAIN } from './paths.js';
-import type { Proc, Procs } from './procs.js';
-import { waitFor } from './wait.js';
+import { CLI_BIN, RELAY_ENTRY, RELAY_MAIN } from './paths.js';
+import type { Proc, Procs } from './process.js';
 
 export interface RelayProcOptions {
   dataDir: string;
@@ -18,6 +18,9 @@ export interface RelayProcOptions {
   /** Given: the harness entry runs the relay with this heartbeat (and `rateLimit`). */
   heartbeatMs?: number;
   rateLimit?: false | { perSecond: number; burst: number };
+  /** Run it as users do, `crosstalk relay serve`, with this crosstalk home (the relay machine's). */
+  viaCliHome?: string;
+  env?: Record<string, string | undefined>;
 }
 
 export class RelayProc {
@@ -50,31 +53,38 @@ export class RelayProc {
     return this.options.dataDir;
   }
 
-  private async launch(): Promise<void> {
+  /** The relay machine's crosstalk home, where `relay invite` and `--admin` find the data dir. */
+  get home(): string | undefined {
+    return this.options.viaCliHome;
+  }
+
+  private spawn(name: string): Proc {
     const o = this.options;
     const level = o.logLevel ?? 'info';
+    const where = { netns: o.netns, env: { ...(o.viaCliHome ? { CROSSTALK_HOME: o.viaCliHome } : {}), ...o.env } };
+    const serve = ['serve', '--data-dir', o.dataDir, '--host', this.host, '--port', String(this.port), '--log-level', level];
+    if (o.heartbeatMs !== undefined || o.rateLimit !== undefined) {
+      const entry = { dataDir: o.dataDir, host: this.host, port: this.port, logLevel: level, heartbeatMs: o.heartbeatMs, rateLimit: o.rateLimit };
+      return this.procs.node(name, RELAY_ENTRY, [JSON.stringify(entry)], where);
+    }
+    if (o.viaCliHome !== undefined) return this.procs.node(name, CLI_BIN, ['relay', ...serve], where);
+    return this.procs.node(name, RELAY_MAIN, serve, where);
+  }
+
+  private async launch(): Promise<void> {
     this.starts++;
     const name = `relay#${this.starts}`;
-    const custom = o.heartbeatMs !== undefined || o.rateLimit !== undefined;
-    this.proc = custom
-      ? this.procs.node(name, RELAY_ENTRY, [
-          JSON.stringify({ dataDir: o.dataDir, host: this.host, port: this.port, logLevel: level, heartbeatMs: o.heartbeatMs, rateLimit: o.rateLimit }),
-        ], { netns: o.netns })
-      : this.procs.node(name, RELAY_MAIN, ['serve', '--data-dir', o.dataDir, '--host', this.host, '--port', String(this.port), '--log-level', level], {
-          netns: o.netns,
-        });
-    const proc = this.proc;
+    const proc = (this.proc = this.spawn(name));
     // listen.json names the pid of the relay that wrote it: the new one is up when it names ours.
     const listen = await waitFor(
       `${name} to listen`,
       async () => {
-        if (!proc.alive) throw new Error(`${name} exited: ${JSON.stringify(proc.exitInfo)}`);
-        const text = await readFile(join(o.dataDir, 'listen.json'), 'utf8').catch(() => '');
-        if (!text) return null;
-        const l = JSON.parse(text) as { url: string; pid: number };
-        return l.pid === proc.pid ? l : null;
+        if (!proc.running) throw new Error(`${name} exited: ${JSON.stringify(proc.exitInfo)}`);
+        const text = await readFile(join(this.dataDir, 'listen.json'), 'utf8').catch(() => '');
+        const l = text ? (JSON.parse(text) as { url: string; pid: number }) : null;
+        return l?.pid === proc.pid ? l : null;
       },
-      { timeoutMs: 30_000, logs: () => proc.logs() },
+      { timeoutMs: 30_000, logs: () => this.procs.logs() },
     );
     this.url = listen.url;
     this.port = Number(new URL(listen.url).port);
@@ -95,7 +105,7 @@ export class RelayProc {
 
   /** A new process on the same data dir and port. */
   async restart(): Promise<void> {
-    if (this.proc.alive) await this.proc.stop();
+    if (this.proc.running) await this.proc.stop();
     await this.launch();
   }
 

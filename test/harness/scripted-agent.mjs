@@ -1,31 +1,33 @@
-// A scripted coding agent for a tmux pane. Like a real TUI it puts the terminal in raw mode and
-// asks for bracketed paste, echoes what is typed on a prompt line and takes it on Enter. At start
-// it joins its session with the real CLI (a child process, so the pane's TMUX and TMUX_PANE reach
-// it). When a wake-up line arrives it reads the copy the line names, and acts as its play says,
-// with the real CLI: reply (with --next, --propose, --agree), moderate, close. Everything is
-// recorded in --dir:
-//   bytes.log      every byte that reached the pane's input
-//   lines.jsonl    every line taken with Enter
-//   actions.jsonl  per wake-up: what it read in the copy and every command it ran, with results
-//   joined.json    the join; `ready` once joined
+// A scripted coding agent for a tmux pane, the one every end-to-end suite puts in its panes. Like a
+// real TUI it puts the terminal in raw mode and asks for bracketed paste, echoes what is typed on a
+// prompt line and takes it on Enter. At start it joins its session with the real CLI (a child
+// process, so the pane's TMUX and TMUX_PANE reach it) and asks `crosstalk whoami`. Given a play or
+// a reply, it acts on each wake-up line with the real CLI: it reads the copy the line names, then
+// replies (with --next, --propose, --agree), moderates or closes as its play says. Without either
+// it only records. Everything is recorded in `dir`:
+//   bytes.log               every byte that reached the pane's input
+//   lines.jsonl             every line taken with Enter
+//   actions.jsonl           per wake-up acted on: what it read in the copy and every command it ran
+//   joined.json, whoami.json  the results of those commands; `ready` once joined
 //
-//   node scripted-agent.mjs '<json: {dir, cli, session, kind, play, passive}>'
-// passive: only record; never act on a wake-up.
+//   node scripted-agent.mjs '<json: {dir, cli, session, kind, play, reply}>'
+// reply: the body of every reply the play does not script, as "<reply> (turn N)".
 // play: { "<topic>": { turns: { "<n>": Step }, limit: [Step, ...] } }
 // Step: { before?: Action[], reply?: false | {body?, next?, propose?, agree?}, after?: Action[] }
 // Action: { moderate: ["--add", "x"] } | { close: "resolution" }
 import { execFile } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { takeLines } from '../support/fixtures/tui-input.mjs';
+import { takeLines } from './tui-input.mjs';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
-const { dir, cli, session, kind = 'other', play = {}, passive = false } = config;
+const { dir, cli, session, kind = 'other', play, reply } = config;
 if (!dir || !cli || !session || !process.stdin.isTTY) {
   process.stderr.write('scripted-agent: needs dir, cli, session and a terminal\n');
   process.exit(2);
 }
 process.title = 'scripted-agent';
+const acts = play !== undefined || reply !== undefined;
 
 const TURN = /^crosstalk: (?:reminder: )?your turn in ([a-z0-9-]+) \(turn (\d+)\/(\d+)\)\. Read (.+), then answer with: crosstalk reply ([a-z0-9-]+) --as ([a-z0-9-]+) --expect-turn (\d+)$/;
 const LIMIT = /^crosstalk: (?:reminder: )?([a-z0-9-]+) reached its limit of (\d+) turns and you moderate it\. Read (.+), then extend with: /;
@@ -66,19 +68,21 @@ async function runActions(id, actions, ran) {
   }
 }
 
+function replyArgs(id, n, r) {
+  const body = r.body ?? (reply !== undefined ? `${reply} (turn ${n})` : `${session} answers turn ${n}.`);
+  const args = ['reply', id, '--as', session, '--body', body, '--expect-turn', String(n), '--json'];
+  if (r.next) args.push('--next', r.next.join(','));
+  if (r.propose !== undefined) args.push('--propose', r.propose);
+  if (r.agree) args.push('--agree');
+  return args;
+}
+
 async function onTurn(id, n, path) {
   const copy = readCopy(path);
-  const step = play[copy.topic]?.turns?.[String(n)] ?? {};
+  const step = play?.[copy.topic]?.turns?.[String(n)] ?? {};
   const ran = [];
   await runActions(id, step.before, ran);
-  if (step.reply !== false) {
-    const r = step.reply ?? {};
-    const args = ['reply', id, '--as', session, '--body', r.body ?? `${session} answers turn ${n}.`, '--expect-turn', String(n), '--json'];
-    if (r.next) args.push('--next', r.next.join(','));
-    if (r.propose !== undefined) args.push('--propose', r.propose);
-    if (r.agree) args.push('--agree');
-    ran.push(await crosstalk(args));
-  }
+  if (step.reply !== false) ran.push(await crosstalk(replyArgs(id, n, step.reply ?? {})));
   await runActions(id, step.after, ran);
   record('actions.jsonl', { kind: 'turn', id, turn: n, copy, ran });
 }
@@ -87,35 +91,39 @@ async function onLimit(id, path) {
   const copy = readCopy(path);
   const k = limitsSeen.get(id) ?? 0;
   limitsSeen.set(id, k + 1);
-  const step = play[copy.topic]?.limit?.[k] ?? {};
+  const step = play?.[copy.topic]?.limit?.[k] ?? {};
   const ran = [];
   await runActions(id, step.before, ran);
   record('actions.jsonl', { kind: 'limit', id, turn: copy.turns + 1, copy, ran });
 }
 
+/** What a wake-up line asks of this session, as a step to queue; null for any other line. */
+function stepFor(line) {
+  let m;
+  if ((m = TURN.exec(line))) return () => onTurn(m[1], Number(m[2]), m[4]);
+  if ((m = LIMIT.exec(line))) return () => onLimit(m[1], m[3]);
+  if ((m = UNANSWERED.exec(line))) return () => record('actions.jsonl', { kind: 'unanswered', id: m[2], silent: m[1], copy: readCopy(m[3]), ran: [] });
+  return null;
+}
+
 let queue = Promise.resolve();
 function submitted(line) {
   record('lines.jsonl', line);
-  if (passive) return;
-  let m;
-  if ((m = TURN.exec(line))) {
-    const [, id, n, , path] = m;
-    queue = queue.then(() => onTurn(id, Number(n), path));
-  } else if ((m = LIMIT.exec(line))) {
-    const [, id, , path] = m;
-    queue = queue.then(() => onLimit(id, path));
-  } else if ((m = UNANSWERED.exec(line))) {
-    const [, silent, id, path] = m;
-    queue = queue.then(() => record('actions.jsonl', { kind: 'unanswered', id, silent, copy: readCopy(path), ran: [] }));
-  }
-  queue = queue.then(() => process.stdout.write('\r\n> ')).catch((err) => record('actions.jsonl', { kind: 'error', error: String(err) }));
+  const step = acts ? stepFor(line) : null;
+  if (!step) return;
+  queue = queue
+    .then(step)
+    .then(() => process.stdout.write('acted\r\n> '))
+    .catch((err) => record('actions.jsonl', { kind: 'error', error: String(err) }));
 }
 
 for (const f of ['bytes.log', 'lines.jsonl', 'actions.jsonl']) writeFileSync(join(dir, f), '');
-takeLines({ onLine: submitted, onBytes: (chunk) => appendFileSync(join(dir, 'bytes.log'), chunk) });
+// A fresh prompt after each line, as a TUI redraws after taking one.
+takeLines({ onLine: submitted, onBytes: (chunk) => appendFileSync(join(dir, 'bytes.log'), chunk), prompt: '> ' });
 for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(0));
 
 const joined = await crosstalk(['join', '--as', session, '--kind', kind, '--json']);
 writeFileSync(join(dir, 'joined.json'), JSON.stringify(joined));
+writeFileSync(join(dir, 'whoami.json'), JSON.stringify(await crosstalk(['whoami', '--json'])));
 process.stdout.write(`${session} ready\r\n> `);
 writeFileSync(join(dir, 'ready'), String(process.pid));

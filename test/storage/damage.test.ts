@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import { applyEvent, CrosstalkError, emptyState, type RelayEvent } from '@crosstalk/core';
 import { repairLog } from '@crosstalk/relay';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InprocRelays, type EnrolledHost, type InprocRelay } from '../harness/inproc-relay.js';
-import { pickSeed, rng } from '../harness/seed.js';
+import { InprocRelays, pickSeed, rng, type EnrolledHost, type InprocRelay } from '../harness/index.js';
 import { planLanes, runLanes } from './lanes.js';
 
 const SEED = pickSeed(process.env.CROSSTALK_STORAGE_SEED);

@@ -6,8 +6,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InprocRelays, type EnrolledHost } from '../harness/inproc-relay.js';
-import { pickSeed, rng, type Rng } from '../harness/seed.js';
+import { InprocRelays, pickSeed, rng, type EnrolledHost, type Rng } from '../harness/index.js';
 import { planLanes, runLanes, send, type Post } from './lanes.js';
 import { PowerCutFs } from './power-cut-fs.js';
 

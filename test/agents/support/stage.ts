@@ -1,14 +1,13 @@
-// The stage of the real-agent tier: a lab (real relay, real host agents, a private tmux server),
-// the mock model, and real Claude Code and Codex sessions started in tmux panes, each joined to
-// crosstalk from its pane's shell before the agent starts (as the README says), then left to run.
-// Everything is read back through the product's own screen readers and the real CLI.
+// The stage of the real-agent tier: a lab (real relay, real host agents, each host's private tmux
+// server), the mock model, and real Claude Code and Codex sessions started in tmux panes, each
+// joined to crosstalk from its pane's shell before the agent starts (as the README says), then left
+// to run. Everything is read back through the product's own screen readers and the real CLI.
 import { mkdir, readFile } from 'node:fs/promises';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parsePaneView, type PaneView } from '../../../packages/agent/src/terminals/tmux/submit.js';
 import { screenReaderFor, type ScreenVerdict } from '../../../packages/agent/src/terminals/screens/index.js';
-import { explain, Lab, type Host } from '../../support/index.js';
-import { CLI_BIN, NODE } from '../../support/paths.js';
+import { CLI_BIN, explain, Lab, NODE, type Host } from '../../harness/index.js';
 import { prepareClaudeCode, type ClaudePermissions } from '../launch/claude-code.js';
 import { prepareCodex, type CodexPermissions } from '../launch/codex.js';
 import { MockModel } from '../mock-model/server.js';
@@ -87,7 +86,7 @@ export class Stage {
         ? await prepareClaudeCode({ ...common, permissions: (options.permissions as ClaudePermissions | undefined) ?? 'manual', settings: { disableAgentView: true } })
         : await prepareCodex({ ...common, permissions: (options.permissions as CodexPermissions | undefined) ?? 'default', ...(options.askFor ? { askFor: options.askFor } : {}) });
     this.cleanups.push(launch.cleanup);
-    const codexHome = 'codexHome' in launch ? launch.codexHome : undefined;
+    const codexHome = 'codexHome' in launch && typeof launch.codexHome === 'string' ? launch.codexHome : undefined;
     if (options.skill) {
       const env = { HOME: launch.home, ...(codexHome ? { CODEX_HOME: codexHome } : {}) };
       const r = await host.run(['skill', 'install', kind === 'claude-code' ? '--claude' : '--codex', '--json'], { env, cwd });
@@ -95,7 +94,7 @@ export class Stage {
     }
     const joinLog = join(this.lab.dir, `join-${name}.log`);
     this.lab.attachFile(`join ${name}`, joinLog);
-    const tmux = await this.lab.tmux();
+    const tmux = host.tmux;
     // tmux gives a new window the PATH of its client, whatever -e says: the wrapper is named by its path.
     const script = '"$4" join --as "$1" --kind "$2" >"$3" 2>&1 || { cat "$3"; sleep 600; exit 1; }; shift 4; exec "$@"';
     const { pane } = await tmux.window(['sh', '-c', script, 'sh', name, kind, joinLog, join(this.bin, 'crosstalk'), ...launch.argv], { CROSSTALK_HOME: host.home }, cwd);

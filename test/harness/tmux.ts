@@ -1,7 +1,7 @@
 // A private tmux server for tests: its own socket in a temp dir (never the default server, never a
 // session the test did not start), a placeholder window that keeps it up, and kill-server at the end.
 // Given a network namespace, the server starts inside it, so every pane (and the coding agent and
-// CLI runs in it) lives on that host's network (test/harness/world.ts).
+// CLI runs in it) lives on that host's network (each host of a Lab has its own server).
 import { execa } from 'execa';
 
 export interface Pane {

@@ -1,4 +1,5 @@
-// Every process's output, kept (bounded) under a name, to print when a test fails.
+// The one record of what a test started: every process's output and every CLI run, each kept
+// (bounded) under its name, so that a wait that times out can show all of it.
 
 export class Log {
   private readonly chunks: string[] = [];
@@ -24,7 +25,7 @@ export class LogBook {
   private readonly logs: Log[] = [];
 
   /** A new log; names need not be unique (a restarted relay gets a second log). */
-  log(name: string, maxChars = 200_000): Log {
+  log(name: string, maxChars = 256 * 1024): Log {
     const log = new Log(name, maxChars);
     this.logs.push(log);
     return log;
