@@ -13,5 +13,5 @@ export { Proc, Procs, runToEnd, type Exit, type Finished, type SpawnOptions } fr
 export { RelayProc, type RelayProcOptions } from './relay.js';
 export { scriptedSession, type Acted, type Play, type PlayCommand, type PlayStep, type Ran, type ScriptedSession, type ScriptedSessionOptions } from './session.js';
 export { pickSeed, rng, type Rng } from './seed.js';
-export { PrivateTmux, tmuxInstalled, type Pane } from './tmux.js';
+export { PrivateTmux, type Pane } from '../../packages/agent/src/terminals/tmux/__fixtures__/private-tmux.js';
 export { hmacWithPublicKey, signed, unsigned, type Claims } from './tokens.js';

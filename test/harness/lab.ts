@@ -14,7 +14,7 @@ import { loopback, setupNetwork, type Network } from './netns.js';
 import { CLI_BIN } from './paths.js';
 import { Procs, type Proc } from './process.js';
 import { RelayProc } from './relay.js';
-import { PrivateTmux } from './tmux.js';
+import { PrivateTmux } from '../../packages/agent/src/terminals/tmux/__fixtures__/private-tmux.js';
 
 export interface LabOptions {
   /** Hosts on machines of their own: a network namespace each where this machine allows it. */
@@ -135,7 +135,7 @@ export class Lab {
       home,
       netns,
       address,
-      tmux: new PrivateTmux(join(this.dir, `tmux-${name}.sock`), this.env(), netns),
+      tmux: new PrivateTmux(join(this.dir, `tmux-${name}.sock`), this.env(), { netns }),
       agent: null,
       run: (args, options = {}) => this.run(home, args, { ...options, netns }),
     };

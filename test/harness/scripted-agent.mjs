@@ -18,7 +18,7 @@
 import { execFile } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { takeLines } from './tui-input.mjs';
+import { takeLines } from '../../packages/agent/src/terminals/tmux/__fixtures__/tui-input.mjs';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
 const { dir, cli, session, kind = 'other', play, reply } = config;

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
+import { takeLines } from './tui-input.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name) => {
@@ -22,48 +22,18 @@ if (!dir || !process.stdin.isTTY) {
   process.exit(2);
 }
 process.title = opt('--title') ?? 'fake-agent';
-const ignoreEnter = argv.includes('--ignore-enter');
 const bytesLog = join(dir, 'bytes.log');
 const linesLog = join(dir, 'lines.jsonl');
 writeFileSync(bytesLog, '');
 writeFileSync(linesLog, '');
 
-const PASTE_START = '\x1b[200~';
-const PASTE_END = '\x1b[201~';
-const decoder = new StringDecoder('utf8');
-let pending = '';
-let line = '';
-
-process.stdin.setRawMode(true);
-process.stdout.write('\x1b[?2004h');
-process.stdout.write('fake agent ready\r\n> ');
-
-process.stdin.on('data', (chunk) => {
-  appendFileSync(bytesLog, chunk);
-  let s = pending + decoder.write(chunk);
-  pending = '';
-  while (s.length > 0) {
-    if (s.startsWith(PASTE_START) || s.startsWith(PASTE_END)) {
-      s = s.slice(PASTE_START.length);
-      continue;
-    }
-    const ch = String.fromCodePoint(s.codePointAt(0));
-    if (ch === '\x1b' && s.length < PASTE_START.length && (PASTE_START.startsWith(s) || PASTE_END.startsWith(s))) {
-      pending = s; // an escape sequence split across reads
-      break;
-    }
-    s = s.slice(ch.length);
-    if (ch === '\r') {
-      if (ignoreEnter) continue;
-      appendFileSync(linesLog, `${JSON.stringify(line)}\n`);
-      line = '';
-      process.stdout.write('\r\n> ');
-    } else if (ch >= ' ' && ch !== '\x7f' && !(ch >= '\x80' && ch <= '\x9f')) {
-      line += ch;
-      process.stdout.write(ch);
-    }
-  }
+takeLines({
+  onLine: (line) => appendFileSync(linesLog, `${JSON.stringify(line)}\n`),
+  onBytes: (chunk) => appendFileSync(bytesLog, chunk),
+  prompt: '> ',
+  takesEnter: !argv.includes('--ignore-enter'),
 });
+process.stdout.write('fake agent ready\r\n> ');
 
 process.on('SIGTERM', () => {
   process.stdout.write('\x1b[?2004l');

@@ -1,16 +1,15 @@
-// Test support: a private tmux server on a temp socket with fake coding agents in its panes.
+// Test support for the tmux waker: a private tmux server (private-tmux.ts) with fake coding agents
+// in its panes, shells to start them under, and a tmux that notes what the waker asks of it.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WakeTarget } from '@crosstalk/core';
 import { waitFor } from '@crosstalk/core/test-support';
-import { execa } from 'execa';
+import { PrivateTmux, type Pane } from './private-tmux.js';
 
 export const FAKE_AGENT = fileURLToPath(new URL('./fake-agent.mjs', import.meta.url));
 export const TOOL_STUB = fileURLToPath(new URL('./tool-stub.mjs', import.meta.url));
-
-const env = { TMUX: undefined, TMUX_PANE: undefined, LANG: 'C.UTF-8' };
 
 /** Whether the screen ends with a shell prompt (`$ `, or `# ` for root). */
 export function promptShown(screen: string): boolean {
@@ -51,15 +50,19 @@ export class TmuxLab {
 
   private constructor(
     readonly dir: string,
-    readonly socket: string,
+    private readonly server: PrivateTmux,
   ) {}
 
   static async start(): Promise<TmuxLab> {
     const dir = mkdtempSync(join(tmpdir(), 'ct-wake-'));
-    const lab = new TmuxLab(dir, join(dir, 'sock'));
-    // A placeholder window keeps the server up while test panes come and go.
-    await lab.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', '120', '-y', '30', 'sleep', '100000']);
+    const env = { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8' };
+    const lab = new TmuxLab(dir, new PrivateTmux(join(dir, 'sock'), env, { width: 120, height: 30 }));
+    await lab.server.start();
     return lab;
+  }
+
+  get socket(): string {
+    return this.server.socket;
   }
 
   /** The wake target `crosstalk join` would record for a fake agent's pane here; `extra` changes fields. */
@@ -67,16 +70,13 @@ export class TmuxLab {
     return { type: 'tmux', pane: agent.pane, socket: this.socket, panePid: agent.panePid, agentCommand: 'fake-agent', ...extra };
   }
 
-  async tmux(args: string[], input?: string): Promise<string> {
-    const { stdout } = await execa('tmux', ['-S', this.socket, ...args], { env, timeout: 10_000, ...(input === undefined ? {} : { input }) });
-    return stdout;
+  tmux(args: string[]): Promise<string> {
+    return this.server.run(args);
   }
 
   /** A new window running `argv` directly (no shell); returns its pane id and pid. */
-  async window(argv: string[], options: string[] = []): Promise<{ pane: string; panePid: number }> {
-    const out = await this.tmux(['new-window', '-d', '-t', 'main', '-P', '-F', '#{pane_id} #{pane_pid}', ...options, ...argv]);
-    const [pane, pid] = out.trim().split(' ');
-    return { pane: pane!, panePid: Number(pid) };
+  window(argv: string[]): Promise<Pane> {
+    return this.server.window(argv);
   }
 
   private agentArgs(name: string, extra: string[]): { dir: string; argv: string[] } {
@@ -121,28 +121,19 @@ export class TmuxLab {
   }
 
   /** A pane running an interactive `sh`, once its prompt shows. */
-  async shellPane(): Promise<{ pane: string; panePid: number }> {
+  async shellPane(): Promise<Pane> {
     const shell = await this.window(['/bin/sh']);
     await waitFor(`shell prompt in ${shell.pane}`, async () => promptShown(await this.capture(shell.pane)), { logs: () => this.logs() });
     return shell;
   }
 
-  async capture(pane: string): Promise<string> {
-    return this.tmux(['capture-pane', '-p', '-J', '-t', pane]);
+  capture(pane: string): Promise<string> {
+    return this.server.capture(pane);
   }
 
   /** Every pane's screen and every fake agent's byte log, for failure messages. */
   async logs(): Promise<string> {
-    const parts: string[] = [];
-    try {
-      const panes = (await this.tmux(['list-panes', '-a', '-F', '#{pane_id} #{pane_pid} dead=#{pane_dead} #{pane_current_command}'])).split('\n');
-      for (const line of panes) {
-        const id = line.split(' ')[0]!;
-        parts.push(`--- pane ${line}\n${await this.capture(id).catch((e: Error) => e.message)}`);
-      }
-    } catch (error) {
-      parts.push(`tmux: ${(error as Error).message}`);
-    }
+    const parts = [await this.server.screens()];
     for (const p of this.panes) {
       try {
         parts.push(`--- ${p.dir} bytes: ${JSON.stringify(p.bytes().toString('utf8'))}\nlines: ${JSON.stringify(p.lines())}`);
@@ -154,7 +145,7 @@ export class TmuxLab {
   }
 
   async stop(): Promise<void> {
-    await execa('tmux', ['-S', this.socket, 'kill-server'], { env, reject: false, timeout: 10_000 });
+    await this.server.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,12 +1,21 @@
 // A private tmux server for tests: its own socket in a temp dir (never the default server, never a
 // session the test did not start), a placeholder window that keeps it up, and kill-server at the end.
 // Given a network namespace, the server starts inside it, so every pane (and the coding agent and
-// CLI runs in it) lives on that host's network (each host of a Lab has its own server).
+// CLI runs in it) lives on that host's network. Shared by the agent's tmux tests (tmux-lab.ts)
+// and the end-to-end harness (test/harness), where each host of a lab has its own server.
 import { execa } from 'execa';
 
 export interface Pane {
   pane: string;
   panePid: number;
+}
+
+export interface PrivateTmuxOptions {
+  /** A network namespace to start the server in. */
+  netns?: string | undefined;
+  /** The size of every window; 200 × 50 by default. */
+  width?: number;
+  height?: number;
 }
 
 export class PrivateTmux {
@@ -15,23 +24,25 @@ export class PrivateTmux {
   constructor(
     /** Absolute path of the server socket. */
     readonly socket: string,
-    /** The environment tmux (and so every pane) starts with. */
+    /** The whole environment tmux (and so every pane) starts with. */
     private readonly env: Record<string, string | undefined>,
-    /** A network namespace to start the server in. */
-    private readonly netns?: string,
+    private readonly options: PrivateTmuxOptions = {},
   ) {}
 
+  /** `tmux -S <socket> …`, its stdout. */
   async run(args: string[], options: { inNetns?: boolean } = {}): Promise<string> {
     const argv = ['-S', this.socket, ...args];
-    const [file, full] = options.inNetns && this.netns ? ['ip', ['netns', 'exec', this.netns, 'tmux', ...argv]] : ['tmux', argv];
+    const netns = options.inNetns ? this.options.netns : undefined;
+    const [file, full] = netns ? ['ip', ['netns', 'exec', netns, 'tmux', ...argv]] : ['tmux', argv];
     const { stdout } = await execa(file, full, { env: this.env, extendEnv: false, timeout: 10_000, stdin: 'ignore' });
     return stdout;
   }
 
   async start(): Promise<void> {
     if (this.started) return;
+    const size = ['-x', String(this.options.width ?? 200), '-y', String(this.options.height ?? 50)];
     // The server forks from this client and keeps its namespace; later clients only talk to the socket.
-    await this.run(['-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', '200', '-y', '50', 'sleep', '100000'], { inNetns: true });
+    await this.run(['-f', '/dev/null', 'new-session', '-d', '-s', 'main', ...size, 'sleep', '100000'], { inNetns: true });
     this.started = true;
   }
 
@@ -70,9 +81,4 @@ export class PrivateTmux {
     await execa('tmux', ['-S', this.socket, 'kill-server'], { env: this.env, extendEnv: false, reject: false, timeout: 10_000, stdin: 'ignore' });
     this.started = false;
   }
-}
-
-export async function tmuxInstalled(): Promise<boolean> {
-  const r = await execa('tmux', ['-V'], { reject: false, timeout: 5_000, stdin: 'ignore' });
-  return r.exitCode === 0;
 }
