@@ -41,10 +41,14 @@ export interface Acted {
   ran: Ran[];
 }
 
-export interface ScriptedSession {
+/** A coding-agent session in a pane of its host's tmux server: scripted here, real in test/agents. */
+export interface PaneSession {
   name: string;
   host: Host;
   pane: string;
+}
+
+export interface ScriptedSession extends PaneSession {
   panePid: number;
   dir: string;
   /** `crosstalk join --json` as the session ran it in its pane. */

@@ -7,7 +7,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parsePaneView, type PaneView } from '../../../packages/agent/src/terminals/tmux/submit.js';
 import { screenReaderFor, type ScreenVerdict } from '../../../packages/agent/src/terminals/screens/index.js';
-import { CLI_BIN, explain, Lab, NODE, type Host } from '../../harness/index.js';
+import { CLI_BIN, explain, Lab, NODE, type Host, type PaneSession } from '../../harness/index.js';
 import { prepareClaudeCode, type ClaudePermissions } from '../launch/claude-code.js';
 import { prepareCodex, type CodexPermissions } from '../launch/codex.js';
 import { MockModel } from '../mock-model/server.js';
@@ -23,11 +23,8 @@ export interface SessionOptions {
   askFor?: string[][];
 }
 
-export interface RealSession {
-  name: string;
+export interface RealSession extends PaneSession {
   kind: RealKind;
-  host: Host;
-  pane: string;
   /** The agent's private HOME (and CODEX_HOME for Codex). */
   home: string;
   /** The screen with styles, and the cursor. */
