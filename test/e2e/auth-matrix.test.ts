@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { homeLayout, readHostKey, type AgentStatusReport } from '@crosstalk/agent';
+import { homeLayout, readHostKey } from '@crosstalk/agent';
 import { ERRORS, EXIT } from '@crosstalk/core';
-import { generateEd25519, tokenSigner } from '@crosstalk/core/token';
+import { generateEd25519 } from '@crosstalk/core/token';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { AgentProc, explain, hmacWithPublicKey, labPerTest, signed, unsigned, type Host } from '../harness/index.js';
