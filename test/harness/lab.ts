@@ -32,8 +32,6 @@ export interface Host {
   address: string;
   /** Its own tmux server, inside its namespace; started on first use. */
   tmux: PrivateTmux;
-  /** The agent `lab.startAgent` started for it last. */
-  agent: AgentProc | null;
   /** Runs `crosstalk …` as this host, in its namespace. */
   run(args: string[], options?: Omit<RunOptions, 'netns'>): Promise<CliResult>;
 }
@@ -115,14 +113,12 @@ export class Lab {
   }
 
   /** A home enrolled as `name` through the CLI: `relay invite` on the relay, `agent join` on the host. */
-  async host(name: string, options: { conversationsDir?: string } = {}): Promise<Host> {
+  async host(name: string): Promise<Host> {
     const relay = this.requireRelay();
     const host = this.hostAt(name, join(this.dir, 'homes', name));
     const invite = await this.run(relay.home, ['relay', 'invite', '--host', name, '--url', relay.url, '--json']);
     if (invite.exitCode !== 0) throw new Error(`relay invite failed\n${explain(invite)}\n${await this.logs()}`);
-    const joinArgs = ['agent', 'join', relay.url, '--invite', invite.json<{ invite: string }>().invite, '--host', name, '--json'];
-    if (options.conversationsDir) joinArgs.push('--conversations-dir', options.conversationsDir);
-    const joined = await host.run(joinArgs);
+    const joined = await host.run(['agent', 'join', relay.url, '--invite', invite.json<{ invite: string }>().invite, '--host', name, '--json']);
     if (joined.exitCode !== 0) throw new Error(`agent join failed\n${explain(joined)}\n${await this.logs()}`);
     return host;
   }
@@ -136,7 +132,6 @@ export class Lab {
       netns,
       address,
       tmux: new PrivateTmux(join(this.dir, `tmux-${name}.sock`), this.env(), { netns }),
-      agent: null,
       run: (args, options = {}) => this.run(home, args, { ...options, netns }),
     };
     this.hosts.set(name, host);
@@ -149,7 +144,6 @@ export class Lab {
    */
   async startAgent(host: Host, options: { tuning?: Record<string, unknown> } = {}): Promise<AgentProc> {
     const agent = AgentProc.start(this.procs, host, { netns: host.netns, viaCli: true, logLevel: 'debug', tuning: options.tuning, env: this.env(host.home) });
-    host.agent = agent;
     await agent.connected({ logs: () => this.logs() });
     return agent;
   }
