@@ -7,7 +7,7 @@ export * from './names.js';
 export * from './protocol.js';
 export * from './render.js';
 export * from './rules/index.js';
-export * from './schemas.js';
+export * from './schemas/index.js';
 export * from './state.js';
 export * from './text.js';
 export * from './types.js';

@@ -31,7 +31,7 @@ export class MemoryRelay {
   }
 
   append(pending: PendingEvent): RelayEvent {
-    const event = { ...pending, seq: this.state.seq + 1 } as RelayEvent;
+    const event: RelayEvent = { ...pending, seq: this.state.seq + 1 };
     applyEvent(this.state, event);
     this.log.push(event);
     return event;

@@ -1,227 +1,96 @@
-// The domain model shared by relay, agent and CLI. Wire and log shapes are validated by the
-// zod schemas in schemas.ts, which mirror these types.
+// The names of the domain model shared by relay, agent and CLI. A wire or log shape is written
+// once, as a zod schema in schemas/, and its type here is what that schema yields: a field added
+// to a schema is in the type, and no value needs a cast to pass from one to the other.
+import type { Parsed } from './schemas/lazy.js';
+import type * as answers from './schemas/answers.js';
+import type * as conversation from './schemas/conversation.js';
+import type * as events from './schemas/events.js';
+import type * as fields from './schemas/fields.js';
+import type * as messages from './schemas/messages.js';
+import type * as requests from './schemas/requests.js';
+import type * as sessions from './schemas/sessions.js';
 
-export const SESSION_KINDS = ['claude-code', 'codex', 'other'] as const;
-export type SessionKind = (typeof SESSION_KINDS)[number];
+export type SessionKind = (typeof fields.SESSION_KINDS)[number];
+export type ConversationStatus = (typeof fields.CONVERSATION_STATUSES)[number];
+export type ReceiptStatus = (typeof fields.RECEIPT_STATUSES)[number];
 
+export type Ed25519PublicJwk = Parsed<typeof sessions.ed25519PublicJwk>;
 /** Where a session's terminal is, so its host agent can type a wake-up into it. */
-export type WakeTarget =
-  | {
-      type: 'tmux';
-      /** Pane id (`%N`), never a session or window name. */
-      pane: string;
-      /** Absolute path of the tmux server socket the pane lives on. */
-      socket: string;
-      /** Process id of the pane's first process, as seen at join. */
-      panePid?: number;
-      /** Command name of the coding agent running in the pane, as seen at join (e.g. `claude`). */
-      agentCommand?: string;
-    }
-  | {
-      type: 'console';
-      /** A process attached to the Windows console to type into. */
-      pid: number;
-      /** Command name of the coding agent, as seen at join. */
-      agentCommand?: string;
-    }
-  | { type: 'none' };
+export type WakeTarget = Parsed<typeof sessions.wakeTarget>;
+export type Session = Parsed<typeof sessions.session>;
+/** What a host agent reports after trying to wake a session. */
+export type Receipt = Parsed<typeof sessions.receipt>;
 
-export interface Session {
-  name: string;
-  host: string;
-  kind: SessionKind;
-  wake: WakeTarget;
-  joinedAt: string;
-}
+export type Turn = Parsed<typeof conversation.turn>;
+/** A moderation entry shown between turns in the markdown copy. */
+export type Note = Parsed<typeof conversation.note>;
+export type Proposal = Parsed<typeof conversation.proposal>;
+export type Conversation = Parsed<typeof conversation.conversation>;
+export type ModerationAction = Parsed<typeof conversation.moderationAction>;
 
+// --- events: every change is one of these, with a relay-wide seq ---------------------------------
+
+export type ConversationOpenedEvent = Parsed<typeof events.conversationOpened>;
+export type TurnPostedEvent = Parsed<typeof events.turnPosted>;
+export type ConversationModeratedEvent = Parsed<typeof events.conversationModerated>;
+export type ConversationClosedEvent = Parsed<typeof events.conversationClosed>;
+export type SessionRegisteredEvent = Parsed<typeof events.sessionRegistered>;
+export type SessionUnregisteredEvent = Parsed<typeof events.sessionUnregistered>;
+export type HostEnrolledEvent = Parsed<typeof events.hostEnrolled>;
+export type HostRevokedEvent = Parsed<typeof events.hostRevoked>;
+export type InviteCreatedEvent = Parsed<typeof events.inviteCreated>;
+export type ReceiptEvent = Parsed<typeof events.receiptReported>;
+export type RelayEvent = Parsed<typeof events.relayEvent>;
+export type RelayEventType = RelayEvent['type'];
+
+/** An event before the log assigned its seq. */
+export type PendingEvent = RelayEvent extends infer E ? (E extends RelayEvent ? Omit<E, 'seq'> : never) : never;
+
+// --- HTTP request bodies and answers, WebSocket messages -------------------------------------------
+
+export type EnrollRequest = Parsed<typeof requests.enrollRequest>;
+export type InviteRequest = Parsed<typeof requests.inviteRequest>;
+export type RegisterSessionRequest = Parsed<typeof requests.registerSessionRequest>;
+export type OpenRequest = Parsed<typeof requests.openRequest>;
+export type PostRequest = Parsed<typeof requests.postRequest>;
+export type ModerateRequest = Parsed<typeof requests.moderateRequest>;
+export type CloseRequest = Parsed<typeof requests.closeRequest>;
+export type ReceiptBody = Parsed<typeof sessions.receiptBody>;
+
+export type Health = Parsed<typeof answers.health>;
+export type EnrollAnswer = Parsed<typeof answers.enrollAnswer>;
+export type InviteAnswer = Parsed<typeof answers.inviteAnswer>;
+export type HostInfo = Parsed<typeof answers.hostInfo>;
+export type HostsAnswer = Parsed<typeof answers.hostsAnswer>;
+export type RevokeAnswer = Parsed<typeof answers.revokeAnswer>;
+/** A session as every host sees it (`GET /v1/sessions`). */
+export type SessionInfo = Parsed<typeof answers.sessionInfo>;
+export type SessionsAnswer = Parsed<typeof answers.sessionsAnswer>;
+export type SessionAnswer = Parsed<typeof answers.sessionAnswer>;
+export type ConversationSummary = Parsed<typeof answers.conversationSummary>;
+export type ConversationsAnswer = Parsed<typeof answers.conversationsAnswer>;
+export type ConversationAnswer = Parsed<typeof answers.conversationAnswer>;
+/** The answer to an open or a post: the summary after it, the turn, and whether it was a repeat. */
+export type PostAnswer = Parsed<typeof answers.postAnswer>;
+/** The answer to a moderation or a close. */
+export type ModerateAnswer = Parsed<typeof answers.moderateAnswer>;
+export type ReceiptRecord = Parsed<typeof answers.receiptRecord>;
+export type ReceiptsAnswer = Parsed<typeof answers.receiptsAnswer>;
+export type ReceiptAnswer = Parsed<typeof answers.receiptAnswer>;
+export type EventsAnswer = Parsed<typeof answers.eventsAnswer>;
+
+export type ClientMessage = Parsed<typeof messages.clientMessage>;
+export type ServerMessage = Parsed<typeof messages.serverMessage>;
+
+// --- not on the wire ----------------------------------------------------------------------------
+
+/** An enrolled host as the relay's state holds it (answers show it as `HostInfo`). */
 export interface Host {
   name: string;
-  /** Ed25519 public key as a JWK (`kty: OKP`, `crv: Ed25519`). */
   publicKey: Ed25519PublicJwk;
   enrolledAt: string;
   revokedAt: string | null;
 }
 
-export interface Ed25519PublicJwk {
-  kty: 'OKP';
-  crv: 'Ed25519';
-  x: string;
-}
-
-export const CONVERSATION_STATUSES = ['in-progress', 'at-limit', 'converged', 'closed'] as const;
-export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
-
-export interface Turn {
-  n: number;
-  author: string;
-  /** Host the turn was posted from, stamped by the relay. */
-  host: string;
-  at: string;
-  body: string;
-  next: string[];
-  /** Decision text this turn proposes. */
-  proposes?: string;
-  /** This turn agrees with the proposal made in that turn. */
-  agrees?: number;
-}
-
-/** A moderation entry shown between turns in the markdown copy. */
-export interface Note {
-  /** Number of turns that existed when the note was made; it renders after that turn. */
-  afterTurn: number;
-  by: string;
-  at: string;
-  text: string;
-}
-
-export interface Proposal {
-  turn: number;
-  by: string;
-  text: string;
-  agreed: string[];
-}
-
-export interface Conversation {
-  id: string;
-  topic: string;
-  openedBy: string;
-  openedAt: string;
-  participants: string[];
-  moderator: string;
-  status: ConversationStatus;
-  maxTurns: number;
-  next: string[];
-  turns: Turn[];
-  notes: Note[];
-  proposal: Proposal | null;
-  decision: { text: string; turn: number; at: string; agreedBy: string[] } | null;
-  resolution: { text: string; by: string; at: string } | null;
-  /** Seq of the last event that changed this conversation. */
-  seq: number;
-}
-
-export const RECEIPT_STATUSES = ['delivered', 'deferred', 'failed'] as const;
-export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
-
-/** What a host agent reports after trying to wake a session. */
-export interface Receipt {
-  session: string;
-  host: string;
-  conversation: string;
-  /** The turn number the session was woken to write. */
-  turn: number;
-  status: ReceiptStatus;
-  /** Stable reason code (see docs/PROTOCOL.md), e.g. `copy-mode`, `pane-gone`, `unanswered`. */
-  reason?: string;
-  /** 1 for the first wake-up, 2+ for nudges. */
-  attempt: number;
-}
-
 /** Who performs an action: a session of an authenticated host, or the relay admin. */
 export type Actor = { kind: 'session'; session: string; host: string } | { kind: 'admin' };
-
-export type ModerationAction =
-  | { type: 'next'; next: string[] }
-  | { type: 'extend'; by: number }
-  | { type: 'add'; session: string }
-  | { type: 'remove'; session: string };
-
-// --- events: every change is one of these, with a relay-wide seq ---------------------------------
-
-interface EventBase {
-  seq: number;
-  at: string;
-}
-
-export interface ConversationOpenedEvent extends EventBase {
-  type: 'conversation.opened';
-  conversation: Conversation;
-  /** Idempotency scope `host:key`, so a retried open returns the same conversation. */
-  key: string;
-}
-
-export interface TurnPostedEvent extends EventBase {
-  type: 'turn.posted';
-  conversation: string;
-  turn: Turn;
-  status: ConversationStatus;
-  next: string[];
-  proposal: Proposal | null;
-  decision: Conversation['decision'];
-  key: string;
-}
-
-export interface ConversationModeratedEvent extends EventBase {
-  type: 'conversation.moderated';
-  conversation: string;
-  by: string;
-  action: ModerationAction;
-  note: string;
-  participants: string[];
-  next: string[];
-  maxTurns: number;
-  status: ConversationStatus;
-  proposal: Proposal | null;
-  decision: Conversation['decision'];
-}
-
-export interface ConversationClosedEvent extends EventBase {
-  type: 'conversation.closed';
-  conversation: string;
-  by: string;
-  resolution: string;
-}
-
-export interface SessionRegisteredEvent extends EventBase {
-  type: 'session.registered';
-  session: Session;
-}
-
-export interface SessionUnregisteredEvent extends EventBase {
-  type: 'session.unregistered';
-  session: string;
-  host: string;
-}
-
-export interface HostEnrolledEvent extends EventBase {
-  type: 'host.enrolled';
-  host: string;
-  publicKey: Ed25519PublicJwk;
-  invite: string;
-}
-
-export interface HostRevokedEvent extends EventBase {
-  type: 'host.revoked';
-  host: string;
-}
-
-export interface InviteCreatedEvent extends EventBase {
-  type: 'invite.created';
-  /** Public id of the invite; the secret part is stored only as a SHA-256 hash. */
-  invite: string;
-  hash: string;
-  host: string | null;
-  expiresAt: string;
-}
-
-export interface ReceiptEvent extends EventBase {
-  type: 'receipt';
-  receipt: Receipt;
-}
-
-export type RelayEvent =
-  | ConversationOpenedEvent
-  | TurnPostedEvent
-  | ConversationModeratedEvent
-  | ConversationClosedEvent
-  | SessionRegisteredEvent
-  | SessionUnregisteredEvent
-  | HostEnrolledEvent
-  | HostRevokedEvent
-  | InviteCreatedEvent
-  | ReceiptEvent;
-
-export type RelayEventType = RelayEvent['type'];
-
-/** An event before the log assigned its seq. */
-export type PendingEvent = RelayEvent extends infer E ? (E extends RelayEvent ? Omit<E, 'seq'> : never) : never;

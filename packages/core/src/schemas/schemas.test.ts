@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { decideClose, decideModerate, decideOpen, decidePost } from './rules/index.js';
-import { ClientMessageSchema, OpenRequestSchema, PostRequestSchema, RelayEventSchema, ServerMessageSchema, WakeTargetSchema } from './schemas.js';
-import { MemoryRelay } from './test-support.js';
+import { decideClose, decideModerate, decideOpen, decidePost } from '../rules/index.js';
+import {
+  ClientMessageSchema,
+  isConversationStatus,
+  isSessionKind,
+  OpenRequestSchema,
+  PostAnswerSchema,
+  PostRequestSchema,
+  RelayEventSchema,
+  ServerMessageSchema,
+  SessionAnswerSchema,
+  WakeTargetSchema,
+} from './index.js';
+import { MemoryRelay } from '../test-support.js';
 
 describe('schemas', () => {
   it('accept every event the rules produce (types and schemas agree)', () => {
@@ -53,5 +64,27 @@ describe('schemas', () => {
     expect(ClientMessageSchema.safeParse({ t: 'hello', protocol: 1, role: 'root', epoch: null, cursor: 0 }).success).toBe(false);
     expect(ClientMessageSchema.safeParse({ t: 'nope' }).success).toBe(false);
     expect(ClientMessageSchema.safeParse({ t: 'receipt', receipt: { session: 's', conversation: 'c', turn: 1, status: 'delivered', attempt: 1, reason: 'x\u001b' } }).success).toBe(false);
+  });
+
+  it('drop fields an answer does not know, and still check what it carries whole', () => {
+    const joinedAt = '2026-05-01T10:00:00.000Z';
+    const registered = { session: { name: 's', host: 'h', kind: 'codex', wake: { type: 'tmux', pane: '%1', socket: '/tmp/s' }, joinedAt }, from: 'a newer relay' };
+    expect(SessionAnswerSchema.parse(registered)).toEqual({ session: { name: 's', host: 'h', kind: 'codex', wake: { type: 'tmux' }, joinedAt } });
+    const r = new MemoryRelay();
+    r.register('a', 'h1');
+    r.register('b', 'h2');
+    r.commit(decideOpen(r.state, { actor: { kind: 'session', session: 'a', host: 'h1' }, id: 'c-1', topic: 't', with: ['b'], body: 'one', key: 'k1', at: r.now() }));
+    const c = r.state.conversations.get('c-1');
+    const summary = { id: 'c-1', topic: 't', status: 'in-progress', participants: ['a', 'b'], moderator: 'a', next: ['b'], turns: 1, maxTurns: 20, openedBy: 'a', openedAt: c?.openedAt, seq: 3, updatedAt: c?.openedAt };
+    const answer = { conversation: summary, turn: c?.turns[0], seq: 3, duplicate: false };
+    expect(PostAnswerSchema.safeParse(answer).success).toBe(true);
+    expect(PostAnswerSchema.safeParse({ ...answer, turn: { ...c?.turns[0], extra: 1 } }).success).toBe(false);
+  });
+
+  it('tell vocabulary words from other strings', () => {
+    expect(['claude-code', 'codex', 'other'].every(isSessionKind)).toBe(true);
+    expect([undefined, '', 'Codex', 'claude'].some(isSessionKind)).toBe(false);
+    expect(['in-progress', 'at-limit', 'converged', 'closed'].every(isConversationStatus)).toBe(true);
+    expect(['open', 'CLOSED', 3].some(isConversationStatus)).toBe(false);
   });
 });

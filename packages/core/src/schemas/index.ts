@@ -1,0 +1,34 @@
+// zod schemas for everything that crosses a trust boundary: HTTP bodies and answers, WebSocket
+// messages, log records. They are the one definition of each shape: types.ts derives the types
+// from them. The builders stay inside core; what leaves it is the lazy `…Schema` constants.
+export { schemaOnce, type Parsed, type Schema } from './lazy.js';
+export { CONVERSATION_STATUSES, isConversationStatus, isSessionKind, NameSchema, RECEIPT_STATUSES, SESSION_KINDS, SessionKindSchema } from './fields.js';
+export { Ed25519PublicJwkSchema, ReceiptBodySchema, SessionSchema, WAKE_TYPES, WakeTargetSchema } from './sessions.js';
+export { ConversationSchema, ModerationActionSchema, TurnSchema } from './conversation.js';
+export { RelayEventSchema } from './events.js';
+export {
+  CloseRequestSchema,
+  EnrollRequestSchema,
+  InviteRequestSchema,
+  ModerateRequestSchema,
+  OpenRequestSchema,
+  PostRequestSchema,
+  RegisterSessionRequestSchema,
+} from './requests.js';
+export { ClientMessageSchema, ServerMessageSchema } from './messages.js';
+export {
+  ConversationAnswerSchema,
+  ConversationsAnswerSchema,
+  EnrollAnswerSchema,
+  EventsAnswerSchema,
+  HealthSchema,
+  HostsAnswerSchema,
+  InviteAnswerSchema,
+  ModerateAnswerSchema,
+  PostAnswerSchema,
+  ReceiptAnswerSchema,
+  ReceiptsAnswerSchema,
+  RevokeAnswerSchema,
+  SessionAnswerSchema,
+  SessionsAnswerSchema,
+} from './answers.js';
