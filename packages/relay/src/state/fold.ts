@@ -1,12 +1,10 @@
 // What the relay folds from its log: core's state, plus the seq of every turn (for answering a
 // repeated post with the original) and the latest receipts of each conversation. One pure fold,
 // shared by the live ledger, the replay at start and snapshots.
-import { applyEvent, emptyState, type Receipt, type RelayEvent, type RelayState } from '@crosstalk/core';
+import { applyEvent, emptyState, type ReceiptRecord, type RelayEvent, type RelayState } from '@crosstalk/core';
 
-export interface ReceiptView extends Receipt {
-  seq: number;
-  at: string;
-}
+/** A receipt with the seq and time of its event, as `GET …/receipts` answers it. */
+export type ReceiptView = ReceiptRecord;
 
 /** Receipts kept per conversation for `GET /v1/conversations/:id/receipts`. */
 const RECEIPTS_KEPT = 100;

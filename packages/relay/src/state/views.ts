@@ -1,20 +1,7 @@
-// What the HTTP API shows of the state. Pure functions.
-import type { Conversation, Session } from '@crosstalk/core';
-
-export interface ConversationSummary {
-  id: string;
-  topic: string;
-  status: Conversation['status'];
-  participants: string[];
-  moderator: string;
-  next: string[];
-  turns: number;
-  maxTurns: number;
-  openedBy: string;
-  openedAt: string;
-  seq: number;
-  updatedAt: string;
-}
+// What the HTTP API shows of the state, typed by the answer schemas clients check it with.
+// Pure functions.
+import type { Conversation, ConversationSummary, HostInfo, Host, Session, SessionInfo } from '@crosstalk/core';
+import type { HostLiveView } from './activity.js';
 
 /** Time of the conversation's latest change (relay timestamps compare as strings). */
 export function updatedAt(c: Conversation): string {
@@ -47,6 +34,11 @@ export function conversationSince(c: Conversation, since: number): Conversation 
 }
 
 /** A session as other hosts see it: where its terminal is stays with its own host. */
-export function publicSession(s: Session, online: boolean) {
+export function publicSession(s: Session, online: boolean): SessionInfo {
   return { name: s.name, host: s.host, kind: s.kind, wake: { type: s.wake.type }, joinedAt: s.joinedAt, online };
+}
+
+/** A host with what the relay sees of it live; its key stays out of answers. */
+export function hostInfo(host: Host, live: HostLiveView): HostInfo {
+  return { name: host.name, enrolledAt: host.enrolledAt, revokedAt: host.revokedAt, ...live };
 }

@@ -100,7 +100,7 @@ export class EventLog {
     if (this.closed) throw new CrosstalkError('SHUTTING_DOWN');
     const events: RelayEvent[] = [];
     for (const p of pending) {
-      const event = { seq: this.head + 1, ...p } as RelayEvent;
+      const event: RelayEvent = { seq: this.head + 1, ...p };
       const json = JSON.stringify(event);
       const line = encodeRecord(json);
       this.head = event.seq;

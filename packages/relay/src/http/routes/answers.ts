@@ -1,7 +1,7 @@
 // How a decided outcome is answered: committed, and answered only once durable, with the
 // conversation as it now stands. A repeated idempotency key gets the original turn, just as
 // durable as the first answer was.
-import { CrosstalkError, getConversation, type Outcome } from '@crosstalk/core';
+import { CrosstalkError, getConversation, type ModerateAnswer, type Outcome, type PostAnswer } from '@crosstalk/core';
 import type { Ledger } from '../../state/ledger.js';
 import { summarize } from '../../state/views.js';
 import type { RelayContext } from '../request.js';
@@ -36,7 +36,8 @@ export async function answerTurn(c: RelayContext, ledger: Ledger, outcome: Outco
   const ref = outcome.kind === 'events' ? await commitTurn(ledger, outcome.events) : await originalTurn(ledger, outcome.conversation, outcome.turn);
   const conversation = getConversation(ledger.state, ref.conversation);
   const turn = conversation.turns[ref.n - 1];
-  return c.json({ conversation: summarize(conversation), turn, seq: ref.seq, duplicate }, duplicate ? 200 : 201);
+  if (!turn) throw new CrosstalkError('INTERNAL', `turn ${ref.n} of ${ref.conversation} is not in the state`);
+  return c.json({ conversation: summarize(conversation), turn, seq: ref.seq, duplicate } satisfies PostAnswer, duplicate ? 200 : 201);
 }
 
 /** Answers a moderation or a close, which always changes the conversation. */
@@ -46,5 +47,5 @@ export async function answerChange(c: RelayContext, ledger: Ledger, outcome: Out
   await durable;
   const event = events[0];
   if (!event || !('conversation' in event) || typeof event.conversation !== 'string') throw new CrosstalkError('INTERNAL', 'moderation produced no conversation event');
-  return c.json({ conversation: summarize(getConversation(ledger.state, event.conversation)), seq: event.seq });
+  return c.json({ conversation: summarize(getConversation(ledger.state, event.conversation)), seq: event.seq } satisfies ModerateAnswer);
 }

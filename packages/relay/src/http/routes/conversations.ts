@@ -2,6 +2,7 @@
 // them to the log and answers once the change is durable.
 import { randomBytes } from 'node:crypto';
 import {
+  isConversationStatus,
   checkName,
   CloseRequestSchema,
   CONVERSATION_STATUSES,
@@ -17,7 +18,9 @@ import {
   PostRequestSchema,
   renderConversation,
   type Actor,
-  type ConversationStatus,
+  type ConversationAnswer,
+  type ConversationsAnswer,
+  type ReceiptsAnswer,
 } from '@crosstalk/core';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { isoNow, type Services } from '../../services.js';
@@ -48,7 +51,7 @@ export function conversationRoutes(app: Hono<RelayEnv>, services: Services, auth
 async function listConversations(c: RelayContext, { ledger }: Services): Promise<Response> {
   const status = c.req.query('status');
   const participant = c.req.query('participant');
-  if (status !== undefined && status !== '' && !CONVERSATION_STATUSES.includes(status as ConversationStatus)) {
+  if (status !== undefined && status !== '' && !isConversationStatus(status)) {
     throw new CrosstalkError('INVALID_REQUEST', `?status must be one of ${CONVERSATION_STATUSES.join(', ')}`);
   }
   if (participant !== undefined && participant !== '') checkName('session', participant);
@@ -60,7 +63,7 @@ async function listConversations(c: RelayContext, { ledger }: Services): Promise
     conversations.push(summarize(conv));
   }
   conversations.sort((a, b) => b.seq - a.seq);
-  return c.json({ conversations });
+  return c.json({ conversations } satisfies ConversationsAnswer);
 }
 
 async function openConversation(c: RelayContext, services: Services): Promise<Response> {
@@ -88,7 +91,7 @@ async function readConversation(c: RelayContext, { ledger }: Services): Promise<
   const since = queryInt(c, 'since', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 });
   const conversation = getConversation(ledger.state, c.req.param('id') ?? '');
   await ledger.settled();
-  return c.json({ conversation: conversationSince(conversation, since) });
+  return c.json({ conversation: conversationSince(conversation, since) } satisfies ConversationAnswer);
 }
 
 async function readMarkdown(c: RelayContext, { ledger }: Services): Promise<Response> {
@@ -100,7 +103,7 @@ async function readMarkdown(c: RelayContext, { ledger }: Services): Promise<Resp
 async function readReceipts(c: RelayContext, { ledger }: Services): Promise<Response> {
   const conversation = getConversation(ledger.state, c.req.param('id') ?? '');
   await ledger.settled();
-  return c.json({ receipts: ledger.receiptsOf(conversation.id) });
+  return c.json({ receipts: [...ledger.receiptsOf(conversation.id)] } satisfies ReceiptsAnswer);
 }
 
 async function postTurn(c: RelayContext, services: Services): Promise<Response> {

@@ -1,5 +1,5 @@
 // The raw event stream over HTTP (for polling clients) and receipts posted by host agents.
-import { ReceiptBodySchema } from '@crosstalk/core';
+import { ReceiptBodySchema, type ReceiptAnswer } from '@crosstalk/core';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { isoNow, type Services } from '../../services.js';
 import { receiptEvent } from '../../state/receipts.js';
@@ -26,6 +26,6 @@ export function eventRoutes(app: Hono<RelayEnv>, services: Services, auth: Middl
     const body = await readBody(c, ReceiptBodySchema);
     const { events, durable } = ledger.commit([receiptEvent(ledger.state, host, body, isoNow(services))]);
     await durable;
-    return c.json({ seq: events[0]?.seq ?? 0 }, 201);
+    return c.json({ seq: events[0]?.seq ?? 0 } satisfies ReceiptAnswer, 201);
   });
 }

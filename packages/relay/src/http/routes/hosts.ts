@@ -1,20 +1,31 @@
 // Health, enrollment, invites and hosts.
 import { createPublicKey } from 'node:crypto';
-import { checkName, CrosstalkError, EnrollRequestSchema, InviteRequestSchema, PROTOCOL_VERSION, type Host } from '@crosstalk/core';
+import {
+  checkName,
+  CrosstalkError,
+  EnrollRequestSchema,
+  InviteRequestSchema,
+  PROTOCOL_VERSION,
+  type EnrollAnswer,
+  type Health,
+  type Host,
+  type HostsAnswer,
+  type InviteAnswer,
+  type RevokeAnswer,
+} from '@crosstalk/core';
 import type { Hono, MiddlewareHandler } from 'hono';
 import * as z from 'zod';
 import { checkInvite, mintInvite } from '../../auth/invites.js';
 import { ADMIN_KID } from '../../auth/keys.js';
 import { isoNow, type Services } from '../../services.js';
+import { hostInfo } from '../../state/views.js';
 import { enrollLimit } from '../middleware.js';
 import { readBody, requireAdmin, type RelayContext, type RelayEnv } from '../request.js';
 
 const DEFAULT_INVITE_SECONDS = 3600;
 const EmptyBody = z.strictObject({});
 
-function hostView(services: Services, host: Host) {
-  return { name: host.name, enrolledAt: host.enrolledAt, revokedAt: host.revokedAt, ...services.activity.view(host.name) };
-}
+const hostView = (services: Services, host: Host) => hostInfo(host, services.activity.view(host.name));
 
 export function hostRoutes(app: Hono<RelayEnv>, services: Services, auth: MiddlewareHandler<RelayEnv>): void {
   app.get('/v1/health', (c) => health(c, services));
@@ -33,7 +44,7 @@ function health(c: RelayContext, services: Services): Response {
     version: services.version,
     head: services.ledger.events.durableSeq,
     time: isoNow(services),
-  });
+  } satisfies Health);
 }
 
 /** Checks the key and the invite first: an enrollment the relay answers is on disk. */
@@ -51,7 +62,7 @@ async function enrollHost(c: RelayContext, services: Services): Promise<Response
   const { durable } = ledger.commit([{ type: 'host.enrolled', at: isoNow(services), host: body.host, publicKey: body.publicKey, invite }]);
   await durable;
   services.logger.info({ host: body.host, invite }, 'host enrolled');
-  return c.json({ relayId: services.relayId, epoch: services.epoch, protocol: PROTOCOL_VERSION, host: body.host }, 201);
+  return c.json({ relayId: services.relayId, epoch: services.epoch, protocol: PROTOCOL_VERSION, host: body.host } satisfies EnrollAnswer, 201);
 }
 
 async function createInvite(c: RelayContext, services: Services): Promise<Response> {
@@ -64,13 +75,13 @@ async function createInvite(c: RelayContext, services: Services): Promise<Respon
   const { durable } = services.ledger.commit([{ type: 'invite.created', at: isoNow(services), invite: minted.id, hash: minted.hash, host, expiresAt }]);
   await durable;
   services.logger.info({ invite: minted.id, host, expiresAt }, 'invite created');
-  return c.json({ invite: minted.code, id: minted.id, host, expiresAt }, 201);
+  return c.json({ invite: minted.code, id: minted.id, host, expiresAt } satisfies InviteAnswer, 201);
 }
 
 async function listHosts(c: RelayContext, services: Services): Promise<Response> {
   await services.ledger.settled();
   const hosts = [...services.ledger.state.hosts.values()].map((h) => hostView(services, h));
-  return c.json({ hosts });
+  return c.json({ hosts } satisfies HostsAnswer);
 }
 
 async function revokeHost(c: RelayContext, services: Services): Promise<Response> {
@@ -88,5 +99,5 @@ async function revokeHost(c: RelayContext, services: Services): Promise<Response
   } else {
     await ledger.settled();
   }
-  return c.json({ host: hostView(services, host) });
+  return c.json({ host: hostView(services, host) } satisfies RevokeAnswer);
 }

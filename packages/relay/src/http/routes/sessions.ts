@@ -1,5 +1,5 @@
 // Sessions: who is registered where, registration by their host, removal by owner or admin.
-import { checkName, CrosstalkError, RegisterSessionRequestSchema, type Session } from '@crosstalk/core';
+import { checkName, CrosstalkError, RegisterSessionRequestSchema, type Session, type SessionAnswer, type SessionsAnswer } from '@crosstalk/core';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { isoNow, type Services } from '../../services.js';
 import { publicSession } from '../../state/views.js';
@@ -11,7 +11,7 @@ export function sessionRoutes(app: Hono<RelayEnv>, services: Services, auth: Mid
   app.get('/v1/sessions', auth, async (c) => {
     await ledger.settled();
     const sessions = [...ledger.state.sessions.values()].map((s) => publicSession(s, services.activity.isOnline(s)));
-    return c.json({ sessions });
+    return c.json({ sessions } satisfies SessionsAnswer);
   });
 
   app.post('/v1/sessions', auth, async (c) => {
@@ -24,7 +24,7 @@ export function sessionRoutes(app: Hono<RelayEnv>, services: Services, auth: Mid
     const session: Session = { name: body.name, host, kind: body.kind, wake: body.wake, joinedAt: isoNow(services) };
     const { durable } = ledger.commit([{ type: 'session.registered', at: session.joinedAt, session }]);
     await durable;
-    return c.json({ session }, 201);
+    return c.json({ session } satisfies SessionAnswer, 201);
   });
 
   app.delete('/v1/sessions/:name', auth, async (c) => {
@@ -37,6 +37,6 @@ export function sessionRoutes(app: Hono<RelayEnv>, services: Services, auth: Mid
     }
     const { durable } = ledger.commit([{ type: 'session.unregistered', at: isoNow(services), session: name, host: session.host }]);
     await durable;
-    return c.json({ session });
+    return c.json({ session } satisfies SessionAnswer);
   });
 }
