@@ -13,6 +13,7 @@ WORKDIR /src
 # Manifests first, so the dependency layer is reused until they change.
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY packages/core/package.json packages/core/
+COPY packages/client/package.json packages/client/
 COPY packages/relay/package.json packages/relay/
 COPY packages/agent/package.json packages/agent/
 COPY packages/cli/package.json packages/cli/
@@ -30,6 +31,7 @@ WORKDIR /app
 
 COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
+COPY packages/client/package.json packages/client/
 COPY packages/relay/package.json packages/relay/
 COPY packages/agent/package.json packages/agent/
 COPY packages/cli/package.json packages/cli/
@@ -38,6 +40,7 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 COPY --from=build /src/packages/core/dist packages/core/dist
+COPY --from=build /src/packages/client/dist packages/client/dist
 COPY --from=build /src/packages/relay/dist packages/relay/dist
 COPY --from=build /src/packages/agent/dist packages/agent/dist
 COPY --from=build /src/packages/cli/dist packages/cli/dist

@@ -1,5 +1,5 @@
 // Enrolled hosts for the load scenarios, through the relay's real invite and enrollment routes.
-import { adminClient, createRelayClient } from '@crosstalk/agent';
+import { adminClient, createRelayClient } from '@crosstalk/client';
 import { generateEd25519, tokenSigner } from '@crosstalk/core/token';
 import { readAdminKey } from '@crosstalk/relay';
 import { pool } from './pool.mjs';

@@ -7,7 +7,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRelayClient, readHostKey, type RelayClient } from '@crosstalk/agent';
+import { readHostKey } from '@crosstalk/agent';
+import { createRelayClient, type RelayClient } from '@crosstalk/client';
 import { waitFor } from '@crosstalk/core/test-support';
 import { tokenSigner } from '@crosstalk/core/token';
 import { afterEach, describe, expect, it } from 'vitest';

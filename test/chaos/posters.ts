@@ -3,7 +3,7 @@
 // Every post is retried with the same idempotency key until the relay answers it, whatever the
 // faults do in between; what the relay acknowledged is kept for the final check.
 import { randomBytes } from 'node:crypto';
-import type { RelayClient } from '@crosstalk/agent';
+import type { RelayClient } from '@crosstalk/client';
 import { CrosstalkError } from '@crosstalk/core';
 import type { Rng } from '../harness/index.js';
 

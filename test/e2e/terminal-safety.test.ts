@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRelayClient, homeLayout, readAgentConfig, readHostKey, writeAgentConfig, type RelayClient } from '@crosstalk/agent';
+import { homeLayout, readAgentConfig, readHostKey, writeAgentConfig } from '@crosstalk/agent';
+import { createRelayClient, type RelayClient } from '@crosstalk/client';
 import { tokenSigner } from '@crosstalk/core/token';
 import { describe, expect, it } from 'vitest';
 import { labPerTest, scriptedSession } from '../harness/index.js';

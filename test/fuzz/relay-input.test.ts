@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRelayClient } from '@crosstalk/agent';
+import { createRelayClient } from '@crosstalk/client';
 import { generateEd25519, tokenSigner, type TokenSigner } from '@crosstalk/core/token';
 import { readAdminKey } from '@crosstalk/relay';
 import fc from 'fast-check';

@@ -2,7 +2,8 @@
 // invite minted by the relay admin, and a client that signs as that host.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { enroll, homeLayout, hostClient, type AgentConfig, type HomeLayout, type RelayClient } from '@crosstalk/agent';
+import { enroll, homeLayout, hostClient, type AgentConfig, type HomeLayout } from '@crosstalk/agent';
+import type { RelayClient } from '@crosstalk/client';
 import type { RelayProc } from './relay.js';
 
 export interface Home {

@@ -1,7 +1,7 @@
 // A relay in this process (for the storage suites, which watch its file writes), with its logs
 // kept for failure messages, an admin client, and hosts enrolled with fresh keys.
 import { Writable } from 'node:stream';
-import { createRelayClient, type RelayClient } from '@crosstalk/agent';
+import { createRelayClient, type RelayClient } from '@crosstalk/client';
 import { generateEd25519, tokenSigner, type Ed25519PrivateJwk } from '@crosstalk/core/token';
 import { readAdminKey, startRelay, type RelayOptions, type RunningRelay } from '@crosstalk/relay';
 

@@ -3,7 +3,7 @@
 // restarted on the same port and data dir, and an admin client signed with the key from its data dir.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRelayClient, adminClient, type RelayClient } from '@crosstalk/agent';
+import { createRelayClient, adminClient, type RelayClient } from '@crosstalk/client';
 import { waitFor } from '@crosstalk/core/test-support';
 import { readAdminKey } from '@crosstalk/relay';
 import { CLI_BIN, RELAY_ENTRY, RELAY_MAIN } from './paths.js';

@@ -2,7 +2,7 @@
 // conversation between two sessions on two hosts, one turn at a time. Every post's fate is kept:
 // in flight, or acknowledged (the relay answered it, so it must be on disk).
 import { randomBytes } from 'node:crypto';
-import type { RelayClient } from '@crosstalk/agent';
+import type { RelayClient } from '@crosstalk/client';
 
 export interface Post {
   lane: number;

@@ -1,10 +1,10 @@
 // The host agent's public API: what the CLI and the end-to-end tests build on (docs/AGENT.md,
 // Library). Everything else is the agent's own business.
-export * from './client/index.js';
 export { copyPath } from './copies/copies.js';
 export { enroll, normalizeRelayUrl, type EnrollOptions, type EnrollResult } from './enroll/enroll.js';
 export { defaultHostName } from './enroll/host-name.js';
 export * from './home/index.js';
+export { hostClient } from './home/host-client.js';
 export { atomicWriteFile, syncDir, type AtomicWriteOptions } from './fs/atomic-write.js';
 export { RelayLink, type LinkHandlers, type LinkLogger, type LinkOptions } from './link/link.js';
 export { runAgent, type AgentHooks, type RunAgentOptions, type RunningAgent, type StopReason } from './run/agent.js';

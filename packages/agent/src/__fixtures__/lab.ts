@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { adminClient, createRelayClient, type RelayClient } from '@crosstalk/client';
 import { execa, type ResultPromise } from 'execa';
 import { tokenSigner, type Ed25519PrivateJwk } from '@crosstalk/core/token';
 import { readAdminKey, startRelay, type RunningRelay } from '@crosstalk/relay';
-import { adminClient, createRelayClient, type RelayClient } from '../client/index.js';
 import { enroll } from '../enroll/enroll.js';
 import { homeLayout, readAgentConfig, readHostKey, writeAgentConfig, type AgentConfig, type HomeLayout } from '../home/index.js';
 

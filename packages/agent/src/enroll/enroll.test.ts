@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CrosstalkError } from '@crosstalk/core';
 import { Lab } from '../__fixtures__/lab.js';
-import { hostClient } from '../client/identity.js';
+import { hostClient } from '../home/host-client.js';
 import { homeLayout, readAgentConfig, readHostKey, type HomeLayout } from '../home/index.js';
 import { enroll, normalizeRelayUrl } from './enroll.js';
 

@@ -3,8 +3,7 @@
 import { hostname } from 'node:os';
 import { checkName, CrosstalkError, PROTOCOL_VERSION } from '@crosstalk/core';
 import { generateEd25519 } from '@crosstalk/core/token';
-import { createRelayClient } from '../client/client.js';
-import type { FetchLike } from '../client/http.js';
+import { createRelayClient, type FetchLike } from '@crosstalk/client';
 import { AgentConfigSchema, writeAgentConfig, writeHostKey, type AgentConfig, type HomeLayout } from '../home/index.js';
 import { defaultHostName } from './host-name.js';
 

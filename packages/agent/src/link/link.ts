@@ -4,7 +4,7 @@
 import WebSocket from 'ws';
 import { CLOSE, HEARTBEAT_MS, LIMITS, PROTOCOL_VERSION, WS_PATH, type ClientMessage, type CrosstalkError, type ServerMessage } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
-import { displayUrl, unreachable } from '../client/http.js';
+import { displayUrl, unreachable } from '@crosstalk/client';
 import { Backoff } from './backoff.js';
 import { countKeyRefusals, describeSocketError, fatalClose } from './endings.js';
 import { parseServerMessage, readRefusal } from './frames.js';

@@ -1,9 +1,8 @@
 // `crosstalk join` / `leave`: register a session with the relay (signed by this host) and keep
 // the local record with its wake target.
-import { checkName, CrosstalkError, type SessionKind, type WakeTarget } from '@crosstalk/core';
-import type { RelayClient } from '../client/client.js';
-import { hostClient } from '../client/identity.js';
-import type { SessionInfo } from '../client/schemas.js';
+import type { RelayClient } from '@crosstalk/client';
+import { checkName, CrosstalkError, type SessionInfo, type SessionKind, type WakeTarget } from '@crosstalk/core';
+import { hostClient } from '../home/host-client.js';
 import type { HomeLayout } from '../home/index.js';
 import { removeLocalSession, upsertLocalSession, type LocalSession } from './local-sessions.js';
 

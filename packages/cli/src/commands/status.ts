@@ -1,6 +1,5 @@
 // `crosstalk status <id>`: who is next, the latest wake-up receipt per session, last activity.
-import type { ReceiptRecord } from '@crosstalk/agent/client';
-import { checkName, type Conversation } from '@crosstalk/core';
+import { checkName, type Conversation, type ReceiptRecord } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { names, safeText, table } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';

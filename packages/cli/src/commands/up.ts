@@ -3,7 +3,8 @@
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { adminClient, createRelayClient, defaultHostName, enroll, readAgentConfig, readHostKey, runAgent, writeAgentConfig, type AgentConfig, type HomeLayout, type RunningAgent } from '@crosstalk/agent';
+import { defaultHostName, enroll, readAgentConfig, readHostKey, runAgent, writeAgentConfig, type AgentConfig, type HomeLayout, type RunningAgent } from '@crosstalk/agent';
+import { adminClient, createRelayClient } from '@crosstalk/client';
 import { CrosstalkError, EXIT } from '@crosstalk/core';
 import { tokenSigner } from '@crosstalk/core/token';
 import type { RelayInfo, RunningRelay } from '@crosstalk/relay';

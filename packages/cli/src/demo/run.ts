@@ -2,7 +2,7 @@
 // scripted sessions in a private tmux server, holding a real conversation through the real
 // wake-up path. Everything it starts (stage.ts) is stopped and removed at the end, also when it fails.
 import { join } from 'node:path';
-import type { RelayClient } from '@crosstalk/agent';
+import type { RelayClient } from '@crosstalk/client';
 import type { Conversation } from '@crosstalk/core';
 import { OPENER, RESPONDER } from './script.js';
 import { DemoStage, readIfWritten, type SessionLauncher } from './stage.js';

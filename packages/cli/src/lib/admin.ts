@@ -1,7 +1,7 @@
 // Acting as the relay admin from the relay's machine: the admin key and the relay's address come
 // from its data dir (`admin-key.json`, `listen.json`).
 import { resolve } from 'node:path';
-import { adminClient, type RelayClient } from '@crosstalk/agent/client';
+import { adminClient, type RelayClient } from '@crosstalk/client';
 import { CrosstalkError } from '@crosstalk/core';
 import type { CliContext } from '../handler.js';
 import { layoutOf } from './home.js';

@@ -1,7 +1,8 @@
 // Following one conversation live: a read-only `watch` link on the relay's WebSocket streams
 // events, which are folded into the conversation with core's applyEvent. While the link is down
 // (refused, relay restarting, too many watchers) the conversation is polled over HTTP instead.
-import { RelayLink, type RelayClient } from '@crosstalk/agent';
+import { RelayLink } from '@crosstalk/agent';
+import type { RelayClient } from '@crosstalk/client';
 import { applyEvent, CrosstalkError, emptyState, EventGapError, type Conversation, type RelayEvent, type RelayState, type ServerMessage } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
 

@@ -1,5 +1,5 @@
 // Where this CLI finds the crosstalk home, and clients that sign as this host.
-import { createRelayClient, type RelayClient } from '@crosstalk/agent/client';
+import { createRelayClient, type RelayClient } from '@crosstalk/client';
 import { homeLayout, readAgentConfig, readHostKey, resolveHome, type AgentConfig, type HomeLayout } from '@crosstalk/agent/home';
 import { tokenSigner, type TokenSigner } from '@crosstalk/core/token';
 import type { CliContext } from '../handler.js';

@@ -1,7 +1,7 @@
 // The address other machines can use to reach this one, for the line `relay invite` prints.
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { createRelayClient, isLoopbackUrl } from '@crosstalk/agent/client';
+import { createRelayClient, isLoopbackUrl } from '@crosstalk/client';
 import { CrosstalkError } from '@crosstalk/core';
 
 /** This machine's first non-internal IPv4 address, if it has one. */

@@ -1,6 +1,6 @@
 // Who moderates: a session of this host (--as or the pane's), or the relay admin (--admin, with
 // the admin key from this machine's relay data dir).
-import type { RelayClient } from '@crosstalk/agent/client';
+import type { RelayClient } from '@crosstalk/client';
 import type { CliContext } from '../handler.js';
 import { connectAdmin, dataDirOf } from './admin.js';
 import { connectHost } from './home.js';

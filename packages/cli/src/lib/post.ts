@@ -1,6 +1,5 @@
 // What `open` and `reply` share: one idempotency key per invocation, reused for its retries.
-import type { PostAnswer } from '@crosstalk/agent/client';
-import type { Turn } from '@crosstalk/core';
+import type { PostAnswer } from '@crosstalk/core';
 import { names } from './format.js';
 import { idempotencyKey, withRetry } from './retry.js';
 
@@ -11,7 +10,7 @@ export async function postOnce(send: (key: string) => Promise<PostAnswer>, signa
 
 /** `--json` of open and reply. */
 export function postData(answer: PostAnswer) {
-  return { id: answer.conversation.id, conversation: answer.conversation, turn: answer.turn as Turn, seq: answer.seq, duplicate: answer.duplicate };
+  return { id: answer.conversation.id, conversation: answer.conversation, turn: answer.turn, seq: answer.seq, duplicate: answer.duplicate };
 }
 
 /** One line for humans after a post. */

@@ -1,7 +1,7 @@
 // Waiting until a conversation needs a session: shared by `wait` and `ask`.
 import { CrosstalkError, sessionsToWake, type Conversation } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
-import type { RelayClient } from '@crosstalk/agent/client';
+import type { RelayClient } from '@crosstalk/client';
 import { markWaiting } from '@crosstalk/agent/waiting';
 import { followConversation } from './follow.js';
 import { isSystemError } from './system-error.js';

@@ -2,17 +2,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CrosstalkError } from '@crosstalk/core';
-import { key, Lab, type Home } from '../__fixtures__/lab.js';
+import { key, TestRelay, type Host } from './__fixtures__/relay.js';
 import { createRelayClient } from './client.js';
 
-let lab: Lab;
-let alpha: Home;
-let beta: Home;
+let lab: TestRelay;
+let alpha: Host;
+let beta: Host;
 
 beforeAll(async () => {
-  lab = await Lab.start();
-  alpha = await lab.home('alpha');
-  beta = await lab.home('beta');
+  lab = await TestRelay.start();
+  alpha = await lab.host('alpha');
+  beta = await lab.host('beta');
   await alpha.client.registerSession({ name: 'sa', kind: 'codex', wake: { type: 'none' } });
   await beta.client.registerSession({ name: 'sb', kind: 'claude-code', wake: { type: 'tmux', pane: '%3', socket: '/tmp/tmux-1000/default' } });
   await beta.client.registerSession({ name: 'sc', kind: 'other', wake: { type: 'none' } });
@@ -76,7 +76,7 @@ describe('relay client', () => {
     expect(page.events.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(page.head).toBe(closed.seq);
 
-    const temp = await lab.home('gamma');
+    const temp = await lab.host('gamma');
     await temp.client.registerSession({ name: 'sg', kind: 'other', wake: { type: 'none' } });
     expect((await temp.client.unregisterSession('sg')).session.name).toBe('sg');
     await lab.admin.revokeHost('gamma');

@@ -1,22 +1,8 @@
 // A typed client for every route of docs/PROTOCOL.md. One client speaks for one identity: a
 // host (signing with its key) or the relay admin (signing with the admin key).
-import { API_PREFIX, checkName, LIMITS } from '@crosstalk/core';
-import type {
-  CloseRequest,
-  EnrollRequest,
-  InviteRequest,
-  ModerateRequest,
-  OpenRequest,
-  PostRequest,
-  ReceiptBody,
-  RegisterSessionRequest,
-  RelayEvent,
-  Conversation,
-} from '@crosstalk/core';
-import type { TokenSigner } from '@crosstalk/core/token';
-import type * as z from 'zod';
-import { request, type FetchLike, type RequestSpec } from './http.js';
 import {
+  API_PREFIX,
+  checkName,
   ConversationAnswerSchema,
   ConversationsAnswerSchema,
   EnrollAnswerSchema,
@@ -24,6 +10,7 @@ import {
   HealthSchema,
   HostsAnswerSchema,
   InviteAnswerSchema,
+  LIMITS,
   ModerateAnswerSchema,
   PostAnswerSchema,
   ReceiptAnswerSchema,
@@ -31,16 +18,32 @@ import {
   RevokeAnswerSchema,
   SessionAnswerSchema,
   SessionsAnswerSchema,
-  type ConversationSummary,
+  type CloseRequest,
+  type ConversationAnswer,
+  type ConversationsAnswer,
   type EnrollAnswer,
+  type EnrollRequest,
+  type EventsAnswer,
   type Health,
-  type HostInfo,
+  type HostsAnswer,
   type InviteAnswer,
+  type InviteRequest,
   type ModerateAnswer,
+  type ModerateRequest,
+  type OpenRequest,
   type PostAnswer,
-  type ReceiptRecord,
-  type SessionInfo,
-} from './schemas.js';
+  type PostRequest,
+  type ReceiptAnswer,
+  type ReceiptBody,
+  type ReceiptsAnswer,
+  type RegisterSessionRequest,
+  type RevokeAnswer,
+  type Schema,
+  type SessionAnswer,
+  type SessionsAnswer,
+} from '@crosstalk/core';
+import type { TokenSigner } from '@crosstalk/core/token';
+import { requestJson, requestText, type FetchLike, type RequestSpec } from './http.js';
 
 export interface RelayClientOptions {
   relayUrl: string;
@@ -59,22 +62,22 @@ export interface RelayClient {
   enroll(body: EnrollRequest): Promise<EnrollAnswer>;
   /** Admin. */
   createInvite(body?: InviteRequest): Promise<InviteAnswer>;
-  listHosts(): Promise<{ hosts: HostInfo[] }>;
+  listHosts(): Promise<HostsAnswer>;
   /** Admin. */
-  revokeHost(name: string): Promise<{ host: unknown }>;
-  listSessions(): Promise<{ sessions: SessionInfo[] }>;
-  registerSession(body: RegisterSessionRequest): Promise<{ session: SessionInfo }>;
-  unregisterSession(name: string): Promise<{ session: SessionInfo }>;
-  listConversations(filter?: { status?: string | undefined; participant?: string | undefined }): Promise<{ conversations: ConversationSummary[] }>;
+  revokeHost(name: string): Promise<RevokeAnswer>;
+  listSessions(): Promise<SessionsAnswer>;
+  registerSession(body: RegisterSessionRequest): Promise<SessionAnswer>;
+  unregisterSession(name: string): Promise<SessionAnswer>;
+  listConversations(filter?: { status?: string | undefined; participant?: string | undefined }): Promise<ConversationsAnswer>;
   openConversation(body: OpenRequest): Promise<PostAnswer>;
-  getConversation(id: string, options?: { since?: number | undefined }): Promise<{ conversation: Conversation }>;
+  getConversation(id: string, options?: { since?: number | undefined }): Promise<ConversationAnswer>;
   getMarkdown(id: string): Promise<string>;
-  listReceipts(id: string): Promise<{ receipts: ReceiptRecord[] }>;
+  listReceipts(id: string): Promise<ReceiptsAnswer>;
   postTurn(id: string, body: PostRequest): Promise<PostAnswer>;
   moderate(id: string, body: ModerateRequest): Promise<ModerateAnswer>;
   close(id: string, body: CloseRequest): Promise<ModerateAnswer>;
-  postReceipt(body: ReceiptBody): Promise<{ seq: number }>;
-  events(after: number, options?: { limit?: number | undefined }): Promise<{ events: RelayEvent[]; head: number }>;
+  postReceipt(body: ReceiptBody): Promise<ReceiptAnswer>;
+  events(after: number, options?: { limit?: number | undefined }): Promise<EventsAnswer>;
 }
 
 const SMALL = 1024 * 1024;
@@ -89,21 +92,24 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const bulkTimeoutMs = options.bulkTimeoutMs ?? 60_000;
 
   const json = <T>(
-    method: RequestSpec<T>['method'],
+    method: RequestSpec['method'],
     path: string,
-    schema: z.ZodType<T>,
-    more: { body?: unknown; auth?: boolean; query?: RequestSpec<T>['query']; bulk?: boolean } = {},
+    schema: Schema<T>,
+    more: { body?: unknown; auth?: boolean; query?: RequestSpec['query']; bulk?: boolean } = {},
   ): Promise<T> =>
-    request(http, {
-      method,
-      path: `${API_PREFIX}${path}`,
-      query: more.query,
-      body: more.body,
-      auth: more.auth ?? true,
-      maxBytes: more.bulk ? BULK : SMALL,
-      timeoutMs: more.bulk ? bulkTimeoutMs : undefined,
-      expect: { kind: 'json', schema },
-    });
+    requestJson(
+      http,
+      {
+        method,
+        path: `${API_PREFIX}${path}`,
+        query: more.query,
+        body: more.body,
+        auth: more.auth ?? true,
+        maxBytes: more.bulk ? BULK : SMALL,
+        timeoutMs: more.bulk ? bulkTimeoutMs : undefined,
+      },
+      schema,
+    );
 
   return {
     relayUrl: options.relayUrl,
@@ -121,13 +127,12 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     getConversation: async (id, opts = {}) =>
       json('GET', `/conversations/${seg('conversation', id)}`, ConversationAnswerSchema, { query: { since: opts.since }, bulk: true }),
     getMarkdown: async (id) =>
-      request(http, {
+      requestText(http, {
         method: 'GET',
         path: `${API_PREFIX}/conversations/${seg('conversation', id)}/markdown`,
         auth: true,
         maxBytes: BULK,
         timeoutMs: bulkTimeoutMs,
-        expect: { kind: 'text' },
       }),
     listReceipts: async (id) => json('GET', `/conversations/${seg('conversation', id)}/receipts`, ReceiptsAnswerSchema, { bulk: true }),
     postTurn: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/turns`, PostAnswerSchema, { body }),

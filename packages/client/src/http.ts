@@ -1,9 +1,9 @@
 // One HTTP exchange with the relay: a fresh token, a JSON body, a deadline, a bounded and
 // validated answer, and every failure turned into a CrosstalkError.
-import { CrosstalkError } from '@crosstalk/core';
+import { CrosstalkError, type Schema } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
-import type * as z from 'zod';
 import { fetchTransport, nodeTransport, TransportError, type Transport } from './transport.js';
+import { displayUrl, unreachable } from './unreachable.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -22,7 +22,7 @@ export interface HttpOptions {
   fetch?: FetchLike | undefined;
 }
 
-export interface RequestSpec<T> {
+export interface RequestSpec {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined> | undefined;
@@ -32,63 +32,9 @@ export interface RequestSpec<T> {
   /** Largest answer accepted, in bytes. */
   maxBytes: number;
   timeoutMs?: number | undefined;
-  /** `json` answers are validated with `schema`; `text` answers are returned as they are. */
-  expect: { kind: 'json'; schema: z.ZodType<T> } | { kind: 'text' };
 }
 
-/** The URL a message shows: origin and path, never more. */
-export function displayUrl(relayUrl: string): string {
-  try {
-    const u = new URL(relayUrl);
-    return `${u.origin}${u.pathname === '/' ? '' : u.pathname}`;
-  } catch {
-    return relayUrl.slice(0, 200);
-  }
-}
-
-/** Whether the URL names this machine (a relay `crosstalk up` or `relay serve` would run here). */
-export function isLoopbackUrl(relayUrl: string): boolean {
-  try {
-    const host = new URL(relayUrl).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-  } catch {
-    return false;
-  }
-}
-
-/** What to do about a relay that does not answer, depending on where it is. */
-export function unreachableHint(relayUrl: string, options: { suggestDoctor?: boolean } = {}): string {
-  if (isLoopbackUrl(relayUrl)) return 'the relay runs on this machine: start it with `crosstalk up` (relay and agent together) or `crosstalk relay serve`';
-  const check = `check that the relay runs and that this machine reaches ${displayUrl(relayUrl)} (address, firewall, VPN)`;
-  return options.suggestDoctor === false ? check : `${check}; \`crosstalk doctor\` checks the whole setup`;
-}
-
-/**
- * EPERM and EACCES on connect come from the operating system, not the network: a sandbox around
- * this process (Codex runs shell commands in one, without network by default) forbade it.
- */
-export function sandboxBlocked(why: string): boolean {
-  return why === 'EPERM' || why === 'EACCES';
-}
-
-export const SANDBOX_HINT =
-  'a sandbox around this command blocks network connections (Codex runs shell commands in one by default): ' +
-  'run `crosstalk skill install` once on this machine so that crosstalk\'s conversation commands may run outside it, ' +
-  'then start the coding agent again; `crosstalk doctor` shows what is installed';
-
-export function unreachable(relayUrl: string, why: string, cause?: unknown): CrosstalkError {
-  const blocked = sandboxBlocked(why);
-  const message = blocked
-    ? `could not connect to the relay at ${displayUrl(relayUrl)}: the connection was not allowed (${why})`
-    : `relay unreachable at ${displayUrl(relayUrl)} (${why})`;
-  return new CrosstalkError('RELAY_UNREACHABLE', message, {
-    hint: blocked ? SANDBOX_HINT : unreachableHint(relayUrl),
-    details: { relayUrl: displayUrl(relayUrl) },
-    cause,
-  });
-}
-
-function joinUrl(relayUrl: string, path: string, query: RequestSpec<unknown>['query']): string {
+function joinUrl(relayUrl: string, path: string, query: RequestSpec['query']): string {
   const base = relayUrl.endsWith('/') ? relayUrl.slice(0, -1) : relayUrl;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
@@ -108,9 +54,32 @@ function badAnswer(url: string, what: string): CrosstalkError {
   });
 }
 
-export async function request<T>(options: HttpOptions, spec: RequestSpec<T>): Promise<T> {
+/** A JSON answer, checked with `schema` before anyone uses it. */
+export async function requestJson<T>(options: HttpOptions, spec: RequestSpec, schema: Schema<T>): Promise<T> {
+  const raw = await exchange(options, spec, 'application/json');
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw badAnswer(options.relayUrl, `${spec.method} ${spec.path} did not answer with JSON`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badAnswer(options.relayUrl, `${spec.method} ${spec.path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** A text answer (the markdown copy), as it came. */
+export async function requestText(options: HttpOptions, spec: RequestSpec): Promise<string> {
+  return (await exchange(options, spec, 'text/markdown')).toString('utf8');
+}
+
+/** Sends one request; the answer's bytes if the relay accepted it, else its error. */
+async function exchange(options: HttpOptions, spec: RequestSpec, accept: string): Promise<Buffer> {
   const url = joinUrl(options.relayUrl, spec.path, spec.query);
-  const headers: Record<string, string> = { accept: spec.expect.kind === 'json' ? 'application/json' : 'text/markdown' };
+  const headers: Record<string, string> = { accept };
   if (spec.auth) {
     if (!options.signer) throw new CrosstalkError('NOT_ENROLLED', `${spec.method} ${spec.path} needs a credential and this client has none`);
     headers.authorization = `Bearer ${await options.signer.mint()}`;
@@ -132,21 +101,8 @@ export async function request<T>(options: HttpOptions, spec: RequestSpec<T>): Pr
     }
     throw unreachable(options.relayUrl, err instanceof TransportError ? err.reason : String(err).slice(0, 120), err);
   }
-  const raw = res.body;
-  if (res.status < 200 || res.status > 299) throw errorFromAnswer(res.status, raw);
-  if (spec.expect.kind === 'text') return raw.toString('utf8') as T;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw badAnswer(options.relayUrl, `${spec.method} ${spec.path} did not answer with JSON`);
-  }
-  const parsed = spec.expect.schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw badAnswer(options.relayUrl, `${spec.method} ${spec.path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
-  }
-  return parsed.data;
+  if (res.status < 200 || res.status > 299) throw errorFromAnswer(res.status, res.body);
+  return res.body;
 }
 
 function errorFromAnswer(status: number, raw: Buffer): CrosstalkError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackUrl, unreachable, unreachableHint } from './http.js';
+import { isLoopbackUrl, unreachable, unreachableHint } from './unreachable.js';
 
 describe('what to do about an unreachable relay', () => {
   it('tells a relay on this machine from one elsewhere', () => {
