@@ -8,7 +8,7 @@
 // The only place here that reads the environment (CROSSTALK_HOME, TMUX, TMUX_PANE) and argv.
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CrosstalkError, EXIT, isLogLevel, LOG_LEVELS, SESSION_KINDS, type SessionKind, type WakeTarget } from '@crosstalk/core';
+import { CrosstalkError, EXIT, isLogLevel, isSessionKind, LOG_LEVELS, SESSION_KINDS, type WakeTarget } from '@crosstalk/core';
 import { enroll } from './enroll/enroll.js';
 import { homeLayout, resolveHome } from './home/index.js';
 import { runAgent } from './run/agent.js';
@@ -68,8 +68,8 @@ async function main(argv: string[]): Promise<number> {
 
 async function join(name: string | undefined, kindName: string, noWake: boolean): Promise<number> {
   if (!name) throw new CrosstalkError('NO_SESSION');
-  const kind = kindName as SessionKind;
-  if (!SESSION_KINDS.includes(kind)) throw new CrosstalkError('INVALID_REQUEST', `--kind must be one of ${SESSION_KINDS.join(', ')}`);
+  const kind = kindName;
+  if (!isSessionKind(kind)) throw new CrosstalkError('INVALID_REQUEST', `--kind must be one of ${SESSION_KINDS.join(', ')}`);
   const wake: WakeTarget = noWake
     ? { type: 'none' }
     : await recordWakeTarget({ platform: process.platform, pid: process.pid, tmux: process.env.TMUX, tmuxPane: process.env.TMUX_PANE });

@@ -12,7 +12,7 @@ export function parseServerMessage(data: WebSocket.RawData, isBinary: boolean): 
   if (isBinary) return null;
   const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
   const parsed = ServerMessageSchema.safeParse(parseJson(text));
-  return parsed.success ? (parsed.data as ServerMessage) : null;
+  return parsed.success ? parsed.data : null;
 }
 
 /** The error body the relay sent when it refused the upgrade; a body that is missing or unreadable leaves the status alone. */

@@ -3,24 +3,21 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as z from 'zod';
-import { NameSchema, SessionKindSchema, WakeTargetSchema, type SessionKind, type WakeTarget } from '@crosstalk/core';
+import { NameSchema, schemaOnce, SessionKindSchema, WakeTargetSchema, type Parsed, type WakeTarget } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import { readJson } from '../fs/read-json.js';
 
-export interface LocalSession {
-  name: string;
-  kind: SessionKind;
-  wake: WakeTarget;
-  joinedAt: string;
-}
+// Built on first use: most CLI calls that load this module never read the file.
+const localSession = schemaOnce(() => z.strictObject({ name: NameSchema, kind: SessionKindSchema, wake: WakeTargetSchema, joinedAt: z.string().max(40) }));
+const sessionsFile = schemaOnce(() => z.strictObject({ version: z.literal(1), sessions: z.array(localSession()).max(10_000) }));
 
-const LocalSessionSchema = z.strictObject({ name: NameSchema, kind: SessionKindSchema, wake: WakeTargetSchema, joinedAt: z.string().max(40) });
-const FileSchema = z.strictObject({ version: z.literal(1), sessions: z.array(LocalSessionSchema).max(10_000) });
+/** A session joined on this host, with where its terminal is. */
+export type LocalSession = Parsed<typeof localSession>;
 
 /** The sessions joined here; a missing or damaged file reads as none. */
 export async function readLocalSessions(path: string): Promise<LocalSession[]> {
-  const parsed = FileSchema.safeParse(await readJson(path, 16 * 1024 * 1024));
-  return parsed.success ? (parsed.data.sessions as LocalSession[]) : [];
+  const parsed = sessionsFile().safeParse(await readJson(path, 16 * 1024 * 1024));
+  return parsed.success ? parsed.data.sessions : [];
 }
 
 export async function writeLocalSessions(path: string, sessions: readonly LocalSession[]): Promise<void> {

@@ -4,18 +4,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
-import {
-  ConversationSchema,
-  emptyState,
-  isValidName,
-  NameSchema,
-  SessionKindSchema,
-  WakeTargetSchema,
-  type Conversation,
-  type RelayState,
-  type Session,
-  unreadableFile,
-} from '@crosstalk/core';
+import { ConversationSchema, emptyState, isValidName, schemaOnce, SessionSchema, type Conversation, type RelayState, unreadableFile } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import { readJson } from '../fs/read-json.js';
 
@@ -28,21 +17,16 @@ export interface Cursor {
   seq: number;
 }
 
-const CursorSchema = z.strictObject({
-  version: z.literal(1),
-  relayId: z.string().min(1).max(64),
-  epoch: z.string().min(1).max(64).nullable(),
-  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-});
-
-const SessionSchema = z.strictObject({
-  name: NameSchema,
-  host: NameSchema,
-  kind: SessionKindSchema,
-  wake: WakeTargetSchema,
-  joinedAt: z.string().max(40),
-});
-const SessionsFileSchema = z.strictObject({ version: z.literal(1), sessions: z.array(SessionSchema).max(1_000_000) });
+// Built on first use: the CLI loads this module and never reads these files.
+const cursorFile = schemaOnce(() =>
+  z.strictObject({
+    version: z.literal(1),
+    relayId: z.string().min(1).max(64),
+    epoch: z.string().min(1).max(64).nullable(),
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  }),
+);
+const sessionsFile = schemaOnce(() => z.strictObject({ version: z.literal(1), sessions: z.array(SessionSchema).max(1_000_000) }));
 
 /** A conversation file may be large (1000 turns of 64 KiB); anything beyond is not ours. */
 const MAX_CONVERSATION_FILE = 512 * 1024 * 1024;
@@ -90,7 +74,7 @@ export class StateStore {
     const fresh = (dropped: string | null): LoadedState => ({ cursor: { relayId, epoch: null, seq: 0 }, state: emptyState(), dropped });
     const cursorJson = await readJson(this.cursorPath, MAX_SMALL_FILE);
     if (cursorJson === undefined) return fresh(null);
-    const cursor = CursorSchema.safeParse(cursorJson);
+    const cursor = cursorFile().safeParse(cursorJson);
     if (!cursor.success) return this.dropAll(fresh, `${this.cursorPath} is damaged`);
     if (cursor.data.relayId !== relayId) return this.dropAll(fresh, `the stored state belongs to relay ${cursor.data.relayId}, not ${relayId}`);
 
@@ -105,9 +89,9 @@ export class StateStore {
   private async loadSessions(state: RelayState): Promise<string | null> {
     const json = await readJson(this.sessionsPath, MAX_SMALL_FILE);
     if (json === undefined) return null;
-    const sessions = SessionsFileSchema.safeParse(json);
+    const sessions = sessionsFile().safeParse(json);
     if (!sessions.success) return this.sessionsPath;
-    for (const s of sessions.data.sessions) state.sessions.set(s.name, s as Session);
+    for (const s of sessions.data.sessions) state.sessions.set(s.name, s);
     return null;
   }
 
@@ -126,7 +110,7 @@ export class StateStore {
       const path = join(this.conversationsDir, file);
       const parsed = ConversationSchema.safeParse(await readJson(path, MAX_CONVERSATION_FILE));
       if (!parsed.success || parsed.data.id !== id) return path;
-      state.conversations.set(id, parsed.data as Conversation);
+      state.conversations.set(id, parsed.data);
     }
     return null;
   }
