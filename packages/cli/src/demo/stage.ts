@@ -4,7 +4,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { adminClient, enroll, homeLayout, runAgent, type RelayClient, type RunningAgent } from '@crosstalk/agent';
+import { enroll, homeLayout, runAgent, type RunningAgent } from '@crosstalk/agent';
+import { adminClient, type RelayClient } from '@crosstalk/client';
 import { CrosstalkError } from '@crosstalk/core';
 import type { RunningRelay } from '@crosstalk/relay';
 import { isMissing } from '../lib/system-error.js';

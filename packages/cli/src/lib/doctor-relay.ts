@@ -1,7 +1,8 @@
 // doctor's checks of this home's enrollment and of its relay: reachable, the same relay, the
 // same protocol, clocks close enough for tokens, and this host's key accepted.
-import { createRelayClient, readAgentConfig, readHostKey, unreachableHint, type AgentConfig, type Health, type HomeLayout } from '@crosstalk/agent';
-import { CrosstalkError, LIMITS, PROTOCOL_VERSION } from '@crosstalk/core';
+import { readAgentConfig, readHostKey, type AgentConfig, type HomeLayout } from '@crosstalk/agent';
+import { createRelayClient, unreachableHint } from '@crosstalk/client';
+import { CrosstalkError, LIMITS, PROTOCOL_VERSION, type Health } from '@crosstalk/core';
 import { tokenSigner } from '@crosstalk/core/token';
 import { fail, failure, ok, skip, warn, type Check } from './doctor-check.js';
 
