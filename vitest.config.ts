@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit tests sit next to the code they test; end-to-end scenarios live in test/ and start real
-// processes, so they get longer timeouts and run one file at a time.
+// processes, so they get longer timeouts and run one file at a time. Every run builds first.
 export default defineConfig({
   test: {
+    globalSetup: ['test/setup/build-first.ts'],
     maxWorkers: 2,
     projects: [
       {

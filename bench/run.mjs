@@ -11,7 +11,14 @@ import { judge, machine, textTable, updateDoc, writeJson } from './lib/report.mj
 import { SCENARIOS } from './scenarios/index.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-doc': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-doc': { type: 'boolean', default: false },
+  },
+});
 const only = values.only ? new Set(values.only.split(',')) : null;
 const unknown = only ? [...only].filter((n) => !SCENARIOS.some((s) => s.name === n)) : [];
 if (unknown.length > 0) {
@@ -55,11 +62,34 @@ for (const scenario of SCENARIOS) {
     for (const f of produced) figures.push(judge({ ...f, load, note: f.note ? `${f.note}; ${load}` : load }));
   } catch (err) {
     failed = true;
-    const logs = (await Promise.all(logSources.map((fn) => Promise.resolve().then(fn).catch(() => '')))).join('\n');
+    const logs = (
+      await Promise.all(
+        logSources.map((fn) =>
+          Promise.resolve()
+            .then(fn)
+            .catch(() => ''),
+        ),
+      )
+    ).join('\n');
     process.stderr.write(`bench: ${scenario.name} failed: ${err?.stack ?? err}\n${logs}\n`);
-    for (const name of scenario.figures) figures.push(judge({ name, unit: '', median: null, p95: null, target: null, error: String(err?.message ?? err).split('\n')[0].slice(0, 200) }));
+    for (const name of scenario.figures)
+      figures.push(
+        judge({
+          name,
+          unit: '',
+          median: null,
+          p95: null,
+          target: null,
+          error: String(err?.message ?? err)
+            .split('\n')[0]
+            .slice(0, 200),
+        }),
+      );
   } finally {
-    for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch((e) => process.stderr.write(`bench: cleanup: ${e}\n`));
+    for (const fn of cleanups.reverse())
+      await Promise.resolve()
+        .then(fn)
+        .catch((e) => process.stderr.write(`bench: cleanup: ${e}\n`));
   }
   process.stderr.write(`bench: ${scenario.name} done in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
 }

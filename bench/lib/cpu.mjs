@@ -33,6 +33,8 @@ export function cpuMeter(pids) {
 }
 
 export function describeCpu(shares) {
-  const parts = Object.entries(shares).filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v}%`);
+  const parts = Object.entries(shares)
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k} ${v}%`);
   return parts.length > 0 ? `CPU (% of one core): ${parts.join(', ')}` : '';
 }

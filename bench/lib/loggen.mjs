@@ -14,8 +14,10 @@ const SESSIONS_PER_HOST = 2;
 const ACTIVE = 40;
 const TURNS = 20;
 
-
-const WORDS = 'the relay log turn agent pane wake copy host session fsync commit replay cursor epoch test build schema port error fix review patch merge diff version torch cuda'.split(' ');
+const WORDS =
+  'the relay log turn agent pane wake copy host session fsync commit replay cursor epoch test build schema port error fix review patch merge diff version torch cuda'.split(
+    ' ',
+  );
 
 /** Plain text that turn bodies are cut from. */
 function corpus(rand) {
@@ -68,7 +70,10 @@ export async function writeLog(file, count, { startMs = Date.UTC(2026, 0, 5) } =
     for (let s = 0; s < SESSIONS_PER_HOST && seq < count; s++) {
       const name = `${host}-s${s}`;
       sessions.push({ name, host });
-      await emit({ type: 'session.registered', session: { name, host, kind: s === 0 ? 'claude-code' : 'codex', wake: { type: 'none' }, joinedAt: new Date(clock).toISOString() } });
+      await emit({
+        type: 'session.registered',
+        session: { name, host, kind: s === 0 ? 'claude-code' : 'codex', wake: { type: 'none' }, joinedAt: new Date(clock).toISOString() },
+      });
     }
   }
 
@@ -79,7 +84,15 @@ export async function writeLog(file, count, { startMs = Date.UTC(2026, 0, 5) } =
       const a = sessions[Math.floor(rand() * sessions.length)];
       let b = sessions[Math.floor(rand() * sessions.length)];
       if (b.name === a.name) b = sessions[(sessions.indexOf(a) + 1) % sessions.length];
-      active.push({ id: `topic-${(++conversations).toString(36)}-${Math.floor(rand() * 0xffff).toString(16).padStart(4, '0')}`, a, b, n: 0, receipted: true });
+      active.push({
+        id: `topic-${(++conversations).toString(36)}-${Math.floor(rand() * 0xffff)
+          .toString(16)
+          .padStart(4, '0')}`,
+        a,
+        b,
+        n: 0,
+        receipted: true,
+      });
     }
     const i = Math.floor(rand() * active.length);
     const c = active[i];
@@ -108,8 +121,21 @@ export async function writeLog(file, count, { startMs = Date.UTC(2026, 0, 5) } =
     if (c.n === 1) {
       const participants = [c.a.name, c.b.name];
       const conversation = {
-        id: c.id, topic: `${WORDS[k % WORDS.length]} question ${k}`, openedBy: c.a.name, openedAt: at, participants, moderator: c.a.name,
-        status: 'in-progress', maxTurns: TURNS, next, turns: [turn], notes: [], proposal: null, decision: null, resolution: null, seq: 0,
+        id: c.id,
+        topic: `${WORDS[k % WORDS.length]} question ${k}`,
+        openedBy: c.a.name,
+        openedAt: at,
+        participants,
+        moderator: c.a.name,
+        status: 'in-progress',
+        maxTurns: TURNS,
+        next,
+        turns: [turn],
+        notes: [],
+        proposal: null,
+        decision: null,
+        resolution: null,
+        seq: 0,
       };
       await emit({ type: 'conversation.opened', conversation, key });
     } else {

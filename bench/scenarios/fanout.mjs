@@ -20,7 +20,13 @@ export async function fanout(ctx) {
   ctx.defer(() => links.stop());
   ctx.logs(() => links.logs());
   ctx.progress(`connecting ${LINKS} links`);
-  await links.call('connect', { url: load.relay.url, relayId: load.relay.relayId, hosts: load.hosts.map((h) => ({ name: h.name, privateJwk: h.privateJwk })), cursor: load.head, measure: MEASURED });
+  await links.call('connect', {
+    url: load.relay.url,
+    relayId: load.relay.relayId,
+    hosts: load.hosts.map((h) => ({ name: h.name, privateJwk: h.privateJwk })),
+    cursor: load.head,
+    measure: MEASURED,
+  });
   const poster = startWorker('poster');
   ctx.defer(() => poster.stop());
   ctx.logs(() => poster.logs());

@@ -8,10 +8,22 @@ import { restart } from './restart.mjs';
 import { wake } from './wake.mjs';
 
 export const SCENARIOS = [
-  { name: 'wake', run: wake, figures: ['turn → wake-up in the pane, from the HTTP post (relay + agent)', 'turn → wake-up in the pane, from starting `crosstalk reply`'] },
+  {
+    name: 'wake',
+    run: wake,
+    figures: ['turn → wake-up in the pane, from the HTTP post (relay + agent)', 'turn → wake-up in the pane, from starting `crosstalk reply`'],
+  },
   { name: 'cli', run: cliStart, figures: ['CLI start: `crosstalk --help` / `node -e 0`'] },
-  { name: 'posts', run: posts, figures: ['durable posts/s, 1 concurrent poster', 'durable posts/s, 10 concurrent posters', 'durable posts/s, 100 concurrent posters'] },
+  {
+    name: 'posts',
+    run: posts,
+    figures: ['durable posts/s, 1 concurrent poster', 'durable posts/s, 10 concurrent posters', 'durable posts/s, 100 concurrent posters'],
+  },
   { name: 'fanout', run: fanout, figures: ['fan-out deliveries/s to 200 agent links', 'fan-out delivery delay (post → link) at that load'] },
   { name: 'memory', run: memory, figures: ['relay memory per idle agent link', 'relay RSS with 1,000 idle agent links'] },
-  { name: 'restart', run: restart, figures: ['relay restart, 1,000,000-event log, from the snapshot of a clean stop', 'relay restart, 1,000,000-event log, whole log folded (no snapshot)'] },
+  {
+    name: 'restart',
+    run: restart,
+    figures: ['relay restart, 1,000,000-event log, from the snapshot of a clean stop', 'relay restart, 1,000,000-event log, whole log folded (no snapshot)'],
+  },
 ];

@@ -38,8 +38,17 @@ export async function memory(ctx) {
   ctx.defer(() => links.stop());
   ctx.logs(() => links.logs());
   ctx.progress(`connecting ${LINKS} links`);
-  await links.call('connect', { url: relay.url, relayId: relay.relayId, hosts: hosts.map((h) => ({ name: h.name, privateJwk: h.privateJwk })), cursor: head, concurrency: 50 });
-  await waitFor('every link to be connected', async () => (await admin.listHosts()).hosts.filter((h) => h.connected).length === LINKS, { timeoutMs: 60_000, intervalMs: 200 });
+  await links.call('connect', {
+    url: relay.url,
+    relayId: relay.relayId,
+    hosts: hosts.map((h) => ({ name: h.name, privateJwk: h.privateJwk })),
+    cursor: head,
+    concurrency: 50,
+  });
+  await waitFor('every link to be connected', async () => (await admin.listHosts()).hosts.filter((h) => h.connected).length === LINKS, {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
   const busy = await readings(relay, READINGS);
   const stats = await links.call('stats');
   if (stats.open !== LINKS) throw new Error(`${LINKS - stats.open} links closed while idle`);
@@ -50,6 +59,12 @@ export async function memory(ctx) {
   const note = `RSS after GC: ${(idle.rss / MiB).toFixed(1)} MiB with 0 links, ${(busy.rss / MiB).toFixed(1)} MiB with ${LINKS}; heap ${(idle.heap / MiB).toFixed(1)} → ${(busy.heap / MiB).toFixed(1)} MiB (${((busy.heap - idle.heap) / LINKS / 1024).toFixed(1)} KiB a link); ${LINKS} hosts enrolled in both readings; median of ${READINGS} readings`;
   return [
     { name: 'relay memory per idle agent link', unit: 'KiB', median: perLink / 1024, p95: null, target: { op: '<=', value: 50 }, note },
-    { name: `relay RSS with ${LINKS.toLocaleString('en-US')} idle agent links`, unit: 'MiB', median: busy.rss / MiB, p95: null, target: { op: '<=', value: 150 } },
+    {
+      name: `relay RSS with ${LINKS.toLocaleString('en-US')} idle agent links`,
+      unit: 'MiB',
+      median: busy.rss / MiB,
+      p95: null,
+      target: { op: '<=', value: 150 },
+    },
   ];
 }

@@ -19,7 +19,12 @@ export async function posts(ctx) {
   const links = startWorker('links');
   ctx.defer(() => links.stop());
   ctx.logs(() => links.logs());
-  await links.call('connect', { url: load.relay.url, relayId: load.relay.relayId, hosts: load.hosts.map((h) => ({ name: h.name, privateJwk: h.privateJwk })), cursor: load.head });
+  await links.call('connect', {
+    url: load.relay.url,
+    relayId: load.relay.relayId,
+    hosts: load.hosts.map((h) => ({ name: h.name, privateJwk: h.privateJwk })),
+    cursor: load.head,
+  });
   const poster = startWorker('poster');
   ctx.defer(() => poster.stop());
   ctx.logs(() => poster.logs());

@@ -37,7 +37,14 @@ async function timeToServe(dataDir, nodeArgs, stop) {
     const res = await within(fetch(`${relay.url}/v1/health`), 10_000, 'health');
     const health = await res.json();
     const ms = performance.now() - started;
-    const replayed = /"event log replayed"/.test(relay.logs()) ? JSON.parse(relay.logs().split('\n').find((l) => l.includes('"event log replayed"'))) : null;
+    const replayed = /"event log replayed"/.test(relay.logs())
+      ? JSON.parse(
+          relay
+            .logs()
+            .split('\n')
+            .find((l) => l.includes('"event log replayed"')),
+        )
+      : null;
     return { ms, head: health.head, fromSnapshot: replayed?.fromSnapshot ?? null };
   } finally {
     if (stop === 'clean') await relay.stop();
@@ -56,7 +63,8 @@ export async function restart(ctx) {
     ctx.progress(`start ${i + 1}/${samples} folding the whole log`);
     // The last one stops cleanly and leaves a snapshot; the others are killed, as in a crash.
     const t = await timeToServe(dataDir, ctx.relayNodeArgs, i === samples - 1 ? 'clean' : 'kill');
-    if (t.head !== info.events || t.fromSnapshot !== 0) throw new Error(`the relay came back with head ${t.head} (${t.fromSnapshot} from a snapshot), not ${info.events} from the log`);
+    if (t.head !== info.events || t.fromSnapshot !== 0)
+      throw new Error(`the relay came back with head ${t.head} (${t.fromSnapshot} from a snapshot), not ${info.events} from the log`);
     whole.push(t.ms);
   }
   if (!existsSync(snapshot)) throw new Error('the relay wrote no snapshot when it stopped');
@@ -64,7 +72,8 @@ export async function restart(ctx) {
   for (let i = 0; i < samples; i++) {
     ctx.progress(`start ${i + 1}/${samples} from the snapshot`);
     const t = await timeToServe(dataDir, ctx.relayNodeArgs, 'kill');
-    if (t.head !== info.events || t.fromSnapshot !== info.events) throw new Error(`the relay came back with head ${t.head} (${t.fromSnapshot} from the snapshot), not ${info.events}`);
+    if (t.head !== info.events || t.fromSnapshot !== info.events)
+      throw new Error(`the relay came back with head ${t.head} (${t.fromSnapshot} from the snapshot), not ${info.events}`);
     fromSnapshot.push(t.ms);
   }
   const size = (await stat(snapshot)).size;

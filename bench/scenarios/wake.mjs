@@ -98,15 +98,29 @@ export async function wake(ctx) {
   await notes.next('ready', 0);
 
   await a.client.registerSession({ name: 'bench-a', kind: 'other', wake: { type: 'none' } });
-  await b.client.registerSession({ name: 'bench-b', kind: 'claude-code', wake: { type: 'tmux', pane: tmux.pane, socket: tmux.socket, panePid: tmux.panePid, agentCommand: 'bench-agent' } });
+  await b.client.registerSession({
+    name: 'bench-b',
+    kind: 'claude-code',
+    wake: { type: 'tmux', pane: tmux.pane, socket: tmux.socket, panePid: tmux.panePid, agentCommand: 'bench-agent' },
+  });
   for (const home of [a, b]) {
     const agent = runAgent(home, ctx.env);
     ctx.defer(() => agent.stop());
     ctx.logs(() => agent.logs());
   }
-  await waitFor('both agents to link', async () => (await admin.listHosts()).hosts.filter((h) => h.connected).length === 2, { timeoutMs: 30_000, intervalMs: 50 });
+  await waitFor('both agents to link', async () => (await admin.listHosts()).hosts.filter((h) => h.connected).length === 2, {
+    timeoutMs: 30_000,
+    intervalMs: 50,
+  });
 
-  const opened = await a.client.openConversation({ as: 'bench-a', topic: 'wake-up latency', with: ['bench-b'], maxTurns: 1000, body: 'first', idempotencyKey: randomBytes(9).toString('base64url') });
+  const opened = await a.client.openConversation({
+    as: 'bench-a',
+    topic: 'wake-up latency',
+    with: ['bench-b'],
+    maxTurns: 1000,
+    body: 'first',
+    idempotencyKey: randomBytes(9).toString('base64url'),
+  });
   const id = opened.conversation.id;
   let turn = 1;
   const conn = connection(relay.url);
@@ -116,14 +130,23 @@ export async function wake(ctx) {
   const settled = async (from, expected) => {
     const submitted = await notes.next('submit', from);
     if (!submitted.data.includes(`(turn ${expected}/`)) throw new Error(`the pane got ${submitted.data}, not the wake-up for turn ${expected}`);
-    await waitFor('the delivered receipt', async () => (await a.client.listReceipts(id)).receipts.some((r) => r.turn === expected && r.status === 'delivered'), { intervalMs: 10 });
+    await waitFor(
+      'the delivered receipt',
+      async () => (await a.client.listReceipts(id)).receipts.some((r) => r.turn === expected && r.status === 'delivered'),
+      { intervalMs: 10 },
+    );
   };
   await settled(0, 2);
 
   const viaHttp = async () => {
     const from = notes.count;
     const token = a.fast.mint();
-    const body = JSON.stringify({ as: 'bench-a', expectedTurn: turn + 1, idempotencyKey: randomBytes(9).toString('base64url'), body: `turn ${turn + 1}: a short answer` });
+    const body = JSON.stringify({
+      as: 'bench-a',
+      expectedTurn: turn + 1,
+      idempotencyKey: randomBytes(9).toString('base64url'),
+      body: `turn ${turn + 1}: a short answer`,
+    });
     const t0 = performance.now();
     const res = await conn.request('POST', `/v1/conversations/${id}/turns`, token, body);
     if (res.status !== 201) throw new Error(`post failed: ${res.status} ${res.text.slice(0, 300)}`);
@@ -147,7 +170,9 @@ export async function wake(ctx) {
   await viaHttp();
   let cliProblem = null;
   await viaCli().catch((err) => {
-    cliProblem = String(err.message ?? err).split('\n')[0].slice(0, 200);
+    cliProblem = String(err.message ?? err)
+      .split('\n')[0]
+      .slice(0, 200);
   });
   const http = [];
   const cli = [];
@@ -167,7 +192,14 @@ export async function wake(ctx) {
   ];
   figures.push(
     cliProblem
-      ? { name: 'turn → wake-up in the pane, from starting `crosstalk reply`', unit: 'ms', median: null, p95: null, target: { op: '<=', value: 100 }, error: `not measured: ${cliProblem}` }
+      ? {
+          name: 'turn → wake-up in the pane, from starting `crosstalk reply`',
+          unit: 'ms',
+          median: null,
+          p95: null,
+          target: { op: '<=', value: 100 },
+          error: `not measured: ${cliProblem}`,
+        }
       : {
           name: 'turn → wake-up in the pane, from starting `crosstalk reply`',
           unit: 'ms',

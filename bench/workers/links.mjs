@@ -59,7 +59,11 @@ function onFrame(link, data) {
 function connect(url, relayId, host, cursor, measure) {
   return new Promise((resolve, reject) => {
     const token = fastSigner(host.privateJwk, host.name, relayId).mint();
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/link`, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false, maxPayload: 256 * 1024 });
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/link`, {
+      headers: { authorization: `Bearer ${token}` },
+      perMessageDeflate: false,
+      maxPayload: 256 * 1024,
+    });
     const link = { ws, seq: cursor, measure, lastError: null, welcome: resolve.bind(null, null) };
     link.welcome = () => resolve(link);
     ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', protocol: 1, role: 'agent', epoch: null, cursor })));
@@ -93,7 +97,18 @@ process.on('message', async (msg) => {
       process.send({ reply: 'reset', at: nowMs() });
     } else if (msg.cmd === 'stats') {
       const seqs = links.map((l) => l.seq);
-      process.send({ reply: 'stats', at: nowMs(), events, frames, delays, series, minSeq: Math.min(...seqs), maxSeq: Math.max(...seqs), open: links.filter((l) => l.ws.readyState === WebSocket.OPEN).length, closedEarly });
+      process.send({
+        reply: 'stats',
+        at: nowMs(),
+        events,
+        frames,
+        delays,
+        series,
+        minSeq: Math.min(...seqs),
+        maxSeq: Math.max(...seqs),
+        open: links.filter((l) => l.ws.readyState === WebSocket.OPEN).length,
+        closedEarly,
+      });
     } else if (msg.cmd === 'stop') {
       clearInterval(ackTimer);
       clearInterval(sampler);

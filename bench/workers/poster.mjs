@@ -31,7 +31,12 @@ async function run({ durationMs, maxPosts }) {
     const queue = tokens[i];
     while (performance.now() < deadline && queue.length > 0 && posted < maxPosts) {
       posted++;
-      const body = JSON.stringify({ as: s.as, expectedTurn: s.turn + 1, idempotencyKey: `${i}-${s.turn}-${randomBytes(6).toString('hex')}`, body: bodyFor(setup.bodyBytes) });
+      const body = JSON.stringify({
+        as: s.as,
+        expectedTurn: s.turn + 1,
+        idempotencyKey: `${i}-${s.turn}-${randomBytes(6).toString('hex')}`,
+        body: bodyFor(setup.bodyBytes),
+      });
       const t0 = performance.now();
       try {
         const res = await connections[i].request('POST', `/v1/conversations/${s.conversation}/turns`, queue.pop(), body);

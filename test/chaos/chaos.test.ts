@@ -20,12 +20,20 @@ import { Posters, type Lane } from './posters.js';
 const LONG = process.env.CHAOS_LONG === '1';
 const SEED = pickSeed(process.env.CROSSTALK_CHAOS_SEED);
 const TURNS = LONG ? 50_000 : 2_000;
-const FAULTS: FaultCounts = LONG ? { 'relay-kill': 100, 'agent-kill': 50, reset: 250, blackhole: 25 } : { 'relay-kill': 20, 'agent-kill': 10, reset: 50, blackhole: 5 };
+const FAULTS: FaultCounts = LONG
+  ? { 'relay-kill': 100, 'agent-kill': 50, reset: 250, blackhole: 25 }
+  : { 'relay-kill': 20, 'agent-kill': 10, reset: 50, blackhole: 5 };
 /** Relay ping interval and agent silence limit: short, so a blackhole is noticed in a second or two. */
 const HEARTBEAT_MS = 600;
 const LATENCY_MS: [number, number] = [0, 4];
 const HOSTS = ['alpha', 'beta', 'gamma'] as const;
-const LANE_SESSIONS: Array<[number, number]> = [[0, 1], [1, 2], [2, 0], [0, 1], [1, 2]];
+const LANE_SESSIONS: Array<[number, number]> = [
+  [0, 1],
+  [1, 2],
+  [2, 0],
+  [0, 1],
+  [1, 2],
+];
 
 describe(`chaos (seed ${SEED})`, () => {
   const procs = new Procs();
@@ -88,7 +96,8 @@ describe(`chaos (seed ${SEED})`, () => {
       await waitFor(
         `${home.name}'s copies to match the relay`,
         async () => {
-          for (const [id, text] of rendered) if ((await readFile(join(home.config.conversationsDir, `${id}.md`), 'utf8').catch(() => '')) !== text) return false;
+          for (const [id, text] of rendered)
+            if ((await readFile(join(home.config.conversationsDir, `${id}.md`), 'utf8').catch(() => '')) !== text) return false;
           return true;
         },
         { timeoutMs: 90_000, intervalMs: 200, logs },

@@ -74,7 +74,11 @@ export class Faults {
   /** Runs every fault in order as the posted count reaches it. */
   async run(acked: () => number): Promise<void> {
     for (const f of this.plan) {
-      await waitFor(`${f.at} acknowledged turns (next fault: ${f.kind})`, () => acked() >= f.at, { timeoutMs: 120_000, intervalMs: 5, logs: this.targets.logs });
+      await waitFor(`${f.at} acknowledged turns (next fault: ${f.kind})`, () => acked() >= f.at, {
+        timeoutMs: 120_000,
+        intervalMs: 5,
+        logs: this.targets.logs,
+      });
       this.started(f);
       const t0 = Date.now();
       await this.perform(f.kind);

@@ -47,7 +47,9 @@ export class Posters {
 
   async run(): Promise<void> {
     const share = Math.floor(this.options.total / this.lanes.length);
-    await Promise.all(this.lanes.map((lane, i) => this.runLane(lane, i === this.lanes.length - 1 ? this.options.total - share * (this.lanes.length - 1) : share)));
+    await Promise.all(
+      this.lanes.map((lane, i) => this.runLane(lane, i === this.lanes.length - 1 ? this.options.total - share * (this.lanes.length - 1) : share)),
+    );
   }
 
   private async runLane(lane: Lane, turns: number): Promise<void> {
@@ -66,7 +68,14 @@ export class Posters {
         generation++;
         const token = `[chaos c${lane.index}.${generation} t1 ${key}]`;
         const answer = await this.retry(() =>
-          lane.clients[0].openConversation({ as: lane.sessions[0], topic: `chaos lane ${lane.index} part ${generation}`, with: [lane.sessions[1]], maxTurns: 1000, body: `${token}\nopening`, idempotencyKey: key }),
+          lane.clients[0].openConversation({
+            as: lane.sessions[0],
+            topic: `chaos lane ${lane.index} part ${generation}`,
+            with: [lane.sessions[1]],
+            maxTurns: 1000,
+            body: `${token}\nopening`,
+            idempotencyKey: key,
+          }),
         );
         if (!answer) throw new Error('an opening was refused');
         conversation = answer.conversation.id;
@@ -76,10 +85,12 @@ export class Posters {
         continue;
       }
       const turn = n + 1;
-      const author = (turn - 1) % 2 as 0 | 1;
+      const author = ((turn - 1) % 2) as 0 | 1;
       const token = `[chaos c${lane.index}.${generation} t${turn} ${key}]`;
       const id: string = conversation;
-      const answer = await this.retry(() => lane.clients[author].postTurn(id, { as: lane.sessions[author], expectedTurn: turn, idempotencyKey: key, body: `${token}\nturn ${turn}` }));
+      const answer = await this.retry(() =>
+        lane.clients[author].postTurn(id, { as: lane.sessions[author], expectedTurn: turn, idempotencyKey: key, body: `${token}\nturn ${turn}` }),
+      );
       if (!answer || answer.turn?.n !== turn) throw new Error(`turn ${turn} of ${id} was answered with ${JSON.stringify(answer?.turn?.n)}`);
       n = turn;
       this.ack(id, token, answer.duplicate);

@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 afterAll(() => lab?.cleanup());
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 describe('relay serve', () => {
   it('listens, and stops cleanly on SIGINT and SIGTERM with exit 0', async () => {
@@ -73,7 +77,9 @@ describe('invites, enrollment, hosts, revocation', () => {
     expect(configured.exitCode, explain(configured)).toBe(0);
     expect(configured.stdout).toMatch(/^crosstalk agent join https:\/\/crosstalk\.lan --invite \S+ --host delta\n$/);
     expect(configured.stderr).not.toContain('listens only on this machine');
-    const overridden = await lab.run(relay.home, ['relay', 'invite', '--url', 'http://10.0.0.5:7717'], { env: { CROSSTALK_PUBLIC_URL: 'https://crosstalk.lan' } });
+    const overridden = await lab.run(relay.home, ['relay', 'invite', '--url', 'http://10.0.0.5:7717'], {
+      env: { CROSSTALK_PUBLIC_URL: 'https://crosstalk.lan' },
+    });
     expect(overridden.stdout).toMatch(/^crosstalk agent join http:\/\/10\.0\.0\.5:7717 --invite \S+\n$/);
 
     const bad = await lab.run(relay.home, ['relay', 'invite', '--expires', 'soon']);
@@ -90,7 +96,9 @@ describe('invites, enrollment, hosts, revocation', () => {
     const wrongHost = await lab.run(home, ['agent', 'join', relay.url, '--invite', invite, '--host', 'epsilon']);
     expect(wrongHost.exitCode, explain(wrongHost)).toBe(4);
     expect(wrongHost.stderr).toContain('[INVITE_HOST_MISMATCH]');
-    const r = await lab.run(home, ['agent', 'join', relay.url, '--invite', invite, '--host', 'delta', '--conversations-dir', 'talks', '--json'], { cwd: lab.dir });
+    const r = await lab.run(home, ['agent', 'join', relay.url, '--invite', invite, '--host', 'delta', '--conversations-dir', 'talks', '--json'], {
+      cwd: lab.dir,
+    });
     expect(r.exitCode, explain(r)).toBe(0);
     const data = r.json<Record<string, string>>();
     expect(keys(data)).toEqual(documentedFields('agent join'));
@@ -123,7 +131,12 @@ describe('invites, enrollment, hosts, revocation', () => {
     });
     const data = status.json<{ running: boolean; status: Record<string, unknown>; service: unknown } & Record<string, unknown>>();
     expect(keys(data)).toEqual(documentedFields('agent status'));
-    expect(data).toMatchObject({ running: true, host: 'omega', relayUrl: lab.relay!.url, status: { pid: agent.proc.pid, state: 'connected', connected: true, host: 'omega', sessions: [{ name: 'o1', wake: 'none' }] } });
+    expect(data).toMatchObject({
+      running: true,
+      host: 'omega',
+      relayUrl: lab.relay!.url,
+      status: { pid: agent.proc.pid, state: 'connected', connected: true, host: 'omega', sessions: [{ name: 'o1', wake: 'none' }] },
+    });
     const human = await host.run(['agent', 'status']);
     expect(human.stdout).toContain(`agent: running (pid ${agent.proc.pid}) as host omega, connected to ${lab.relay!.url}`);
 

@@ -124,7 +124,17 @@ describe('open, reply, read, list, status', () => {
     expect(keys(data)).toEqual(documentedFields('open'));
     expect(keys(data.conversation)).toEqual(shapeFields('Summary'));
     expect(keys(data.turn)).toEqual(['at', 'author', 'body', 'host', 'n', 'next']);
-    expect(data.conversation).toMatchObject({ id: data.id, topic: 'release plan', status: 'in-progress', participants: ['a1', 'b1'], moderator: 'a1', next: ['b1'], turns: 1, maxTurns: 6, openedBy: 'a1' });
+    expect(data.conversation).toMatchObject({
+      id: data.id,
+      topic: 'release plan',
+      status: 'in-progress',
+      participants: ['a1', 'b1'],
+      moderator: 'a1',
+      next: ['b1'],
+      turns: 1,
+      maxTurns: 6,
+      openedBy: 'a1',
+    });
     expect(data.turn).toMatchObject({ n: 1, author: 'a1', host: 'alpha', body: '# Release plan\n\nShip on Friday?\n', next: ['b1'] });
     expect(data.duplicate).toBe(false);
     expect(data.seq).toBeGreaterThan(0);
@@ -137,9 +147,19 @@ describe('open, reply, read, list, status', () => {
 
     const j = await alpha.run(['reply', id, '--as', 'a1', '--json'], { input: 'Our CI pins 2.0; checking.' });
     expect(j.exitCode, explain(j)).toBe(0);
-    const data = j.json<{ id: string; conversation: { turns: number; next: string[] }; turn: { n: number; author: string; body: string }; duplicate: boolean }>();
+    const data = j.json<{
+      id: string;
+      conversation: { turns: number; next: string[] };
+      turn: { n: number; author: string; body: string };
+      duplicate: boolean;
+    }>();
     expect(keys(data)).toEqual(documentedFields('reply'));
-    expect(data).toMatchObject({ id, conversation: { turns: 3, next: ['b1'] }, turn: { n: 3, author: 'a1', body: 'Our CI pins 2.0; checking.' }, duplicate: false });
+    expect(data).toMatchObject({
+      id,
+      conversation: { turns: 3, next: ['b1'] },
+      turn: { n: 3, author: 'a1', body: 'Our CI pins 2.0; checking.' },
+      duplicate: false,
+    });
   });
 
   it('read prints the markdown copy the relay renders, the same bytes both agents wrote', async () => {
@@ -199,11 +219,26 @@ describe('open, reply, read, list, status', () => {
 
   it('status shows who is next, the wake-up receipts and the last activity', async () => {
     // Both sessions joined without a terminal: their agents report that they cannot wake them.
-    await lab.waitFor('a receipt for b1', async () => (await beta.run(['status', id, '--json'])).json<{ receipts: Array<{ session: string; turn: number }> }>().receipts.some((x) => x.session === 'b1' && x.turn === 4));
+    await lab.waitFor('a receipt for b1', async () =>
+      (await beta.run(['status', id, '--json']))
+        .json<{ receipts: Array<{ session: string; turn: number }> }>()
+        .receipts.some((x) => x.session === 'b1' && x.turn === 4),
+    );
     const r = await beta.run(['status', id, '--json']);
     const data = r.json<Record<string, unknown> & { receipts: Array<Record<string, unknown>>; lastActivity: Record<string, unknown> }>();
     expect(keys(data)).toEqual(documentedFields('status'));
-    expect(data).toMatchObject({ id, status: 'in-progress', turns: 3, maxTurns: 20, next: ['b1'], moderator: 'a1', participants: ['a1', 'b1'], proposal: null, decision: null, resolution: null });
+    expect(data).toMatchObject({
+      id,
+      status: 'in-progress',
+      turns: 3,
+      maxTurns: 20,
+      next: ['b1'],
+      moderator: 'a1',
+      participants: ['a1', 'b1'],
+      proposal: null,
+      decision: null,
+      resolution: null,
+    });
     expect(data.lastActivity).toMatchObject({ by: 'a1', what: 'turn 3' });
     const b1 = data.receipts.find((x) => x.session === 'b1');
     expect(b1).toMatchObject({ session: 'b1', host: 'beta', turn: 4, status: 'failed', reason: 'no-wake-target', attempt: 1 });
@@ -221,7 +256,10 @@ describe('open, reply, read, list, status', () => {
     expect(p.exitCode, explain(p)).toBe(0);
     const a = await alpha.run(['reply', id, '--as', 'a1', '--agree', '--body', 'Checked; agreed.', '--json']);
     expect(a.exitCode, explain(a)).toBe(0);
-    expect(a.json<{ conversation: { status: string; next: string[] }; turn: { agrees: number } }>()).toMatchObject({ conversation: { status: 'converged', next: [] }, turn: { agrees: 4 } });
+    expect(a.json<{ conversation: { status: string; next: string[] }; turn: { agrees: number } }>()).toMatchObject({
+      conversation: { status: 'converged', next: [] },
+      turn: { agrees: 4 },
+    });
     const s = await alpha.run(['status', id]);
     expect(s.stdout).toContain('decision:      Pin 2.1.2 everywhere');
     const read = await alpha.run(['read', id]);

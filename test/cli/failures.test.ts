@@ -49,7 +49,12 @@ describe('relay unreachable', () => {
     // (a conversation with oneself is refused by the relay, which proves it was reachable)
     expect(open.stderr).toContain('[TOO_FEW_PARTICIPANTS]');
     await relay.proc.stop('SIGTERM');
-    for (const args of [['sessions'], ['list', '--json'], ['reply', 'some-talk-1234', '--as', 'a1', '--body', 'x', '--expect-turn', '2'], ['open', '--as', 'a1', '--topic', 't', '--with', 'b1', '--body', 'x']]) {
+    for (const args of [
+      ['sessions'],
+      ['list', '--json'],
+      ['reply', 'some-talk-1234', '--as', 'a1', '--body', 'x', '--expect-turn', '2'],
+      ['open', '--as', 'a1', '--topic', 't', '--with', 'b1', '--body', 'x'],
+    ]) {
       const r = await alpha.run(args);
       expect(r.exitCode, explain(r)).toBe(5);
       expect(r.stderr).toContain(`relay unreachable at ${relay.url}`);

@@ -25,7 +25,11 @@ beforeAll(async () => {
 });
 afterAll(() => lab?.cleanup());
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 it('installs a systemd user unit that runs this CLI for this home, reports it, and removes it', async () => {
   const unit = join(lab.userHome, '.config', 'systemd', 'user', 'crosstalk-agent.service');
@@ -45,7 +49,13 @@ it('installs a systemd user unit that runs this CLI for this home, reports it, a
   expect(again.stdout).toContain(`already installed: ${unit}`);
 
   const status = await host.run(['agent', 'status', '--json'], { env });
-  expect(status.json<{ service: Record<string, unknown> }>().service).toMatchObject({ platform: 'linux', definition: unit, installed: true, running: true, state: 'active' });
+  expect(status.json<{ service: Record<string, unknown> }>().service).toMatchObject({
+    platform: 'linux',
+    definition: unit,
+    installed: true,
+    running: true,
+    state: 'active',
+  });
 
   const removed = await host.run(['agent', 'uninstall', '--json'], { env });
   expect(removed.exitCode, explain(removed)).toBe(0);

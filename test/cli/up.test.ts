@@ -57,7 +57,8 @@ it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ct
   // doctor probes the pane: alive while the session runs, a failure once its pane is gone.
   const healthy = await host.run(['doctor', '--json']);
   expect(healthy.exitCode, explain(healthy)).toBe(0);
-  const check = (r: typeof healthy) => r.json<{ checks: Array<{ name: string; status: string; message: string }> }>().checks.find((c) => c.name === 'session pane-one');
+  const check = (r: typeof healthy) =>
+    r.json<{ checks: Array<{ name: string; status: string; message: string }> }>().checks.find((c) => c.name === 'session pane-one');
   expect(check(healthy)).toMatchObject({ status: 'ok', message: expect.stringContaining(`tmux pane ${pane.pane}`) });
   await host.tmux.run(['kill-pane', '-t', pane.pane]);
   const broken = await host.run(['doctor', '--json']);

@@ -31,7 +31,12 @@ describe('the scripted peer', () => {
   it('joined from its pane, and knows itself there without --as', async () => {
     const joined = await helper.joined();
     expect(joined.exitCode, joined.stderr).toBe(0);
-    expect(JSON.parse(joined.stdout)).toMatchObject({ session: 'helper', host: 'beta', kind: 'other', wake: { type: 'tmux', pane: helper.pane, panePid: helper.panePid, agentCommand: 'scripted-agent' } });
+    expect(JSON.parse(joined.stdout)).toMatchObject({
+      session: 'helper',
+      host: 'beta',
+      kind: 'other',
+      wake: { type: 'tmux', pane: helper.pane, panePid: helper.panePid, agentCommand: 'scripted-agent' },
+    });
     const whoami = await helper.whoami();
     expect(whoami.exitCode, whoami.stderr).toBe(0);
     expect(JSON.parse(whoami.stdout)).toMatchObject({ host: 'beta', session: { name: 'helper', wake: { type: 'tmux', pane: helper.pane } } });
@@ -51,7 +56,12 @@ describe('wait', () => {
     const reply = await lab.waitFor("helper's reply to be recorded", async () => (await helper.replies()).find((x) => x.id === id));
     expect(reply).toMatchObject({ turn: 2, exitCode: 0 });
     const lines = await helper.lines();
-    expect(lines.some((l) => l.startsWith(`crosstalk: your turn in ${id} (turn 2/20). Read `) && l.endsWith(`then answer with: crosstalk reply ${id} --as helper --expect-turn 2`))).toBe(true);
+    expect(
+      lines.some(
+        (l) =>
+          l.startsWith(`crosstalk: your turn in ${id} (turn 2/20). Read `) && l.endsWith(`then answer with: crosstalk reply ${id} --as helper --expect-turn 2`),
+      ),
+    ).toBe(true);
 
     // Already your turn: returns at once, in words.
     const again = await alpha.run(['wait', id, '--as', 'asker']);

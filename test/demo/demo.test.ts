@@ -12,7 +12,11 @@ beforeAll(async () => {
 });
 afterAll(() => lab?.cleanup());
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** The turns of a markdown copy: author, flags line and body, in order. */
 function turnsOf(markdown: string): Array<{ n: number; author: string; flags: string; body: string }> {
@@ -23,10 +27,27 @@ function turnsOf(markdown: string): Array<{ n: number; author: string; flags: st
 it('holds the scripted conversation through the real wake-up path and cleans up after itself', async () => {
   const r = await lab.run(undefined, ['demo', '--json'], { timeoutMs: 120_000, env: { TMPDIR: lab.dir } });
   expect(r.exitCode, explain(r)).toBe(0);
-  const data = r.json<{ id: string; status: string; turns: number; decision: string; resolution: string; copies: Array<{ host: string; session: string; path: string }>; identical: boolean; kept: string | null; markdown: string }>();
+  const data = r.json<{
+    id: string;
+    status: string;
+    turns: number;
+    decision: string;
+    resolution: string;
+    copies: Array<{ host: string; session: string; path: string }>;
+    identical: boolean;
+    kept: string | null;
+    markdown: string;
+  }>();
   expect(keys(data)).toEqual(documentedFields('demo'));
   const last = DEMO_TURNS.at(-1)!;
-  expect(data).toMatchObject({ status: 'closed', turns: DEMO_TURNS.length, decision: DEMO_TURNS.find((t) => t.propose)?.propose, resolution: last.close, identical: true, kept: null });
+  expect(data).toMatchObject({
+    status: 'closed',
+    turns: DEMO_TURNS.length,
+    decision: DEMO_TURNS.find((t) => t.propose)?.propose,
+    resolution: last.close,
+    identical: true,
+    kept: null,
+  });
   expect(data.copies.map((c) => [c.host, c.session])).toEqual([
     [OPENER.host, OPENER.session],
     [RESPONDER.host, RESPONDER.session],

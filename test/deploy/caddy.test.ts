@@ -78,7 +78,14 @@ describe('Caddy in front of the relay', () => {
     const fetchJson = () =>
       new Promise<Record<string, unknown> | undefined>((resolve) => {
         const req = get(
-          { host: '127.0.0.1', port: httpsPort, path: '/v1/health', servername: DOMAIN, ca, headers: { host: `${DOMAIN}:${httpsPort}`, authorization: 'Bearer header.payload.sig' } },
+          {
+            host: '127.0.0.1',
+            port: httpsPort,
+            path: '/v1/health',
+            servername: DOMAIN,
+            ca,
+            headers: { host: `${DOMAIN}:${httpsPort}`, authorization: 'Bearer header.payload.sig' },
+          },
           (res) => {
             let body = '';
             res.on('data', (d: Buffer) => (body += d.toString()));
@@ -106,7 +113,10 @@ describe('Caddy in front of the relay', () => {
     });
     await opened;
     ws.send('ping');
-    await waitFor("the upstream's two messages", () => messages.length >= 2, { timeoutMs: 30_000, logs: () => `messages: ${JSON.stringify(messages)}\n${logs()}` });
+    await waitFor("the upstream's two messages", () => messages.length >= 2, {
+      timeoutMs: 30_000,
+      logs: () => `messages: ${JSON.stringify(messages)}\n${logs()}`,
+    });
     expect(JSON.parse(messages[0]!)).toEqual({ authorization: 'Bearer link.token.sig', path: '/v1/link' });
     expect(messages[1]).toBe('echo:ping');
     ws.close();

@@ -59,7 +59,10 @@ describe('Dockerfile', () => {
   it('copies every workspace manifest before npm ci, in both stages', () => {
     for (const stage of [build!, runtime!]) {
       const ciAt = stage.instructions.findIndex((i) => i.op === 'RUN' && /npm ci\b/.test(i.args));
-      const before = stage.instructions.slice(0, ciAt).filter((i) => i.op === 'COPY').map((i) => i.args);
+      const before = stage.instructions
+        .slice(0, ciAt)
+        .filter((i) => i.op === 'COPY')
+        .map((i) => i.args);
       for (const w of workspaces) expect(before).toContain(`${w}/package.json ${w}/`);
       expect(before.some((c) => c.includes('package-lock.json'))).toBe(true);
     }
@@ -108,7 +111,16 @@ describe('Dockerfile', () => {
   });
 
   it('keeps node_modules, dist, build info and .git out of the context', () => {
-    for (const path of ['node_modules', 'node_modules/zod/index.js', 'packages/cli/node_modules', 'packages/core/dist', 'packages/relay/dist/main.js', 'packages/core/tsconfig.tsbuildinfo', '.git', '.git/HEAD']) {
+    for (const path of [
+      'node_modules',
+      'node_modules/zod/index.js',
+      'packages/cli/node_modules',
+      'packages/core/dist',
+      'packages/relay/dist/main.js',
+      'packages/core/tsconfig.tsbuildinfo',
+      '.git',
+      '.git/HEAD',
+    ]) {
       expect(ignored(path), path).toBe(true);
     }
     for (const path of ['packages/core/src/index.ts', 'packages/cli/scripts/gen-help.mjs', 'package-lock.json', 'tsconfig.base.json']) {

@@ -31,10 +31,12 @@ async function serve(handler: RequestListener): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/health`;
 }
 
-const json = (status: number, body: unknown): RequestListener => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown): RequestListener =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+  };
 
 const check = async (...args: string[]) => {
   const r = await runToEnd(NODE, [SCRIPT, ...args]);

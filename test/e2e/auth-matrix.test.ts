@@ -60,7 +60,11 @@ describe('auth matrix, end to end', () => {
     const beta = await lab.host('beta');
     const gamma = await lab.host('gamma');
     const gammaAgent = await lab.startAgent(gamma);
-    for (const [host, session] of [[alpha, 'alpha-s'], [beta, 'beta-s'], [gamma, 'gamma-s']] as Array<[Host, string]>) {
+    for (const [host, session] of [
+      [alpha, 'alpha-s'],
+      [beta, 'beta-s'],
+      [gamma, 'gamma-s'],
+    ] as Array<[Host, string]>) {
       const r = await host.run(['join', '--as', session, '--no-wake', '--json']);
       expect(r.exitCode, explain(r)).toBe(0);
     }
@@ -104,7 +108,10 @@ describe('auth matrix, end to end', () => {
     expect(await upgrade(relay.url, null, { path: `/v1/link?access_token=${await fresh()}` })).toMatchObject({ status: 401, code: 'TOKEN_IN_URL' });
     expect(await upgrade(relay.url, await fresh(), { origin: 'https://evil.example' })).toMatchObject({ status: 403, code: 'FORBIDDEN_ORIGIN' });
     // Acting as another host's session.
-    const asBeta = await http(relay.url, `/v1/conversations/${id}/turns`, await fresh(), { method: 'POST', body: { as: 'beta-s', expectedTurn: 2, idempotencyKey: randomBytes(8).toString('hex'), body: 'I am beta-s, honest' } });
+    const asBeta = await http(relay.url, `/v1/conversations/${id}/turns`, await fresh(), {
+      method: 'POST',
+      body: { as: 'beta-s', expectedTurn: 2, idempotencyKey: randomBytes(8).toString('hex'), body: 'I am beta-s, honest' },
+    });
     expect(asBeta).toMatchObject({ status: 403, code: 'SESSION_NOT_OWNED' });
     refused += 6;
 

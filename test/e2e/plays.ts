@@ -63,7 +63,21 @@ export const SESSIONS: SessionSpec[] = [
 
 /** The openings the suite posts with the CLI, and where each conversation must end. */
 export const OPENINGS = [
-  { topic: TOPICS.limit, as: 'claude-alpha', with: ['codex-beta'], maxTurns: 4, body: 'Which response shape for /users: a plain list, or pages with a cursor?', ends: 'closed' },
+  {
+    topic: TOPICS.limit,
+    as: 'claude-alpha',
+    with: ['codex-beta'],
+    maxTurns: 4,
+    body: 'Which response shape for /users: a plain list, or pages with a cursor?',
+    ends: 'closed',
+  },
   { topic: TOPICS.converge, as: 'codex-beta', with: ['claude-gamma', 'codex-alpha'], body: 'When do we ship 1.4?', ends: 'converged' },
-  { topic: TOPICS.moderate, as: 'claude-gamma', with: ['codex-alpha'], maxTurns: 10, body: 'The login test fails one run in twenty. Who owns it?', ends: 'closed' },
+  {
+    topic: TOPICS.moderate,
+    as: 'claude-gamma',
+    with: ['codex-alpha'],
+    maxTurns: 10,
+    body: 'The login test fails one run in twenty. Who owns it?',
+    ends: 'closed',
+  },
 ] as const;

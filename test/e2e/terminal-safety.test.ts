@@ -97,10 +97,21 @@ describe('terminal safety', () => {
     // Topics with controls are refused; bodies may hold anything but NUL and go in verbatim.
     const opened: string[] = [];
     const open = (topic: string, body: string, extra: Record<string, unknown> = {}) =>
-      asPoster.openConversation({ as: 'poster-p', topic, with: ['target-a'], moderator: 'target-m', body, idempotencyKey: randomBytes(8).toString('hex'), ...extra });
+      asPoster.openConversation({
+        as: 'poster-p',
+        topic,
+        with: ['target-a'],
+        moderator: 'target-m',
+        body,
+        idempotencyKey: randomBytes(8).toString('hex'),
+        ...extra,
+      });
     let refusedTopics = 0;
     for (const nasty of NASTY) {
-      const r = await open(`topic ${nasty}`, 'x').then(() => 'accepted', (e: { code?: string }) => e.code);
+      const r = await open(`topic ${nasty}`, 'x').then(
+        () => 'accepted',
+        (e: { code?: string }) => e.code,
+      );
       expect(r, JSON.stringify(nasty)).toBe('INVALID_TEXT');
       refusedTopics++;
       const cli = await poster.run(['open', '--topic', `topic ${nasty}`, '--with', 'target-a', '--body', 'x', '--as', 'poster-p', '--json']);
@@ -121,11 +132,15 @@ describe('terminal safety', () => {
     const admin = await relay.adminClient();
     const all = [...opened, limited];
     const expected = { a: all.length, m: opened.length + 1 };
-    await lab.waitFor('every wake-up, each with its receipt', async () => {
-      let delivered = 0;
-      for (const id of all) delivered += (await admin.listReceipts(id)).receipts.filter((r) => r.status === 'delivered').length;
-      return delivered === expected.a + expected.m && (await a.lines()).length === expected.a && (await m.lines()).length === expected.m;
-    }, { timeoutMs: 120_000 });
+    await lab.waitFor(
+      'every wake-up, each with its receipt',
+      async () => {
+        let delivered = 0;
+        for (const id of all) delivered += (await admin.listReceipts(id)).receipts.filter((r) => r.status === 'delivered').length;
+        return delivered === expected.a + expected.m && (await a.lines()).length === expected.a && (await m.lines()).length === expected.m;
+      },
+      { timeoutMs: 120_000 },
+    );
 
     const report: string[] = [];
     for (const pane of [a, m]) {
@@ -135,7 +150,10 @@ describe('terminal safety', () => {
       for (const line of lines ?? []) {
         expect(UNSAFE.test(line), `unsafe character in ${JSON.stringify(line)}`).toBe(false);
         expect(/^[!/@#$]/.test(line), line).toBe(false);
-        expect(TEMPLATES.some((t) => t.test(line)), `not a wake-up template: ${JSON.stringify(line)}`).toBe(true);
+        expect(
+          TEMPLATES.some((t) => t.test(line)),
+          `not a wake-up template: ${JSON.stringify(line)}`,
+        ).toBe(true);
         expect(line.includes('body-marker'), `a body reached the pane: ${line}`).toBe(false);
       }
       expect(await pane.lines()).toEqual(lines);

@@ -5,10 +5,59 @@ import fc from 'fast-check';
 
 /** Names people (and attackers) actually try: traversal, Windows devices, case, length, look-alikes. */
 export const NAMED_HOSTILE_NAMES = [
-  '../x', '..', '.', './a', 'a/../b', '%2e%2e', 'con', 'CON', 'nul', 'NUL', 'Nul', 'com1', 'COM9', 'lpt1', 'conin', 'conout', 'clock', 'aux', 'prn',
-  'a.', 'a-', '-a', '-', 'A', 'Codex-Linux', 'a'.repeat(65), 'b'.repeat(200), '', ' ', 'a b', 'a/b', 'a\\b', 'a_b', 'a:b', 'a*b', 'a?b', 'a"b',
-  '\u0430dmin' /* Cyrillic a */, '\uff43\uff4f\uff4e' /* fullwidth con */, 'a\u200bb', 'a\u200d', '\u202ea', 'caf\u00e9', '\u{1f680}', 'a\u0000', 'a\n', '\t',
-  'a\u0301', '\u0131', 'K\u212a' /* Kelvin sign */, 'con.txt', 'nul.md', 'a'.repeat(63) + '-',
+  '../x',
+  '..',
+  '.',
+  './a',
+  'a/../b',
+  '%2e%2e',
+  'con',
+  'CON',
+  'nul',
+  'NUL',
+  'Nul',
+  'com1',
+  'COM9',
+  'lpt1',
+  'conin',
+  'conout',
+  'clock',
+  'aux',
+  'prn',
+  'a.',
+  'a-',
+  '-a',
+  '-',
+  'A',
+  'Codex-Linux',
+  'a'.repeat(65),
+  'b'.repeat(200),
+  '',
+  ' ',
+  'a b',
+  'a/b',
+  'a\\b',
+  'a_b',
+  'a:b',
+  'a*b',
+  'a?b',
+  'a"b',
+  '\u0430dmin' /* Cyrillic a */,
+  '\uff43\uff4f\uff4e' /* fullwidth con */,
+  'a\u200bb',
+  'a\u200d',
+  '\u202ea',
+  'caf\u00e9',
+  '\u{1f680}',
+  'a\u0000',
+  'a\n',
+  '\t',
+  'a\u0301',
+  '\u0131',
+  'K\u212a' /* Kelvin sign */,
+  'con.txt',
+  'nul.md',
+  'a'.repeat(63) + '-',
 ];
 
 export const hostileName: fc.Arbitrary<string> = fc.oneof(
@@ -30,12 +79,14 @@ export const notAString: fc.Arbitrary<unknown> = fc.oneof(
 /** A whole number field bounded to [min, max]: everything outside, and everything that is not a whole number. */
 export function hostileInt(min: number, max: number): fc.Arbitrary<unknown> {
   const valid = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
-  return fc.oneof(
-    fc.integer({ min: -1_000_000, max: min - 1 }),
-    fc.constantFrom(max + 1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 1e21, 1e308, -1e308, -0.5, min + 0.5, 2 ** 53 + 0.5, Number.MIN_VALUE),
-    fc.double({ min: min + 0.001, max: Math.min(max, 1e6) - 0.001, noNaN: true }).filter((d) => !Number.isInteger(d)),
-    fc.constantFrom(String(min), `${min}`.padStart(3, '0'), '1e3', 'NaN', 'Infinity', true, null, [min], { n: min }),
-  ).filter((v) => !valid(v));
+  return fc
+    .oneof(
+      fc.integer({ min: -1_000_000, max: min - 1 }),
+      fc.constantFrom(max + 1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 1e21, 1e308, -1e308, -0.5, min + 0.5, 2 ** 53 + 0.5, Number.MIN_VALUE),
+      fc.double({ min: min + 0.001, max: Math.min(max, 1e6) - 0.001, noNaN: true }).filter((d) => !Number.isInteger(d)),
+      fc.constantFrom(String(min), `${min}`.padStart(3, '0'), '1e3', 'NaN', 'Infinity', true, null, [min], { n: min }),
+    )
+    .filter((v) => !valid(v));
 }
 
 /** Text that is not valid UTF-8 text for us: NUL, lone surrogates, or not a string. */
@@ -48,7 +99,22 @@ export const brokenText: fc.Arbitrary<unknown> = fc.oneof(
 /** For a one-line label (topic): also control and invisible characters, blank, too long. */
 export const hostileLine: fc.Arbitrary<unknown> = fc.oneof(
   brokenText,
-  fc.constantFrom('', '   ', '\t', 'a\x1b[31mred', 'a\nb', 'a\rb', 'paste\x1b[201~end', 'a\u009bb', 'a\u0085b', 'bidi\u202eevil', 'zw\u200bj', 'a\u2028b', 'bell\x07', 'del\x7f'),
+  fc.constantFrom(
+    '',
+    '   ',
+    '\t',
+    'a\x1b[31mred',
+    'a\nb',
+    'a\rb',
+    'paste\x1b[201~end',
+    'a\u009bb',
+    'a\u0085b',
+    'bidi\u202eevil',
+    'zw\u200bj',
+    'a\u2028b',
+    'bell\x07',
+    'del\x7f',
+  ),
   fc.constant('t'.repeat(LIMITS.topicChars * 2 + 1)),
 );
 

@@ -64,20 +64,34 @@ function templateCase(t: Template, w: World): fc.Arbitrary<HttpCase> {
   const stringFields = fields.filter((f) => typeof valid[f] === 'string');
   const damaged: fc.Arbitrary<HttpCase>[] = [
     // One field hostile.
-    fc.constantFrom(...fields).chain((field) => t.hostile[field]!.map((value) => make(`field-${field}`, withField(valid, field, value), { names: t.nameFields.includes(field) }))),
+    fc
+      .constantFrom(...fields)
+      .chain((field) => t.hostile[field]!.map((value) => make(`field-${field}`, withField(valid, field, value), { names: t.nameFields.includes(field) }))),
     fc.constantFrom('extra', '__proto__', 'constructor', 'As', '').map((key) => make('unknown-field', `${json(valid).slice(0, -1)},${json(key)}:1}`)),
     fc
-      .oneof(fc.constantFrom('[]', '7', '"text"', 'null', 'true', '{', '{"a":', '{"as":"s1",}', "{'as':'s1'}", 'NaN', '\u0000', '\ufeff[]'), fc.string({ maxLength: 40 }).filter(notAnObjectText))
+      .oneof(
+        fc.constantFrom('[]', '7', '"text"', 'null', 'true', '{', '{"a":', '{"as":"s1",}', "{'as':'s1'}", 'NaN', '\u0000', '\ufeff[]'),
+        fc.string({ maxLength: 40 }).filter(notAnObjectText),
+      )
       .map((text) => make('not-an-object', text)),
-    fc.tuple(fc.integer({ min: 2_000, max: 60_000 }), fc.constantFrom<'array' | 'object'>('array', 'object')).map(([depth, kind]) => make(`deep-${kind}`, deepNesting(depth, kind))),
+    fc
+      .tuple(fc.integer({ min: 2_000, max: 60_000 }), fc.constantFrom<'array' | 'object'>('array', 'object'))
+      .map(([depth, kind]) => make(`deep-${kind}`, deepNesting(depth, kind))),
     fc.integer({ min: 128 * 1024 + 1, max: 300 * 1024 }).map((size) => make('oversize', withField(valid, 'body', 'o'.repeat(size)))),
     WRONG_TYPES.map((type) => make('content-type', json(valid), { contentType: type === '' ? null : type })),
     fc
-      .constantFrom<Auth>({ kind: 'none' }, { kind: 'raw', value: 'Bearer not.a.jwt' }, { kind: 'raw', value: 'Basic dXNlcjpwYXNz' }, { kind: 'raw', value: 'Bearer' }, { kind: 'raw', value: 'bearer a.b.c d' })
+      .constantFrom<Auth>(
+        { kind: 'none' },
+        { kind: 'raw', value: 'Bearer not.a.jwt' },
+        { kind: 'raw', value: 'Basic dXNlcjpwYXNz' },
+        { kind: 'raw', value: 'Bearer' },
+        { kind: 'raw', value: 'bearer a.b.c d' },
+      )
       .map((auth) => make('auth', json(valid), { auth })),
   ];
   // The wrong identity: the admin where a host must act, a host where the admin must.
-  if (!t.adminAllowed) damaged.push(fc.constant(make('identity', json(valid), { auth: t.auth.kind === 'admin' ? { kind: 'host', host: 4 } : { kind: 'admin' } })));
+  if (!t.adminAllowed)
+    damaged.push(fc.constant(make('identity', json(valid), { auth: t.auth.kind === 'admin' ? { kind: 'host', host: 4 } : { kind: 'admin' } })));
   if (t.required.length > 0) {
     damaged.push(
       fc.constantFrom(...t.required).map((field) => {
@@ -111,7 +125,15 @@ export function httpCases(world: World): fc.Arbitrary<HttpCase> {
 const HOSTILE_NUMBER_TEXT = fc.constantFrom('-1', '1.5', '1e3', 'abc', '0x10', '99999999999999999', ' 1', '+1', '\uff11', '1,2', 'null', '-0');
 
 function queryCase(w: World): fc.Arbitrary<HttpCase> {
-  const get = (kind: string, path: string, auth: Auth = { kind: 'host', host: 6 }, names = false): HttpCase => ({ kind: `query:${kind}`, method: 'GET', path, auth, contentType: null, body: null, names });
+  const get = (kind: string, path: string, auth: Auth = { kind: 'host', host: 6 }, names = false): HttpCase => ({
+    kind: `query:${kind}`,
+    method: 'GET',
+    path,
+    auth,
+    contentType: null,
+    body: null,
+    names,
+  });
   const q = encodeURIComponent;
   return fc.oneof(
     HOSTILE_NUMBER_TEXT.map((v) => get('events-after', `/v1/events?after=${q(v)}`)),
@@ -138,30 +160,93 @@ function pathNameCase(w: World): fc.Arbitrary<HttpCase> {
       case 2:
         return { ...c, kind: 'path:receipts', path: `/v1/conversations/${seg(n)}/receipts` };
       case 3:
-        return { ...c, kind: 'path:turns', method: 'POST', path: `/v1/conversations/${seg(n)}/turns`, auth: { kind: 'host', host: 1 }, contentType: 'application/json', body: post };
+        return {
+          ...c,
+          kind: 'path:turns',
+          method: 'POST',
+          path: `/v1/conversations/${seg(n)}/turns`,
+          auth: { kind: 'host', host: 1 },
+          contentType: 'application/json',
+          body: post,
+        };
       case 4:
-        return { ...c, kind: 'path:close', method: 'POST', path: `/v1/conversations/${seg(n)}/close`, auth: { kind: 'admin' }, contentType: 'application/json', body: json({ resolution: 'x' }) };
+        return {
+          ...c,
+          kind: 'path:close',
+          method: 'POST',
+          path: `/v1/conversations/${seg(n)}/close`,
+          auth: { kind: 'admin' },
+          contentType: 'application/json',
+          body: json({ resolution: 'x' }),
+        };
       case 5:
         return { ...c, kind: 'path:session-delete', method: 'DELETE', path: `/v1/sessions/${seg(n)}` };
       case 6:
         return { ...c, kind: 'path:revoke', method: 'POST', path: `/v1/hosts/${seg(n)}/revoke`, auth: { kind: 'admin' } };
       default:
-        return { ...c, kind: 'path:moderate', method: 'POST', path: `/v1/conversations/${w.conversation}/moderate`, auth: { kind: 'host', host: 0 }, contentType: 'application/json', body: json({ as: n, action: { type: 'extend', by: 1 } }) };
+        return {
+          ...c,
+          kind: 'path:moderate',
+          method: 'POST',
+          path: `/v1/conversations/${w.conversation}/moderate`,
+          auth: { kind: 'host', host: 0 },
+          contentType: 'application/json',
+          body: json({ as: n, action: { type: 'extend', by: 1 } }),
+        };
     }
   });
 }
 
 function unknownRouteCase(): fc.Arbitrary<HttpCase> {
-  return fc.tuple(fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'POST', 'OPTIONS'), fc.constantFrom('/v1/conversations', '/v1/health', '/v1/hosts', '/v2/health', '/', '/v1', '/v1/link', '/v1/events/1', '/v1/enroll', '/admin', '/v1/sessions/s1/x')).filter(
-    ([m, p]) => !((m === 'GET' && ['/v1/conversations', '/v1/health', '/v1/hosts'].includes(p)) || (m === 'POST' && ['/v1/conversations', '/v1/enroll'].includes(p))),
-  ).map(([method, path]): HttpCase => ({ kind: `route:${method}`, method, path, auth: { kind: 'host', host: 7 }, contentType: null, body: null, names: false }));
+  return fc
+    .tuple(
+      fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'POST', 'OPTIONS'),
+      fc.constantFrom(
+        '/v1/conversations',
+        '/v1/health',
+        '/v1/hosts',
+        '/v2/health',
+        '/',
+        '/v1',
+        '/v1/link',
+        '/v1/events/1',
+        '/v1/enroll',
+        '/admin',
+        '/v1/sessions/s1/x',
+      ),
+    )
+    .filter(
+      ([m, p]) =>
+        !((m === 'GET' && ['/v1/conversations', '/v1/health', '/v1/hosts'].includes(p)) || (m === 'POST' && ['/v1/conversations', '/v1/enroll'].includes(p))),
+    )
+    .map(
+      ([method, path]): HttpCase => ({ kind: `route:${method}`, method, path, auth: { kind: 'host', host: 7 }, contentType: null, body: null, names: false }),
+    );
 }
 
 /** Hostile enrollments: each one spends the per-address enrollment budget, so only a few. */
 export function enrollCases(): fc.Arbitrary<HttpCase> {
-  return fc.oneof(
-    hostileName.map((host) => ({ invite: 'x'.repeat(20), host, publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) } })),
-    fc.constantFrom<unknown>({ invite: '', host: 'h9', publicKey: {} }, { invite: 'x', host: 'h9', publicKey: { kty: 'RSA' } }, { invite: 'x', host: 'h9', publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) } }, [], null),
-    notAString.map((invite) => ({ invite, host: 'h9', publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) } })),
-  ).map((body): HttpCase => ({ kind: 'enroll', method: 'POST', path: '/v1/enroll', auth: { kind: 'none' }, contentType: 'application/json', body: json(body), names: true }));
+  return fc
+    .oneof(
+      hostileName.map((host) => ({ invite: 'x'.repeat(20), host, publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) } })),
+      fc.constantFrom<unknown>(
+        { invite: '', host: 'h9', publicKey: {} },
+        { invite: 'x', host: 'h9', publicKey: { kty: 'RSA' } },
+        { invite: 'x', host: 'h9', publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) } },
+        [],
+        null,
+      ),
+      notAString.map((invite) => ({ invite, host: 'h9', publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) } })),
+    )
+    .map(
+      (body): HttpCase => ({
+        kind: 'enroll',
+        method: 'POST',
+        path: '/v1/enroll',
+        auth: { kind: 'none' },
+        contentType: 'application/json',
+        body: json(body),
+        names: true,
+      }),
+    );
 }

@@ -74,7 +74,13 @@ describe(`relay input fuzzing (seed ${SEED})`, () => {
       await createRelayClient({ relayUrl: relay.url, signer }).registerSession({ name: `s${i}`, kind: 'other', wake: { type: 'none' } });
     }
     const client = (i: number) => createRelayClient({ relayUrl: relay.url, signer: signers[i] as TokenSigner });
-    const opened = await client(0).openConversation({ as: 's0', topic: 'fuzz target', with: ['s1'], body: 'opening', idempotencyKey: randomBytes(8).toString('hex') });
+    const opened = await client(0).openConversation({
+      as: 's0',
+      topic: 'fuzz target',
+      with: ['s1'],
+      body: 'opening',
+      idempotencyKey: randomBytes(8).toString('hex'),
+    });
     const conversation = opened.conversation.id;
     const headBefore = (await client(0).health()).head;
     const ids: Identities = { hosts: signers, admin: await tokenSigner(await readAdminKey(relay.dataDir), 'admin', relay.relayId), pacers: new Map() };
@@ -89,7 +95,8 @@ describe(`relay input fuzzing (seed ${SEED})`, () => {
       if (failures.length < 25) failures.push(`${kind}: ${what}`);
     };
     const tally = (code: string) => codes.set(code, (codes.get(code) ?? 0) + 1);
-    const shown = (c: HttpCase) => `${c.kind} ${c.method} ${c.path.slice(0, 120)} auth=${c.auth.kind} type=${c.contentType} body=${JSON.stringify(c.body === null ? null : c.body.toString().slice(0, 160))}`;
+    const shown = (c: HttpCase) =>
+      `${c.kind} ${c.method} ${c.path.slice(0, 120)} auth=${c.auth.kind} type=${c.contentType} body=${JSON.stringify(c.body === null ? null : c.body.toString().slice(0, 160))}`;
 
     const runHttp = async (c: HttpCase) => {
       counts.http++;
@@ -132,7 +139,8 @@ describe(`relay input fuzzing (seed ${SEED})`, () => {
             continue;
           }
           if (r.outcome === 'none') fail('undocumented', `${what} → ${r.detail}`);
-          else if (!c.expect.includes(r.outcome)) fail(r.outcome === 'resync' ? 'accepted' : 'undocumented', `${what} → ${JSON.stringify(r)}, expected ${c.expect.join('/')} ${c.codes.join('/')}`);
+          else if (!c.expect.includes(r.outcome))
+            fail(r.outcome === 'resync' ? 'accepted' : 'undocumented', `${what} → ${JSON.stringify(r)}, expected ${c.expect.join('/')} ${c.codes.join('/')}`);
           else if (r.outcome === 'error') {
             const problem = errorBodyProblem(r.error);
             if (problem) fail('undocumented', `${what} → ${problem}: ${JSON.stringify(r.error)}`);
@@ -156,8 +164,13 @@ describe(`relay input fuzzing (seed ${SEED})`, () => {
     for (const e of errors.slice(0, 5)) failures.push(`relay logged: ${e.slice(0, 400)}`);
     const headAfter = (await client(0).health()).head;
 
-    const byCode = [...codes.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}=${n}`).join(' ');
-    process.stdout.write(`http=${counts.http} ws=${counts.ws} names=${counts.names} crashes=${counts.crashes} undocumented=${counts.undocumented} accepted=${counts.accepted}\n`);
+    const byCode = [...codes.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c}=${n}`)
+      .join(' ');
+    process.stdout.write(
+      `http=${counts.http} ws=${counts.ws} names=${counts.names} crashes=${counts.crashes} undocumented=${counts.undocumented} accepted=${counts.accepted}\n`,
+    );
     process.stdout.write(`answers: ${byCode}\n`);
 
     expect(failures).toEqual([]);
@@ -167,7 +180,13 @@ describe(`relay input fuzzing (seed ${SEED})`, () => {
     await client(0).postTurn(conversation, { as: 's0', expectedTurn: 3, idempotencyKey: randomBytes(8).toString('hex'), body: 'Ship it?', propose: 'ship it' });
     const agreed = await c1.postTurn(conversation, { as: 's1', expectedTurn: 4, idempotencyKey: randomBytes(8).toString('hex'), body: 'Agreed.', agree: true });
     const markdown = await c1.getMarkdown(conversation);
-    const second = await client(2).openConversation({ as: 's2', topic: 'still here', with: ['s3'], body: 'hello again', idempotencyKey: randomBytes(8).toString('hex') });
+    const second = await client(2).openConversation({
+      as: 's2',
+      topic: 'still here',
+      with: ['s3'],
+      body: 'hello again',
+      idempotencyKey: randomBytes(8).toString('hex'),
+    });
 
     expect(counts.http + counts.ws).toBeGreaterThanOrEqual(5000);
     expect(headAfter).toBe(headBefore);

@@ -159,4 +159,3 @@ export const TEMPLATES: Template[] = [
     nameFields: ['host'],
   },
 ];
-

@@ -38,48 +38,85 @@ const OVERSIZE = 256 * 1024 + 1;
 /** Frames that break the transport rules: binary, not UTF-8, too large, not JSON. */
 function transportFrame(): fc.Arbitrary<Pick<WsCase, 'kind' | 'data' | 'binary' | 'expect' | 'codes'>> {
   return fc.oneof(
-    fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => ({ kind: 'binary', data: Buffer.from(b), binary: true, expect: ['close'] as WsOutcome[], codes: [CLOSE.badMessage] })),
-    invalidUtf8.map((b) => ({ kind: 'bad-utf8', data: Buffer.concat([Buffer.from('{"t":"ack","seq":'), b, Buffer.from('}')]), binary: false, expect: ['close'] as WsOutcome[], codes: [1007] })),
-    fc.integer({ min: OVERSIZE, max: OVERSIZE + 100_000 }).map((n) => ({ kind: 'oversize', data: json({ t: 'ack', seq: 1, pad: 'x'.repeat(n) }), binary: false, expect: ['close'] as WsOutcome[], codes: [1009] })),
+    fc
+      .uint8Array({ minLength: 1, maxLength: 64 })
+      .map((b) => ({ kind: 'binary', data: Buffer.from(b), binary: true, expect: ['close'] as WsOutcome[], codes: [CLOSE.badMessage] })),
+    invalidUtf8.map((b) => ({
+      kind: 'bad-utf8',
+      data: Buffer.concat([Buffer.from('{"t":"ack","seq":'), b, Buffer.from('}')]),
+      binary: false,
+      expect: ['close'] as WsOutcome[],
+      codes: [1007],
+    })),
+    fc
+      .integer({ min: OVERSIZE, max: OVERSIZE + 100_000 })
+      .map((n) => ({ kind: 'oversize', data: json({ t: 'ack', seq: 1, pad: 'x'.repeat(n) }), binary: false, expect: ['close'] as WsOutcome[], codes: [1009] })),
   );
 }
 
-const GARBAGE = fc.oneof(fc.constantFrom('', '{', 'hello', '{"t":', "{'t':'hello'}", 'NaN', 'undefined', '\u0000'), fc.string({ maxLength: 30 })).filter((s) => {
-  try {
-    JSON.parse(s);
-    return false;
-  } catch {
-    return true;
-  }
-});
+const GARBAGE = fc
+  .oneof(fc.constantFrom('', '{', 'hello', '{"t":', "{'t':'hello'}", 'NaN', 'undefined', '\u0000'), fc.string({ maxLength: 30 }))
+  .filter((s) => {
+    try {
+      JSON.parse(s);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 
 /** Everything a first frame can be that is not a usable hello. */
 function firstFrames(w: WsWorld): fc.Arbitrary<WsCase> {
   const hello = { t: 'hello', protocol: 1, role: 'agent', epoch: w.epoch, cursor: w.head };
-  const badHello = fc.oneof(
-    fc.constantFrom<[string, unknown]>(['protocol', '1'], ['protocol', 0], ['protocol', 1.5], ['protocol', 1001], ['role', 'admin'], ['role', 'AGENT'], ['role', null], ['epoch', 5], ['epoch', 'e'.repeat(65)], ['t', 'HELLO'], ['extra', 1]),
-    hostileInt(0, Number.MAX_SAFE_INTEGER).map((c): [string, unknown] => ['cursor', c]),
-  ).map(([k, v]) => ({ ...hello, [k]: v }));
-  const first = (kind: string, data: string, expect: WsOutcome[], codes: number[], names = false) => ({ kind: `first:${kind}`, data, binary: false, expect, codes, names });
-  return fc.tuple(
-    fc.integer({ min: 0, max: w.hosts - 1 }),
-    fc.oneof(
-      badHello.map((h) => first('bad-hello', json(h), ['close'], [CLOSE.badHello])),
-      fc.constantFrom('cursor', 'epoch', 'protocol', 'role', 't').map((k) => {
-        const h: Record<string, unknown> = { ...hello };
-        delete h[k];
-        return first('hello-missing', json(h), ['close'], [CLOSE.badHello]);
-      }),
-      fc.integer({ min: 2, max: 1000 }).map((p) => first('other-protocol', json({ ...hello, protocol: p }), ['error', 'close'], [CLOSE.badHello])),
-      GARBAGE.map((g) => first('garbage', g, ['close'], [CLOSE.badHello])),
-      fc.constantFrom<unknown>({ t: 'ack', seq: 1 }, { t: 'replay', after: 0 }, { t: 'receipt' }, [], 1, null, 'hello').map((m) => first('not-hello', json(m), ['close'], [CLOSE.badHello])),
-      fc.integer({ min: 1000, max: 40_000 }).map((d) => first('deep', deepNesting(d, d % 2 === 0 ? 'array' : 'object'), ['close'], [CLOSE.badHello])),
-      // Not errors: a client from another log is told to start over.
-      fc.constantFrom('another-epoch', 'x').map((e) => first('epoch-mismatch', json({ ...hello, epoch: e }), ['resync'], [])),
-      fc.integer({ min: w.head + 1, max: Number.MAX_SAFE_INTEGER }).map((c) => first('cursor-ahead', json({ ...hello, cursor: c }), ['resync'], [])),
-      transportFrame().map((f) => ({ ...f, kind: `first:${f.kind}`, names: false })),
-    ),
-  ).map(([host, c]) => ({ ...c, host, phase: 'first' as const }));
+  const badHello = fc
+    .oneof(
+      fc.constantFrom<[string, unknown]>(
+        ['protocol', '1'],
+        ['protocol', 0],
+        ['protocol', 1.5],
+        ['protocol', 1001],
+        ['role', 'admin'],
+        ['role', 'AGENT'],
+        ['role', null],
+        ['epoch', 5],
+        ['epoch', 'e'.repeat(65)],
+        ['t', 'HELLO'],
+        ['extra', 1],
+      ),
+      hostileInt(0, Number.MAX_SAFE_INTEGER).map((c): [string, unknown] => ['cursor', c]),
+    )
+    .map(([k, v]) => ({ ...hello, [k]: v }));
+  const first = (kind: string, data: string, expect: WsOutcome[], codes: number[], names = false) => ({
+    kind: `first:${kind}`,
+    data,
+    binary: false,
+    expect,
+    codes,
+    names,
+  });
+  return fc
+    .tuple(
+      fc.integer({ min: 0, max: w.hosts - 1 }),
+      fc.oneof(
+        badHello.map((h) => first('bad-hello', json(h), ['close'], [CLOSE.badHello])),
+        fc.constantFrom('cursor', 'epoch', 'protocol', 'role', 't').map((k) => {
+          const h: Record<string, unknown> = { ...hello };
+          delete h[k];
+          return first('hello-missing', json(h), ['close'], [CLOSE.badHello]);
+        }),
+        fc.integer({ min: 2, max: 1000 }).map((p) => first('other-protocol', json({ ...hello, protocol: p }), ['error', 'close'], [CLOSE.badHello])),
+        GARBAGE.map((g) => first('garbage', g, ['close'], [CLOSE.badHello])),
+        fc
+          .constantFrom<unknown>({ t: 'ack', seq: 1 }, { t: 'replay', after: 0 }, { t: 'receipt' }, [], 1, null, 'hello')
+          .map((m) => first('not-hello', json(m), ['close'], [CLOSE.badHello])),
+        fc.integer({ min: 1000, max: 40_000 }).map((d) => first('deep', deepNesting(d, d % 2 === 0 ? 'array' : 'object'), ['close'], [CLOSE.badHello])),
+        // Not errors: a client from another log is told to start over.
+        fc.constantFrom('another-epoch', 'x').map((e) => first('epoch-mismatch', json({ ...hello, epoch: e }), ['resync'], [])),
+        fc.integer({ min: w.head + 1, max: Number.MAX_SAFE_INTEGER }).map((c) => first('cursor-ahead', json({ ...hello, cursor: c }), ['resync'], [])),
+        transportFrame().map((f) => ({ ...f, kind: `first:${f.kind}`, names: false })),
+      ),
+    )
+    .map(([host, c]) => ({ ...c, host, phase: 'first' as const }));
 }
 
 /** Frames after a good hello on an agent link. */
@@ -88,7 +125,14 @@ function agentFrames(w: WsWorld, host: number): fc.Arbitrary<Omit<WsCase, 'host'
   const own = `s${host}`;
   const foreign = `s${(host + 1) % w.hosts}`;
   const receipt = { session: own, conversation: w.conversation, turn: 2, status: 'delivered', attempt: 1 };
-  const err = (kind: string, message: unknown, names = false) => ({ kind: `agent:${kind}`, data: json(message), binary: false, expect: ['error'] as WsOutcome[], codes: [], names });
+  const err = (kind: string, message: unknown, names = false) => ({
+    kind: `agent:${kind}`,
+    data: json(message),
+    binary: false,
+    expect: ['error'] as WsOutcome[],
+    codes: [],
+    names,
+  });
   const hostileReceiptField = fc.oneof(
     hostileName.map((v): [string, unknown, boolean] => ['session', v, true]),
     hostileName.map((v): [string, unknown, boolean] => ['conversation', v, true]),
@@ -119,12 +163,14 @@ function agentFrames(w: WsWorld, host: number): fc.Arbitrary<Omit<WsCase, 'host'
 
 /** A watch link is read-only: anything but a replay is refused. */
 function watchFrames(w: WsWorld): fc.Arbitrary<Omit<WsCase, 'host' | 'phase'>> {
-  return fc.constantFrom<unknown>(
-    { t: 'receipt', receipt: { session: 's1', conversation: w.conversation, turn: 2, status: 'delivered', attempt: 1 } },
-    { t: 'presence', sessions: { s1: 'online' } },
-    { t: 'ack', seq: 0 },
-    { t: 'replay', after: -1 },
-  ).map((m) => ({ kind: 'watch:write', data: json(m), binary: false, expect: ['error'] as WsOutcome[], codes: [], names: false }));
+  return fc
+    .constantFrom<unknown>(
+      { t: 'receipt', receipt: { session: 's1', conversation: w.conversation, turn: 2, status: 'delivered', attempt: 1 } },
+      { t: 'presence', sessions: { s1: 'online' } },
+      { t: 'ack', seq: 0 },
+      { t: 'replay', after: -1 },
+    )
+    .map((m) => ({ kind: 'watch:write', data: json(m), binary: false, expect: ['error'] as WsOutcome[], codes: [], names: false }));
 }
 
 export function wsCases(w: WsWorld): fc.Arbitrary<WsCase> {

@@ -44,7 +44,8 @@ export class AgentProc {
     const level = this.options.logLevel ?? 'info';
     const env = { ...this.options.env, CROSSTALK_HOME: this.host.home, TMUX: undefined, TMUX_PANE: undefined };
     const where = { env, netns: this.options.netns };
-    if (this.options.tuning) this.proc = this.procs.node(name, AGENT_ENTRY, [JSON.stringify({ home: this.host.home, logLevel: level, tuning: this.options.tuning })], where);
+    if (this.options.tuning)
+      this.proc = this.procs.node(name, AGENT_ENTRY, [JSON.stringify({ home: this.host.home, logLevel: level, tuning: this.options.tuning })], where);
     else if (this.options.viaCli) this.proc = this.procs.node(name, CLI_BIN, ['agent', 'run', '--log-level', level], where);
     else this.proc = this.procs.node(name, AGENT_MAIN, ['run', '--log-level', level], where);
   }

@@ -27,7 +27,9 @@ export interface CliOptions {
 export async function runCli(book: LogBook, args: string[], options: CliOptions): Promise<CliResult> {
   const r = await runToEnd(NODE, [CLI_BIN, ...args], options);
   const where = `home ${options.env.CROSSTALK_HOME ?? '-'}${options.netns ? `, netns ${options.netns}` : ''}`;
-  book.log(`$ crosstalk ${args.join(' ')} (${where})`, 20_000).write(`exit ${r.exitCode}${r.timedOut ? ' (timed out)' : ''}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`);
+  book
+    .log(`$ crosstalk ${args.join(' ')} (${where})`, 20_000)
+    .write(`exit ${r.exitCode}${r.timedOut ? ' (timed out)' : ''}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`);
   return {
     args,
     exitCode: r.exitCode,

@@ -137,7 +137,17 @@ export class FaultProxy {
 
   private accept(client: Socket): void {
     this.stats.connections++;
-    const pair: Pair = { client, upstream: null, closed: false, clientGone: false, upstreamGone: false, upChunks: 0, downChunks: 0, up: null as never, down: null as never };
+    const pair: Pair = {
+      client,
+      upstream: null,
+      closed: false,
+      clientGone: false,
+      upstreamGone: false,
+      upChunks: 0,
+      downChunks: 0,
+      up: null as never,
+      down: null as never,
+    };
     pair.up = new Pipe(this, () => pair.upstream);
     pair.down = new Pipe(this, () => pair.client);
     this.pairs.add(pair);

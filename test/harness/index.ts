@@ -11,7 +11,17 @@ export { loopback, setupNetwork, type HostNet, type Network } from './netns.js';
 export { AGENT_MAIN, CLI_BIN, NODE, RELAY_MAIN, REPO, repoFile } from './paths.js';
 export { Proc, Procs, runToEnd, type Exit, type Finished, type SpawnOptions } from './process.js';
 export { RelayProc, type RelayProcOptions } from './relay.js';
-export { scriptedSession, type Acted, type PaneSession, type Play, type PlayCommand, type PlayStep, type Ran, type ScriptedSession, type ScriptedSessionOptions } from './session.js';
+export {
+  scriptedSession,
+  type Acted,
+  type PaneSession,
+  type Play,
+  type PlayCommand,
+  type PlayStep,
+  type Ran,
+  type ScriptedSession,
+  type ScriptedSessionOptions,
+} from './session.js';
 export { pickSeed, rng, type Rng } from './seed.js';
 export { PrivateTmux, type Pane } from '../../packages/agent/src/terminals/tmux/__fixtures__/private-tmux.js';
 export { hmacWithPublicKey, signed, unsigned, type Claims } from './tokens.js';

@@ -155,7 +155,9 @@ export class Lab {
 
   /** Every process's output, every CLI run, every attached file, and every tmux pane's screen. */
   async logs(): Promise<string> {
-    const files = await Promise.all(this.files.map(async (f) => `----- ${f.name} (${f.path})\n${(await readFile(f.path, 'utf8').catch(() => '(missing)')).slice(-30_000)}`));
+    const files = await Promise.all(
+      this.files.map(async (f) => `----- ${f.name} (${f.path})\n${(await readFile(f.path, 'utf8').catch(() => '(missing)')).slice(-30_000)}`),
+    );
     const screens = await Promise.all([...this.hosts.values()].map((h) => h.tmux.screens()));
     return [this.book.dump(), ...files, ...screens].join('\n');
   }

@@ -57,14 +57,23 @@ async function sweep(): Promise<void> {
 /** Whether namespaces can be made here: try one. */
 async function capable(): Promise<string | null> {
   const probe = `${PREFIX}${process.pid}-probe`;
-  const r = await execa('ip', ['netns', 'add', probe], { timeout: 10_000, reject: false, stdin: 'ignore' }).catch((e: Error) => ({ exitCode: -1, stderr: e.message }));
+  const r = await execa('ip', ['netns', 'add', probe], { timeout: 10_000, reject: false, stdin: 'ignore' }).catch((e: Error) => ({
+    exitCode: -1,
+    stderr: e.message,
+  }));
   if (r.exitCode !== 0) return `cannot create network namespaces here (${String(r.stderr).trim().slice(0, 200) || 'ip failed'})`;
   await ip(['netns', 'del', probe]).catch(() => {});
   return null;
 }
 
 export function loopback(names: string[], note: string): Network {
-  return { mode: 'loopback', note, relayAddress: '127.0.0.1', hosts: new Map(names.map((n) => [n, { netns: undefined, address: '127.0.0.1' }])), cleanup: async () => {} };
+  return {
+    mode: 'loopback',
+    note,
+    relayAddress: '127.0.0.1',
+    hosts: new Map(names.map((n) => [n, { netns: undefined, address: '127.0.0.1' }])),
+    cleanup: async () => {},
+  };
 }
 
 export async function setupNetwork(names: string[]): Promise<Network> {

@@ -29,7 +29,8 @@ if (!dir || !cli || !session || !process.stdin.isTTY) {
 process.title = 'scripted-agent';
 const acts = play !== undefined || reply !== undefined;
 
-const TURN = /^crosstalk: (?:reminder: )?your turn in ([a-z0-9-]+) \(turn (\d+)\/(\d+)\)\. Read (.+), then answer with: crosstalk reply ([a-z0-9-]+) --as ([a-z0-9-]+) --expect-turn (\d+)$/;
+const TURN =
+  /^crosstalk: (?:reminder: )?your turn in ([a-z0-9-]+) \(turn (\d+)\/(\d+)\)\. Read (.+), then answer with: crosstalk reply ([a-z0-9-]+) --as ([a-z0-9-]+) --expect-turn (\d+)$/;
 const LIMIT = /^crosstalk: (?:reminder: )?([a-z0-9-]+) reached its limit of (\d+) turns and you moderate it\. Read (.+), then extend with: /;
 const UNANSWERED = /^crosstalk: ([a-z0-9-]+) has not answered in ([a-z0-9-]+) and you moderate it\. Read (.+), then hand the floor on with: /;
 

@@ -26,7 +26,14 @@ function payload(c: Claims) {
 export async function signed(key: Ed25519PrivateJwk, c: Claims): Promise<string> {
   const k = (await importJWK(key as JWK, 'EdDSA')) as CryptoKey;
   const p = payload(c);
-  return new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: c.kid }).setSubject(p.sub).setAudience(p.aud).setIssuedAt(p.iat).setExpirationTime(p.exp).setJti(p.jti).sign(k);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: c.kid })
+    .setSubject(p.sub)
+    .setAudience(p.aud)
+    .setIssuedAt(p.iat)
+    .setExpirationTime(p.exp)
+    .setJti(p.jti)
+    .sign(k);
 }
 
 /** No signature at all. */

@@ -44,7 +44,12 @@ async function stateProblems(relay: Started, events: string[]): Promise<string[]
 /** A value with its object keys in order, for comparing states built along different paths. */
 function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+    );
   return value;
 }
 
@@ -52,7 +57,9 @@ function sorted(value: unknown): unknown {
 async function servedEvents(relay: InprocRelay): Promise<string[]> {
   const out: string[] = [];
   for (;;) {
-    const res = await fetch(`${relay.relay.url}/v1/events?after=${out.length}&limit=1000`, { headers: { authorization: `Bearer ${await relay.adminToken()}` } });
+    const res = await fetch(`${relay.relay.url}/v1/events?after=${out.length}&limit=1000`, {
+      headers: { authorization: `Bearer ${await relay.adminToken()}` },
+    });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`events: ${res.status} ${text}`);
     const { events } = JSON.parse(text) as { events: unknown[] };
@@ -112,7 +119,17 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
     const recordAt = (offset: number) => starts.findIndex((s, i) => s <= offset && offset < (starts[i + 1] ?? Infinity));
     const r = rng(SEED);
     const problems: string[] = [];
-    const figures = { cuts: 0, cutsRecovered: 0, flips: 0, flipsHarmless: 0, flipsRefused: 0, repaired: 0, withSnapshot: 0, snapshotFlips: 0, snapshotIgnored: 0 };
+    const figures = {
+      cuts: 0,
+      cutsRecovered: 0,
+      flips: 0,
+      flipsHarmless: 0,
+      flipsRefused: 0,
+      repaired: 0,
+      withSnapshot: 0,
+      snapshotFlips: 0,
+      snapshotIgnored: 0,
+    };
     const withSnapshot = () => {
       if (!r.chance(0.5)) return null;
       figures.withSnapshot++;
@@ -131,7 +148,8 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
         const events = await servedEvents(rel);
         const differences = await stateProblems(rel, acked.slice(0, expected));
         await relays.close(rel);
-        if (JSON.stringify(events) !== JSON.stringify(acked.slice(0, expected))) problems.push(`cut at ${cut}: served ${events.length} events, expected the first ${expected}`);
+        if (JSON.stringify(events) !== JSON.stringify(acked.slice(0, expected)))
+          problems.push(`cut at ${cut}: served ${events.length} events, expected the first ${expected}`);
         else if (differences.length > 0) problems.push(`cut at ${cut}: state differs from the log: ${differences.join('; ')}`);
         else figures.cutsRecovered++;
         const size = (await stat(join(dataDir, 'events.log'))).size;
@@ -154,7 +172,8 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
         const events = await servedEvents(rel);
         const differences = await stateProblems(rel, acked);
         await relays.close(rel);
-        if (JSON.stringify(events) !== JSON.stringify(acked) || differences.length > 0) problems.push(`flip at ${at}: the relay started with altered or missing records`);
+        if (JSON.stringify(events) !== JSON.stringify(acked) || differences.length > 0)
+          problems.push(`flip at ${at}: the relay started with altered or missing records`);
         else figures.flipsHarmless++;
         continue;
       } catch (err) {
@@ -181,7 +200,8 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
       await relays.close(rel);
       if (differences.length > 0) problems.push(`flip at ${at}: after repair the state differs from the log: ${differences.join('; ')}`);
       if (rel.relay.epoch !== repair.newEpoch) problems.push(`flip at ${at}: the repaired relay runs epoch ${rel.relay.epoch}, not ${repair.newEpoch}`);
-      if (JSON.stringify(events) !== JSON.stringify(acked.slice(0, record))) problems.push(`flip at ${at}: after repair the relay serves ${events.length} events, expected the ${record} before the damage`);
+      if (JSON.stringify(events) !== JSON.stringify(acked.slice(0, record)))
+        problems.push(`flip at ${at}: after repair the relay serves ${events.length} events, expected the ${record} before the damage`);
       else figures.repaired++;
     }
 
@@ -198,7 +218,8 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
         const differences = await stateProblems(rel, acked);
         const warned = rel.logs.some((l) => /snapshot/i.test(l));
         await relays.close(rel);
-        if (JSON.stringify(events) !== JSON.stringify(acked) || differences.length > 0) problems.push(`snapshot flip at ${at}: the relay trusted a damaged snapshot: ${differences.join('; ')}`);
+        if (JSON.stringify(events) !== JSON.stringify(acked) || differences.length > 0)
+          problems.push(`snapshot flip at ${at}: the relay trusted a damaged snapshot: ${differences.join('; ')}`);
         else if (warned) figures.snapshotIgnored++;
       } catch (err) {
         problems.push(`snapshot flip at ${at}: the relay did not start: ${String(err)}`);

@@ -36,16 +36,35 @@ export function planLanes(setup: Pick<LaneSetup, 'sessions' | 'lanes' | 'turnsPe
   return Array.from({ length: setup.lanes }, (_, lane) =>
     Array.from({ length: setup.turnsPerLane }, (_, i): Post => {
       const host = (i % 2) as 0 | 1;
-      return { lane, n: i + 1, as: setup.sessions[host], host, key: randomBytes(9).toString('base64url'), body: bodyFor(lane, i + 1, randomBytes(3).toString('hex')), state: 'pending' };
+      return {
+        lane,
+        n: i + 1,
+        as: setup.sessions[host],
+        host,
+        key: randomBytes(9).toString('base64url'),
+        body: bodyFor(lane, i + 1, randomBytes(3).toString('hex')),
+        state: 'pending',
+      };
     }),
   );
 }
 
 /** Sends one post; the opening opens the lane's conversation. */
-export async function send(setup: Pick<LaneSetup, 'clients' | 'sessions'>, post: Post, conversation: string | undefined): Promise<{ conversation: string; n: number; duplicate: boolean; body: string }> {
+export async function send(
+  setup: Pick<LaneSetup, 'clients' | 'sessions'>,
+  post: Post,
+  conversation: string | undefined,
+): Promise<{ conversation: string; n: number; duplicate: boolean; body: string }> {
   const client = setup.clients[post.host];
   if (post.n === 1) {
-    const r = await client.openConversation({ as: post.as, topic: `lane ${post.lane}`, with: [setup.sessions[1]], maxTurns: 1000, body: post.body, idempotencyKey: post.key });
+    const r = await client.openConversation({
+      as: post.as,
+      topic: `lane ${post.lane}`,
+      with: [setup.sessions[1]],
+      maxTurns: 1000,
+      body: post.body,
+      idempotencyKey: post.key,
+    });
     return { conversation: r.conversation.id, n: r.turn?.n ?? 0, duplicate: r.duplicate, body: r.turn?.body ?? '' };
   }
   if (!conversation) throw new Error('no conversation for a reply');

@@ -53,7 +53,16 @@ describe(`power cut (seed ${SEED})`, () => {
   it('never loses an acknowledged turn', async () => {
     process.stdout.write(`power cut seed=${SEED} (set CROSSTALK_STORAGE_SEED to repeat)\n`);
     await fs.install();
-    const figures: Figures = { cuts: 0, ackedChecked: 0, lost: 0, unackedSurvived: 0, unackedDropped: 0, pendingBytes: 0, retriesDuplicate: 0, retriesTaken: 0 };
+    const figures: Figures = {
+      cuts: 0,
+      ackedChecked: 0,
+      lost: 0,
+      unackedSurvived: 0,
+      unackedDropped: 0,
+      pendingBytes: 0,
+      retriesDuplicate: 0,
+      retriesTaken: 0,
+    };
     const problems: string[] = [];
 
     for (let run = 0; run < RUNS; run++) {
@@ -123,12 +132,17 @@ describe(`power cut (seed ${SEED})`, () => {
       return;
     }
     try {
-      const clients: [typeof hosts[0]['client'], typeof hosts[1]['client']] = [await relay.clientFor(hosts[0]), await relay.clientFor(hosts[1])];
+      const clients: [(typeof hosts)[0]['client'], (typeof hosts)[1]['client']] = [await relay.clientFor(hosts[0]), await relay.clientFor(hosts[1])];
       const byLane = new Map<number, Post[]>();
       for (const p of cut.posts) byLane.set(p.lane, [...(byLane.get(p.lane) ?? []), p]);
       for (const posts of byLane.values()) {
         const conversationId = posts[0]?.conversation;
-        const turns = conversationId ? await relay.admin.getConversation(conversationId).then((a) => a.conversation.turns, () => []) : [];
+        const turns = conversationId
+          ? await relay.admin.getConversation(conversationId).then(
+              (a) => a.conversation.turns,
+              () => [],
+            )
+          : [];
         for (const p of posts) {
           const turn = turns[p.n - 1];
           const holds = turn !== undefined && turn.body === p.body && turn.author === p.as;

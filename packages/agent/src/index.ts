@@ -18,4 +18,13 @@ export type * from './service/types.js';
 export { joinSession, leaveSession, type JoinOptions, type LeaveOptions } from './sessions/join.js';
 export { readLocalSessions, sessionForTarget, writeLocalSessions, type LocalSession } from './sessions/local-sessions.js';
 export { markWaiting, type WaitMark, type WaitMarker } from './sessions/waiting.js';
-export { createWaker, recordWakeTarget, parseTmuxEnv, type RecordOptions, type TmuxEnv, type WakeAdapter, type WakeOutcome, type Liveness } from './terminals/index.js';
+export {
+  createWaker,
+  recordWakeTarget,
+  parseTmuxEnv,
+  type RecordOptions,
+  type TmuxEnv,
+  type WakeAdapter,
+  type WakeOutcome,
+  type Liveness,
+} from './terminals/index.js';

@@ -16,7 +16,8 @@ import { readAgentStatus } from './run/status.js';
 import { joinSession, leaveSession } from './sessions/join.js';
 import { recordWakeTarget } from './terminals/index.js';
 
-const USAGE = 'usage: main.js enroll <relay-url> --invite <code> [--host <name>] | run [--log-level <level>] | join --as <name> [--kind <kind>] [--no-wake] | leave --as <name> | status';
+const USAGE =
+  'usage: main.js enroll <relay-url> --invite <code> [--host <name>] | run [--log-level <level>] | join --as <name> [--kind <kind>] [--no-wake] | leave --as <name> | status';
 
 const layout = homeLayout(resolveHome({ crosstalkHome: process.env.CROSSTALK_HOME, userHome: homedir() }));
 

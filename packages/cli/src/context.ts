@@ -8,7 +8,18 @@ import { isSystemError } from './lib/system-error.js';
 const AGENT_ENV = ['CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'CODEX_SANDBOX', 'CODEX_SANDBOX_NETWORK_DISABLED', 'CODEX_THREAD_ID', 'CROSSTALK_AGENT'];
 
 // What commands may look at; child processes (the demo's sessions, services) get these too.
-const PASSED_ENV = ['CROSSTALK_HOME', 'PATH', 'HOME', 'LANG', 'XDG_CONFIG_HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'USERDOMAIN', 'SYSTEMROOT', 'NODE_EXTRA_CA_CERTS'];
+const PASSED_ENV = [
+  'CROSSTALK_HOME',
+  'PATH',
+  'HOME',
+  'LANG',
+  'XDG_CONFIG_HOME',
+  'CLAUDE_CONFIG_DIR',
+  'CODEX_HOME',
+  'USERDOMAIN',
+  'SYSTEMROOT',
+  'NODE_EXTRA_CA_CERTS',
+];
 
 function safeUsername(): string {
   try {

@@ -50,7 +50,11 @@ export interface CommandResult {
 }
 
 /** A command's code; `options` is typed from the command's option table (see options/types.ts). */
-export type CommandHandler<T extends readonly OptionSpec[] = readonly []> = (ctx: CliContext, args: string[], options: OptionsOf<T>) => Promise<CommandResult | void>;
+export type CommandHandler<T extends readonly OptionSpec[] = readonly []> = (
+  ctx: CliContext,
+  args: string[],
+  options: OptionsOf<T>,
+) => Promise<CommandResult | void>;
 
 /** Any command's handler, as the command table holds it; main.ts hands it the checked options. */
 export type AnyCommandHandler = (ctx: CliContext, args: string[], options: never) => Promise<CommandResult | void>;

@@ -20,13 +20,24 @@ describe('output', () => {
     const err = sink();
     const code = printError({ json: true, stdout: out.stream, stderr: err.stream }, new CrosstalkError('NOT_YOUR_TURN', "it is not b's turn"));
     expect(code).toBe(3);
-    expect(err.text()).toBe("crosstalk: it is not b's turn [NOT_YOUR_TURN]\n  hint: wait for your turn with `crosstalk wait <id>`; the moderator can hand you the floor\n");
-    expect(JSON.parse(out.text())).toEqual({ error: { code: 'NOT_YOUR_TURN', message: "it is not b's turn", hint: 'wait for your turn with `crosstalk wait <id>`; the moderator can hand you the floor' } });
+    expect(err.text()).toBe(
+      "crosstalk: it is not b's turn [NOT_YOUR_TURN]\n  hint: wait for your turn with `crosstalk wait <id>`; the moderator can hand you the floor\n",
+    );
+    expect(JSON.parse(out.text())).toEqual({
+      error: {
+        code: 'NOT_YOUR_TURN',
+        message: "it is not b's turn",
+        hint: 'wait for your turn with `crosstalk wait <id>`; the moderator can hand you the floor',
+      },
+    });
   });
 
   it('a message quoting a hostile relay cannot steer the terminal', () => {
     const err = sink();
-    printError({ json: false, stdout: sink().stream, stderr: err.stream }, CrosstalkError.fromBody({ code: 'INTERNAL', message: 'boom\x1b[2J\x1b]0;pwned\x07', hint: 'x\u202ey' }));
+    printError(
+      { json: false, stdout: sink().stream, stderr: err.stream },
+      CrosstalkError.fromBody({ code: 'INTERNAL', message: 'boom\x1b[2J\x1b]0;pwned\x07', hint: 'x\u202ey' }),
+    );
     expect(err.text()).toBe('crosstalk: boom\uFFFD[2J\uFFFD]0;pwned\uFFFD [INTERNAL]\n  hint: x\uFFFDy\n');
   });
 

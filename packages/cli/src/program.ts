@@ -52,13 +52,21 @@ export function buildProgram(run: Runner, io: ProgramIo): Command {
     for (const word of spec.path.slice(0, -1)) {
       let group = parents.get(word);
       if (!group) {
-        group = program.command(word).description(`${word} commands`).helpCommand(false).configureHelp({}).configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr }).exitOverride();
+        group = program
+          .command(word)
+          .description(`${word} commands`)
+          .helpCommand(false)
+          .configureHelp({})
+          .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
+          .exitOverride();
         parents.set(word, group);
       }
       parent = group;
     }
     const name = spec.path[spec.path.length - 1] as string;
-    const cmd = parent.command(`${name}${spec.args ? ` ${spec.args}` : ''}`).description(spec.description ? `${spec.summary}\n\n${spec.description}` : spec.summary);
+    const cmd = parent
+      .command(`${name}${spec.args ? ` ${spec.args}` : ''}`)
+      .description(spec.description ? `${spec.summary}\n\n${spec.description}` : spec.summary);
     cmd.configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr }).exitOverride();
     for (const o of spec.options ?? []) {
       const option = new Option(o.flags, o.description);

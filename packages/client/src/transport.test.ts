@@ -15,7 +15,13 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-const get = (url: string, extra: { maxBytes?: number; timeoutMs?: number } = {}) => ({ url, method: 'GET' as const, headers: {}, timeoutMs: extra.timeoutMs ?? 5000, maxBytes: extra.maxBytes ?? 1024 });
+const get = (url: string, extra: { maxBytes?: number; timeoutMs?: number } = {}) => ({
+  url,
+  method: 'GET' as const,
+  headers: {},
+  timeoutMs: extra.timeoutMs ?? 5000,
+  maxBytes: extra.maxBytes ?? 1024,
+});
 
 describe('nodeTransport', () => {
   it('sends bodies and returns status and bytes', async () => {

@@ -34,7 +34,10 @@ export class TransportError extends Error {
 
 export type Transport = (req: TransportRequest) => Promise<TransportAnswer>;
 
-type Module = { request: (url: URL, options: RequestOptions, cb: (res: IncomingMessage) => void) => import('node:http').ClientRequest; Agent: new (o: object) => HttpAgent };
+type Module = {
+  request: (url: URL, options: RequestOptions, cb: (res: IncomingMessage) => void) => import('node:http').ClientRequest;
+  Agent: new (o: object) => HttpAgent;
+};
 
 /**
  * How long a kept-alive socket may sit idle before the client closes it: less than the relay's

@@ -39,7 +39,7 @@ export function sandboxBlocked(why: string): boolean {
 
 export const SANDBOX_HINT =
   'a sandbox around this command blocks network connections (Codex runs shell commands in one by default): ' +
-  'run `crosstalk skill install` once on this machine so that crosstalk\'s conversation commands may run outside it, ' +
+  "run `crosstalk skill install` once on this machine so that crosstalk's conversation commands may run outside it, " +
   'then start the coding agent again; `crosstalk doctor` shows what is installed';
 
 export function unreachable(relayUrl: string, why: string, cause?: unknown): CrosstalkError {

@@ -17,7 +17,14 @@ describe('error catalogue', () => {
   it('round-trips through the wire body and keeps unknown codes safe', () => {
     const e = new CrosstalkError('NOT_YOUR_TURN', 'custom', { details: { next: ['a'] } });
     const back = CrosstalkError.fromBody(JSON.parse(JSON.stringify(e.toBody())));
-    expect(back).toMatchObject({ code: 'NOT_YOUR_TURN', message: 'custom', hint: ERRORS.NOT_YOUR_TURN.hint, status: 409, exitCode: 3, details: { next: ['a'] } });
+    expect(back).toMatchObject({
+      code: 'NOT_YOUR_TURN',
+      message: 'custom',
+      hint: ERRORS.NOT_YOUR_TURN.hint,
+      status: 409,
+      exitCode: 3,
+      details: { next: ['a'] },
+    });
     expect(CrosstalkError.fromBody({ code: 'WHAT', message: 'm' }).code).toBe('INTERNAL');
     expect(CrosstalkError.fromBody('garbage', 502).message).toContain('502');
     expect(isErrorCode('toString')).toBe(false);

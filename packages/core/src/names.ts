@@ -6,10 +6,33 @@ export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 export const NAME_MAX_LENGTH = 64;
 
 const WINDOWS_RESERVED = new Set([
-  'con', 'prn', 'aux', 'nul',
-  'com0', 'com1', 'com2', 'com3', 'com4', 'com5', 'com6', 'com7', 'com8', 'com9',
-  'lpt0', 'lpt1', 'lpt2', 'lpt3', 'lpt4', 'lpt5', 'lpt6', 'lpt7', 'lpt8', 'lpt9',
-  'conin', 'conout', 'clock',
+  'con',
+  'prn',
+  'aux',
+  'nul',
+  'com0',
+  'com1',
+  'com2',
+  'com3',
+  'com4',
+  'com5',
+  'com6',
+  'com7',
+  'com8',
+  'com9',
+  'lpt0',
+  'lpt1',
+  'lpt2',
+  'lpt3',
+  'lpt4',
+  'lpt5',
+  'lpt6',
+  'lpt7',
+  'lpt8',
+  'lpt9',
+  'conin',
+  'conout',
+  'clock',
 ]);
 
 export type NameKind = 'host' | 'session' | 'conversation';

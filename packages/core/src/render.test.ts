@@ -34,7 +34,17 @@ function conversation(build: (r: MemoryRelay, id: string) => void, topic = 'pyto
   r.register('session-a', 'linux-box');
   r.register('session-b', 'win-laptop');
   const id = 'pytorch-version-sanity-7f3a';
-  r.commit(decideOpen(r.state, { actor: { kind: 'session', session: 'session-a', host: 'linux-box' }, id, topic, with: ['session-b'], body: 'What pytorch are you on?', key: 'open', at: '2026-11-21T14:02:11.123Z' }));
+  r.commit(
+    decideOpen(r.state, {
+      actor: { kind: 'session', session: 'session-a', host: 'linux-box' },
+      id,
+      topic,
+      with: ['session-b'],
+      body: 'What pytorch are you on?',
+      key: 'open',
+      at: '2026-11-21T14:02:11.123Z',
+    }),
+  );
   build(r, id);
   return r.state.conversations.get(id) as Conversation;
 }
@@ -42,7 +52,17 @@ function conversation(build: (r: MemoryRelay, id: string) => void, topic = 'pyto
 function reply(r: MemoryRelay, id: string, who: 'session-a' | 'session-b', body: string, extra: Partial<Parameters<typeof decidePost>[1]> = {}): void {
   const c = r.state.conversations.get(id) as Conversation;
   const host = who === 'session-a' ? 'linux-box' : 'win-laptop';
-  r.commit(decidePost(r.state, { actor: { kind: 'session', session: who, host }, conversation: id, expectedTurn: c.turns.length + 1, key: `k${c.turns.length}`, body, at: r.now(), ...extra }));
+  r.commit(
+    decidePost(r.state, {
+      actor: { kind: 'session', session: who, host },
+      conversation: id,
+      expectedTurn: c.turns.length + 1,
+      key: `k${c.turns.length}`,
+      body,
+      at: r.now(),
+      ...extra,
+    }),
+  );
 }
 
 describe('renderConversation', () => {
@@ -67,9 +87,23 @@ describe('renderConversation', () => {
   it('renders proposals, agreement, the decision at the top, moderation and closing', () => {
     const c = conversation((r, id) => {
       reply(r, id, 'session-b', 'Pin 2.1.2 everywhere.', { propose: 'Pin torch==2.1.2 in every environment' });
-      r.commit(decideModerate(r.state, { actor: { kind: 'session', session: 'session-a', host: 'linux-box' }, conversation: id, action: { type: 'extend', by: 5 }, at: r.now() }));
+      r.commit(
+        decideModerate(r.state, {
+          actor: { kind: 'session', session: 'session-a', host: 'linux-box' },
+          conversation: id,
+          action: { type: 'extend', by: 5 },
+          at: r.now(),
+        }),
+      );
       reply(r, id, 'session-a', 'Agreed.', { agree: true });
-      r.commit(decideClose(r.state, { actor: { kind: 'session', session: 'session-a', host: 'linux-box' }, conversation: id, resolution: 'Pinned in requirements.txt', at: r.now() }));
+      r.commit(
+        decideClose(r.state, {
+          actor: { kind: 'session', session: 'session-a', host: 'linux-box' },
+          conversation: id,
+          resolution: 'Pinned in requirements.txt',
+          at: r.now(),
+        }),
+      );
     });
     const md = renderConversation(c);
     golden('converged-closed', md);

@@ -9,7 +9,9 @@ function sample(): RelayEvent[] {
   const r = new MemoryRelay();
   r.register('a', 'h1');
   r.register('b', 'h2');
-  r.commit(decideOpen(r.state, { actor: { kind: 'session', session: 'a', host: 'h1' }, id: 'c-1', topic: 't', with: ['b'], body: 'one', key: 'k1', at: r.now() }));
+  r.commit(
+    decideOpen(r.state, { actor: { kind: 'session', session: 'a', host: 'h1' }, id: 'c-1', topic: 't', with: ['b'], body: 'one', key: 'k1', at: r.now() }),
+  );
   for (let n = 2; n <= 6; n++) {
     const who = n % 2 === 0 ? { session: 'b', host: 'h2' } : { session: 'a', host: 'h1' };
     r.commit(decidePost(r.state, { actor: { kind: 'session', ...who }, conversation: 'c-1', expectedTurn: n, key: `k${n}`, body: `turn ${n}`, at: r.now() }));

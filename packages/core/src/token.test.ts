@@ -8,7 +8,11 @@ describe('tokens', () => {
     const signer = await tokenSigner(privateJwk, 'linux-box', 'relay1');
     const token = await signer.mint();
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'EdDSA', typ: 'JWT', kid: 'linux-box' });
-    const { payload } = await jwtVerify(token, await importJWK(publicJwk, 'EdDSA'), { algorithms: ['EdDSA'], audience: audienceFor('relay1'), subject: 'linux-box' });
+    const { payload } = await jwtVerify(token, await importJWK(publicJwk, 'EdDSA'), {
+      algorithms: ['EdDSA'],
+      audience: audienceFor('relay1'),
+      subject: 'linux-box',
+    });
     expect(payload.exp! - payload.iat!).toBe(120);
     expect(payload.jti).toMatch(/^[A-Za-z0-9_-]{24}$/);
   });

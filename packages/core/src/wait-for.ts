@@ -42,6 +42,10 @@ export async function waitFor<T>(what: string, check: Check<T>, options: WaitOpt
 
 async function timedOut(what: string, timeoutMs: number, lastError: unknown, logs: WaitOptions['logs']): Promise<Error> {
   const why = lastError === undefined ? '' : `\nlast error: ${lastError instanceof Error ? (lastError.stack ?? lastError.message) : String(lastError)}`;
-  const text = logs ? await Promise.resolve().then(logs).catch((error: unknown) => `(logs unavailable: ${String(error)})`) : '';
+  const text = logs
+    ? await Promise.resolve()
+        .then(logs)
+        .catch((error: unknown) => `(logs unavailable: ${String(error)})`)
+    : '';
   return new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}${text ? `\n${text}` : ''}`);
 }

@@ -6,12 +6,28 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u206
 
 describe('wake text', () => {
   it('is the fixed template', () => {
-    expect(wakeText({ kind: 'turn', conversation: 'api-shape-x1y2', session: 'codex-linux', turn: 3, maxTurns: 20, copyPath: '/home/u/.crosstalk/conversations/api-shape-x1y2.md', attempt: 1 })).toBe(
+    expect(
+      wakeText({
+        kind: 'turn',
+        conversation: 'api-shape-x1y2',
+        session: 'codex-linux',
+        turn: 3,
+        maxTurns: 20,
+        copyPath: '/home/u/.crosstalk/conversations/api-shape-x1y2.md',
+        attempt: 1,
+      }),
+    ).toBe(
       'crosstalk: your turn in api-shape-x1y2 (turn 3/20). Read /home/u/.crosstalk/conversations/api-shape-x1y2.md, then answer with: crosstalk reply api-shape-x1y2 --as codex-linux --expect-turn 3',
     );
-    expect(wakeText({ kind: 'turn', conversation: 'c-1', session: 's', turn: 3, maxTurns: 20, copyPath: '/p', attempt: 2 })).toMatch(/^crosstalk: reminder: your turn/);
-    expect(wakeText({ kind: 'limit', conversation: 'c-1', session: 'mod', maxTurns: 20, copyPath: '/p', attempt: 1 })).toContain('crosstalk moderate c-1 --extend 10 --as mod');
-    expect(wakeText({ kind: 'unanswered', conversation: 'c-1', session: 'mod', silent: 'bob', copyPath: '/p', attempt: 1 })).toContain('bob has not answered in c-1');
+    expect(wakeText({ kind: 'turn', conversation: 'c-1', session: 's', turn: 3, maxTurns: 20, copyPath: '/p', attempt: 2 })).toMatch(
+      /^crosstalk: reminder: your turn/,
+    );
+    expect(wakeText({ kind: 'limit', conversation: 'c-1', session: 'mod', maxTurns: 20, copyPath: '/p', attempt: 1 })).toContain(
+      'crosstalk moderate c-1 --extend 10 --as mod',
+    );
+    expect(wakeText({ kind: 'unanswered', conversation: 'c-1', session: 'mod', silent: 'bob', copyPath: '/p', attempt: 1 })).toContain(
+      'bob has not answered in c-1',
+    );
   });
   it('sanitises any input to one safe line', () => {
     fc.assert(

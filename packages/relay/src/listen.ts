@@ -34,7 +34,11 @@ function listenError(err: Error, host: string, port: number): Error {
     });
   }
   if (code === 'EACCES') {
-    return new CrosstalkError('CONFIG_INVALID', `not allowed to listen on port ${port}`, { hint: 'use a port above 1023, e.g. the default 7717', details: { host, port }, cause: err });
+    return new CrosstalkError('CONFIG_INVALID', `not allowed to listen on port ${port}`, {
+      hint: 'use a port above 1023, e.g. the default 7717',
+      details: { host, port },
+      cause: err,
+    });
   }
   return err;
 }

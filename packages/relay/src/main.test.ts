@@ -40,11 +40,15 @@ describe('main.js', () => {
     const dataDir = join(await r.dir(), 'relay');
     const proc = run(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'info']);
     try {
-      const info = await waitFor('the relay to listen', async () => {
-        const i = await readRelayInfo(dataDir).catch(() => null);
-        // listen.json is written just before main.js prints its line: wait for both.
-        return i?.url && i.pid === proc.child.pid && proc.stderr().includes('listening on') ? i : undefined;
-      }, { logs: () => proc.stderr() });
+      const info = await waitFor(
+        'the relay to listen',
+        async () => {
+          const i = await readRelayInfo(dataDir).catch(() => null);
+          // listen.json is written just before main.js prints its line: wait for both.
+          return i?.url && i.pid === proc.child.pid && proc.stderr().includes('listening on') ? i : undefined;
+        },
+        { logs: () => proc.stderr() },
+      );
       expect(proc.stderr()).toContain(`listening on ${info.url}`);
 
       // Drive it through the same client code the tests use for in-process relays.

@@ -77,7 +77,8 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
   const snapshotEvery = options.snapshotEvery ?? 100_000;
   if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1) throw bad('snapshotEvery must be a whole number of events, at least 1');
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => {
-    if (typeof o !== 'string' || !/^https?:\/\/[^\s/]+\/?$/i.test(o.trim())) throw bad(`allowedOrigins entry ${JSON.stringify(o)} is not an origin like https://host:port`);
+    if (typeof o !== 'string' || !/^https?:\/\/[^\s/]+\/?$/i.test(o.trim()))
+      throw bad(`allowedOrigins entry ${JSON.stringify(o)} is not an origin like https://host:port`);
     return normalizeOrigin(o);
   });
   return {

@@ -19,19 +19,36 @@ describe('relay', () => {
     await relay.join(linux, 'codex-linux');
     await relay.join(win, 'claude-win');
     const id = await relay.open(linux, 'codex-linux', ['claude-win'], 'opening');
-    await relay.request(win.signer, 'POST', `/v1/conversations/${id}/turns`, { as: 'claude-win', expectedTurn: 2, idempotencyKey: 'k2', body: 'reply', propose: 'do it' });
+    await relay.request(win.signer, 'POST', `/v1/conversations/${id}/turns`, {
+      as: 'claude-win',
+      expectedTurn: 2,
+      idempotencyKey: 'k2',
+      body: 'reply',
+      propose: 'do it',
+    });
     await relay.request(relay.admin, 'POST', `/v1/conversations/${id}/moderate`, { action: { type: 'extend', by: 5 } });
     const k3 = { as: 'codex-linux', expectedTurn: 3, idempotencyKey: 'k3', body: 'agreed', agree: true };
     const third = await relay.request(linux.signer, 'POST', `/v1/conversations/${id}/turns`, k3);
     expect(third.status).toBe(201);
-    await relay.request(win.signer, 'POST', '/v1/receipts', { session: 'claude-win', conversation: id, turn: 3, status: 'failed', reason: 'pane-gone', attempt: 2 });
+    await relay.request(win.signer, 'POST', '/v1/receipts', {
+      session: 'claude-win',
+      conversation: id,
+      turn: 3,
+      status: 'failed',
+      reason: 'pane-gone',
+      attempt: 2,
+    });
     await relay.request(relay.admin, 'POST', '/v1/hosts/win-laptop/revoke');
     const read = async (t: typeof relay) => ({
       conversation: (await t.request(t.admin, 'GET', `/v1/conversations/${id}`)).body,
       markdown: (await t.request(t.admin, 'GET', `/v1/conversations/${id}/markdown`)).text,
       receipts: (await t.request(t.admin, 'GET', `/v1/conversations/${id}/receipts`)).body,
       sessions: (await t.request(t.admin, 'GET', '/v1/sessions')).body,
-      hosts: (await t.request(t.admin, 'GET', '/v1/hosts')).body.hosts.map((h: { name: string; enrolledAt: string; revokedAt: string | null }) => [h.name, h.enrolledAt, h.revokedAt]),
+      hosts: (await t.request(t.admin, 'GET', '/v1/hosts')).body.hosts.map((h: { name: string; enrolledAt: string; revokedAt: string | null }) => [
+        h.name,
+        h.enrolledAt,
+        h.revokedAt,
+      ]),
       events: (await t.request(t.admin, 'GET', '/v1/events')).body,
     });
     const before = await read(relay);
@@ -46,7 +63,15 @@ describe('relay', () => {
 
   it('refuses bad options with CONFIG_INVALID', async () => {
     const dir = await r.dir();
-    for (const bad of [{ port: 70_000 }, { port: 1.5 }, { heartbeatMs: 0 }, { logLevel: 'loud' }, { rateLimit: { perSecond: 0, burst: 1 } }, { allowedOrigins: ['*'] }, { host: 'a b' }]) {
+    for (const bad of [
+      { port: 70_000 },
+      { port: 1.5 },
+      { heartbeatMs: 0 },
+      { logLevel: 'loud' },
+      { rateLimit: { perSecond: 0, burst: 1 } },
+      { allowedOrigins: ['*'] },
+      { host: 'a b' },
+    ]) {
       await expect(startRelay({ dataDir: dir, ...bad }), JSON.stringify(bad)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     }
     await expect(startRelay({ dataDir: '' })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });

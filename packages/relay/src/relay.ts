@@ -72,7 +72,11 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     await writeListen(identity.dataDir, { url, pid: process.pid });
     logger.info({ url, relayId: identity.relayId, epoch: identity.epoch, dataDir: identity.dataDir }, 'relay listening');
     const stopper = createStopper({
-      server, hub, ledger, lock, logger,
+      server,
+      hub,
+      ledger,
+      lock,
+      logger,
       dataDir: identity.dataDir,
       snapshotPath: dataPath(identity.dataDir, 'snapshot'),
       epoch: identity.epoch,
@@ -121,7 +125,14 @@ async function openLedger(identity: Identity, opts: ResolvedOptions, logger: Log
   return ledger;
 }
 
-function createServices(identity: Identity, ledger: Ledger, adminKey: Ed25519PrivateJwk, opts: ResolvedOptions, logger: Logger, isShuttingDown: () => boolean): Services {
+function createServices(
+  identity: Identity,
+  ledger: Ledger,
+  adminKey: Ed25519PrivateJwk,
+  opts: ResolvedOptions,
+  logger: Logger,
+  isShuttingDown: () => boolean,
+): Services {
   return {
     relayId: identity.relayId,
     epoch: identity.epoch,

@@ -82,6 +82,15 @@ export async function prepareClaudeCode(o: ClaudeLaunchOptions): Promise<ClaudeL
   };
   // env -i: nothing of the parent session (CLAUDECODE, CLAUDE_CODE_*, CODEX_*, …) reaches Claude Code;
   // TMUX and TMUX_PANE exist only inside the pane, so the shell copies them, for `crosstalk join`.
-  const argv = ['sh', '-c', 'exec env -i TMUX="$TMUX" TMUX_PANE="$TMUX_PANE" "$@"', 'sh', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), CLAUDE, ...(o.permissions === 'bypass' ? ['--dangerously-skip-permissions'] : []), ...(o.args ?? [])];
+  const argv = [
+    'sh',
+    '-c',
+    'exec env -i TMUX="$TMUX" TMUX_PANE="$TMUX_PANE" "$@"',
+    'sh',
+    ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    CLAUDE,
+    ...(o.permissions === 'bypass' ? ['--dangerously-skip-permissions'] : []),
+    ...(o.args ?? []),
+  ];
   return { home, argv, env, cleanup: () => rm(home, { recursive: true, force: true }) };
 }

@@ -82,9 +82,19 @@ function configToml(o: CodexLaunchOptions): string {
 // These are the fields 0.169.1 requires; shell_type "default" gives the exec_command tool.
 const CATALOG = {
   models: [
-    { slug: 'mock-model', display_name: 'mock-model', base_instructions: 'You are a coding agent. Run the command the user names.',
-      supported_reasoning_levels: [], shell_type: 'default', visibility: 'list', supported_in_api: true, priority: 1,
-      support_verbosity: false, truncation_policy: { mode: 'bytes', limit: 10000 }, experimental_supported_tools: [] },
+    {
+      slug: 'mock-model',
+      display_name: 'mock-model',
+      base_instructions: 'You are a coding agent. Run the command the user names.',
+      supported_reasoning_levels: [],
+      shell_type: 'default',
+      visibility: 'list',
+      supported_in_api: true,
+      priority: 1,
+      support_verbosity: false,
+      truncation_policy: { mode: 'bytes', limit: 10000 },
+      experimental_supported_tools: [],
+    },
   ],
 };
 

@@ -5,9 +5,21 @@
 import type { Answer, Asked, Provider } from './provider.js';
 import { writeSse } from './provider.js';
 
-interface Block { type: string; text?: string; content?: string | Array<{ type: string; text?: string }> }
-interface Message { role: string; content: string | Block[] }
-interface Request { model?: string; stream?: boolean; tools?: unknown[]; messages?: Message[] }
+interface Block {
+  type: string;
+  text?: string;
+  content?: string | Array<{ type: string; text?: string }>;
+}
+interface Message {
+  role: string;
+  content: string | Block[];
+}
+interface Request {
+  model?: string;
+  stream?: boolean;
+  tools?: unknown[];
+  messages?: Message[];
+}
 
 let counter = 0;
 
@@ -54,10 +66,24 @@ export const anthropic: Provider = {
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json' });
       const text = 'text' in answer ? answer.text : 'ok';
-      res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null, usage }));
+      res.end(
+        JSON.stringify({
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [{ type: 'text', text }],
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage,
+        }),
+      );
       return;
     }
-    const start: [string, object] = ['message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage } }];
+    const start: [string, object] = [
+      'message_start',
+      { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage } },
+    ];
     const end = (stop: string): Array<[string, object]> => [
       ['message_delta', { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: 5 } }],
       ['message_stop', { type: 'message_stop' }],
@@ -75,7 +101,10 @@ export const anthropic: Provider = {
     const input = JSON.stringify({ command: answer.command, description: 'Run the requested command' });
     writeSse(res, [
       start,
-      ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: `toolu_mock_${counter}`, name: 'Bash', input: {} } }],
+      [
+        'content_block_start',
+        { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: `toolu_mock_${counter}`, name: 'Bash', input: {} } },
+      ],
       ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: input } }],
       ['content_block_stop', { type: 'content_block_stop', index: 0 }],
       ...end('tool_use'),

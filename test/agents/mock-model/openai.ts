@@ -10,15 +10,33 @@
 import type { Answer, Asked, Provider } from './provider.js';
 import { writeSse } from './provider.js';
 
-interface Part { type: string; text?: string }
-interface Item { type?: string; role?: string; content?: string | Part[]; output?: unknown }
-interface Tool { type?: string; name?: string; parameters?: { properties?: Record<string, { type?: string }> } }
-interface Request { model?: string; stream?: boolean; tools?: Tool[]; input?: string | Item[] }
+interface Part {
+  type: string;
+  text?: string;
+}
+interface Item {
+  type?: string;
+  role?: string;
+  content?: string | Part[];
+  output?: unknown;
+}
+interface Tool {
+  type?: string;
+  name?: string;
+  parameters?: { properties?: Record<string, { type?: string }> };
+}
+interface Request {
+  model?: string;
+  stream?: boolean;
+  tools?: Tool[];
+  input?: string | Item[];
+}
 
 let counter = 0;
 
 /** Blocks Codex adds around the person's text: XML-like context blocks and AGENTS.md sections. */
-const CONTEXT = /<(environment_context|user_instructions|permissions instructions|collaboration_mode|skills_instructions|turn_aborted|user_shell_command|apps_instructions|INSTRUCTIONS)>[\s\S]*?<\/\1>/g;
+const CONTEXT =
+  /<(environment_context|user_instructions|permissions instructions|collaboration_mode|skills_instructions|turn_aborted|user_shell_command|apps_instructions|INSTRUCTIONS)>[\s\S]*?<\/\1>/g;
 
 function textOf(item: Item): string {
   const parts = typeof item.content === 'string' ? [{ type: 'input_text', text: item.content }] : (item.content ?? []);
@@ -64,7 +82,8 @@ export const openai: Provider = {
     }
     if (last < 0) return { kind: 'side' };
     const outputs = items.slice(last + 1).filter((i) => i.type === 'function_call_output' || i.type === 'custom_tool_call_output');
-    if (outputs.length > 0) return { kind: 'tool-result', output: outputs.map((o) => (typeof o.output === 'string' ? o.output : JSON.stringify(o.output ?? ''))).join('\n') };
+    if (outputs.length > 0)
+      return { kind: 'tool-result', output: outputs.map((o) => (typeof o.output === 'string' ? o.output : JSON.stringify(o.output ?? ''))).join('\n') };
     return { kind: 'prompt', text };
   },
 
@@ -72,12 +91,32 @@ export const openai: Provider = {
     const body = raw as Request;
     const model = body.model ?? 'mock';
     const id = `resp_mock_${++counter}`;
-    const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 };
-    const response = (status: string, output: object[]): object => ({ id, object: 'response', created_at: Math.floor(Date.now() / 1000), status, model, output, ...(status === 'completed' ? { usage } : {}) });
+    const usage = {
+      input_tokens: 10,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 5,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 15,
+    };
+    const response = (status: string, output: object[]): object => ({
+      id,
+      object: 'response',
+      created_at: Math.floor(Date.now() / 1000),
+      status,
+      model,
+      output,
+      ...(status === 'completed' ? { usage } : {}),
+    });
     if (body.stream === false) {
       const text = 'text' in answer ? answer.text : 'ok';
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(response('completed', [{ type: 'message', id: `msg_mock_${counter}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] }])));
+      res.end(
+        JSON.stringify(
+          response('completed', [
+            { type: 'message', id: `msg_mock_${counter}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] },
+          ]),
+        ),
+      );
       return;
     }
     let item: Record<string, unknown>;
@@ -87,10 +126,22 @@ export const openai: Provider = {
       item = { type: 'message', id: msgId, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: answer.text, annotations: [] }] };
       events.push(
         ['response.output_item.added', { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress', content: [] } }],
-        ['response.content_part.added', { type: 'response.content_part.added', item_id: msgId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }],
+        [
+          'response.content_part.added',
+          { type: 'response.content_part.added', item_id: msgId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } },
+        ],
         ['response.output_text.delta', { type: 'response.output_text.delta', item_id: msgId, output_index: 0, content_index: 0, delta: answer.text }],
         ['response.output_text.done', { type: 'response.output_text.done', item_id: msgId, output_index: 0, content_index: 0, text: answer.text }],
-        ['response.content_part.done', { type: 'response.content_part.done', item_id: msgId, output_index: 0, content_index: 0, part: { type: 'output_text', text: answer.text, annotations: [] } }],
+        [
+          'response.content_part.done',
+          {
+            type: 'response.content_part.done',
+            item_id: msgId,
+            output_index: 0,
+            content_index: 0,
+            part: { type: 'output_text', text: answer.text, annotations: [] },
+          },
+        ],
       );
     } else {
       const tool = shellTool(body.tools ?? []);

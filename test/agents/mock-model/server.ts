@@ -52,7 +52,9 @@ export class MockModel {
 
   /** What the commands the agents ran printed, oldest first. */
   outputs(provider?: Exchange['provider']): string[] {
-    return this.exchanges.filter((e) => e.asked.kind === 'tool-result' && (!provider || e.provider === provider)).map((e) => (e.asked as { output: string }).output);
+    return this.exchanges
+      .filter((e) => e.asked.kind === 'tool-result' && (!provider || e.provider === provider))
+      .map((e) => (e.asked as { output: string }).output);
   }
 
   /** Holds every answer to a prompt until `release` is called: the agent stays "working". */

@@ -80,8 +80,16 @@ export class Stage {
     const common = { modelUrl: this.mock.url, cwd, pathDirs: [this.bin], env: { CROSSTALK_HOME: host.home, LANG: 'C.UTF-8' } };
     const launch =
       kind === 'claude-code'
-        ? await prepareClaudeCode({ ...common, permissions: (options.permissions as ClaudePermissions | undefined) ?? 'manual', settings: { disableAgentView: true } })
-        : await prepareCodex({ ...common, permissions: (options.permissions as CodexPermissions | undefined) ?? 'default', ...(options.askFor ? { askFor: options.askFor } : {}) });
+        ? await prepareClaudeCode({
+            ...common,
+            permissions: (options.permissions as ClaudePermissions | undefined) ?? 'manual',
+            settings: { disableAgentView: true },
+          })
+        : await prepareCodex({
+            ...common,
+            permissions: (options.permissions as CodexPermissions | undefined) ?? 'default',
+            ...(options.askFor ? { askFor: options.askFor } : {}),
+          });
     this.cleanups.push(launch.cleanup);
     const codexHome = 'codexHome' in launch && typeof launch.codexHome === 'string' ? launch.codexHome : undefined;
     if (options.skill) {
@@ -94,7 +102,11 @@ export class Stage {
     const tmux = host.tmux;
     // tmux gives a new window the PATH of its client, whatever -e says: the wrapper is named by its path.
     const script = '"$4" join --as "$1" --kind "$2" >"$3" 2>&1 || { cat "$3"; sleep 600; exit 1; }; shift 4; exec "$@"';
-    const { pane } = await tmux.window(['sh', '-c', script, 'sh', name, kind, joinLog, join(this.bin, 'crosstalk'), ...launch.argv], { CROSSTALK_HOME: host.home }, cwd);
+    const { pane } = await tmux.window(
+      ['sh', '-c', script, 'sh', name, kind, joinLog, join(this.bin, 'crosstalk'), ...launch.argv],
+      { CROSSTALK_HOME: host.home },
+      cwd,
+    );
     const run = (args: string[]) => tmux.run(args);
     const reader = screenReaderFor(kind);
     const view = async (): Promise<PaneView> =>
@@ -124,10 +136,14 @@ export class Stage {
 
   /** Waits with every process's logs, the panes and the mock's exchanges on a timeout. */
   waitFor<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-    return this.lab.waitFor(what, async () => {
-      await this.saveExchanges();
-      return check();
-    }, { timeoutMs });
+    return this.lab.waitFor(
+      what,
+      async () => {
+        await this.saveExchanges();
+        return check();
+      },
+      { timeoutMs },
+    );
   }
 
   /** The newest receipt of a session in a conversation, as `crosstalk status --json` shows it. */
@@ -146,7 +162,9 @@ export class Stage {
 
   /** Opens a conversation as `as` (a session of `host`) with `others`; returns its id. */
   async open(host: Host, as: string, others: string[], extra: string[] = []): Promise<string> {
-    const r = await host.run(['open', '--as', as, '--topic', `talk with ${others.join(' and ')}`, '--with', others.join(','), ...extra, '--json'], { input: 'Which response shape should GET /users use?' });
+    const r = await host.run(['open', '--as', as, '--topic', `talk with ${others.join(' and ')}`, '--with', others.join(','), ...extra, '--json'], {
+      input: 'Which response shape should GET /users use?',
+    });
     if (r.exitCode !== 0) throw new Error(explain(r));
     return r.json<{ id: string }>().id;
   }
@@ -165,6 +183,9 @@ export class Stage {
 
   /** The file a session wrote, if any (for asserting that a pending command did not run). */
   static async exists(path: string): Promise<boolean> {
-    return readFile(path).then(() => true, () => false);
+    return readFile(path).then(
+      () => true,
+      () => false,
+    );
   }
 }

@@ -78,7 +78,9 @@ describe('WakeOrchestrator', () => {
     s.orchestrator.plan(['talk-1']);
     s.orchestrator.plan(['talk-1']);
     await s.orchestrator.stop();
-    expect(adapter.lines).toEqual(['crosstalk: your turn in talk-1 (turn 2/20). Read /copies/talk-1.md, then answer with: crosstalk reply talk-1 --as a --expect-turn 2']);
+    expect(adapter.lines).toEqual([
+      'crosstalk: your turn in talk-1 (turn 2/20). Read /copies/talk-1.md, then answer with: crosstalk reply talk-1 --as a --expect-turn 2',
+    ]);
     expect(summary(s.receipts)).toEqual(['delivered#1']);
 
     const again = await setup(adapter, { relay: s.relay });
@@ -134,7 +136,16 @@ describe('WakeOrchestrator', () => {
     answered.orchestrator.plan(['talk-1']);
     await until('delivery', () => answered.receipts.length === 1);
     const r = answered.relay;
-    r.commit(decidePost(r.state, { actor: { kind: 'session', session: 'a', host: 'h1' }, conversation: 'talk-1', expectedTurn: 2, key: 'k2', body: 'here', at: r.now() }));
+    r.commit(
+      decidePost(r.state, {
+        actor: { kind: 'session', session: 'a', host: 'h1' },
+        conversation: 'talk-1',
+        expectedTurn: 2,
+        key: 'k2',
+        body: 'here',
+        at: r.now(),
+      }),
+    );
     answered.orchestrator.plan(['talk-1']);
     // At the reminder time the record sees the answer and closes without typing.
     await until('the record to close', () => answered.journal.all().every((e) => e.phase === 'done'));
@@ -145,7 +156,10 @@ describe('WakeOrchestrator', () => {
   it('counts a wake-up interrupted by a crash as typed, never typing it twice', async () => {
     await writeFile(
       join(dir, 'wakes.json'),
-      JSON.stringify({ version: 1, entries: [{ kind: 'turn', conversation: 'talk-1', turn: 2, session: 'a', attempt: 1, deferrals: 0, phase: 'typing', dueAt: 0 }] }),
+      JSON.stringify({
+        version: 1,
+        entries: [{ kind: 'turn', conversation: 'talk-1', turn: 2, session: 'a', attempt: 1, deferrals: 0, phase: 'typing', dueAt: 0 }],
+      }),
     );
     const adapter = scripted([]);
     const s = await setup(adapter);

@@ -239,7 +239,7 @@ export class WakeOrchestrator {
       return await this.options.toldByWait(entry.session, entry.conversation, entry.turn);
     } catch (err) {
       // When in doubt the line is typed: a wait mark that cannot be read counts as none (docs/AGENT.md).
-      this.options.log.warn({ err: String(err), wake: wakeKey(entry) }, 'could not read the session\'s wait mark; typing the wake-up');
+      this.options.log.warn({ err: String(err), wake: wakeKey(entry) }, "could not read the session's wait mark; typing the wake-up");
       return false;
     }
   }

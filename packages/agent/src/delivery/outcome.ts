@@ -25,7 +25,10 @@ const RECEIPT_REASON_MAX = 200;
 /** `reason` or `reason: detail`, as the receipt schema allows (printable ASCII detail, bounded). */
 function receiptReason(reason: string, detail?: string): string {
   if (!detail) return reason;
-  const clean = detail.replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = detail
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!clean) return reason;
   return `${reason}: ${clean}`.slice(0, RECEIPT_REASON_MAX);
 }

@@ -33,9 +33,15 @@ describe('wake planning', () => {
     expect(wakesFor(c(), here)).toEqual([]);
 
     const other = talk();
-    other.r.commit(decidePost(other.r.state, { actor: actor('a'), conversation: 'talk-1', expectedTurn: 2, key: 'p', body: 'x', propose: 'ship it', at: other.r.now() }));
-    other.r.commit(decidePost(other.r.state, { actor: actor('b', 'h2'), conversation: 'talk-1', expectedTurn: 3, key: 'q', body: 'ok', agree: true, at: other.r.now() }));
-    other.r.commit(decidePost(other.r.state, { actor: actor('m'), conversation: 'talk-1', expectedTurn: 4, key: 'r', body: 'ok', agree: true, at: other.r.now() }));
+    other.r.commit(
+      decidePost(other.r.state, { actor: actor('a'), conversation: 'talk-1', expectedTurn: 2, key: 'p', body: 'x', propose: 'ship it', at: other.r.now() }),
+    );
+    other.r.commit(
+      decidePost(other.r.state, { actor: actor('b', 'h2'), conversation: 'talk-1', expectedTurn: 3, key: 'q', body: 'ok', agree: true, at: other.r.now() }),
+    );
+    other.r.commit(
+      decidePost(other.r.state, { actor: actor('m'), conversation: 'talk-1', expectedTurn: 4, key: 'r', body: 'ok', agree: true, at: other.r.now() }),
+    );
     expect(other.c().status).toBe('converged');
     expect(wakesFor(other.c(), () => true)).toEqual([]);
   });

@@ -52,11 +52,7 @@ export function stillWanted(spec: WakeSpec, c: Conversation | undefined, isLocal
       return c.status === 'at-limit' && c.moderator === spec.session;
     case 'unanswered':
       return (
-        c.status === 'in-progress' &&
-        c.moderator === spec.session &&
-        spec.silent !== undefined &&
-        spec.silent !== spec.session &&
-        c.next.includes(spec.silent)
+        c.status === 'in-progress' && c.moderator === spec.session && spec.silent !== undefined && spec.silent !== spec.session && c.next.includes(spec.silent)
       );
   }
 }

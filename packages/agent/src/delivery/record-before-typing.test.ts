@@ -62,7 +62,9 @@ describe('recording a wake-up before typing it', () => {
     await until('the receipt', () => s.receipts.length === 1);
     await s.orchestrator.stop();
     expect(r.typed).toHaveLength(1);
-    expect(JSON.parse(r.typed[0]!.onDisk).entries).toEqual([expect.objectContaining({ conversation: 'talk-1', turn: 2, session: 'a', phase: 'typing', attempt: 1 })]);
+    expect(JSON.parse(r.typed[0]!.onDisk).entries).toEqual([
+      expect.objectContaining({ conversation: 'talk-1', turn: 2, session: 'a', phase: 'typing', attempt: 1 }),
+    ]);
     expect(s.receipts.map((x) => x.status)).toEqual(['delivered']);
   });
 

@@ -32,7 +32,9 @@ export interface EnrollResult {
 /** `http://host:port` as given, without a trailing slash; refuses anything but http(s). */
 export function normalizeRelayUrl(input: string): string {
   if (!URL.canParse(input.trim())) {
-    throw new CrosstalkError('INVALID_REQUEST', `${JSON.stringify(input.slice(0, 200))} is not a URL`, { hint: 'give the relay URL, e.g. http://192.168.1.10:7717' });
+    throw new CrosstalkError('INVALID_REQUEST', `${JSON.stringify(input.slice(0, 200))} is not a URL`, {
+      hint: 'give the relay URL, e.g. http://192.168.1.10:7717',
+    });
   }
   const url = new URL(input.trim());
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
@@ -53,7 +55,9 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
   const planned = AgentConfigSchema.safeParse({ version: 1, relayUrl, relayId: 'pending', host, conversationsDir });
   if (!planned.success) {
     const issues = planned.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new CrosstalkError('INVALID_REQUEST', `cannot enroll with these settings: ${issues}`, { hint: 'fix the value named in the message (e.g. --conversations-dir)' });
+    throw new CrosstalkError('INVALID_REQUEST', `cannot enroll with these settings: ${issues}`, {
+      hint: 'fix the value named in the message (e.g. --conversations-dir)',
+    });
   }
   const client = createRelayClient({ relayUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
 

@@ -20,7 +20,12 @@ function build() {
 
   const WakeSettingsSchema = z.strictObject({
     /** Remind a woken session that has not answered after this long. */
-    nudgeAfterSeconds: z.number().int().min(5).max(7 * 24 * 3600).default(600),
+    nudgeAfterSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 3600)
+      .default(600),
     /** Reminders before the moderator is told. */
     maxNudges: z.number().int().min(0).max(10).default(2),
     /** Defer a wake-up if someone typed in the terminal this recently. */
@@ -32,7 +37,11 @@ function build() {
   const AgentConfigSchema = z.strictObject({
     version: z.literal(1),
     relayUrl: RelayUrl,
-    relayId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/),
+    relayId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
     host: NameSchema,
     conversationsDir: z
       .string()
@@ -84,7 +93,9 @@ export async function writeAgentConfig(path: string, config: AgentConfigInput): 
   const parsed = AgentConfigSchema.safeParse(config);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new CrosstalkError('CONFIG_INVALID', `refusing to write ${path}: ${issues}`, { hint: 'fix the value named in the message (e.g. --conversations-dir)' });
+    throw new CrosstalkError('CONFIG_INVALID', `refusing to write ${path}: ${issues}`, {
+      hint: 'fix the value named in the message (e.g. --conversations-dir)',
+    });
   }
   const valid = parsed.data;
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });

@@ -26,7 +26,13 @@ describe('home', () => {
 
   it('writes a config with defaults and reads it back', async () => {
     const path = join(dir, 'config.json');
-    const written = await writeAgentConfig(path, { version: 1, relayUrl: 'http://127.0.0.1:7717', relayId: 'r1', host: 'linux-box', conversationsDir: join(dir, 'c') });
+    const written = await writeAgentConfig(path, {
+      version: 1,
+      relayUrl: 'http://127.0.0.1:7717',
+      relayId: 'r1',
+      host: 'linux-box',
+      conversationsDir: join(dir, 'c'),
+    });
     expect(written.wake).toEqual({ nudgeAfterSeconds: 600, maxNudges: 2, quietMs: 2000, enterDelayMs: 300 });
     expect(await readAgentConfig(path)).toEqual(written);
     expect((await stat(path)).mode & 0o777).toBe(0o600);

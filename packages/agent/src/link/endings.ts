@@ -24,9 +24,13 @@ export function fatalClose(code: number, reason: string, refusal: CrosstalkError
 }
 
 function keyRefused(refusal: CrosstalkError | null): CrosstalkError {
-  return new CrosstalkError(refusal?.code === 'HOST_UNKNOWN' ? 'HOST_UNKNOWN' : 'AUTH_INVALID', `the relay refused this host's key ${MAX_KEY_REFUSALS} times in a row (${refusal?.message ?? 'refused'}); the agent stopped`, {
-    hint: 'check the enrollment with `crosstalk doctor`; if the key or the relay\'s data was replaced, enroll again with a new invite',
-  });
+  return new CrosstalkError(
+    refusal?.code === 'HOST_UNKNOWN' ? 'HOST_UNKNOWN' : 'AUTH_INVALID',
+    `the relay refused this host's key ${MAX_KEY_REFUSALS} times in a row (${refusal?.message ?? 'refused'}); the agent stopped`,
+    {
+      hint: "check the enrollment with `crosstalk doctor`; if the key or the relay's data was replaced, enroll again with a new invite",
+    },
+  );
 }
 
 /** A socket error in a few words: its code, or the start of its message. */

@@ -37,7 +37,8 @@ async function copyMatches(home: Home, id: string): Promise<string> {
 }
 
 const turnCounts = (copy: string, turns: number) => Array.from({ length: turns }, (_, i) => copy.split(`\nTurn ${i + 1}/`).length - 1);
-const sent = (p: LinkProxy, t: string) => p.fromAgent.filter((m) => JSON.parse(m.message).t === t).map((m) => ({ connection: m.connection, ...JSON.parse(m.message) }));
+const sent = (p: LinkProxy, t: string) =>
+  p.fromAgent.filter((m) => JSON.parse(m.message).t === t).map((m) => ({ connection: m.connection, ...JSON.parse(m.message) }));
 
 describe('link repair', () => {
   it('asks for a replay when an event went missing, and ignores garbage', async () => {

@@ -219,10 +219,13 @@ export class RelayLink {
   private armDeadTimer(ws: WebSocket): void {
     this.clearDeadTimer();
     // Two missed heartbeats (plus slack) and the relay is gone, whatever TCP thinks.
-    this.deadTimer = setTimeout(() => {
-      this.options.log.warn({ silentMs: this.heartbeatMs * 2 }, 'relay silent for two heartbeats; dropping the link');
-      ws.terminate();
-    }, this.heartbeatMs * 2 + Math.min(5000, this.heartbeatMs / 2));
+    this.deadTimer = setTimeout(
+      () => {
+        this.options.log.warn({ silentMs: this.heartbeatMs * 2 }, 'relay silent for two heartbeats; dropping the link');
+        ws.terminate();
+      },
+      this.heartbeatMs * 2 + Math.min(5000, this.heartbeatMs / 2),
+    );
   }
 
   private clearDeadTimer(): void {

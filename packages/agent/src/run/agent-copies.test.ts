@@ -55,7 +55,13 @@ describe('copies', () => {
       idempotencyKey: key(),
     });
     const id = opened.conversation.id;
-    await windows.client.postTurn(id, { as: 'claude-win', expectedTurn: 2, idempotencyKey: key(), body: 'Yes, with `next` as a cursor string.', propose: '{items, next}' });
+    await windows.client.postTurn(id, {
+      as: 'claude-win',
+      expectedTurn: 2,
+      idempotencyKey: key(),
+      body: 'Yes, with `next` as a cursor string.',
+      propose: '{items, next}',
+    });
     await linux.client.postTurn(id, { as: 'codex-linux', expectedTurn: 3, idempotencyKey: key(), body: 'Agreed.', agree: true });
 
     const relayCopy = await copyMatches(linux, id);
@@ -64,10 +70,14 @@ describe('copies', () => {
     expect(turnCounts(relayCopy, 3)).toEqual([1, 1, 1]);
 
     // The status file tells that each agent is connected and caught up.
-    const status = await waitFor('status caught up', async () => {
-      const s = await readAgentStatus(linux.layout);
-      return s.running && s.status?.connected && s.status.lag === 0 && s.status.cursor === (await linux.client.health()).head && s;
-    }, { logs: () => lab.logs() });
+    const status = await waitFor(
+      'status caught up',
+      async () => {
+        const s = await readAgentStatus(linux.layout);
+        return s.running && s.status?.connected && s.status.lag === 0 && s.status.cursor === (await linux.client.health()).head && s;
+      },
+      { logs: () => lab.logs() },
+    );
     expect(status.status).toMatchObject({ host: 'linux-box', relayId: lab.relay.relayId, epoch: lab.relay.epoch, state: 'connected', lastError: null });
     expect(status.status?.sessions).toEqual([{ name: 'codex-linux', kind: 'codex', wake: 'none', online: null, lastReceipt: null }]);
 
@@ -87,7 +97,14 @@ describe('copies', () => {
     const arm = join(home.layout.home, 'crash-arm');
     const first = lab.runEntry(home, { crashArm: arm });
 
-    const opened = await peer.client.openConversation({ as: 'remote', topic: 'crash me', with: ['local'], body: 'turn one', maxTurns: 50, idempotencyKey: key() });
+    const opened = await peer.client.openConversation({
+      as: 'remote',
+      topic: 'crash me',
+      with: ['local'],
+      body: 'turn one',
+      maxTurns: 50,
+      idempotencyKey: key(),
+    });
     const id = opened.conversation.id;
     await copyMatches(home, id);
     await waitFor('the cursor to cover turn 1', async () => (await cursorOf(home)) >= opened.seq, { logs: () => lab.logs() });
@@ -139,10 +156,14 @@ describe('copies', () => {
     const fresh = await home.client.openConversation({ as: 'two', topic: 'new log', with: ['one'], body: 'in the new epoch', idempotencyKey: key() });
     await copyMatches(home, fresh.conversation.id);
     const cursor = JSON.parse(await readFile(join(home.layout.stateDir, 'cursor.json'), 'utf8'));
-    await waitFor('the cursor in the new epoch', async () => {
-      const c = JSON.parse(await readOr(join(home.layout.stateDir, 'cursor.json'), '{}'));
-      return c.epoch === lab.relay.epoch && c.seq === (await home.client.health()).head;
-    }, { logs: () => lab.logs() });
+    await waitFor(
+      'the cursor in the new epoch',
+      async () => {
+        const c = JSON.parse(await readOr(join(home.layout.stateDir, 'cursor.json'), '{}'));
+        return c.epoch === lab.relay.epoch && c.seq === (await home.client.health()).head;
+      },
+      { logs: () => lab.logs() },
+    );
     expect(cursor.relayId).toBe(lab.relay.relayId);
     // The old conversation is not part of the new log's state.
     await expect(readFile(join(home.layout.stateDir, 'conversations', `${id}.json`))).rejects.toMatchObject({ code: 'ENOENT' });

@@ -47,7 +47,10 @@ describe('agent lifecycle', () => {
       const exit = await first.exited;
       expect(exit.exitCode).toBe(EXIT.conflict);
       expect(first.logs()).toMatch(/another agent for this host connected to the relay and replaced this one/);
-      expect((await readAgentStatus(home.layout)).status?.lastError).toMatchObject({ code: 'AGENT_REPLACED', message: expect.stringMatching(/replaced this one/) });
+      expect((await readAgentStatus(home.layout)).status?.lastError).toMatchObject({
+        code: 'AGENT_REPLACED',
+        message: expect.stringMatching(/replaced this one/),
+      });
       await connected(twin);
       await second.stop();
     } finally {

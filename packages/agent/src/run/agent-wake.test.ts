@@ -69,7 +69,9 @@ describe('wake-ups', () => {
     }
     samples.sort((a, b) => a - b);
     const median = (samples[9]! + samples[10]!) / 2;
-    console.log(`wake-up latency, post accepted → text in pane: median ${median.toFixed(1)} ms, min ${samples[0]!.toFixed(1)} ms, max ${samples[19]!.toFixed(1)} ms (n=20)`);
+    console.log(
+      `wake-up latency, post accepted → text in pane: median ${median.toFixed(1)} ms, min ${samples[0]!.toFixed(1)} ms, max ${samples[19]!.toFixed(1)} ms (n=20)`,
+    );
     expect(linesAbout(pane, id)).toEqual([line]);
   });
 
@@ -116,10 +118,7 @@ describe('wake-ups', () => {
     const told = `crosstalk: local has not answered in ${id} and you moderate it. Read ${copyPath(here.config.conversationsDir, id)}, then hand the floor on with: crosstalk moderate ${id} --next <session> --as mod`;
     await waitFor('the moderator to be told', () => mod.lines().includes(told), { logs, timeoutMs: 60_000 });
     await waitFor('the moderator receipt', async () => (await receiptsOf(id)).includes('mod 2 delivered#1'), { logs });
-    expect(linesAbout(local, id)).toEqual([
-      expect.stringMatching(/^crosstalk: your turn in /),
-      expect.stringMatching(/^crosstalk: reminder: your turn in /),
-    ]);
+    expect(linesAbout(local, id)).toEqual([expect.stringMatching(/^crosstalk: your turn in /), expect.stringMatching(/^crosstalk: reminder: your turn in /)]);
     expect(await receiptsOf(id)).toEqual(['local 2 delivered#1', 'local 2 delivered#2', 'local 2 failed/unanswered#2', 'mod 2 delivered#1']);
     expect(mod.lines()).toEqual([told]);
   }, 90_000);
@@ -131,10 +130,14 @@ describe('wake-ups', () => {
     await waitFor('local online', async () => (await online()) === true, { logs });
     await tmux.tmux(['kill-pane', '-t', pane.pane]);
     await waitFor('local offline', async () => (await online()) === false, { logs });
-    const status = await waitFor('the status to say so', async () => {
-      const local = (await readAgentStatus(here.layout)).status?.sessions.find((x) => x.name === 'local');
-      return local?.online === false && local;
-    }, { logs });
+    const status = await waitFor(
+      'the status to say so',
+      async () => {
+        const local = (await readAgentStatus(here.layout)).status?.sessions.find((x) => x.name === 'local');
+        return local?.online === false && local;
+      },
+      { logs },
+    );
     expect(status).toMatchObject({ name: 'local', kind: 'other', wake: 'tmux', online: false });
   });
 });

@@ -140,8 +140,11 @@ class Agent {
       onError: (err) => this.setError(err),
     });
     this.presence = new PresenceTracker(parts.waker, () => this.localSessions(), log);
-    this.statusWriter = new StatusWriter(parts.layout.agentStatus, () => this.snapshot(), tuning.statusIntervalMs, (err) =>
-      log.warn({ err: String(err) }, 'could not write the status file'),
+    this.statusWriter = new StatusWriter(
+      parts.layout.agentStatus,
+      () => this.snapshot(),
+      tuning.statusIntervalMs,
+      (err) => log.warn({ err: String(err) }, 'could not write the status file'),
     );
   }
 
@@ -210,9 +213,7 @@ class Agent {
   }
 
   stop(): Promise<void> {
-    this.stopping ??= this.stopNow().finally(() =>
-      this.resolveStopped(this.fatalError ? { reason: 'fatal', error: this.fatalError } : { reason: 'stopped' }),
-    );
+    this.stopping ??= this.stopNow().finally(() => this.resolveStopped(this.fatalError ? { reason: 'fatal', error: this.fatalError } : { reason: 'stopped' }));
     return this.stopping;
   }
 

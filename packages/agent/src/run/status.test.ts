@@ -28,19 +28,27 @@ describe('agent status', () => {
     const head = (await home.client.health()).head;
 
     const agent = lab.runEntry(home, { tuning: { replayTimeoutMs: 60_000 } });
-    const lagging = await waitFor('a status with lag', async () => {
-      const r = await readAgentStatus(home.layout);
-      return r.status?.connected && r.status.head === head && r.status.lag === head && r;
-    }, { logs: () => lab.logs() });
+    const lagging = await waitFor(
+      'a status with lag',
+      async () => {
+        const r = await readAgentStatus(home.layout);
+        return r.status?.connected && r.status.head === head && r.status.lag === head && r;
+      },
+      { logs: () => lab.logs() },
+    );
     expect(lagging).toMatchObject({ running: true, status: { pid: agent.pid, cursor: 0, state: 'connected', relayUrl: proxy.url } });
 
     hold = false;
     // The next event shows the hole; the replay fills it.
     await home.client.postTurn((await home.client.listConversations()).conversations[0]!.id, { as: 'q', expectedTurn: 2, idempotencyKey: key(), body: 'more' });
-    await waitFor('the lag to close', async () => {
-      const r = await readAgentStatus(home.layout);
-      return r.status?.cursor === (await home.client.health()).head && r.status.lag === 0;
-    }, { logs: () => lab.logs() });
+    await waitFor(
+      'the lag to close',
+      async () => {
+        const r = await readAgentStatus(home.layout);
+        return r.status?.cursor === (await home.client.health()).head && r.status.lag === 0;
+      },
+      { logs: () => lab.logs() },
+    );
 
     await agent.kill();
     const dead = await readAgentStatus(home.layout);

@@ -43,7 +43,11 @@ function recorder(answers: Record<string, Partial<ServiceCommandResult>> = {}) {
   return { calls, runner, lines };
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 describe('installService / uninstallService on Linux (systemd --user)', () => {
   it('writes the unit, reloads, enables and starts it; a second install changes nothing', async () => {
@@ -99,7 +103,10 @@ describe('installService / uninstallService on Linux (systemd --user)', () => {
     const broken: ServiceRunner = async () => {
       throw new Error('spawn systemctl ENOENT');
     };
-    await expect(installService(ctxFor('linux'), broken)).rejects.toMatchObject({ code: 'SERVICE_FAILED', message: expect.stringMatching(/could not run: spawn systemctl ENOENT/) });
+    await expect(installService(ctxFor('linux'), broken)).rejects.toMatchObject({
+      code: 'SERVICE_FAILED',
+      message: expect.stringMatching(/could not run: spawn systemctl ENOENT/),
+    });
   });
 
   it('status asks is-active and says whether the unit is installed', async () => {
@@ -159,7 +166,11 @@ describe('installService / uninstallService on Windows (Task Scheduler)', () => 
 
     const changed = recorder();
     await installService(ctxFor('win32', { logLevel: 'debug' }), changed.runner);
-    expect(changed.lines()).toEqual([`schtasks /Create /TN crosstalk-agent /XML ${xml} /F`, 'schtasks /End /TN crosstalk-agent', 'schtasks /Run /TN crosstalk-agent']);
+    expect(changed.lines()).toEqual([
+      `schtasks /Create /TN crosstalk-agent /XML ${xml} /F`,
+      'schtasks /End /TN crosstalk-agent',
+      'schtasks /Run /TN crosstalk-agent',
+    ]);
   });
 
   it('uninstall ends and deletes the task and removes both files; status reads schtasks /Query', async () => {
@@ -192,7 +203,9 @@ describe('inputs', () => {
       [{ environment: { NODE_EXTRA_CA_CERTS: 'a\rb' } }, /control character/],
     ];
     for (const [extra, message] of bad) {
-      expect(() => planServiceInstall(ctxFor('linux', extra))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(message) }));
+      expect(() => planServiceInstall(ctxFor('linux', extra))).toThrow(
+        expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(message) }),
+      );
     }
     expect(() => planServiceInstall(ctxFor('darwin', { uid: undefined }))).toThrow(/uid|user id/);
     expect(() => planServiceInstall(ctxFor('win32', { windowsUser: undefined }))).toThrow(/Windows user/);

@@ -7,7 +7,11 @@ describe('execaServiceRunner', () => {
   const run = execaServiceRunner();
 
   it('runs a program with an argument array, no shell, and returns its exit code and output', async () => {
-    const r = await run({ file: node, args: ['-e', 'console.log(process.argv[1]); console.error("e"); process.exit(3)', 'a b; echo $HOME'], timeoutMs: 30_000 });
+    const r = await run({
+      file: node,
+      args: ['-e', 'console.log(process.argv[1]); console.error("e"); process.exit(3)', 'a b; echo $HOME'],
+      timeoutMs: 30_000,
+    });
     expect(r).toMatchObject({ exitCode: 3, stdout: 'a b; echo $HOME', stderr: 'e', timedOut: false });
   });
 

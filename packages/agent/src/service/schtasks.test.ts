@@ -25,7 +25,7 @@ function decodeTask(bytes: Uint8Array): string {
 }
 
 describe('scheduled task', () => {
-  it('starts `agent run` at the user\'s logon in the user\'s interactive session, restarts it, never stops it', () => {
+  it("starts `agent run` at the user's logon in the user's interactive session, restarts it, never stops it", () => {
     const task = parseXml(renderTaskXml({ ...base, logLevel: 'warn' }));
     expect(task.name).toBe('Task');
     expect(task.attrs['xmlns']).toBe('http://schemas.microsoft.com/windows/2004/02/mit/task');
@@ -61,9 +61,9 @@ describe('scheduled task', () => {
 
   it('escapes XML in the user name and every path', () => {
     const hostile = 'C:\\Users\\O\'Brien & <Co> "x"';
-    const ctx = { ...base, windowsUser: 'DOM\\O\'Brien & <Co>', nodePath: `${hostile}\\node.exe`, cliPath: `${hostile}\\bin.js`, homeDir: hostile };
+    const ctx = { ...base, windowsUser: "DOM\\O'Brien & <Co>", nodePath: `${hostile}\\node.exe`, cliPath: `${hostile}\\bin.js`, homeDir: hostile };
     const task = parseXml(renderTaskXml(ctx));
-    expect(find(task, 'Triggers', 'LogonTrigger', 'UserId').text).toBe('DOM\\O\'Brien & <Co>');
+    expect(find(task, 'Triggers', 'LogonTrigger', 'UserId').text).toBe("DOM\\O'Brien & <Co>");
     expect(find(task, 'Actions', 'Exec', 'Command').text).toBe(`"${hostile}\\node.exe"`);
     expect(splitWindowsArgs(find(task, 'Actions', 'Exec', 'Arguments').text)[1]).toBe(`${hostile}\\bin.js`);
     expect(find(task, 'Actions', 'Exec', 'WorkingDirectory').text).toBe(hostile);
@@ -104,10 +104,14 @@ describe('the env file the task passes to node', () => {
     const ctx = { ...base, crosstalkHome: values.home, environment: { CROSSTALK_EXTRA: values.other } };
     const file = join(dir, 'agent.env');
     await writeFile(file, renderEnvFile(ctx));
-    const r = spawnSync(process.execPath, [`--env-file=${file}`, '-e', 'process.stdout.write(JSON.stringify([process.env.CROSSTALK_HOME, process.env.CROSSTALK_EXTRA]))'], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [`--env-file=${file}`, '-e', 'process.stdout.write(JSON.stringify([process.env.CROSSTALK_HOME, process.env.CROSSTALK_EXTRA]))'],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual([values.home, values.other]);
   });

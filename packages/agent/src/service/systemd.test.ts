@@ -25,7 +25,11 @@ function unquoteWords(line: string): string[] {
   });
 }
 
-const directive = (unit: string, key: string) => unit.split('\n').filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
+const directive = (unit: string, key: string) =>
+  unit
+    .split('\n')
+    .filter((l) => l.startsWith(`${key}=`))
+    .map((l) => l.slice(key.length + 1));
 
 describe('systemd user unit', () => {
   it('runs `agent run` with absolute paths, restarts on failure and starts with the user manager', () => {

@@ -27,7 +27,11 @@ const MarkerSchema = z.strictObject({
   version: z.literal(1),
   session: NameSchema,
   conversation: NameSchema,
-  pid: z.number().int().positive().max(2 ** 32),
+  pid: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 32),
   since: z.string().max(40),
   told: z.number().int().min(1).max(1_000_000).optional(),
 });

@@ -27,10 +27,22 @@ function history(turns: number): { relay: MemoryRelay; log: RelayEvent[] } {
   const r = new MemoryRelay();
   r.register('a', 'h1');
   r.register('b', 'h2');
-  r.commit(decideOpen(r.state, { actor: { kind: 'session', session: 'a', host: 'h1' }, id: 'talk-1', topic: 'a talk', with: ['b'], body: 'one', key: 'k1', at: r.now() }));
+  r.commit(
+    decideOpen(r.state, {
+      actor: { kind: 'session', session: 'a', host: 'h1' },
+      id: 'talk-1',
+      topic: 'a talk',
+      with: ['b'],
+      body: 'one',
+      key: 'k1',
+      at: r.now(),
+    }),
+  );
   for (let n = 2; n <= turns; n++) {
     const who = n % 2 === 0 ? { session: 'b', host: 'h2' } : { session: 'a', host: 'h1' };
-    r.commit(decidePost(r.state, { actor: { kind: 'session', ...who }, conversation: 'talk-1', expectedTurn: n, key: `k${n}`, body: `turn ${n}`, at: r.now() }));
+    r.commit(
+      decidePost(r.state, { actor: { kind: 'session', ...who }, conversation: 'talk-1', expectedTurn: n, key: `k${n}`, body: `turn ${n}`, at: r.now() }),
+    );
   }
   return { relay: r, log: r.log };
 }

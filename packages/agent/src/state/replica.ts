@@ -60,7 +60,15 @@ export class Replica {
     hooks?: ReplicaHooks | undefined;
     log: ReplicaLogger;
   }): Promise<Replica> {
-    const replica = new Replica(options.store, options.copiesDir, options.relayId, emptyState(), { relayId: options.relayId, epoch: null, seq: 0 }, options.hooks ?? {}, options.log);
+    const replica = new Replica(
+      options.store,
+      options.copiesDir,
+      options.relayId,
+      emptyState(),
+      { relayId: options.relayId, epoch: null, seq: 0 },
+      options.hooks ?? {},
+      options.log,
+    );
     await replica.loadNow();
     return replica;
   }

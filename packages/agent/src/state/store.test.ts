@@ -19,7 +19,17 @@ async function storeWithOneConversation(): Promise<StateStore> {
   const r = new MemoryRelay();
   r.register('a', 'h1');
   r.register('b', 'h2');
-  r.commit(decideOpen(r.state, { actor: { kind: 'session', session: 'a', host: 'h1' }, id: 'talk-1', topic: 'a talk', with: ['b'], body: 'one', key: 'k1', at: r.now() }));
+  r.commit(
+    decideOpen(r.state, {
+      actor: { kind: 'session', session: 'a', host: 'h1' },
+      id: 'talk-1',
+      topic: 'a talk',
+      with: ['b'],
+      body: 'one',
+      key: 'k1',
+      at: r.now(),
+    }),
+  );
   const state = emptyState();
   for (const event of r.log) applyEvent(state, event);
   const store = new StateStore(dir);
@@ -46,11 +56,14 @@ describe('StateStore.load', () => {
     expect((await readdir(join(dir, 'conversations'))).sort()).toEqual(['talk-1.json', 'talk-2.json']);
   });
 
-  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')('stops with FILE_UNREADABLE when a conversation file is not readable by this user', async () => {
-    const store = await storeWithOneConversation();
-    await chmod(join(dir, 'conversations', 'talk-1.json'), 0o000);
-    await expect(store.load('relay-1')).rejects.toMatchObject({ code: 'FILE_UNREADABLE', message: expect.stringContaining('EACCES') });
-  });
+  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')(
+    'stops with FILE_UNREADABLE when a conversation file is not readable by this user',
+    async () => {
+      const store = await storeWithOneConversation();
+      await chmod(join(dir, 'conversations', 'talk-1.json'), 0o000);
+      await expect(store.load('relay-1')).rejects.toMatchObject({ code: 'FILE_UNREADABLE', message: expect.stringContaining('EACCES') });
+    },
+  );
 
   it('drops the state when a conversation file is damaged', async () => {
     const store = await storeWithOneConversation();

@@ -4,7 +4,17 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { ConversationSchema, emptyState, isValidName, schemaOnce, SessionSchema, type Conversation, type RelayState, type Session, unreadableFile } from '@crosstalk/core';
+import {
+  ConversationSchema,
+  emptyState,
+  isValidName,
+  schemaOnce,
+  SessionSchema,
+  type Conversation,
+  type RelayState,
+  type Session,
+  unreadableFile,
+} from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import { readJson } from '../fs/read-json.js';
 

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TmuxLab, type AgentPane } from './tmux/__fixtures__/tmux-lab.js';
 import { createWaker } from './waker.js';
 
-const LINE = 'crosstalk: your turn in gate-test-a1b2 (turn 2/20). Read /tmp/gate-test-a1b2.md, then answer with: crosstalk reply gate-test-a1b2 --as codex-linux --expect-turn 2';
+const LINE =
+  'crosstalk: your turn in gate-test-a1b2 (turn 2/20). Read /tmp/gate-test-a1b2.md, then answer with: crosstalk reply gate-test-a1b2 --as codex-linux --expect-turn 2';
 
 let lab: TmuxLab;
 beforeEach(async () => {
@@ -44,7 +45,11 @@ describe('typing after a gate', () => {
     const agent = await lab.agentPane();
     const waker = createWaker({ platform: process.platform });
     const g = gate(agent, (_resolve, reject) => reject(new Error('the journal could not be written')));
-    expect(await waker.wake(targetOf(agent), LINE, { beforeTyping: g.promise })).toEqual({ status: 'failed', reason: 'wake-error', detail: 'the journal could not be written' });
+    expect(await waker.wake(targetOf(agent), LINE, { beforeTyping: g.promise })).toEqual({
+      status: 'failed',
+      reason: 'wake-error',
+      detail: 'the journal could not be written',
+    });
     expect(g.seen).toEqual([0]);
     expect(agent.bytes().length).toBe(0);
     expect(await lab.tmux(['list-buffers', '-F', '#{buffer_name}'])).toBe('');

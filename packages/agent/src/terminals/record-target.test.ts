@@ -35,7 +35,12 @@ describe('recording a tmux target (pure)', () => {
   });
 
   it('keeps an agent whose arguments only mention a crosstalk directory', () => {
-    const chain = [p(500, 400, 'node', 'node /x/crosstalk join'), p(400, 300, 'bash'), p(300, 100, 'node', 'node /opt/agent/cli.js --add-dir /home/u/crosstalk'), p(100, 4242, 'bash')];
+    const chain = [
+      p(500, 400, 'node', 'node /x/crosstalk join'),
+      p(400, 300, 'bash'),
+      p(300, 100, 'node', 'node /opt/agent/cli.js --add-dir /home/u/crosstalk'),
+      p(100, 4242, 'bash'),
+    ];
     expect(recordTmuxTarget(env, chain)?.agentCommand).toBe('node');
   });
 
@@ -80,7 +85,12 @@ describe('recording a Windows console target (pure)', () => {
   });
 
   it('records the shell without an agent when run from a bare shell, and nothing without a shell', () => {
-    const chain = [p(900, 500, 'node', 'node C:\\npm\\node_modules\\crosstalk\\dist\\bin.js join'), p(500, 400, 'powershell'), p(400, 300, 'openconsole'), p(300, 1, 'windowsterminal')];
+    const chain = [
+      p(900, 500, 'node', 'node C:\\npm\\node_modules\\crosstalk\\dist\\bin.js join'),
+      p(500, 400, 'powershell'),
+      p(400, 300, 'openconsole'),
+      p(300, 1, 'windowsterminal'),
+    ];
     expect(recordConsoleTarget(chain)).toEqual({ type: 'console', pid: 500 });
     expect(recordConsoleTarget([p(900, 1, 'node'), p(1, 0, 'explorer')])).toBeNull();
   });
@@ -97,7 +107,11 @@ describe('recording a target from inside a real pane', () => {
 
   /** Waits for the stub started in a pane and records the target from its pid and inherited variables. */
   async function recordFromStub(out: string) {
-    const stub = await waitFor('the tool stub', () => existsSync(out) && (JSON.parse(readFileSync(out, 'utf8')) as { pid: number; tmux: string; tmuxPane: string }), { logs: () => lab.logs() });
+    const stub = await waitFor(
+      'the tool stub',
+      () => existsSync(out) && (JSON.parse(readFileSync(out, 'utf8')) as { pid: number; tmux: string; tmuxPane: string }),
+      { logs: () => lab.logs() },
+    );
     const chain = await readParentChain(stub.pid, { platform: process.platform, timeoutMs: 10_000 });
     const pure = recordTmuxTarget(stub, chain);
     const viaOs = await recordWakeTarget({ platform: process.platform, pid: stub.pid, tmux: stub.tmux, tmuxPane: stub.tmuxPane });

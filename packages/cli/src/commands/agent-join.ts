@@ -25,7 +25,13 @@ const handler: CommandHandler<typeof AGENT_JOIN_OPTIONS> = async (ctx, args, opt
   }
   const conversationsDir = options.conversationsDir === undefined ? undefined : resolve(ctx.cwd, options.conversationsDir);
   const result = await enroll({ relayUrl, invite, host, layout, conversationsDir, machineHostname: ctx.hostname });
-  const data = { host: result.config.host, relayUrl: result.config.relayUrl, relayId: result.relayId, conversationsDir: result.config.conversationsDir, home: layout.home };
+  const data = {
+    host: result.config.host,
+    relayUrl: result.config.relayUrl,
+    relayId: result.relayId,
+    conversationsDir: result.config.conversationsDir,
+    home: layout.home,
+  };
   const text = [
     `enrolled ${layout.home} as host ${data.host} with the relay at ${data.relayUrl}`,
     `copies will be written to ${data.conversationsDir}`,

@@ -17,7 +17,8 @@ const handler: CommandHandler = async (ctx) => {
   );
   const s = report.status;
   const lines: string[] = [];
-  if (!report.running) lines.push(`agent: not running${s ? ` (last seen ${s.updatedAt})` : ''}; start it with \`crosstalk agent run\` or \`crosstalk agent install\``);
+  if (!report.running)
+    lines.push(`agent: not running${s ? ` (last seen ${s.updatedAt})` : ''}; start it with \`crosstalk agent run\` or \`crosstalk agent install\``);
   else if (s) {
     lines.push(`agent: running (pid ${s.pid}) as host ${s.host}, ${s.connected ? 'connected to' : 'not connected to'} ${s.relayUrl}`);
     lines.push(`cursor ${s.cursor}, relay head ${s.head ?? '?'}, lag ${s.lag ?? '?'}`);
@@ -30,11 +31,20 @@ const handler: CommandHandler = async (ctx) => {
       x.kind,
       x.wake,
       x.online === null ? '?' : x.online ? 'online' : 'offline',
-      x.lastReceipt ? `${x.lastReceipt.status}${x.lastReceipt.reason ? ` (${x.lastReceipt.reason})` : ''} for ${x.lastReceipt.conversation} turn ${x.lastReceipt.turn} at ${x.lastReceipt.at}` : '-',
+      x.lastReceipt
+        ? `${x.lastReceipt.status}${x.lastReceipt.reason ? ` (${x.lastReceipt.reason})` : ''} for ${x.lastReceipt.conversation} turn ${x.lastReceipt.turn} at ${x.lastReceipt.at}`
+        : '-',
     ]);
-    lines.push(...table(['SESSION', 'KIND', 'WAKE', 'STATE', 'LAST WAKE-UP'], rows).split('\n').map((l) => `  ${l}`));
+    lines.push(
+      ...table(['SESSION', 'KIND', 'WAKE', 'STATE', 'LAST WAKE-UP'], rows)
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
   }
-  lines.push('', service ? `service: ${service.installed ? `installed (${service.definition}), ${service.state}` : 'not installed'}` : 'service: not supported here');
+  lines.push(
+    '',
+    service ? `service: ${service.installed ? `installed (${service.definition}), ${service.state}` : 'not installed'}` : 'service: not supported here',
+  );
   const data = { running: report.running, host: config.host, relayUrl: config.relayUrl, status: s, service };
   return { data, text: safeText(lines.join('\n')), exitCode: report.running ? EXIT.ok : EXIT.unreachable };
 };

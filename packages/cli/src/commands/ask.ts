@@ -31,7 +31,10 @@ const handler: CommandHandler<typeof ASK_OPTIONS> = async (ctx, args, options) =
   const host = await connectHost(ctx);
   const as = await resolveSession(ctx, host.layout, options.as);
   if (as === to) throw new CrosstalkError('TOO_FEW_PARTICIPANTS', `${as} cannot ask itself`);
-  const opened = await postOnce((idempotencyKey) => host.client.openConversation({ as, topic, with: [to], next: [to], body: task, idempotencyKey }), ctx.signal);
+  const opened = await postOnce(
+    (idempotencyKey) => host.client.openConversation({ as, topic, with: [to], next: [to], body: task, idempotencyKey }),
+    ctx.signal,
+  );
   const id = opened.conversation.id;
   say(ctx, `asked ${to} in ${id}; waiting for the answer`);
   const outcome = await waitForTurn({
@@ -59,7 +62,10 @@ const handler: CommandHandler<typeof ASK_OPTIONS> = async (ctx, args, options) =
     say(ctx, `${id} ended (${c.status}) without an answer from ${to}`);
     return { data, text: '', exitCode: EXIT.ended };
   }
-  say(ctx, `${to} answered in ${id} (turn ${turns.at(-1)?.n}); reply with \`crosstalk reply ${id} --as ${as}\` or close it with \`crosstalk close ${id} --as ${as} --resolution <text>\``);
+  say(
+    ctx,
+    `${to} answered in ${id} (turn ${turns.at(-1)?.n}); reply with \`crosstalk reply ${id} --as ${as}\` or close it with \`crosstalk close ${id} --as ${as} --resolution <text>\``,
+  );
   return { data, text: safeText(answer), exitCode: EXIT.ok };
 };
 export default handler;

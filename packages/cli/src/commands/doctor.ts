@@ -24,7 +24,9 @@ const handler: CommandHandler = async (ctx) => {
     claudeConfigDir: ctx.env.CLAUDE_CONFIG_DIR || undefined,
     codexHome: ctx.env.CODEX_HOME || undefined,
     // A config that cannot be read is the enrollment check's to report.
-    conversationsDir: await conversationsDir(ctx).catch((err: unknown) => (err instanceof CrosstalkError || isSystemError(err) ? layout.conversationsDir : Promise.reject(err))),
+    conversationsDir: await conversationsDir(ctx).catch((err: unknown) =>
+      err instanceof CrosstalkError || isSystemError(err) ? layout.conversationsDir : Promise.reject(err),
+    ),
   };
   const checks = await runChecks({
     layout,
@@ -36,8 +38,14 @@ const handler: CommandHandler = async (ctx) => {
   const failed = checks.filter((c) => c.status === 'fail').length;
   const warned = checks.filter((c) => c.status === 'warn').length;
   const width = Math.max(...checks.map((c) => c.name.length));
-  const lines = checks.flatMap((c) => [`${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.message}`, ...(c.hint ? [`      ${' '.repeat(width)}  hint: ${c.hint}`] : [])]);
-  lines.push('', failed > 0 ? `${failed} check${failed === 1 ? '' : 's'} failed.` : warned > 0 ? `all checks passed, ${warned} with a warning.` : 'all checks passed.');
+  const lines = checks.flatMap((c) => [
+    `${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.message}`,
+    ...(c.hint ? [`      ${' '.repeat(width)}  hint: ${c.hint}`] : []),
+  ]);
+  lines.push(
+    '',
+    failed > 0 ? `${failed} check${failed === 1 ? '' : 's'} failed.` : warned > 0 ? `all checks passed, ${warned} with a warning.` : 'all checks passed.',
+  );
   return { data: { ok: failed === 0, checks }, text: safeText(lines.join('\n')), exitCode: failed > 0 ? EXIT.error : EXIT.ok };
 };
 export default handler;

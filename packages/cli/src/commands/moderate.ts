@@ -18,9 +18,13 @@ function actionOf(options: OptionsOf<typeof MODERATE_OPTIONS>): ModerationAction
     if (add !== undefined) return { type: 'add', session: add };
     if (remove !== undefined) return { type: 'remove', session: remove };
   }
-  throw new CrosstalkError('INVALID_REQUEST', `give exactly one of --next, --extend, --add, --remove${given.length > 1 ? ` (got ${given.map((g) => `--${g}`).join(', ')})` : ''}`, {
-    hint: 'run one `crosstalk moderate` per action, e.g. `crosstalk moderate <id> --extend 10`',
-  });
+  throw new CrosstalkError(
+    'INVALID_REQUEST',
+    `give exactly one of --next, --extend, --add, --remove${given.length > 1 ? ` (got ${given.map((g) => `--${g}`).join(', ')})` : ''}`,
+    {
+      hint: 'run one `crosstalk moderate` per action, e.g. `crosstalk moderate <id> --extend 10`',
+    },
+  );
 }
 
 const handler: CommandHandler<typeof MODERATE_OPTIONS> = async (ctx, args, options) => {

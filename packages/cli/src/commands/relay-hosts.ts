@@ -13,7 +13,13 @@ const handler: CommandHandler<typeof DATA_DIR_ONLY> = async (ctx, _args, options
       ? 'no hosts enrolled; invite one with `crosstalk relay invite --host <name>`'
       : table(
           ['HOST', 'STATE', 'CURSOR', 'LAST SEEN', 'ENROLLED'],
-          sorted.map((h) => [h.name, h.revokedAt ? 'revoked' : h.connected ? 'connected' : 'offline', h.cursor === null ? '-' : String(h.cursor), h.lastSeenAt ?? '-', h.enrolledAt]),
+          sorted.map((h) => [
+            h.name,
+            h.revokedAt ? 'revoked' : h.connected ? 'connected' : 'offline',
+            h.cursor === null ? '-' : String(h.cursor),
+            h.lastSeenAt ?? '-',
+            h.enrolledAt,
+          ]),
         );
   return { data: { hosts: sorted }, text };
 };

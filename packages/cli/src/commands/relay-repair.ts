@@ -11,7 +11,9 @@ const handler: CommandHandler<typeof DATA_DIR_ONLY> = async (ctx, _args, options
   await readRelayInfo(dataDir);
   const result = await repairLog(dataDir).catch((err: unknown) => {
     if (err instanceof CrosstalkError && err.code === 'DATA_DIR_LOCKED') {
-      throw new CrosstalkError('DATA_DIR_LOCKED', `a relay is running on ${dataDir}; repair works on a stopped relay`, { hint: 'stop the relay first, then run the repair again' });
+      throw new CrosstalkError('DATA_DIR_LOCKED', `a relay is running on ${dataDir}; repair works on a stopped relay`, {
+        hint: 'stop the relay first, then run the repair again',
+      });
     }
     throw err;
   });

@@ -11,7 +11,10 @@ const handler: CommandHandler = async (ctx) => {
   const text =
     sorted.length === 0
       ? 'no sessions; a coding-agent session joins with `crosstalk join --as <name>`'
-      : table(['SESSION', 'HOST', 'KIND', 'WAKE', 'ONLINE', 'JOINED'], sorted.map((s) => [s.name, s.host, s.kind, s.wake.type, online(s.online), s.joinedAt]));
+      : table(
+          ['SESSION', 'HOST', 'KIND', 'WAKE', 'ONLINE', 'JOINED'],
+          sorted.map((s) => [s.name, s.host, s.kind, s.wake.type, online(s.online), s.joinedAt]),
+        );
   return { data: { sessions: sorted }, text };
 };
 export default handler;

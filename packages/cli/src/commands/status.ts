@@ -45,7 +45,16 @@ const handler: CommandHandler = async (ctx, args) => {
     decision: c.decision,
     resolution: c.resolution,
     lastActivity: activity,
-    receipts: latest.map((r) => ({ session: r.session, host: r.host ?? null, turn: r.turn, status: r.status, reason: r.reason ?? null, words: receiptWords(r), attempt: r.attempt, at: r.at })),
+    receipts: latest.map((r) => ({
+      session: r.session,
+      host: r.host ?? null,
+      turn: r.turn,
+      status: r.status,
+      reason: r.reason ?? null,
+      words: receiptWords(r),
+      attempt: r.attempt,
+      at: r.at,
+    })),
   };
   const lines = [
     `${c.id}: ${safeText(c.topic)}`,

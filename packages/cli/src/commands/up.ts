@@ -3,7 +3,17 @@
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultHostName, enroll, readAgentConfig, readHostKey, runAgent, writeAgentConfig, type AgentConfig, type HomeLayout, type RunningAgent } from '@crosstalk/agent';
+import {
+  defaultHostName,
+  enroll,
+  readAgentConfig,
+  readHostKey,
+  runAgent,
+  writeAgentConfig,
+  type AgentConfig,
+  type HomeLayout,
+  type RunningAgent,
+} from '@crosstalk/agent';
 import { adminClient, createRelayClient } from '@crosstalk/client';
 import { CrosstalkError, EXIT } from '@crosstalk/core';
 import { tokenSigner } from '@crosstalk/core/token';
@@ -26,10 +36,14 @@ async function readConfigIfAny(layout: HomeLayout): Promise<AgentConfig | null> 
 }
 
 function enrolledElsewhere(layout: HomeLayout, config: AgentConfig): CrosstalkError {
-  return new CrosstalkError('CONFIG_INVALID', `${layout.home} is enrolled with another relay (${config.relayUrl}, id ${config.relayId}), not the local one \`crosstalk up\` runs`, {
-    hint: `to use that relay, run \`crosstalk agent run\` instead; for a local relay, use another home: CROSSTALK_HOME=<dir> crosstalk up`,
-    details: { home: layout.home, relayUrl: config.relayUrl, relayId: config.relayId },
-  });
+  return new CrosstalkError(
+    'CONFIG_INVALID',
+    `${layout.home} is enrolled with another relay (${config.relayUrl}, id ${config.relayId}), not the local one \`crosstalk up\` runs`,
+    {
+      hint: `to use that relay, run \`crosstalk agent run\` instead; for a local relay, use another home: CROSSTALK_HOME=<dir> crosstalk up`,
+      details: { home: layout.home, relayUrl: config.relayUrl, relayId: config.relayId },
+    },
+  );
 }
 
 /** Enrolls the home with the local relay through a fresh invite, as the machine's host name. */
@@ -60,7 +74,11 @@ async function readLocalRelay(layout: HomeLayout): Promise<RelayInfo | null> {
   return readRelayInfo(layout.relayDataDir);
 }
 
-async function startLocalRelay(layout: HomeLayout, local: RelayInfo | null, options: { port: number; logLevel: LogLevel; logs: WriteStream }): Promise<RunningRelay> {
+async function startLocalRelay(
+  layout: HomeLayout,
+  local: RelayInfo | null,
+  options: { port: number; logLevel: LogLevel; logs: WriteStream },
+): Promise<RunningRelay> {
   const { startRelay } = await import('@crosstalk/relay');
   const { port, logLevel, logs } = options;
   return startRelay({ dataDir: layout.relayDataDir, host: HOST, port, logLevel, logDestination: logs }).catch((err: unknown) => {
@@ -76,8 +94,17 @@ async function startLocalRelay(layout: HomeLayout, local: RelayInfo | null, opti
 }
 
 /** This home enrolled with the local relay: on the first run, and again when the relay forgot it. */
-async function enrolledLocally(ctx: CliContext, layout: HomeLayout, relay: RunningRelay, config: AgentConfig | null): Promise<{ config: AgentConfig; news: string }> {
-  if (!config) return { config: await enrollLocally(ctx, layout, relay, defaultHostName(ctx.hostname)), news: ' (first run: created the relay and enrolled this machine)' };
+async function enrolledLocally(
+  ctx: CliContext,
+  layout: HomeLayout,
+  relay: RunningRelay,
+  config: AgentConfig | null,
+): Promise<{ config: AgentConfig; news: string }> {
+  if (!config)
+    return {
+      config: await enrollLocally(ctx, layout, relay, defaultHostName(ctx.hostname)),
+      news: ' (first run: created the relay and enrolled this machine)',
+    };
   const current = config.relayUrl === relay.url ? config : await writeAgentConfig(layout.config, { ...config, relayUrl: relay.url });
   if (await hostKnown(layout, current)) return { config: current, news: '' };
   // The relay's log was replaced since: enroll again under the same name.

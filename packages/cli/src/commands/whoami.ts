@@ -18,7 +18,8 @@ const handler: CommandHandler<typeof AS_ONLY> = async (ctx, _args, options) => {
     conversationsDir: config.conversationsDir,
     session: session ? { name: session.name, kind: session.kind, wake: session.wake, joinedAt: session.joinedAt } : null,
   };
-  const where = session?.wake.type === 'tmux' ? `tmux pane ${session.wake.pane}` : session?.wake.type === 'console' ? `console of process ${session.wake.pid}` : null;
+  const where =
+    session?.wake.type === 'tmux' ? `tmux pane ${session.wake.pane}` : session?.wake.type === 'console' ? `console of process ${session.wake.pid}` : null;
   const who = session
     ? `session ${session.name} (${session.kind}); ${where ? `wake-ups go to ${where}` : 'no wake-ups (it polls with `crosstalk wait`)'}`
     : wanted !== undefined

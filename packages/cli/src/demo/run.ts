@@ -55,7 +55,11 @@ async function showConversation(stage: DemoStage, admin: RelayClient, say: (line
 
 /** Both hosts' copies, once the agents have written the closing state. */
 async function finalCopies(stage: DemoStage, conversation: Conversation): Promise<{ copies: DemoCopy[]; texts: string[] }> {
-  const copies: DemoCopy[] = [OPENER, RESPONDER].map((p) => ({ host: p.host, session: p.session, path: join(stage.root, p.host, 'conversations', `${conversation.id}.md`) }));
+  const copies: DemoCopy[] = [OPENER, RESPONDER].map((p) => ({
+    host: p.host,
+    session: p.session,
+    path: join(stage.root, p.host, 'conversations', `${conversation.id}.md`),
+  }));
   // The agents write their copies as the events reach them; wait for the closing one.
   const final = async () => {
     const read = await Promise.all(copies.map(async (c) => (await readIfWritten(c.path)) ?? ''));

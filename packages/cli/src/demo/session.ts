@@ -49,7 +49,13 @@ async function crosstalk(args: string[]): Promise<string> {
     reject: false,
     stdin: 'ignore',
   });
-  record({ event: 'cli', args: args.slice(0, 3), exitCode: result.exitCode, stdout: String(result.stdout).slice(0, 500), stderr: String(result.stderr).slice(0, 2000) });
+  record({
+    event: 'cli',
+    args: args.slice(0, 3),
+    exitCode: result.exitCode,
+    stdout: String(result.stdout).slice(0, 500),
+    stderr: String(result.stderr).slice(0, 2000),
+  });
   if (result.exitCode !== 0) {
     show(`  ! crosstalk ${args[0]} failed: ${String(result.stderr).trim()}`);
     throw new Error(`crosstalk ${args[0]} exited with ${result.exitCode}`);

@@ -90,7 +90,9 @@ export class DemoStage {
       const value = await check();
       if (value !== undefined) return value;
       if (Date.now() > deadline) {
-        throw new CrosstalkError('TIMEOUT', `the demo timed out waiting for ${what}\n${await this.diagnostics()}`, { hint: 'run `crosstalk doctor`; the logs above show where it stopped' });
+        throw new CrosstalkError('TIMEOUT', `the demo timed out waiting for ${what}\n${await this.diagnostics()}`, {
+          hint: 'run `crosstalk doctor`; the logs above show where it stopped',
+        });
       }
       await sleep(100);
     }
@@ -99,7 +101,10 @@ export class DemoStage {
   private async diagnostics(): Promise<string> {
     const parts: string[] = [];
     for (const [session, pane] of this.panes) parts.push(`--- pane of ${session}\n${await this.tmux.capture(pane)}`);
-    const logs = [...[OPENER, RESPONDER].flatMap((p) => [join(this.root, `${p.session}.jsonl`), join(this.root, p.host, 'agent.log')]), join(this.root, 'relay.log')];
+    const logs = [
+      ...[OPENER, RESPONDER].flatMap((p) => [join(this.root, `${p.session}.jsonl`), join(this.root, p.host, 'agent.log')]),
+      join(this.root, 'relay.log'),
+    ];
     for (const file of logs) parts.push(`--- ${file}\n${((await readIfWritten(file)) ?? '(none)').slice(-6000)}`);
     return parts.join('\n');
   }

@@ -26,7 +26,13 @@ export class PrivateTmux {
 
   /** Whether the server runs the demo's session (tmux answers no with a non-zero exit). */
   async alive(): Promise<boolean> {
-    const r = await execa('tmux', ['-S', this.socket, 'has-session', '-t', 'demo'], { env: this.env, extendEnv: false, timeout: 10_000, reject: false, stdin: 'ignore' });
+    const r = await execa('tmux', ['-S', this.socket, 'has-session', '-t', 'demo'], {
+      env: this.env,
+      extendEnv: false,
+      timeout: 10_000,
+      reject: false,
+      stdin: 'ignore',
+    });
     return r.exitCode === 0;
   }
 

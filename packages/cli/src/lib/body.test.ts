@@ -13,7 +13,11 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 const stdin = (data: string | Buffer, isTTY = false) => Object.assign(Readable.from([Buffer.from(data)]), { isTTY });
-const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (err: unknown) => (err instanceof CrosstalkError ? err.code : String(err)));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (err: unknown) => (err instanceof CrosstalkError ? err.code : String(err)),
+  );
 
 describe('readBody', () => {
   it('takes --body, then --body-file (- is stdin), then stdin when it is not a terminal', async () => {

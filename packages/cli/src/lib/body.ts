@@ -45,7 +45,7 @@ async function readFileBounded(path: string): Promise<Buffer> {
     fh = await open(path, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CrosstalkError('INVALID_REQUEST', `cannot read --body-file ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? String(err)}`, {
+    throw new CrosstalkError('INVALID_REQUEST', `cannot read --body-file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(err))}`, {
       hint: 'check the path, or pass the text on stdin',
     });
   }
@@ -75,7 +75,10 @@ export async function readBody(ctx: Pick<CliContext, 'stdin' | 'cwd'>, options: 
   if (options.body !== undefined) {
     text = options.body;
   } else if (options.bodyFile !== undefined) {
-    text = options.bodyFile === '-' ? decode(await readBounded(ctx.stdin, 'stdin'), 'stdin') : decode(await readFileBounded(resolve(ctx.cwd, options.bodyFile)), options.bodyFile);
+    text =
+      options.bodyFile === '-'
+        ? decode(await readBounded(ctx.stdin, 'stdin'), 'stdin')
+        : decode(await readFileBounded(resolve(ctx.cwd, options.bodyFile)), options.bodyFile);
   } else if (ctx.stdin.isTTY) {
     throw new CrosstalkError('EMPTY_BODY', 'no body: stdin is a terminal and neither --body nor --body-file was given');
   } else {

@@ -34,13 +34,18 @@ export async function agentCheck(layout: HomeLayout, config: AgentConfig | null)
   const report = await readAgentStatus(layout);
   const s = report.status;
   if (!report.running || !s) {
-    return fail('agent', 'the host agent is not running: no copies are written and no session is woken', 'start it with `crosstalk agent run` (or `crosstalk up`, or `crosstalk agent install` to run it at every login)');
+    return fail(
+      'agent',
+      'the host agent is not running: no copies are written and no session is woken',
+      'start it with `crosstalk agent run` (or `crosstalk up`, or `crosstalk agent install` to run it at every login)',
+    );
   }
   if (!s.connected) {
     const why = s.lastError ? `: ${s.lastError.message} [${s.lastError.code}]` : '';
-    return fail('agent', `the agent (pid ${s.pid}) runs but is not connected to the relay${why}`, 'check the relay check above, and the agent\'s log');
+    return fail('agent', `the agent (pid ${s.pid}) runs but is not connected to the relay${why}`, "check the relay check above, and the agent's log");
   }
-  if (s.lag !== null && s.lag > 1000) return warn('agent', `the agent (pid ${s.pid}) is connected but ${s.lag} events behind`, 'it is catching up; if the lag stays, check the agent\'s log');
+  if (s.lag !== null && s.lag > 1000)
+    return warn('agent', `the agent (pid ${s.pid}) is connected but ${s.lag} events behind`, "it is catching up; if the lag stays, check the agent's log");
   return ok('agent', `running (pid ${s.pid}), connected, cursor ${s.cursor}, lag ${s.lag ?? 0}`);
 }
 
@@ -53,14 +58,15 @@ export async function commandCheck(crosstalkOnPath: () => Promise<string | null>
 
 export function tmuxCheck(version: string | null, sessions: readonly LocalSession[], platform: NodeJS.Platform): Check {
   if (version) return ok('tmux', version);
-  if (sessions.some((s) => s.wake.type === 'tmux')) return fail('tmux', 'tmux is not installed, but sessions here are woken in tmux', 'install tmux (apt install tmux, brew install tmux)');
+  if (sessions.some((s) => s.wake.type === 'tmux'))
+    return fail('tmux', 'tmux is not installed, but sessions here are woken in tmux', 'install tmux (apt install tmux, brew install tmux)');
   if (platform === 'win32') return skip('tmux', 'not used on Windows (sessions are woken in their console)');
   return warn('tmux', 'tmux is not installed: sessions can only poll', 'install tmux (apt install tmux, brew install tmux) and run coding agents in it');
 }
 
 /** Each joined session's terminal: still there, still running its coding agent. */
 export async function sessionChecks(sessions: readonly LocalSession[], platform: NodeJS.Platform): Promise<Check[]> {
-  if (sessions.length === 0) return [skip('sessions', 'no session joined on this host (`crosstalk join --as <name>` in a coding agent\'s tmux pane)')];
+  if (sessions.length === 0) return [skip('sessions', "no session joined on this host (`crosstalk join --as <name>` in a coding agent's tmux pane)")];
   const waker = createWaker({ platform });
   const checks: Check[] = [];
   for (const s of sessions) {
@@ -72,7 +78,14 @@ export async function sessionChecks(sessions: readonly LocalSession[], platform:
     const where = s.wake.type === 'tmux' ? `tmux pane ${s.wake.pane} on ${s.wake.socket}` : `the console of process ${s.wake.pid}`;
     const agent = s.wake.agentCommand ? ` running ${s.wake.agentCommand}` : '';
     if ((await waker.probe(s.wake)) === 'alive') checks.push(ok(name, `${where} is alive${agent}`));
-    else checks.push(fail(name, `${where} is gone or no longer runs its coding agent`, `run \`crosstalk join --as ${s.name}\` in the coding agent's new pane, or \`crosstalk leave --as ${s.name}\``));
+    else
+      checks.push(
+        fail(
+          name,
+          `${where} is gone or no longer runs its coding agent`,
+          `run \`crosstalk join --as ${s.name}\` in the coding agent's new pane, or \`crosstalk leave --as ${s.name}\``,
+        ),
+      );
   }
   return checks;
 }
@@ -89,6 +102,10 @@ export async function copiesCheck(config: AgentConfig | null): Promise<Check> {
     return ok('copies', `${dir} is writable`);
   } catch (err) {
     if (!isSystemError(err)) throw err;
-    return fail('copies', `cannot write in ${dir}: ${err.code}`, 'fix the directory\'s permissions, or choose another with `crosstalk agent join --conversations-dir`');
+    return fail(
+      'copies',
+      `cannot write in ${dir}: ${err.code}`,
+      "fix the directory's permissions, or choose another with `crosstalk agent join --conversations-dir`",
+    );
   }
 }

@@ -21,10 +21,18 @@ export async function enrollmentCheck(layout: HomeLayout): Promise<{ check: Chec
 
 function relayCheck(config: AgentConfig, health: Health, rttMs: number): Check {
   if (health.protocol !== PROTOCOL_VERSION) {
-    return fail('relay', `the relay at ${config.relayUrl} speaks protocol ${health.protocol}; this program speaks ${PROTOCOL_VERSION}`, 'upgrade the older side so both run the same crosstalk version');
+    return fail(
+      'relay',
+      `the relay at ${config.relayUrl} speaks protocol ${health.protocol}; this program speaks ${PROTOCOL_VERSION}`,
+      'upgrade the older side so both run the same crosstalk version',
+    );
   }
   if (health.relayId !== config.relayId) {
-    return fail('relay', `the relay at ${config.relayUrl} is another relay (id ${health.relayId}, enrolled with ${config.relayId})`, 'point this home at its relay again, or enroll it with this one (`crosstalk agent join`)');
+    return fail(
+      'relay',
+      `the relay at ${config.relayUrl} is another relay (id ${health.relayId}, enrolled with ${config.relayId})`,
+      'point this home at its relay again, or enroll it with this one (`crosstalk agent join`)',
+    );
   }
   return ok('relay', `reachable at ${config.relayUrl}: protocol ${health.protocol}, relay version ${health.version}, ${rttMs} ms`);
 }
@@ -36,7 +44,11 @@ function clockCheck(health: Health, sentAt: number, rttMs: number): Check {
   const shown = `${(Math.abs(skew) / 1000).toFixed(1)} s ${skew >= 0 ? 'ahead of' : 'behind'} the relay`;
   if (!Number.isFinite(relayTime)) return warn('clock', 'the relay sent no usable time', 'check the relay version');
   if (Math.abs(skew) > LIMITS.clockToleranceSeconds * 1000) {
-    return fail('clock', `this clock is ${shown}; requests are refused beyond ${LIMITS.clockToleranceSeconds} s`, 'turn on time synchronisation (NTP) on this machine and on the relay\'s');
+    return fail(
+      'clock',
+      `this clock is ${shown}; requests are refused beyond ${LIMITS.clockToleranceSeconds} s`,
+      "turn on time synchronisation (NTP) on this machine and on the relay's",
+    );
   }
   if (Math.abs(skew) > SKEW_WARN_MS) return warn('clock', `this clock is ${shown}`, 'turn on time synchronisation (NTP); beyond 30 s requests are refused');
   return ok('clock', `within ${Math.max(1, Math.ceil(Math.abs(skew) / 1000))} s of the relay's`);

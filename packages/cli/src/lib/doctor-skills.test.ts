@@ -38,6 +38,10 @@ describe('doctor on the skills', () => {
     await mkdir(join(path, '..'), { recursive: true });
     await writeFile(path, claudeSkillText());
     const [claude] = await skillChecks(base, new Set());
-    expect(claude).toMatchObject({ status: 'warn', message: expect.stringContaining('without its permissions'), hint: expect.stringContaining('crosstalk skill install') });
+    expect(claude).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('without its permissions'),
+      hint: expect.stringContaining('crosstalk skill install'),
+    });
   });
 });

@@ -35,12 +35,26 @@ export async function skillChecks(base: Omit<SkillRequest, 'products' | 'scope' 
     const atGlobal = global.get(product) ?? [];
     const atProject = project.get(product) ?? [];
     if (atGlobal.length === 0 || atProject.length === 0) {
-      checks.push({ name, status: 'ok', message: `instructions and permission rules installed (${atGlobal.length === 0 ? 'for this user' : 'for this project'})` });
+      checks.push({
+        name,
+        status: 'ok',
+        message: `instructions and permission rules installed (${atGlobal.length === 0 ? 'for this user' : 'for this project'})`,
+      });
     } else if (atGlobal.length < 2 || atProject.length < 2) {
       const what = atGlobal.length < 2 ? atGlobal : atProject;
-      checks.push({ name, status: 'warn', message: `installed, but without its ${what.join(' and ')}: ${LABEL[product]} will stop at a prompt, or its sandbox will block the relay`, hint: '`crosstalk skill install` (again) adds what is missing' });
+      checks.push({
+        name,
+        status: 'warn',
+        message: `installed, but without its ${what.join(' and ')}: ${LABEL[product]} will stop at a prompt, or its sandbox will block the relay`,
+        hint: '`crosstalk skill install` (again) adds what is missing',
+      });
     } else if (kindsHere.has(KIND[product])) {
-      checks.push({ name, status: 'warn', message: `not installed, but a ${KIND[product]} session joined here: it does not know how to answer, and stops at a permission prompt`, hint: '`crosstalk skill install`' });
+      checks.push({
+        name,
+        status: 'warn',
+        message: `not installed, but a ${KIND[product]} session joined here: it does not know how to answer, and stops at a permission prompt`,
+        hint: '`crosstalk skill install`',
+      });
     } else {
       checks.push({ name, status: 'skip', message: `not installed (\`crosstalk skill install\` teaches ${LABEL[product]})` });
     }

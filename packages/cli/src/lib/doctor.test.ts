@@ -36,7 +36,10 @@ afterAll(async () => {
 });
 beforeEach(() => {
   health = { ok: true, relayId: 'relay-one', epoch: 'e1', protocol: 1, version: '0.1.0', head: 3, time: new Date().toISOString() };
-  sessions = { status: 200, body: { sessions: [{ name: 's1', host: 'h1', kind: 'other', wake: { type: 'none' }, joinedAt: new Date().toISOString(), online: true }] } };
+  sessions = {
+    status: 200,
+    body: { sessions: [{ name: 's1', host: 'h1', kind: 'other', wake: { type: 'none' }, joinedAt: new Date().toISOString(), online: true }] },
+  };
 });
 
 const run = (now?: () => number) => runChecks({ layout, platform: 'linux', tmuxVersion: async () => 'tmux 3.3a', ...(now ? { now } : {}) });
@@ -53,7 +56,10 @@ describe('doctor checks', () => {
 
   it('clock skew: a warning past 5 s, a failure past the 30 s token tolerance', async () => {
     expect(byName(await run(() => Date.now() + 10_000)).clock).toMatchObject({ status: 'warn', message: expect.stringMatching(/ahead of the relay/) });
-    expect(byName(await run(() => Date.now() - 45_000)).clock).toMatchObject({ status: 'fail', message: expect.stringMatching(/behind the relay; requests are refused beyond 30 s/) });
+    expect(byName(await run(() => Date.now() - 45_000)).clock).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/behind the relay; requests are refused beyond 30 s/),
+    });
   });
 
   it('another relay at the URL, or another protocol, fails the relay check', async () => {
@@ -66,9 +72,13 @@ describe('doctor checks', () => {
     expect(byName(await run()).relay).toMatchObject({ status: 'fail', hint: expect.stringContaining('upgrade') });
   });
 
-  it('a key the relay does not accept fails the auth check with the relay\'s hint', async () => {
+  it("a key the relay does not accept fails the auth check with the relay's hint", async () => {
     sessions = { status: 401, body: { code: 'HOST_UNKNOWN', message: 'this host is not enrolled with the relay', hint: 'ask the relay admin for an invite' } };
-    expect(byName(await run()).auth).toMatchObject({ status: 'fail', message: expect.stringContaining('[HOST_UNKNOWN]'), hint: 'ask the relay admin for an invite' });
+    expect(byName(await run()).auth).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('[HOST_UNKNOWN]'),
+      hint: 'ask the relay admin for an invite',
+    });
   });
 
   it('a home that is not enrolled fails the enrollment check; no tmux is a warning', async () => {
@@ -79,7 +89,13 @@ describe('doctor checks', () => {
 
   it('warns when crosstalk is not on PATH, since woken sessions are told to run it', async () => {
     const base = { layout: homeLayout(join(dir, 'nowhere')), platform: 'linux' as const, tmuxVersion: async () => 'tmux 3.3a' };
-    expect(byName(await runChecks({ ...base, crosstalkOnPath: async () => null })).command).toMatchObject({ status: 'warn', hint: expect.stringContaining('npm link') });
-    expect(byName(await runChecks({ ...base, crosstalkOnPath: async () => '/usr/bin/crosstalk' })).command).toMatchObject({ status: 'ok', message: expect.stringContaining('/usr/bin/crosstalk') });
+    expect(byName(await runChecks({ ...base, crosstalkOnPath: async () => null })).command).toMatchObject({
+      status: 'warn',
+      hint: expect.stringContaining('npm link'),
+    });
+    expect(byName(await runChecks({ ...base, crosstalkOnPath: async () => '/usr/bin/crosstalk' })).command).toMatchObject({
+      status: 'ok',
+      message: expect.stringContaining('/usr/bin/crosstalk'),
+    });
   });
 });

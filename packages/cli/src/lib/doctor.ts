@@ -24,7 +24,13 @@ export async function runChecks(inputs: DoctorInputs): Promise<Check[]> {
   const enrollment = await enrollmentCheck(layout);
   const { config } = enrollment;
   const relay = await relayChecks(config, inputs.now ?? Date.now);
-  const checks = [enrollment.check, ...relay.checks, await keysCheck(layout, platform), await authCheck(layout, config, relay.health), await agentCheck(layout, config)];
+  const checks = [
+    enrollment.check,
+    ...relay.checks,
+    await keysCheck(layout, platform),
+    await authCheck(layout, config, relay.health),
+    await agentCheck(layout, config),
+  ];
   if (inputs.crosstalkOnPath) checks.push(await commandCheck(inputs.crosstalkOnPath));
   const sessions = await readLocalSessions(layout.sessions);
   checks.push(tmuxCheck(await inputs.tmuxVersion(), sessions, platform), ...(await sessionChecks(sessions, platform)));

@@ -73,11 +73,16 @@ describe('followConversation', () => {
   it('delivers turns, moderation and the close through the watch link', async () => {
     const id = await openTalk('live link');
     // Polling every hour: only the link can deliver within the test.
-    const seen = await follow(id, (c) => c.status === 'closed', 3_600_000, async () => {
-      await client.postTurn(id, { as: 'b', expectedTurn: 2, idempotencyKey: key(), body: 'second' });
-      await client.moderate(id, { as: 'a', action: { type: 'extend', by: 5 } });
-      await client.close(id, { as: 'a', resolution: 'done' });
-    });
+    const seen = await follow(
+      id,
+      (c) => c.status === 'closed',
+      3_600_000,
+      async () => {
+        await client.postTurn(id, { as: 'b', expectedTurn: 2, idempotencyKey: key(), body: 'second' });
+        await client.moderate(id, { as: 'a', action: { type: 'extend', by: 5 } });
+        await client.close(id, { as: 'a', resolution: 'done' });
+      },
+    );
     expect(seen[0]?.turns).toHaveLength(1);
     const last = seen.at(-1) as Conversation;
     expect(last.turns.map((t) => t.body)).toEqual(['first', 'second']);
@@ -100,7 +105,14 @@ describe('followConversation', () => {
     const hogs: RelayLink[] = [];
     const log = { debug() {}, info() {}, warn() {}, error() {} };
     for (let i = 0; i < 8; i++) {
-      const link = new RelayLink({ relayUrl: relay.url, signer, role: 'watch', hello: () => ({ epoch: null, cursor: 1_000_000 }), log, handlers: { onMessage() {}, onFatal() {} } });
+      const link = new RelayLink({
+        relayUrl: relay.url,
+        signer,
+        role: 'watch',
+        hello: () => ({ epoch: null, cursor: 1_000_000 }),
+        log,
+        handlers: { onMessage() {}, onFatal() {} },
+      });
       link.start();
       hogs.push(link);
     }
@@ -122,9 +134,14 @@ describe('followConversation', () => {
     });
     expect(refused).toBe(true);
     try {
-      const seen = await follow(id, (c) => c.turns.length === 2, 100, async () => {
-        await client.postTurn(id, { as: 'b', expectedTurn: 2, idempotencyKey: key(), body: 'polled' });
-      });
+      const seen = await follow(
+        id,
+        (c) => c.turns.length === 2,
+        100,
+        async () => {
+          await client.postTurn(id, { as: 'b', expectedTurn: 2, idempotencyKey: key(), body: 'polled' });
+        },
+      );
       expect(seen.at(-1)?.turns.at(-1)?.body).toBe('polled');
     } finally {
       await Promise.all(hogs.map((l) => l.stop()));

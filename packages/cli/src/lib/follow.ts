@@ -3,7 +3,16 @@
 // (refused, relay restarting, too many watchers) the conversation is polled over HTTP instead.
 import { RelayLink } from '@crosstalk/agent';
 import type { RelayClient } from '@crosstalk/client';
-import { applyEvent, CrosstalkError, emptyState, EventGapError, type Conversation, type RelayEvent, type RelayState, type ServerMessage } from '@crosstalk/core';
+import {
+  applyEvent,
+  CrosstalkError,
+  emptyState,
+  EventGapError,
+  type Conversation,
+  type RelayEvent,
+  type RelayState,
+  type ServerMessage,
+} from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
 
 export interface FollowOptions {

@@ -42,6 +42,14 @@ describe('formatting', () => {
   });
 
   it('tables align columns and leave the last one unpadded', () => {
-    expect(table(['A', 'LONG'], [['xx', 'y'], ['z', 'w']])).toBe('A   LONG\nxx  y\nz   w');
+    expect(
+      table(
+        ['A', 'LONG'],
+        [
+          ['xx', 'y'],
+          ['z', 'w'],
+        ],
+      ),
+    ).toBe('A   LONG\nxx  y\nz   w');
   });
 });

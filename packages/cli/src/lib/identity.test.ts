@@ -15,7 +15,12 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const tmuxSession = (name: string, pane: string, socket: string, joinedAt: string): LocalSession => ({ name, kind: 'codex', wake: { type: 'tmux', pane, socket }, joinedAt });
+const tmuxSession = (name: string, pane: string, socket: string, joinedAt: string): LocalSession => ({
+  name,
+  kind: 'codex',
+  wake: { type: 'tmux', pane, socket },
+  joinedAt,
+});
 const tmux = { env: '/tmp/tmux-1000/default,4242,0', pane: '%3' };
 
 describe('who is acting', () => {

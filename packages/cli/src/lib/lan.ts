@@ -28,7 +28,12 @@ export interface JoinUrl {
  * when it listens on 127.0.0.1 and on 0.0.0.0, so a loopback URL is tried on the LAN address:
  * if the same relay answers there, it listens on every interface.
  */
-export async function joinUrlFor(localUrl: string, relayId: string, lan: string | undefined = lanAddress(), container: boolean = inContainer()): Promise<JoinUrl> {
+export async function joinUrlFor(
+  localUrl: string,
+  relayId: string,
+  lan: string | undefined = lanAddress(),
+  container: boolean = inContainer(),
+): Promise<JoinUrl> {
   const u = new URL(localUrl);
   if (!isLoopbackUrl(localUrl)) return { url: localUrl };
   if (lan) {

@@ -6,7 +6,10 @@ import { connectAdmin, dataDirOf } from './admin.js';
 import { connectHost } from './home.js';
 import { resolveSession } from './identity.js';
 
-export async function moderatorClient(ctx: CliContext, options: { readonly admin: boolean; readonly as?: string | undefined }): Promise<{ client: RelayClient; as: string | undefined; who: string }> {
+export async function moderatorClient(
+  ctx: CliContext,
+  options: { readonly admin: boolean; readonly as?: string | undefined },
+): Promise<{ client: RelayClient; as: string | undefined; who: string }> {
   if (options.admin) {
     const admin = await connectAdmin(dataDirOf(ctx, undefined));
     return { client: admin.client, as: undefined, who: 'the relay admin' };

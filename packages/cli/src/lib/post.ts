@@ -17,6 +17,11 @@ export function postData(answer: PostAnswer) {
 export function postLine(answer: PostAnswer): string {
   const c = answer.conversation;
   const what = answer.turn.n === 1 ? `opened ${c.id}` : `posted turn ${answer.turn.n}/${c.maxTurns} in ${c.id}`;
-  const state = c.status === 'in-progress' ? `next: ${names(c.next)}` : c.status === 'at-limit' ? `at its turn limit; the floor is with the moderator ${c.moderator}` : c.status;
+  const state =
+    c.status === 'in-progress'
+      ? `next: ${names(c.next)}`
+      : c.status === 'at-limit'
+        ? `at its turn limit; the floor is with the moderator ${c.moderator}`
+        : c.status;
   return `${what}${answer.duplicate ? ' (already posted; this is the original)' : ''}; ${state}`;
 }

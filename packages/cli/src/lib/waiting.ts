@@ -113,12 +113,17 @@ export async function waitForTurn(options: WaitOptions): Promise<WaitResult> {
     if (seen.outcome === 'your-turn' && seen.last) told = seen.last.turns.length + 1;
   } finally {
     stop.dispose();
-    if (mark) await onMark(options, told === null ? 'remove the waiting mark' : `record that turn ${told} was told`, () => (told === null ? mark.release() : mark.told(told)));
+    if (mark)
+      await onMark(options, told === null ? 'remove the waiting mark' : `record that turn ${told} was told`, () =>
+        told === null ? mark.release() : mark.told(told),
+      );
   }
   if (seen.outcome !== undefined && seen.last) return { result: seen.outcome, conversation: seen.last };
   if (stop.timedOut()) {
     const seconds = Math.round((options.timeoutMs ?? 0) / 100) / 10;
-    throw new CrosstalkError('TIMEOUT', `timed out after ${seconds} s waiting in ${options.id}`, { details: { conversation: options.id, session: options.session } });
+    throw new CrosstalkError('TIMEOUT', `timed out after ${seconds} s waiting in ${options.id}`, {
+      details: { conversation: options.id, session: options.session },
+    });
   }
   return { result: 'interrupted', conversation: seen.last };
 }

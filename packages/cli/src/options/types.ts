@@ -27,7 +27,11 @@ type GivenValue<F extends string> = F extends `${string}<${string}>` ? string : 
 type ValueOf<O extends OptionSpec> = O extends { parse: ValueCheck<infer V> } ? V : GivenValue<O['flags']>;
 
 // Switches are always true or false; required options and options with a default are always there.
-type AlwaysThere<O extends OptionSpec> = O extends { required: true } | { default: string | boolean } ? true : GivenValue<O['flags']> extends boolean ? true : false;
+type AlwaysThere<O extends OptionSpec> = O extends { required: true } | { default: string | boolean }
+  ? true
+  : GivenValue<O['flags']> extends boolean
+    ? true
+    : false;
 
 type Flat<T> = { [K in keyof T]: T[K] };
 
@@ -35,11 +39,13 @@ type Flat<T> = { [K in keyof T]: T[K] };
 type NoOptions = {};
 
 /** The options object a handler receives for an option table. */
-export type OptionsOf<T extends readonly OptionSpec[]> = T extends readonly [] ? NoOptions : Flat<
-  { readonly [O in T[number] as AlwaysThere<O> extends true ? OptionKey<O['flags']> : never]: ValueOf<O> } & {
-    readonly [O in T[number] as AlwaysThere<O> extends true ? never : OptionKey<O['flags']>]?: ValueOf<O>;
-  }
->;
+export type OptionsOf<T extends readonly OptionSpec[]> = T extends readonly []
+  ? NoOptions
+  : Flat<
+      { readonly [O in T[number] as AlwaysThere<O> extends true ? OptionKey<O['flags']> : never]: ValueOf<O> } & {
+        readonly [O in T[number] as AlwaysThere<O> extends true ? never : OptionKey<O['flags']>]?: ValueOf<O>;
+      }
+    >;
 
 /** One option, its flags kept as a literal type so its name and value type can be derived. */
 export function option<const O extends OptionSpec>(spec: O): O {

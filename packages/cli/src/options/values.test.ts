@@ -16,7 +16,11 @@ describe('option values', () => {
     const n = wholeNumber(1, 5);
     expect(n('5', '--n')).toBe(5);
     expect(n(' 1 ', '--n')).toBe(1);
-    for (const bad of ['0', '6', '-1', '1.5', 'x', '', '1e3', '99999999999']) expect(code(() => n(bad, '--n')), bad).toBe('INVALID_REQUEST');
+    for (const bad of ['0', '6', '-1', '1.5', 'x', '', '1e3', '99999999999'])
+      expect(
+        code(() => n(bad, '--n')),
+        bad,
+      ).toBe('INVALID_REQUEST');
     expect(() => n('6', '--max-turns')).toThrow('--max-turns must be a whole number from 1 to 5, got "6"');
   });
 
@@ -36,13 +40,21 @@ describe('option values', () => {
     expect(expires('1h', '--expires')).toBe(3600);
     expect(expires('1d', '--expires')).toBe(86_400);
     expect(expires('120', '--expires')).toBe(120);
-    for (const bad of ['59s', '2d', '1w', 'soon', '', '-1h']) expect(code(() => expires(bad, '--expires')), bad).toBe('INVALID_REQUEST');
+    for (const bad of ['59s', '2d', '1w', 'soon', '', '-1h'])
+      expect(
+        code(() => expires(bad, '--expires')),
+        bad,
+      ).toBe('INVALID_REQUEST');
   });
 
   it('timeouts in seconds, fractions allowed, become milliseconds', () => {
     expect(timeoutMs('1.5', '--timeout')).toBe(1500);
     expect(timeoutMs('600', '--timeout')).toBe(600_000);
-    for (const bad of ['0', '-1', 'x', '1.2345', '']) expect(code(() => timeoutMs(bad, '--timeout')), bad).toBe('INVALID_REQUEST');
+    for (const bad of ['0', '-1', 'x', '1.2345', ''])
+      expect(
+        code(() => timeoutMs(bad, '--timeout')),
+        bad,
+      ).toBe('INVALID_REQUEST');
   });
 
   it('ports, words from a list and required text', () => {

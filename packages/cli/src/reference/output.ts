@@ -62,7 +62,13 @@ export interface OutputDoc {
 }
 
 const post: OutputDoc = {
-  fields: { id: 'conversation id', conversation: 'Summary after the post', turn: 'the Turn posted', seq: 'relay seq of the post', duplicate: 'true when this was a retry of a post that had already landed' },
+  fields: {
+    id: 'conversation id',
+    conversation: 'Summary after the post',
+    turn: 'the Turn posted',
+    seq: 'relay seq of the post',
+    duplicate: 'true when this was a retry of a post that had already landed',
+  },
 };
 
 export const OUTPUT: Record<string, OutputDoc> = {
@@ -107,20 +113,29 @@ export const OUTPUT: Record<string, OutputDoc> = {
       decision: '`{text, turn, at, agreedBy}` or null',
       resolution: '`{text, by, at}` or null',
       lastActivity: '`{at, by, what}`: the latest turn, moderation or close',
-      receipts: 'latest wake-up receipt per session: `{session, host, turn, status, reason, words, attempt, at}[]`; `words` says it for a person ("waiting for the person to answer a permission prompt …")',
+      receipts:
+        'latest wake-up receipt per session: `{session, host, turn, status, reason, words, attempt, at}[]`; `words` says it for a person ("waiting for the person to answer a permission prompt …")',
     },
   },
   whoami: {
     fields: {
       home: 'the crosstalk home',
-      host: 'this host\'s name',
+      host: "this host's name",
       relayUrl: 'relay URL',
       relayId: 'relay id',
       conversationsDir: 'where the markdown copies are',
       session: '`{name, kind, wake, joinedAt}` of the session joined in this pane (or `--as`), or null',
     },
   },
-  join: { fields: { session: 'session name', host: 'host name', kind: 'session kind', wake: 'the wake target recorded (`{type: "tmux", pane, socket, …}`, `{type: "console", pid}` or `{type: "none"}`)', joinedAt: 'ISO time' } },
+  join: {
+    fields: {
+      session: 'session name',
+      host: 'host name',
+      kind: 'session kind',
+      wake: 'the wake target recorded (`{type: "tmux", pane, socket, …}`, `{type: "console", pid}` or `{type: "none"}`)',
+      joinedAt: 'ISO time',
+    },
+  },
   leave: { fields: { session: 'session name', removedOnRelay: 'whether the relay knew it', removedLocally: 'whether this host had it recorded' } },
   tail: {
     fields: { conversation: 'Conversation' },
@@ -136,13 +151,15 @@ export const OUTPUT: Record<string, OutputDoc> = {
       decision: 'the decision text',
       resolution: 'the resolution text',
       copies: '`{host, session, path}[]`: the markdown copies',
-      identical: 'whether the hosts\' copies are byte-identical',
+      identical: "whether the hosts' copies are byte-identical",
       kept: 'the temp dir when `--keep` was given, else null',
-      markdown: 'the copy\'s text',
+      markdown: "the copy's text",
     },
   },
   doctor: { fields: { ok: 'false when a check failed (exit 1)', checks: '`{name, status: ok|warn|fail|skip, message, hint?}[]`' } },
-  'skill install': { fields: { actions: '`{product: claude|codex, part: instructions|permissions, path, change: create|update|remove|unchanged}[]`', warnings: 'strings' } },
+  'skill install': {
+    fields: { actions: '`{product: claude|codex, part: instructions|permissions, path, change: create|update|remove|unchanged}[]`', warnings: 'strings' },
+  },
   'relay invite': {
     fields: {
       invite: 'the invite code (secret; works once)',
@@ -163,7 +180,7 @@ export const OUTPUT: Record<string, OutputDoc> = {
       truncatedAt: 'byte offset the log was cut at, or null when it was sound',
       removedBytes: 'bytes removed',
       damage: 'what was damaged, or null',
-      newEpoch: 'the relay\'s new epoch when records agents may have seen were dropped, else null',
+      newEpoch: "the relay's new epoch when records agents may have seen were dropped, else null",
     },
   },
   'agent join': { fields: { host: 'host name', relayUrl: 'relay URL', relayId: 'relay id', conversationsDir: 'where copies go', home: 'the crosstalk home' } },
@@ -176,6 +193,16 @@ export const OUTPUT: Record<string, OutputDoc> = {
       service: '`{platform, definition, installed, running, state}`, or null where no service manager is supported',
     },
   },
-  'agent install': { fields: { installed: 'true', platform: 'linux, darwin or win32', definition: 'the unit, plist or task file', changed: 'false when it was already installed as is', warnings: 'strings' } },
-  'agent uninstall': { fields: { removed: 'false when nothing was installed', platform: 'linux, darwin or win32', definition: 'the unit, plist or task file' } },
+  'agent install': {
+    fields: {
+      installed: 'true',
+      platform: 'linux, darwin or win32',
+      definition: 'the unit, plist or task file',
+      changed: 'false when it was already installed as is',
+      warnings: 'strings',
+    },
+  },
+  'agent uninstall': {
+    fields: { removed: 'false when nothing was installed', platform: 'linux, darwin or win32', definition: 'the unit, plist or task file' },
+  },
 };

@@ -21,7 +21,9 @@ describe('the command reference', () => {
   });
 
   it('documents the --json output of exactly the commands that print data', () => {
-    const withJson = COMMANDS.filter((c) => c.json).map((c) => c.path.join(' ')).sort();
+    const withJson = COMMANDS.filter((c) => c.json)
+      .map((c) => c.path.join(' '))
+      .sort();
     expect(Object.keys(OUTPUT).sort()).toEqual(withJson);
   });
 

@@ -28,7 +28,8 @@ const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const name = (spec: CommandSpec) => spec.path.join(' ');
-const usage = (spec: CommandSpec) => `crosstalk ${[name(spec), spec.args ?? '', spec.options?.length || spec.json ? '[options]' : ''].filter((s) => s !== '').join(' ')}`;
+const usage = (spec: CommandSpec) =>
+  `crosstalk ${[name(spec), spec.args ?? '', spec.options?.length || spec.json ? '[options]' : ''].filter((s) => s !== '').join(' ')}`;
 const anchor = (spec: CommandSpec) => `crosstalk-${spec.path.join('-')}`;
 
 function renderCommand(spec: CommandSpec): string {
@@ -38,7 +39,8 @@ function renderCommand(spec: CommandSpec): string {
   const options = [...(spec.options ?? []), ...(spec.json ? [{ flags: '--json', description: 'print machine-readable JSON on stdout' }] : [])];
   if (options.length > 0) {
     out.push('| option | what | default |', '|---|---|---|');
-    for (const o of options) out.push(`| \`${cell(o.flags)}\` | ${cell(o.description)} | ${'default' in o && o.default !== undefined ? `\`${String(o.default)}\`` : ''} |`);
+    for (const o of options)
+      out.push(`| \`${cell(o.flags)}\` | ${cell(o.description)} | ${'default' in o && o.default !== undefined ? `\`${String(o.default)}\`` : ''} |`);
     out.push('');
   }
   if (spec.examples?.length) out.push('Examples:', '', '```sh', ...spec.examples.map((e) => e), '```', '');
@@ -88,7 +90,11 @@ export function renderCliDoc(): string {
     '',
   ];
   for (const [group, title] of GROUPS) {
-    out.push(`- ${title}: ${COMMANDS.filter((c) => c.group === group).map((c) => `[${name(c)}](#${anchor(c)})`).join(', ')}`);
+    out.push(
+      `- ${title}: ${COMMANDS.filter((c) => c.group === group)
+        .map((c) => `[${name(c)}](#${anchor(c)})`)
+        .join(', ')}`,
+    );
   }
   out.push('');
   for (const [group, title] of GROUPS) {
@@ -106,13 +112,23 @@ export function renderCliDoc(): string {
 
 /** The README section between the markers (markers included). */
 export function renderReadmeSection(): string {
-  const out = [README_START, '## Command reference', '', 'Generated from the command table; every command has `--help` with examples, and the full reference with options and `--json` fields is in [docs/CLI.md](docs/CLI.md).', ''];
+  const out = [
+    README_START,
+    '## Command reference',
+    '',
+    'Generated from the command table; every command has `--help` with examples, and the full reference with options and `--json` fields is in [docs/CLI.md](docs/CLI.md).',
+    '',
+  ];
   for (const [group, title] of GROUPS) {
     out.push(`**${title}**`, '', '| command | what |', '|---|---|');
-    for (const spec of COMMANDS.filter((c) => c.group === group)) out.push(`| \`crosstalk ${cell([name(spec), spec.args ?? ''].join(' ').trim())}\` | ${cell(spec.summary)} |`);
+    for (const spec of COMMANDS.filter((c) => c.group === group))
+      out.push(`| \`crosstalk ${cell([name(spec), spec.args ?? ''].join(' ').trim())}\` | ${cell(spec.summary)} |`);
     out.push('');
   }
-  out.push('Exit codes: 0 ok, 1 error, 2 usage, 3 not your turn or conflict, 4 auth, 5 relay unreachable, 10 conversation ended (`wait`), 124 timeout.', README_END);
+  out.push(
+    'Exit codes: 0 ok, 1 error, 2 usage, 3 not your turn or conflict, 4 auth, 5 relay unreachable, 10 conversation ended (`wait`), 124 timeout.',
+    README_END,
+  );
   return out.join('\n');
 }
 

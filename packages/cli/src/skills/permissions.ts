@@ -50,7 +50,8 @@ function parseSettings(text: string, path: string): Json {
     if (!(err instanceof SyntaxError)) throw err;
     throw new CrosstalkError('CONFIG_INVALID', `${path} is not valid JSON`, { hint: 'fix it (or move it away), then run `crosstalk skill install` again' });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CrosstalkError('CONFIG_INVALID', `${path} does not hold a JSON object`, { hint: 'fix it, then install again' });
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CrosstalkError('CONFIG_INVALID', `${path} does not hold a JSON object`, { hint: 'fix it, then install again' });
   return value as Json;
 }
 
@@ -61,7 +62,8 @@ function allowList(settings: Json, path: string): { permissions: Json; allow: un
     throw new CrosstalkError('CONFIG_INVALID', `${path}: "permissions" is not an object`, { hint: 'fix it, then install again' });
   }
   const allow = (permissions as Json).allow;
-  if (allow !== undefined && !Array.isArray(allow)) throw new CrosstalkError('CONFIG_INVALID', `${path}: "permissions.allow" is not a list`, { hint: 'fix it, then install again' });
+  if (allow !== undefined && !Array.isArray(allow))
+    throw new CrosstalkError('CONFIG_INVALID', `${path}: "permissions.allow" is not a list`, { hint: 'fix it, then install again' });
   return { permissions: permissions as Json, allow: (allow as unknown[] | undefined) ?? [] };
 }
 

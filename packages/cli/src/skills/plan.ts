@@ -127,8 +127,10 @@ function planCodex(req: SkillRequest, path: string, current: string | undefined,
     return without === '' ? { ...base, change: 'remove' } : { ...base, change: 'update', content: toBuffer(without) };
   }
   const next = upsertSection(current, bytes(codexSectionBody()), path);
-  if (hasOverride) warnings.push(`Codex reads AGENTS.override.md instead of ${path} in that directory; add the crosstalk section there by hand or remove the override`);
-  if (next.length > CODEX_DEFAULT_MAX_BYTES) warnings.push(`${path} is larger than 32 KiB; Codex stops reading instructions there by default (raise project_doc_max_bytes)`);
+  if (hasOverride)
+    warnings.push(`Codex reads AGENTS.override.md instead of ${path} in that directory; add the crosstalk section there by hand or remove the override`);
+  if (next.length > CODEX_DEFAULT_MAX_BYTES)
+    warnings.push(`${path} is larger than 32 KiB; Codex stops reading instructions there by default (raise project_doc_max_bytes)`);
   if (next === current) return { ...base, change: 'unchanged' };
   return { ...base, change: current === undefined ? 'create' : 'update', content: toBuffer(next) };
 }
@@ -169,7 +171,8 @@ function planCodexRules(req: SkillRequest, path: string, current: string | undef
   }
   const wanted = bytes(codexRulesText());
   if (current === wanted) return { ...base, change: 'unchanged' };
-  if (current !== undefined && !ours) throw new CrosstalkError('CONFIG_INVALID', `${path} holds rules crosstalk did not write`, { hint: 'move it away, then install again' });
+  if (current !== undefined && !ours)
+    throw new CrosstalkError('CONFIG_INVALID', `${path} holds rules crosstalk did not write`, { hint: 'move it away, then install again' });
   return { ...base, change: current === undefined ? 'create' : 'update', content: toBuffer(wanted) };
 }
 

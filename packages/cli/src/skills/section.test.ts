@@ -42,7 +42,12 @@ describe('the marked AGENTS.md section', () => {
   });
 
   it('refuses damaged markers instead of guessing what to replace', () => {
-    for (const text of [`${SECTION_BEGIN}\nx\n`, `x\n${SECTION_END}\n`, `${SECTION_END}\n${SECTION_BEGIN}\n`, `${SECTION_BEGIN}\n${SECTION_END}\n${SECTION_BEGIN}\n${SECTION_END}\n`]) {
+    for (const text of [
+      `${SECTION_BEGIN}\nx\n`,
+      `x\n${SECTION_END}\n`,
+      `${SECTION_END}\n${SECTION_BEGIN}\n`,
+      `${SECTION_BEGIN}\n${SECTION_END}\n${SECTION_BEGIN}\n${SECTION_END}\n`,
+    ]) {
       expect(() => upsertSection(text, BODY, where)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(where) }));
       expect(() => removeSection(text, where)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     }

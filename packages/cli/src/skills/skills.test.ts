@@ -25,8 +25,19 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const request = (extra: Partial<SkillRequest> = {}): SkillRequest => ({ products: ['claude', 'codex'], scope: 'global', homeDir: home, projectDir: project, conversationsDir: join(home, '.crosstalk/conversations'), ...extra });
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const request = (extra: Partial<SkillRequest> = {}): SkillRequest => ({
+  products: ['claude', 'codex'],
+  scope: 'global',
+  homeDir: home,
+  projectDir: project,
+  conversationsDir: join(home, '.crosstalk/conversations'),
+  ...extra,
+});
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const changes = (plan: { actions: Array<{ product: string; part: string; change: string }> }) =>
   plan.actions.filter((a) => a.part === 'instructions').map((a) => `${a.product}:${a.change}`);
 const permissionChanges = (plan: { actions: Array<{ product: string; part: string; change: string }> }) =>
@@ -64,7 +75,12 @@ describe('the guide', () => {
     const guide = crosstalkGuide(1);
     // Every "crosstalk <words> …" invocation in code spans and indented code lines.
     const invocations = [...guide.matchAll(/`(crosstalk [^`]+)`/g)].map((m) => m[1]!);
-    invocations.push(...guide.split('\n').filter((l) => /^ {4,}crosstalk [a-z]/.test(l)).map((l) => l.trim()));
+    invocations.push(
+      ...guide
+        .split('\n')
+        .filter((l) => /^ {4,}crosstalk [a-z]/.test(l))
+        .map((l) => l.trim()),
+    );
     expect(invocations.length).toBeGreaterThan(15);
     for (const text of invocations) {
       const words = text.split(/\s+/).slice(1);
@@ -75,7 +91,7 @@ describe('the guide', () => {
     }
   });
 
-  it('stays small enough to leave room in Codex\'s 32 KiB instruction budget', () => {
+  it("stays small enough to leave room in Codex's 32 KiB instruction budget", () => {
     expect(Buffer.byteLength(codexSectionBody())).toBeLessThan(8 * 1024);
   });
 });
@@ -124,7 +140,11 @@ describe('installSkills', () => {
   it('keeps every other byte of an existing AGENTS.md, its mode too, and gives them back on uninstall', async () => {
     const agents = join(project, 'AGENTS.md');
     // CRLF, a BOM, invalid UTF-8 and no final newline: none of it may change.
-    const original = Buffer.concat([Buffer.from('\uFEFF# Project rules\r\n\r\n- be nice\r\n', 'utf8'), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from('\r\nlast line', 'utf8')]);
+    const original = Buffer.concat([
+      Buffer.from('\uFEFF# Project rules\r\n\r\n- be nice\r\n', 'utf8'),
+      Buffer.from([0xff, 0xfe, 0x80]),
+      Buffer.from('\r\nlast line', 'utf8'),
+    ]);
     await writeFile(agents, original);
     await chmod(agents, 0o640);
     const req = request({ scope: 'project', products: ['codex'] });
@@ -132,7 +152,9 @@ describe('installSkills', () => {
     expect(changes(await installSkills(req))).toEqual(['codex:update']);
     const installed = await readFile(agents);
     expect(installed.subarray(0, original.length).equals(original)).toBe(true);
-    expect(installed.subarray(original.length).toString('utf8')).toBe(`\r\n${SECTION_BEGIN}\r\n${codexSectionBody().replace(/\n/g, '\r\n')}\r\n${SECTION_END}\r\n`);
+    expect(installed.subarray(original.length).toString('utf8')).toBe(
+      `\r\n${SECTION_BEGIN}\r\n${codexSectionBody().replace(/\n/g, '\r\n')}\r\n${SECTION_END}\r\n`,
+    );
     expect((await stat(agents)).mode & 0o777).toBe(0o640);
 
     expect(changes(await installSkills(req))).toEqual(['codex:unchanged']);
@@ -183,7 +205,10 @@ describe('what the agents may run unattended', () => {
     const rules = claudeAllowRules(copies());
     expect(rules).toEqual([...CONVERSATION_COMMANDS.map((c) => `Bash(crosstalk ${c} *)`), `Read(/${copies()}/**)`]);
     for (const word of ['spawn', 'kill', 'join', 'leave', 'relay', 'agent', 'skill', 'up', 'demo']) {
-      expect(rules.some((r) => r.includes(`crosstalk ${word}`)), word).toBe(false);
+      expect(
+        rules.some((r) => r.includes(`crosstalk ${word}`)),
+        word,
+      ).toBe(false);
       expect(codexRulesText()).not.toContain(`"${word}"`);
     }
     expect(rules.every((r) => !r.includes('Bash(crosstalk *)') && !r.includes('Bash(*)'))).toBe(true);

@@ -23,7 +23,7 @@ export const DATA_DIR_ONLY = options(DATA_DIR);
 
 export const AGENT_JOIN_OPTIONS = options(
   { flags: '--invite <code>', description: 'the invite code from `crosstalk relay invite` (required)', required: true },
-  { flags: '--host <name>', description: 'this host\'s name (default: from the machine name)', parse: name('host') },
+  { flags: '--host <name>', description: "this host's name (default: from the machine name)", parse: name('host') },
   { flags: '--conversations-dir <dir>', description: 'where to keep the markdown copies' },
 );
 
@@ -43,7 +43,7 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
     group: 'admin',
     summary: 'mint a one-time invite; prints the `agent join` command to paste on the other machine',
     description:
-      'Run it on the relay machine: it reads the admin key from the data dir and the relay\'s address from its listen.json. When the relay listens on every interface the command names this machine\'s LAN address; pass --url when other machines reach the relay by another name.',
+      "Run it on the relay machine: it reads the admin key from the data dir and the relay's address from its listen.json. When the relay listens on every interface the command names this machine's LAN address; pass --url when other machines reach the relay by another name.",
     options: INVITE_OPTIONS,
     json: true,
     examples: ['crosstalk relay invite --host win-laptop', 'docker compose exec relay crosstalk relay invite --host linux-box'],

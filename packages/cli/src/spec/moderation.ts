@@ -30,7 +30,8 @@ export const MODERATION_COMMANDS: CommandSpec[] = [
     args: '<id>',
     group: 'moderation',
     summary: 'print a conversation; with -f, follow new turns live',
-    description: 'With -f it keeps printing turns, moderation notes and the decision as they happen, until Ctrl-C or the conversation closes. With --json -f it prints one JSON object per line.',
+    description:
+      'With -f it keeps printing turns, moderation notes and the decision as they happen, until Ctrl-C or the conversation closes. With --json -f it prints one JSON object per line.',
     options: TAIL_OPTIONS,
     json: true,
     examples: ['crosstalk tail api-shape-x1y2 -f'],

@@ -20,7 +20,11 @@ export const REPLY_OPTIONS = options(
   { flags: '--next <sessions>', description: 'comma-separated sessions to speak next (default: rotation)', parse: sessionNames },
   { flags: '--propose [decision]', description: 'propose a decision (default: the body is the decision)' },
   { flags: '--agree', description: 'agree with the current proposal' },
-  { flags: '--expect-turn <n>', description: 'fail with a conflict unless this is turn n (default: the next turn as of now)', parse: wholeNumber(1, 1_000_000) },
+  {
+    flags: '--expect-turn <n>',
+    description: 'fail with a conflict unless this is turn n (default: the next turn as of now)',
+    parse: wholeNumber(1, 1_000_000),
+  },
   AS,
 );
 
@@ -96,7 +100,7 @@ export const SESSIONS_COMMANDS: CommandSpec[] = [
     group: 'sessions',
     summary: 'block until it is your turn (exit 0) or the conversation ends (exit 10)',
     description:
-      'Follows the conversation live over a read-only link to the relay (polling only while the link is down). It is your turn when you are next, or when you moderate a conversation that reached its limit. Exit 10 when it is closed or converged, or at its limit with the floor not yours. While it waits, this host\'s agent types no wake-up line about the turn it returns with.',
+      "Follows the conversation live over a read-only link to the relay (polling only while the link is down). It is your turn when you are next, or when you moderate a conversation that reached its limit. Exit 10 when it is closed or converged, or at its limit with the floor not yours. While it waits, this host's agent types no wake-up line about the turn it returns with.",
     options: WAIT_OPTIONS,
     json: true,
     examples: ['crosstalk wait api-shape-x1y2 --timeout 600 && crosstalk read api-shape-x1y2 --since 3'],
@@ -107,7 +111,8 @@ export const SESSIONS_COMMANDS: CommandSpec[] = [
     args: '<session> <task...>',
     group: 'sessions',
     summary: 'delegate: open a conversation with one session, wait for its answer, print it',
-    description: 'The task is the opening turn. The answer (the other side\'s turns) goes to stdout, the conversation id to stderr; the conversation stays open for follow-ups. While it waits, this host\'s agent types no wake-up line about the answer.',
+    description:
+      "The task is the opening turn. The answer (the other side's turns) goes to stdout, the conversation id to stderr; the conversation stays open for follow-ups. While it waits, this host's agent types no wake-up line about the answer.",
     options: ASK_OPTIONS,
     json: true,
     examples: ['crosstalk ask codex-linux "run the test suite and tell me what fails"'],

@@ -22,7 +22,7 @@ export const SETUP_COMMANDS: CommandSpec[] = [
     group: 'setup',
     summary: 'zero-config start: a local relay plus an agent enrolled to it',
     description:
-      'Runs a relay on 127.0.0.1 and this machine\'s agent in one process until Ctrl-C. The first run creates the relay\'s data in <home>/relay and enrolls this machine; later runs reuse both. Logs go to <home>/logs/up.log.',
+      "Runs a relay on 127.0.0.1 and this machine's agent in one process until Ctrl-C. The first run creates the relay's data in <home>/relay and enrolls this machine; later runs reuse both. Logs go to <home>/logs/up.log.",
     options: UP_OPTIONS,
     examples: ['crosstalk up'],
     load: () => import('../commands/up.js'),
@@ -52,9 +52,9 @@ export const SETUP_COMMANDS: CommandSpec[] = [
     group: 'setup',
     summary: 'teach Claude Code and Codex how to use crosstalk',
     description:
-      'Writes the instructions (a Claude Code skill, a section in Codex\'s AGENTS.md) and the permissions that let the ' +
+      "Writes the instructions (a Claude Code skill, a section in Codex's AGENTS.md) and the permissions that let the " +
       'conversation commands run unattended: Claude Code allow rules for `crosstalk reply|read|status|wait|open|ask|list|sessions|whoami|moderate|close *` ' +
-      'and for reading this host\'s copies; a Codex rules file that lets the same commands out of its sandbox to reach the relay. ' +
+      "and for reading this host's copies; a Codex rules file that lets the same commands out of its sandbox to reach the relay. " +
       'Nothing else is allowed: never spawn, kill, join, relay or agent commands, never a global bypass. --uninstall removes exactly what it added.',
     options: SKILL_OPTIONS,
     json: true,

@@ -99,7 +99,10 @@ function repeatedPost(state: RelayState, cmd: PostCommand): Outcome | null {
   if (!seen) return null;
   const original = state.conversations.get(seen.conversation)?.turns[seen.turn - 1];
   if (seen.conversation !== cmd.conversation || original?.author !== cmd.actor.session || original.body !== cmd.body) {
-    throw new CrosstalkError('IDEMPOTENCY_KEY_REUSED', `idempotency key ${cmd.key} was already used for turn ${seen.turn} of ${seen.conversation} with another request`);
+    throw new CrosstalkError(
+      'IDEMPOTENCY_KEY_REUSED',
+      `idempotency key ${cmd.key} was already used for turn ${seen.turn} of ${seen.conversation} with another request`,
+    );
   }
   return { kind: 'duplicate', ...seen };
 }

@@ -13,56 +13,70 @@ import { receipt, WAKE_TYPES } from './sessions.js';
 const relayId = schemaOnce(() => z.string().min(1).max(64));
 const protocol = schemaOnce(() => z.number().int());
 
-export const health = schemaOnce(() => z.object({
-  ok: z.boolean(),
-  relayId: relayId(),
-  epoch: relayId(),
-  protocol: protocol(),
-  version: z.string().max(100),
-  head: seq(),
-  time: iso(),
-}));
+export const health = schemaOnce(() =>
+  z.object({
+    ok: z.boolean(),
+    relayId: relayId(),
+    epoch: relayId(),
+    protocol: protocol(),
+    version: z.string().max(100),
+    head: seq(),
+    time: iso(),
+  }),
+);
 
 export const enrollAnswer = schemaOnce(() => z.object({ relayId: relayId(), epoch: relayId(), protocol: protocol(), host: NameSchema }));
 
 /** `invite` is the secret code to hand over; `id` its public part. */
-export const inviteAnswer = schemaOnce(() => z.object({ invite: z.string().min(1).max(200), id: z.string().max(64), host: NameSchema.nullable(), expiresAt: iso() }));
+export const inviteAnswer = schemaOnce(() =>
+  z.object({ invite: z.string().min(1).max(200), id: z.string().max(64), host: NameSchema.nullable(), expiresAt: iso() }),
+);
 
 /** A host with what the relay sees of it live: its agent link, how far it applied the log. */
-export const hostInfo = schemaOnce(() => z.object({
-  name: NameSchema,
-  enrolledAt: iso(),
-  revokedAt: iso().nullable(),
-  connected: z.boolean(),
-  cursor: seq().nullable(),
-  lastSeenAt: iso().nullable(),
-}));
+export const hostInfo = schemaOnce(() =>
+  z.object({
+    name: NameSchema,
+    enrolledAt: iso(),
+    revokedAt: iso().nullable(),
+    connected: z.boolean(),
+    cursor: seq().nullable(),
+    lastSeenAt: iso().nullable(),
+  }),
+);
 
 /** A session as every host sees it: where its terminal is stays with its own host. */
-export const sessionInfo = schemaOnce(() => z.object({
-  name: NameSchema,
-  host: NameSchema,
-  kind: SessionKindSchema,
-  wake: z.object({ type: z.enum(WAKE_TYPES) }),
-  joinedAt: iso(),
-  online: z.boolean().optional(),
-}));
+export const sessionInfo = schemaOnce(() =>
+  z.object({
+    name: NameSchema,
+    host: NameSchema,
+    kind: SessionKindSchema,
+    wake: z.object({ type: z.enum(WAKE_TYPES) }),
+    joinedAt: iso(),
+    online: z.boolean().optional(),
+  }),
+);
 
 /** A conversation without its turns and notes; `turns` is their number. */
-export const conversationSummary = schemaOnce(() => z.object({
-  id: NameSchema,
-  topic: topicText(),
-  status: conversationStatus(),
-  participants: nameList(),
-  moderator: NameSchema,
-  next: nameList(),
-  turns: z.number().int().min(0).max(LIMITS.maxTurnsCeiling * 2),
-  maxTurns: maxTurns(),
-  openedBy: NameSchema,
-  openedAt: iso(),
-  seq: seq(),
-  updatedAt: iso(),
-}));
+export const conversationSummary = schemaOnce(() =>
+  z.object({
+    id: NameSchema,
+    topic: topicText(),
+    status: conversationStatus(),
+    participants: nameList(),
+    moderator: NameSchema,
+    next: nameList(),
+    turns: z
+      .number()
+      .int()
+      .min(0)
+      .max(LIMITS.maxTurnsCeiling * 2),
+    maxTurns: maxTurns(),
+    openedBy: NameSchema,
+    openedAt: iso(),
+    seq: seq(),
+    updatedAt: iso(),
+  }),
+);
 
 /** A receipt with the seq and time of its event. */
 export const receiptRecord = schemaOnce(() => z.object({ ...receipt().shape, seq: seq(), at: iso() }));

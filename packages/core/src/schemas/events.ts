@@ -10,84 +10,100 @@ const base = () => ({ seq: seq().min(1), at: iso() });
 /** Idempotency scope `host:key`, so a retried open or post returns the original. */
 const scopedKey = schemaOnce(() => z.string().max(200));
 
-export const conversationOpened = schemaOnce(() => z.strictObject({
-  ...base(),
-  type: z.literal('conversation.opened'),
-  conversation: conversation(),
-  key: scopedKey(),
-}));
+export const conversationOpened = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('conversation.opened'),
+    conversation: conversation(),
+    key: scopedKey(),
+  }),
+);
 
-export const turnPosted = schemaOnce(() => z.strictObject({
-  ...base(),
-  type: z.literal('turn.posted'),
-  conversation: NameSchema,
-  turn: turn(),
-  status: conversationStatus(),
-  next: nameList(),
-  proposal: proposal().nullable(),
-  decision: decision().nullable(),
-  key: scopedKey(),
-}));
+export const turnPosted = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('turn.posted'),
+    conversation: NameSchema,
+    turn: turn(),
+    status: conversationStatus(),
+    next: nameList(),
+    proposal: proposal().nullable(),
+    decision: decision().nullable(),
+    key: scopedKey(),
+  }),
+);
 
-export const conversationModerated = schemaOnce(() => z.strictObject({
-  ...base(),
-  type: z.literal('conversation.moderated'),
-  conversation: NameSchema,
-  by: actorName(),
-  action: moderationAction(),
-  note: text(1000),
-  participants: nameList(),
-  next: nameList(),
-  maxTurns: maxTurns(),
-  status: conversationStatus(),
-  proposal: proposal().nullable(),
-  decision: decision().nullable(),
-}));
+export const conversationModerated = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('conversation.moderated'),
+    conversation: NameSchema,
+    by: actorName(),
+    action: moderationAction(),
+    note: text(1000),
+    participants: nameList(),
+    next: nameList(),
+    maxTurns: maxTurns(),
+    status: conversationStatus(),
+    proposal: proposal().nullable(),
+    decision: decision().nullable(),
+  }),
+);
 
-export const conversationClosed = schemaOnce(() => z.strictObject({
-  ...base(),
-  type: z.literal('conversation.closed'),
-  conversation: NameSchema,
-  by: actorName(),
-  resolution: decisionText(),
-}));
+export const conversationClosed = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('conversation.closed'),
+    conversation: NameSchema,
+    by: actorName(),
+    resolution: decisionText(),
+  }),
+);
 
 export const sessionRegistered = schemaOnce(() => z.strictObject({ ...base(), type: z.literal('session.registered'), session: session() }));
-export const sessionUnregistered = schemaOnce(() => z.strictObject({ ...base(), type: z.literal('session.unregistered'), session: NameSchema, host: NameSchema }));
+export const sessionUnregistered = schemaOnce(() =>
+  z.strictObject({ ...base(), type: z.literal('session.unregistered'), session: NameSchema, host: NameSchema }),
+);
 
-export const hostEnrolled = schemaOnce(() => z.strictObject({
-  ...base(),
-  type: z.literal('host.enrolled'),
-  host: NameSchema,
-  publicKey: ed25519PublicJwk(),
-  invite: z.string().max(64),
-}));
+export const hostEnrolled = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('host.enrolled'),
+    host: NameSchema,
+    publicKey: ed25519PublicJwk(),
+    invite: z.string().max(64),
+  }),
+);
 
 export const hostRevoked = schemaOnce(() => z.strictObject({ ...base(), type: z.literal('host.revoked'), host: NameSchema }));
 
-export const inviteCreated = schemaOnce(() => z.strictObject({
-  ...base(),
-  type: z.literal('invite.created'),
-  /** Public id of the invite; the secret part is stored only as a SHA-256 hash. */
-  invite: z.string().max(64),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  host: NameSchema.nullable(),
-  expiresAt: iso(),
-}));
+export const inviteCreated = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('invite.created'),
+    /** Public id of the invite; the secret part is stored only as a SHA-256 hash. */
+    invite: z.string().max(64),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    host: NameSchema.nullable(),
+    expiresAt: iso(),
+  }),
+);
 
 export const receiptReported = schemaOnce(() => z.strictObject({ ...base(), type: z.literal('receipt'), receipt: receipt() }));
 
-export const relayEvent = schemaOnce(() => z.discriminatedUnion('type', [
-  conversationOpened(),
-  turnPosted(),
-  conversationModerated(),
-  conversationClosed(),
-  sessionRegistered(),
-  sessionUnregistered(),
-  hostEnrolled(),
-  hostRevoked(),
-  inviteCreated(),
-  receiptReported(),
-]));
+export const relayEvent = schemaOnce(() =>
+  z.discriminatedUnion('type', [
+    conversationOpened(),
+    turnPosted(),
+    conversationModerated(),
+    conversationClosed(),
+    sessionRegistered(),
+    sessionUnregistered(),
+    hostEnrolled(),
+    hostRevoked(),
+    inviteCreated(),
+    receiptReported(),
+  ]),
+);
 
 export const RelayEventSchema = z.lazy(relayEvent);

@@ -18,9 +18,20 @@ export const text = (maxChars: number) => z.string().max(maxChars).refine(isVali
 export const seq = schemaOnce(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
 export const turnNumber = schemaOnce(() => z.number().int().min(1).max(1_000_000));
 /** A relay timestamp: `Date.prototype.toISOString`, UTC. */
-export const iso = schemaOnce(() => z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/));
+export const iso = schemaOnce(() =>
+  z
+    .string()
+    .max(40)
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/),
+);
 export const nameList = schemaOnce(() => z.array(NameSchema).max(LIMITS.participants));
-export const idempotencyKey = schemaOnce(() => z.string().min(1).max(LIMITS.idempotencyKeyChars).regex(/^[\x21-\x7e]+$/));
+export const idempotencyKey = schemaOnce(() =>
+  z
+    .string()
+    .min(1)
+    .max(LIMITS.idempotencyKeyChars)
+    .regex(/^[\x21-\x7e]+$/),
+);
 // Bodies are bounded in bytes by the rules; this character bound is only a cheap first gate.
 export const bodyText = schemaOnce(() => text(LIMITS.bodyBytes));
 export const topicText = schemaOnce(() => text(LIMITS.topicChars * 2));

@@ -5,34 +5,38 @@ import { NameSchema, seq } from './fields.js';
 import { schemaOnce } from './lazy.js';
 import { receiptBody } from './sessions.js';
 
-export const clientMessage = schemaOnce(() => z.discriminatedUnion('t', [
-  z.strictObject({
-    t: z.literal('hello'),
-    protocol: z.number().int().min(1).max(1000),
-    /** `agent`: the host's one link (replaces an older one); `watch`: a read-only stream (tail, wait). */
-    role: z.enum(['agent', 'watch']),
-    epoch: z.string().max(64).nullable(),
-    cursor: seq(),
-  }),
-  z.strictObject({ t: z.literal('receipt'), receipt: receiptBody() }),
-  z.strictObject({ t: z.literal('presence'), sessions: z.record(NameSchema, z.enum(['online', 'offline'])) }),
-  z.strictObject({ t: z.literal('replay'), after: seq() }),
-  z.strictObject({ t: z.literal('ack'), seq: seq() }),
-]));
+export const clientMessage = schemaOnce(() =>
+  z.discriminatedUnion('t', [
+    z.strictObject({
+      t: z.literal('hello'),
+      protocol: z.number().int().min(1).max(1000),
+      /** `agent`: the host's one link (replaces an older one); `watch`: a read-only stream (tail, wait). */
+      role: z.enum(['agent', 'watch']),
+      epoch: z.string().max(64).nullable(),
+      cursor: seq(),
+    }),
+    z.strictObject({ t: z.literal('receipt'), receipt: receiptBody() }),
+    z.strictObject({ t: z.literal('presence'), sessions: z.record(NameSchema, z.enum(['online', 'offline'])) }),
+    z.strictObject({ t: z.literal('replay'), after: seq() }),
+    z.strictObject({ t: z.literal('ack'), seq: seq() }),
+  ]),
+);
 
-export const serverMessage = schemaOnce(() => z.discriminatedUnion('t', [
-  z.strictObject({
-    t: z.literal('welcome'),
-    protocol: z.number().int(),
-    relayId: z.string().max(64),
-    epoch: z.string().max(64),
-    head: seq(),
-    /** The client's epoch did not match: it must drop its state and rebuild from seq 0. */
-    resync: z.boolean(),
-  }),
-  z.strictObject({ t: z.literal('events'), events: z.array(relayEvent()).max(10_000) }),
-  z.strictObject({ t: z.literal('error'), code: z.string().max(64), message: z.string().max(2000), hint: z.string().max(2000) }),
-]));
+export const serverMessage = schemaOnce(() =>
+  z.discriminatedUnion('t', [
+    z.strictObject({
+      t: z.literal('welcome'),
+      protocol: z.number().int(),
+      relayId: z.string().max(64),
+      epoch: z.string().max(64),
+      head: seq(),
+      /** The client's epoch did not match: it must drop its state and rebuild from seq 0. */
+      resync: z.boolean(),
+    }),
+    z.strictObject({ t: z.literal('events'), events: z.array(relayEvent()).max(10_000) }),
+    z.strictObject({ t: z.literal('error'), code: z.string().max(64), message: z.string().max(2000), hint: z.string().max(2000) }),
+  ]),
+);
 
 export const ClientMessageSchema = z.lazy(clientMessage);
 export const ServerMessageSchema = z.lazy(serverMessage);

@@ -138,7 +138,11 @@ export class TestLink {
       ws.once('unexpected-response', (_req, res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => reject(Object.assign(new Error(`upgrade refused with ${res.statusCode}: ${text}`), { status: res.statusCode, body: text ? JSON.parse(text) : undefined })));
+        res.on('end', () =>
+          reject(
+            Object.assign(new Error(`upgrade refused with ${res.statusCode}: ${text}`), { status: res.statusCode, body: text ? JSON.parse(text) : undefined }),
+          ),
+        );
       });
       ws.once('error', reject);
     });
@@ -165,7 +169,9 @@ export class TestLink {
 
   /** Waits until the link has received events up to `seq`. */
   waitForSeq(seq: number, timeoutMs?: number): Promise<void> {
-    return waitFor(`events up to seq ${seq}`, () => this.events.length > 0 && (this.events[this.events.length - 1]?.seq ?? 0) >= seq, { timeoutMs }).then(() => {});
+    return waitFor(`events up to seq ${seq}`, () => this.events.length > 0 && (this.events[this.events.length - 1]?.seq ?? 0) >= seq, { timeoutMs }).then(
+      () => {},
+    );
   }
 
   close(): void {

@@ -60,7 +60,8 @@ export class HistoryGenerator {
       }
     }
     for (const name of SESSIONS) {
-      if (!state.sessions.has(name)) return [{ type: 'session.registered', at, session: { name, host: this.hostOf(name), kind: 'other', wake: { type: 'none' }, joinedAt: at } }];
+      if (!state.sessions.has(name))
+        return [{ type: 'session.registered', at, session: { name, host: this.hostOf(name), kind: 'other', wake: { type: 'none' }, joinedAt: at } }];
     }
     const open = [...state.conversations.values()].filter((c) => c.status !== 'closed');
     const r = this.rand();
@@ -83,7 +84,21 @@ export class HistoryGenerator {
     }
     const c = pick(this.rand, open);
     if (r < 0.2) {
-      return [{ type: 'receipt', at, receipt: { session: c.participants[0] as string, host: this.hostOf(c.participants[0] as string), conversation: c.id, turn: c.turns.length + 1, status: pick(this.rand, ['delivered', 'deferred', 'failed'] as const), reason: 'busy', attempt: 1 } }];
+      return [
+        {
+          type: 'receipt',
+          at,
+          receipt: {
+            session: c.participants[0] as string,
+            host: this.hostOf(c.participants[0] as string),
+            conversation: c.id,
+            turn: c.turns.length + 1,
+            status: pick(this.rand, ['delivered', 'deferred', 'failed'] as const),
+            reason: 'busy',
+            attempt: 1,
+          },
+        },
+      ];
     }
     const actor = { kind: 'session' as const, session: c.moderator, host: this.hostOf(c.moderator) };
     if (c.status !== 'in-progress' || r < 0.25) {

@@ -190,22 +190,39 @@ describe('authentication', () => {
     }
   });
 
-  it('refuses acting as another host\'s session', async () => {
+  it("refuses acting as another host's session", async () => {
     const relay = await r.start();
     const linux = await relay.enroll('linux-box');
     const win = await relay.enroll('win-laptop');
     await relay.join(linux, 'codex-linux');
     await relay.join(win, 'claude-win');
     const id = await relay.open(linux, 'codex-linux', ['claude-win']);
-    const post = await relay.request(linux.signer, 'POST', `/v1/conversations/${id}/turns`, { as: 'claude-win', expectedTurn: 2, idempotencyKey: 'k1', body: 'hi' });
+    const post = await relay.request(linux.signer, 'POST', `/v1/conversations/${id}/turns`, {
+      as: 'claude-win',
+      expectedTurn: 2,
+      idempotencyKey: 'k1',
+      body: 'hi',
+    });
     expect([post.status, post.body.code]).toEqual([403, 'SESSION_NOT_OWNED']);
-    const open = await relay.request(linux.signer, 'POST', '/v1/conversations', { as: 'claude-win', topic: 't', with: ['codex-linux'], body: 'x', idempotencyKey: 'k2' });
+    const open = await relay.request(linux.signer, 'POST', '/v1/conversations', {
+      as: 'claude-win',
+      topic: 't',
+      with: ['codex-linux'],
+      body: 'x',
+      idempotencyKey: 'k2',
+    });
     expect([open.status, open.body.code]).toEqual([403, 'SESSION_NOT_OWNED']);
     const steal = await relay.request(linux.signer, 'POST', '/v1/sessions', { name: 'claude-win', kind: 'other', wake: { type: 'none' } });
     expect([steal.status, steal.body.code]).toEqual([409, 'SESSION_TAKEN']);
     const del = await relay.request(linux.signer, 'DELETE', '/v1/sessions/claude-win');
     expect([del.status, del.body.code]).toEqual([403, 'SESSION_NOT_OWNED']);
-    const receipt = await relay.request(linux.signer, 'POST', '/v1/receipts', { session: 'claude-win', conversation: id, turn: 2, status: 'delivered', attempt: 1 });
+    const receipt = await relay.request(linux.signer, 'POST', '/v1/receipts', {
+      session: 'claude-win',
+      conversation: id,
+      turn: 2,
+      status: 'delivered',
+      attempt: 1,
+    });
     expect([receipt.status, receipt.body.code]).toEqual([403, 'SESSION_NOT_OWNED']);
   });
 });
@@ -256,7 +273,9 @@ describe('invites and enrollment', () => {
     await initDataDir(dataDir);
     const minted = mintInvite();
     const { log } = await EventLog.open({ file: join(dataDir, 'events.log') });
-    log.append([{ type: 'invite.created', at: '2026-01-01T00:00:00.000Z', invite: minted.id, hash: minted.hash, host: null, expiresAt: '2026-01-01T01:00:00.000Z' }]);
+    log.append([
+      { type: 'invite.created', at: '2026-01-01T00:00:00.000Z', invite: minted.id, hash: minted.hash, host: null, expiresAt: '2026-01-01T01:00:00.000Z' },
+    ]);
     await log.close();
     const relay = await r.start({ dataDir });
     const res = await enroll(relay, minted.code, 'linux-box');
@@ -277,4 +296,3 @@ describe('invites and enrollment', () => {
     expect(logs).not.toContain(host.privateJwk.d);
   });
 });
-

@@ -15,8 +15,15 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 async function setup() {
   const host = await generateEd25519();
   const admin = await generateEd25519();
-  const hosts = new Map<string, Host>([['linux-box', { name: 'linux-box', publicKey: host.publicJwk, enrolledAt: '2026-11-21T00:00:00.000Z', revokedAt: null }]]);
-  const verify = createVerifier({ audience: audienceFor(RELAY), keys: new KeyRing(hosts, admin.publicJwk), replays: new ReplayCache(1000, 30), now: () => NOW });
+  const hosts = new Map<string, Host>([
+    ['linux-box', { name: 'linux-box', publicKey: host.publicJwk, enrolledAt: '2026-11-21T00:00:00.000Z', revokedAt: null }],
+  ]);
+  const verify = createVerifier({
+    audience: audienceFor(RELAY),
+    keys: new KeyRing(hosts, admin.publicJwk),
+    replays: new ReplayCache(1000, 30),
+    now: () => NOW,
+  });
   return { verify, host, hosts };
 }
 
@@ -28,7 +35,14 @@ function token(jwk: Ed25519PrivateJwk, header: Record<string, unknown>, claims: 
 }
 
 const seconds = Math.floor(NOW / 1000);
-const claims = (extra: Record<string, unknown> = {}) => ({ sub: 'linux-box', aud: audienceFor(RELAY), iat: seconds, exp: seconds + 60, jti: randomBytes(18).toString('base64url'), ...extra });
+const claims = (extra: Record<string, unknown> = {}) => ({
+  sub: 'linux-box',
+  aud: audienceFor(RELAY),
+  iat: seconds,
+  exp: seconds + 60,
+  jti: randomBytes(18).toString('base64url'),
+  ...extra,
+});
 const header = { alg: 'EdDSA', typ: 'JWT', kid: 'linux-box' };
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

@@ -59,7 +59,7 @@ describe('data dir lock', () => {
     expect((await relay.request(null, 'GET', '/v1/health')).status).toBe(200);
   });
 
-  it('refuses a lock held by another live process and takes over a dead one\'s', async () => {
+  it("refuses a lock held by another live process and takes over a dead one's", async () => {
     const dataDir = join(await r.dir(), 'relay');
     await initDataDir(dataDir);
     const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });

@@ -18,11 +18,20 @@ export const DATA_FILES = {
 } as const;
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
-const Iso = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/);
+const Iso = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/);
 const RelayFileSchema = z.strictObject({ relayId: Id, epoch: Id, createdAt: Iso });
 const KeyPart = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const AdminKeySchema = z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: KeyPart, d: KeyPart });
-const ListenSchema = z.strictObject({ url: z.string().max(300).regex(/^https?:\/\/\S+$/), pid: z.number().int().positive() });
+const ListenSchema = z.strictObject({
+  url: z
+    .string()
+    .max(300)
+    .regex(/^https?:\/\/\S+$/),
+  pid: z.number().int().positive(),
+});
 
 export interface RelayIdentity {
   relayId: string;

@@ -11,7 +11,15 @@ describe('health, invites, hosts', () => {
     const relay = await r.start();
     const res = await relay.request(null, 'GET', '/v1/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, relayId: relay.relay.relayId, epoch: relay.relay.epoch, protocol: 1, version: '0.1.0', head: 0, time: expect.any(String) });
+    expect(res.body).toEqual({
+      ok: true,
+      relayId: relay.relay.relayId,
+      epoch: relay.relay.epoch,
+      protocol: 1,
+      version: '0.1.0',
+      head: 0,
+      time: expect.any(String),
+    });
     expect(Math.abs(Date.parse(res.body.time) - Date.now())).toBeLessThan(60_000);
   });
 
@@ -36,7 +44,9 @@ describe('health, invites, hosts', () => {
     const relay = await r.start();
     const host = await relay.enroll('linux-box');
     const list = await relay.request(host.signer, 'GET', '/v1/hosts');
-    expect(list.body.hosts).toEqual([{ name: 'linux-box', enrolledAt: expect.any(String), revokedAt: null, connected: false, cursor: null, lastSeenAt: expect.any(String) }]);
+    expect(list.body.hosts).toEqual([
+      { name: 'linux-box', enrolledAt: expect.any(String), revokedAt: null, connected: false, cursor: null, lastSeenAt: expect.any(String) },
+    ]);
     const unknown = await relay.request(relay.admin, 'POST', '/v1/hosts/nobody/revoke');
     expect([unknown.status, unknown.body.code]).toEqual([404, 'HOST_NOT_FOUND']);
     const badName = await relay.request(relay.admin, 'POST', '/v1/hosts/NO_BODY/revoke');
@@ -65,7 +75,9 @@ describe('sessions', () => {
     expect(update.status).toBe(201);
     const list = await relay.request(relay.admin, 'GET', '/v1/sessions');
     // Other hosts see the kind of wake target, not where the terminal is.
-    expect(list.body.sessions).toEqual([{ name: 'codex-linux', host: 'linux-box', kind: 'other', wake: { type: 'none' }, joinedAt: expect.any(String), online: false }]);
+    expect(list.body.sessions).toEqual([
+      { name: 'codex-linux', host: 'linux-box', kind: 'other', wake: { type: 'none' }, joinedAt: expect.any(String), online: false },
+    ]);
     const del = await relay.request(host.signer, 'DELETE', '/v1/sessions/codex-linux');
     expect([del.status, del.body.session.name]).toEqual([200, 'codex-linux']);
     const gone = await relay.request(host.signer, 'DELETE', '/v1/sessions/codex-linux');
@@ -128,16 +140,45 @@ describe('events and receipts', () => {
     await relay.join(host, 'codex-linux');
     await relay.join(host, 'claude-linux');
     const id = await relay.open(host, 'codex-linux', ['claude-linux']);
-    const res = await relay.request(host.signer, 'POST', '/v1/receipts', { session: 'claude-linux', conversation: id, turn: 2, status: 'deferred', reason: 'copy-mode', attempt: 1 });
+    const res = await relay.request(host.signer, 'POST', '/v1/receipts', {
+      session: 'claude-linux',
+      conversation: id,
+      turn: 2,
+      status: 'deferred',
+      reason: 'copy-mode',
+      attempt: 1,
+    });
     expect(res.status).toBe(201);
     expect(res.body.seq).toBe(6);
     const list = await relay.request(host.signer, 'GET', `/v1/conversations/${id}/receipts`);
     expect(list.body.receipts).toEqual([
-      { session: 'claude-linux', host: 'linux-box', conversation: id, turn: 2, status: 'deferred', reason: 'copy-mode', attempt: 1, seq: 6, at: expect.any(String) },
+      {
+        session: 'claude-linux',
+        host: 'linux-box',
+        conversation: id,
+        turn: 2,
+        status: 'deferred',
+        reason: 'copy-mode',
+        attempt: 1,
+        seq: 6,
+        at: expect.any(String),
+      },
     ]);
-    const missing = await relay.request(host.signer, 'POST', '/v1/receipts', { session: 'claude-linux', conversation: 'nope-abcd', turn: 2, status: 'delivered', attempt: 1 });
+    const missing = await relay.request(host.signer, 'POST', '/v1/receipts', {
+      session: 'claude-linux',
+      conversation: 'nope-abcd',
+      turn: 2,
+      status: 'delivered',
+      attempt: 1,
+    });
     expect([missing.status, missing.body.code]).toEqual([404, 'CONVERSATION_NOT_FOUND']);
-    const badStatus = await relay.request(host.signer, 'POST', '/v1/receipts', { session: 'claude-linux', conversation: id, turn: 2, status: 'done', attempt: 1 });
+    const badStatus = await relay.request(host.signer, 'POST', '/v1/receipts', {
+      session: 'claude-linux',
+      conversation: id,
+      turn: 2,
+      status: 'done',
+      attempt: 1,
+    });
     expect([badStatus.status, badStatus.body.code]).toEqual([400, 'INVALID_REQUEST']);
   });
 });
@@ -213,7 +254,11 @@ describe('hostile requests', () => {
     const relay = await r.start({ rateLimit: { perSecond: 100, burst: 100 } });
     const codes: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const res = await relay.request(null, 'POST', '/v1/enroll', { invite: `abcdefgh.${'x'.repeat(43)}`, host: 'h', publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) } });
+      const res = await relay.request(null, 'POST', '/v1/enroll', {
+        invite: `abcdefgh.${'x'.repeat(43)}`,
+        host: 'h',
+        publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) },
+      });
       codes.push(res.body.code);
     }
     expect(codes.slice(0, 10).every((c) => c === 'INVITE_INVALID')).toBe(true);

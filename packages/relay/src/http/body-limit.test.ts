@@ -11,11 +11,14 @@ const r = relays();
 async function chunked(relay: TestRelay, path: string, authorization: string, chunks: string[]): Promise<{ status: number; body: any }> {
   const { hostname, port } = new URL(relay.url);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method: 'POST', headers: { authorization, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    });
+    const req = request(
+      { hostname, port, path, method: 'POST', headers: { authorization, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
     req.on('error', reject);
     for (const c of chunks) req.write(c);
     req.end();
@@ -37,9 +40,16 @@ describe('the body limit', () => {
   it('counts a chunked body as it arrives', async () => {
     const relay = await r.start();
     const host = await relay.enroll('linux-box');
-    const small = await chunked(relay, '/v1/sessions', `Bearer ${await host.signer.mint()}`, ['{"name":"codex-linux",', '"kind":"other","wake":{"type":"none"}}']);
+    const small = await chunked(relay, '/v1/sessions', `Bearer ${await host.signer.mint()}`, [
+      '{"name":"codex-linux",',
+      '"kind":"other","wake":{"type":"none"}}',
+    ]);
     expect(small.status).toBe(201);
-    const big = await chunked(relay, '/v1/sessions', `Bearer ${await host.signer.mint()}`, ['{"name":"claude-linux","kind":"other","wake":{"type":"none"},"x":"', 'y'.repeat(LIMITS.httpBodyBytes), '"}']);
+    const big = await chunked(relay, '/v1/sessions', `Bearer ${await host.signer.mint()}`, [
+      '{"name":"claude-linux","kind":"other","wake":{"type":"none"},"x":"',
+      'y'.repeat(LIMITS.httpBodyBytes),
+      '"}',
+    ]);
     expect([big.status, big.body.code]).toEqual([413, 'BODY_TOO_LARGE']);
     const sessions = await relay.request(host.signer, 'GET', '/v1/sessions');
     expect(sessions.body.sessions.map((s: { name: string }) => s.name)).toEqual(['codex-linux']);

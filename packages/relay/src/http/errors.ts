@@ -19,13 +19,18 @@ export function fromZod(error: z.ZodError, what = 'request body'): CrosstalkErro
   if (!first) return new CrosstalkError('INVALID_REQUEST', `the ${what} is not valid`);
   if (first.code === 'unrecognized_keys') {
     const keys = first.keys.slice(0, ISSUES_SHOWN).map((k) => JSON.stringify(k.slice(0, 64)));
-    return new CrosstalkError('INVALID_REQUEST', `unknown field ${keys.join(', ')} in the ${what}${first.path.length > 0 ? ` at ${describePath(first.path)}` : ''}`, { details });
+    return new CrosstalkError(
+      'INVALID_REQUEST',
+      `unknown field ${keys.join(', ')} in the ${what}${first.path.length > 0 ? ` at ${describePath(first.path)}` : ''}`,
+      { details },
+    );
   }
   // A name that is too long or malformed is a name problem, whatever check caught it first.
   if (nameIssue && describePath(nameIssue.path) === describePath(first.path)) {
     return new CrosstalkError('INVALID_NAME', `${describePath(first.path)} is not a valid name`, { details });
   }
-  if (first.message === 'invalid text') return new CrosstalkError('INVALID_TEXT', `${describePath(first.path)} is not valid UTF-8 text without NUL`, { details });
+  if (first.message === 'invalid text')
+    return new CrosstalkError('INVALID_TEXT', `${describePath(first.path)} is not valid UTF-8 text without NUL`, { details });
   if (first.code === 'too_big' && first.path.length === 1 && first.path[0] === 'body') {
     return new CrosstalkError('BODY_TOO_LARGE', 'the turn body is larger than 64 KiB', { details });
   }

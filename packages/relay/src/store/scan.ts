@@ -74,7 +74,8 @@ export async function scanLog(file: string, onRecord: (record: ScannedRecord) =>
     const lines = new LogLines(fileSize, chunkBytes, onRecord, options);
     const reader = new ReadAhead(fh, chunkBytes);
     for (;;) {
-      if (lines.unfinishedBytes >= MAX_LINE_BYTES) return lines.result({ damage: { offset: lines.goodEnd, reason: 'a line is longer than any record can be' } });
+      if (lines.unfinishedBytes >= MAX_LINE_BYTES)
+        return lines.result({ damage: { offset: lines.goodEnd, reason: 'a line is longer than any record can be' } });
       const chunk = await reader.next();
       if (chunk.length === 0) return lines.atEnd();
       lines.append(chunk);

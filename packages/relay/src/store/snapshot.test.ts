@@ -24,8 +24,20 @@ async function busyRelay(relay: TestRelay): Promise<{ linux: TestHost; ids: stri
   for (let i = 0; i < 3; i++) {
     const id = await relay.open(linux, 'codex-linux', ['claude-win'], `opening ${i}`);
     ids.push(id);
-    await relay.request(win.signer, 'POST', `/v1/conversations/${id}/turns`, { as: 'claude-win', expectedTurn: 2, idempotencyKey: `k2-${i}`, body: `reply ${i}\n---\nwith a rule`, propose: 'do it' });
-    await relay.request(linux.signer, 'POST', `/v1/conversations/${id}/turns`, { as: 'codex-linux', expectedTurn: 3, idempotencyKey: `k3-${i}`, body: 'agreed', agree: i === 0 });
+    await relay.request(win.signer, 'POST', `/v1/conversations/${id}/turns`, {
+      as: 'claude-win',
+      expectedTurn: 2,
+      idempotencyKey: `k2-${i}`,
+      body: `reply ${i}\n---\nwith a rule`,
+      propose: 'do it',
+    });
+    await relay.request(linux.signer, 'POST', `/v1/conversations/${id}/turns`, {
+      as: 'codex-linux',
+      expectedTurn: 3,
+      idempotencyKey: `k3-${i}`,
+      body: 'agreed',
+      agree: i === 0,
+    });
     await relay.request(win.signer, 'POST', '/v1/receipts', { session: 'claude-win', conversation: id, turn: 3, status: 'delivered', attempt: 1 });
   }
   await relay.request(relay.admin, 'POST', `/v1/conversations/${ids[1]}/moderate`, { action: { type: 'extend', by: 5 } });
@@ -37,7 +49,10 @@ async function busyRelay(relay: TestRelay): Promise<{ linux: TestHost; ids: stri
 /** Everything a Ledger holds, in a comparable form. */
 async function ledgerView(dataDir: string, withSnapshot: boolean) {
   const epoch = JSON.parse(await readFile(dataPath(dataDir, 'relay'), 'utf8')).epoch as string;
-  const opened = await Ledger.open(dataPath(dataDir, 'log'), { onFatal: () => {}, ...(withSnapshot ? { snapshot: { path: dataPath(dataDir, 'snapshot'), epoch } } : {}) });
+  const opened = await Ledger.open(dataPath(dataDir, 'log'), {
+    onFatal: () => {},
+    ...(withSnapshot ? { snapshot: { path: dataPath(dataDir, 'snapshot'), epoch } } : {}),
+  });
   const { ledger } = opened;
   const s = ledger.state;
   const view = {
@@ -70,7 +85,13 @@ describe('snapshots', () => {
     // The relay started from it answers as before, idempotency included.
     const again = await r.start({ dataDir: relay.dataDir, snapshotAtStop: 1 });
     expect(again.logs.join('\n')).toContain(`"fromSnapshot":${whole.view.seq}`);
-    const retry = await again.request(linux.signer, 'POST', `/v1/conversations/${ids[0]}/turns`, { as: 'codex-linux', expectedTurn: 3, idempotencyKey: 'k3-0', body: 'agreed', agree: true });
+    const retry = await again.request(linux.signer, 'POST', `/v1/conversations/${ids[0]}/turns`, {
+      as: 'codex-linux',
+      expectedTurn: 3,
+      idempotencyKey: 'k3-0',
+      body: 'agreed',
+      agree: true,
+    });
     expect([retry.status, retry.body.duplicate]).toEqual([200, true]);
   });
 
@@ -80,7 +101,12 @@ describe('snapshots', () => {
     await r.stop(relay);
     // A run that writes no snapshot of its own, so the log grows past the snapshot.
     const later = await r.start({ dataDir: relay.dataDir, snapshotAtStop: 1_000_000 });
-    await later.request(linux.signer, 'POST', `/v1/conversations/${ids[1]}/turns`, { as: 'codex-linux', expectedTurn: 3, idempotencyKey: 'late', body: 'after the snapshot' });
+    await later.request(linux.signer, 'POST', `/v1/conversations/${ids[1]}/turns`, {
+      as: 'codex-linux',
+      expectedTurn: 3,
+      idempotencyKey: 'late',
+      body: 'after the snapshot',
+    });
     await later.join(linux, 'late-session');
     await r.stop(later);
     const whole = await ledgerView(relay.dataDir, false);
@@ -110,7 +136,10 @@ describe('snapshots', () => {
     await writeFile(path, original.subarray(0, original.length - 10));
     expect((await ledgerView(relay.dataDir, true)).snapshot).toEqual({ ignored: 'the snapshot is incomplete' });
     await writeFile(path, original);
-    expect(await readSnapshot(path, 'another-epoch')).toEqual({ found: true, ignored: `the snapshot belongs to epoch ${relay.relay.epoch}, not another-epoch` });
+    expect(await readSnapshot(path, 'another-epoch')).toEqual({
+      found: true,
+      ignored: `the snapshot belongs to epoch ${relay.relay.epoch}, not another-epoch`,
+    });
   });
 
   it('ignores a snapshot of records the log no longer holds', async () => {
@@ -138,7 +167,12 @@ describe('snapshots', () => {
     const { linux, ids } = await busyRelay(relay);
     const written = await waitFor('a snapshot built while serving', () => relay.logs.find((l) => l.includes('"msg":"snapshot written"')));
     expect(JSON.parse(written)).toMatchObject({ seq: expect.any(Number), from: expect.any(Number) });
-    await relay.request(linux.signer, 'POST', `/v1/conversations/${ids[1]}/turns`, { as: 'codex-linux', expectedTurn: 3, idempotencyKey: 'late', body: 'after the snapshot' });
+    await relay.request(linux.signer, 'POST', `/v1/conversations/${ids[1]}/turns`, {
+      as: 'codex-linux',
+      expectedTurn: 3,
+      idempotencyKey: 'late',
+      body: 'after the snapshot',
+    });
     await r.stop(relay);
     const whole = await ledgerView(relay.dataDir, false);
     const fromSnapshot = await ledgerView(relay.dataDir, true);

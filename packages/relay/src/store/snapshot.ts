@@ -103,7 +103,16 @@ async function writeContents(fh: FileHandle, data: LedgerData, epoch: string, an
   const out = new LineWriter(fh);
   for (const line of snapshotLines(data)) await out.put(line);
   await out.flush();
-  const trailer: Trailer = { kind: KIND, version: SNAPSHOT_VERSION, epoch, record: anchor, lines: out.lines, bytes: out.bytes, checksum: hex8(out.crc), createdAt: new Date().toISOString() };
+  const trailer: Trailer = {
+    kind: KIND,
+    version: SNAPSHOT_VERSION,
+    epoch,
+    record: anchor,
+    lines: out.lines,
+    bytes: out.bytes,
+    checksum: hex8(out.crc),
+    createdAt: new Date().toISOString(),
+  };
   const end = Buffer.from(`${JSON.stringify(trailer)}\n`, 'utf8');
   await fh.write(end, 0, end.length, out.bytes);
   await fh.sync();
@@ -139,11 +148,16 @@ export type SnapshotRead = { found: false } | { found: true; ignored: string } |
 function isAnchor(v: unknown): v is SnapshotAnchor {
   const a = v as SnapshotAnchor;
   return (
-    typeof a === 'object' && a !== null &&
-    Number.isSafeInteger(a.seq) && a.seq > 0 &&
-    Number.isSafeInteger(a.offset) && a.offset >= 0 &&
-    Number.isSafeInteger(a.bytes) && a.bytes > 0 &&
-    typeof a.crc === 'string' && /^[0-9a-f]{8}$/.test(a.crc)
+    typeof a === 'object' &&
+    a !== null &&
+    Number.isSafeInteger(a.seq) &&
+    a.seq > 0 &&
+    Number.isSafeInteger(a.offset) &&
+    a.offset >= 0 &&
+    Number.isSafeInteger(a.bytes) &&
+    a.bytes > 0 &&
+    typeof a.crc === 'string' &&
+    /^[0-9a-f]{8}$/.test(a.crc)
   );
 }
 

@@ -39,7 +39,12 @@ export class Hub implements LinkHub {
     readonly services: Services,
     options: HubOptions,
   ) {
-    this.timings = { helloTimeoutMs: options.helloTimeoutMs, stuckMs: options.stuckMs, highWaterBytes: options.highWaterBytes, frameBudgetPerSecond: options.frameBudgetPerSecond };
+    this.timings = {
+      helloTimeoutMs: options.helloTimeoutMs,
+      stuckMs: options.stuckMs,
+      highWaterBytes: options.highWaterBytes,
+      frameBudgetPerSecond: options.frameBudgetPerSecond,
+    };
     this.wsLimiter = options.wsLimiter;
     this.origins = new Set(options.allowedOrigins);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.wsMaxPayload, clientTracking: false, perMessageDeflate: false });

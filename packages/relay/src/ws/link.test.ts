@@ -15,7 +15,12 @@ function expectExactlyOnceInOrder(link: TestLink, from: number, to: number): voi
 }
 
 async function post(relay: TestRelay, host: TestHost, id: string, as: string, expectedTurn: number) {
-  const res = await relay.request(host.signer, 'POST', `/v1/conversations/${id}/turns`, { as, expectedTurn, idempotencyKey: `t${expectedTurn}-${id}`, body: `turn ${expectedTurn}` });
+  const res = await relay.request(host.signer, 'POST', `/v1/conversations/${id}/turns`, {
+    as,
+    expectedTurn,
+    idempotencyKey: `t${expectedTurn}-${id}`,
+    body: `turn ${expectedTurn}`,
+  });
   expect(res.status).toBe(201);
   return res.body.seq as number;
 }
@@ -36,7 +41,11 @@ async function prefilled(count: number): Promise<string> {
   const { log } = await EventLog.open({ file: join(dataDir, 'events.log') });
   const batch: PendingEvent[] = [];
   for (let i = 0; i < count; i++) {
-    batch.push({ type: 'receipt', at: '2026-11-21T14:00:00.000Z', receipt: { session: 'old-session', host: 'old-host', conversation: 'old-talk-abcd', turn: 1 + (i % 50), status: 'delivered', attempt: 1 } });
+    batch.push({
+      type: 'receipt',
+      at: '2026-11-21T14:00:00.000Z',
+      receipt: { session: 'old-session', host: 'old-host', conversation: 'old-talk-abcd', turn: 1 + (i % 50), status: 'delivered', attempt: 1 },
+    });
   }
   log.append(batch);
   await log.close();
@@ -49,7 +58,8 @@ describe('links', () => {
     const a = await r.link(relay, linux.signer);
     const b = await r.link(relay, win.signer);
     const w = await r.link(relay, win.signer, { hello: { t: 'hello', protocol: 1, role: 'watch', epoch: null, cursor: 0 } });
-    for (const l of [a, b, w]) expect(await l.welcome()).toEqual({ t: 'welcome', protocol: 1, relayId: relay.relay.relayId, epoch: relay.relay.epoch, head: 6, resync: false });
+    for (const l of [a, b, w])
+      expect(await l.welcome()).toEqual({ t: 'welcome', protocol: 1, relayId: relay.relay.relayId, epoch: relay.relay.epoch, head: 6, resync: false });
     const id = await relay.open(linux, 'codex-linux', ['claude-win']);
     let head = await post(relay, win, id, 'claude-win', 2);
     head = await post(relay, linux, id, 'codex-linux', 3);
@@ -127,7 +137,8 @@ describe('links', () => {
     expect(link.events.slice(6).map((e) => e.seq)).toEqual([4, 5, 6]);
     const hosts = await relay.request(relay.admin, 'GET', '/v1/hosts');
     expect(hosts.body.hosts.find((h: { name: string }) => h.name === 'linux-box')).toMatchObject({ connected: true, cursor: 6 });
-    const sessions = async () => (await relay.request(relay.admin, 'GET', '/v1/sessions')).body.sessions.map((s: { name: string; online: boolean }) => [s.name, s.online]);
+    const sessions = async () =>
+      (await relay.request(relay.admin, 'GET', '/v1/sessions')).body.sessions.map((s: { name: string; online: boolean }) => [s.name, s.online]);
     expect(await sessions()).toEqual([
       ['codex-linux', false],
       ['claude-win', false],
@@ -147,7 +158,11 @@ describe('links', () => {
     await link.waitForSeq(7);
     link.send({ t: 'receipt', receipt: { session: 'codex-linux', conversation: id, turn: 2, status: 'delivered', attempt: 1 } });
     await link.waitForSeq(8);
-    expect(link.events[7]).toMatchObject({ seq: 8, type: 'receipt', receipt: { session: 'codex-linux', host: 'linux-box', conversation: id, turn: 2, status: 'delivered' } });
+    expect(link.events[7]).toMatchObject({
+      seq: 8,
+      type: 'receipt',
+      receipt: { session: 'codex-linux', host: 'linux-box', conversation: id, turn: 2, status: 'delivered' },
+    });
     link.send({ t: 'receipt', receipt: { session: 'claude-win', conversation: id, turn: 2, status: 'delivered', attempt: 1 } });
     link.send({ t: 'receipt', receipt: { session: 'codex-linux', conversation: 'nope-abcd', turn: 2, status: 'delivered', attempt: 1 } });
     await waitFor('two errors', () => link.messages.filter((m) => m.t === 'error').length >= 2);
@@ -208,7 +223,9 @@ describe('links', () => {
     const dataDir = await prefilled(40_000);
     const relay = await r.start({ dataDir, stuckMs: 300 });
     const host = await relay.enroll('linux-box');
-    const connected = async () => ((await relay.request(relay.admin, 'GET', '/v1/hosts')).body.hosts as Array<{ name: string; connected: boolean }>).find((h) => h.name === 'linux-box')?.connected;
+    const connected = async () =>
+      ((await relay.request(relay.admin, 'GET', '/v1/hosts')).body.hosts as Array<{ name: string; connected: boolean }>).find((h) => h.name === 'linux-box')
+        ?.connected;
     const link = await r.link(relay, host.signer, { hello: null });
     const socket = (link.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
@@ -251,7 +268,13 @@ describe('links', () => {
     link.send({ t: 'presence', sessions: { 'Bad Name': 'online' } });
     link.send({ t: 'hello', protocol: 1, role: 'agent', epoch: null, cursor: 0 });
     await waitFor('five errors', () => link.messages.filter((m) => m.t === 'error').length >= 5);
-    expect(link.messages.filter((m) => m.t === 'error').map((m) => m.code)).toEqual(['INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_NAME', 'INVALID_REQUEST']);
+    expect(link.messages.filter((m) => m.t === 'error').map((m) => m.code)).toEqual([
+      'INVALID_REQUEST',
+      'INVALID_REQUEST',
+      'INVALID_REQUEST',
+      'INVALID_NAME',
+      'INVALID_REQUEST',
+    ]);
     expect(link.closeCode).toBeNull();
     link.send('{"t": "ack", "seq":');
     expect((await link.closed).code).toBe(4004);

@@ -41,7 +41,12 @@ describe('frame pacing', () => {
         let seq = 0;
         for (let turn = 2; turn <= 12; turn++) {
           const as = turn % 2 === 0 ? `${host.name}-two` : `${host.name}-one`;
-          const res = await relay.request(host.signer, 'POST', `/v1/conversations/${id}/turns`, { as, expectedTurn: turn, idempotencyKey: randomBytes(8).toString('hex'), body: `turn ${turn}` });
+          const res = await relay.request(host.signer, 'POST', `/v1/conversations/${id}/turns`, {
+            as,
+            expectedTurn: turn,
+            idempotencyKey: randomBytes(8).toString('hex'),
+            body: `turn ${turn}`,
+          });
           expect(res.status).toBe(201);
           seq = res.body.seq;
         }

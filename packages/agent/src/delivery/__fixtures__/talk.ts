@@ -14,14 +14,26 @@ export function talkRelay(wake: WakeTarget = pane): MemoryRelay {
   const relay = new MemoryRelay();
   relay.append({ type: 'session.registered', at: relay.now(), session: { name: 'a', host: 'h1', kind: 'other', wake, joinedAt: relay.now() } });
   relay.register('b', 'h2');
-  relay.commit(decideOpen(relay.state, { actor: { kind: 'session', session: 'b', host: 'h2' }, id: 'talk-1', topic: 't', with: ['a'], body: 'hi', key: 'k1', at: relay.now() }));
+  relay.commit(
+    decideOpen(relay.state, {
+      actor: { kind: 'session', session: 'b', host: 'h2' },
+      id: 'talk-1',
+      topic: 't',
+      with: ['a'],
+      body: 'hi',
+      key: 'k1',
+      at: relay.now(),
+    }),
+  );
   return relay;
 }
 
 /** Host h1's orchestrator over `relay`'s state; its receipts go to `receipts`. */
 export function orchestratorFor(
   relay: MemoryRelay,
-  parts: { adapter: WakeAdapter; journal: WakeJournal; receipts: ReceiptBody[] } & Partial<Pick<OrchestratorOptions, 'nudgeAfterMs' | 'maxNudges' | 'retry' | 'toldByWait'>>,
+  parts: { adapter: WakeAdapter; journal: WakeJournal; receipts: ReceiptBody[] } & Partial<
+    Pick<OrchestratorOptions, 'nudgeAfterMs' | 'maxNudges' | 'retry' | 'toldByWait'>
+  >,
 ): WakeOrchestrator {
   return new WakeOrchestrator({
     adapter: parts.adapter,

@@ -12,9 +12,24 @@ export interface ProcessEntry {
 }
 
 const SHELLS = new Set([
-  'bash', 'zsh', 'sh', 'dash', 'ash', 'fish', 'ksh', 'mksh', 'oksh', 'tcsh', 'csh', 'nu', 'pwsh', 'elvish', 'xonsh',
+  'bash',
+  'zsh',
+  'sh',
+  'dash',
+  'ash',
+  'fish',
+  'ksh',
+  'mksh',
+  'oksh',
+  'tcsh',
+  'csh',
+  'nu',
+  'pwsh',
+  'elvish',
+  'xonsh',
   // Windows
-  'cmd', 'powershell',
+  'cmd',
+  'powershell',
 ]);
 
 // Programs that only start another program (`npx crosstalk join`); never the coding agent.
@@ -22,8 +37,24 @@ const LAUNCHERS = /^(npm|npx|pnpm|pnpx|yarn|bunx|corepack)(\s|$)/;
 
 // Processes that host terminals on Windows; reaching one means no coding agent sits in between.
 const TERMINAL_HOSTS = new Set([
-  'windowsterminal', 'openconsole', 'conhost', 'explorer', 'code', 'cursor', 'sshd', 'services', 'svchost',
-  'wininit', 'winlogon', 'userinit', 'runtimebroker', 'mintty', 'wezterm-gui', 'alacritty', 'tabby', 'hyper',
+  'windowsterminal',
+  'openconsole',
+  'conhost',
+  'explorer',
+  'code',
+  'cursor',
+  'sshd',
+  'services',
+  'svchost',
+  'wininit',
+  'winlogon',
+  'userinit',
+  'runtimebroker',
+  'mintty',
+  'wezterm-gui',
+  'alacritty',
+  'tabby',
+  'hyper',
 ]);
 
 const NODE_LIKE = /^(node|nodejs|bun|deno)$/;

@@ -72,8 +72,12 @@ describe('process names', () => {
     expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'crosstalk' })).toBe(true);
     expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'npm exec crossta' })).toBe(true);
     expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'node', commandLine: 'node /usr/bin/crosstalk join' })).toBe(true);
-    expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'node', commandLine: 'node /usr/lib/node_modules/npm/bin/npx-cli.js crosstalk@0.1.0 join' })).toBe(true);
-    expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'node', commandLine: 'node /usr/lib/node_modules/npm/bin/npx-cli.js other-tool crosstalk-notes' })).toBe(false);
+    expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'node', commandLine: 'node /usr/lib/node_modules/npm/bin/npx-cli.js crosstalk@0.1.0 join' })).toBe(
+      true,
+    );
+    expect(
+      isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'node', commandLine: 'node /usr/lib/node_modules/npm/bin/npx-cli.js other-tool crosstalk-notes' }),
+    ).toBe(false);
     expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'node', commandLine: 'node /opt/claude/cli.js --add-dir /home/u/crosstalk' })).toBe(false);
     expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'claude', commandLine: 'claude crosstalk' })).toBe(false);
   });
@@ -128,7 +132,12 @@ describe('reading the live process table', () => {
         const child = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
         if (!child) return false;
         const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
-        return stat.slice(stat.lastIndexOf(')') + 1).trim().startsWith('Z') && child;
+        return (
+          stat
+            .slice(stat.lastIndexOf(')') + 1)
+            .trim()
+            .startsWith('Z') && child
+        );
       });
       expect((await readProcessTree(pid, options)).map((p) => p.pid)).toEqual([pid]);
       expect((await readProcessTable(options)).some((p) => p.pid === zombie)).toBe(false);

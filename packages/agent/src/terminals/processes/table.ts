@@ -9,7 +9,10 @@ export function parseProcStat(text: string): ProcessEntry | null {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
   const pid = Number(text.slice(0, open).trim());
-  const rest = text.slice(close + 1).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const ppid = Number(rest[1]);
   if (!Number.isSafeInteger(pid) || !Number.isSafeInteger(ppid) || pid <= 0) return null;
   return { pid, ppid, name: normalizeName(text.slice(open + 1, close), 'linux') };
@@ -17,7 +20,10 @@ export function parseProcStat(text: string): ProcessEntry | null {
 
 /** Linux `/proc/<pid>/cmdline` is NUL-separated. */
 export function parseProcCmdline(raw: string): string {
-  return raw.split('\0').filter((w) => w !== '').join(' ');
+  return raw
+    .split('\0')
+    .filter((w) => w !== '')
+    .join(' ');
 }
 
 /** Parses `ps -A -o pid=,ppid=,comm=` (macOS and BSD); comm is a path that may hold spaces. */

@@ -97,7 +97,14 @@ describe("Claude Code's input, before Enter", () => {
   });
 
   it('never presses Enter when the line went into a draft, shell mode, a dialog, the agents view or a busy Claude', () => {
-    for (const prefix of ['pasted-wake-into-draft', 'bash-mode-pasted-wake', 'ask-user-question-pasted-wake', 'bash-permission-amend-pasted-wake', 'agents-view-pasted-wake', 'busy-pasted-wake']) {
+    for (const prefix of [
+      'pasted-wake-into-draft',
+      'bash-mode-pasted-wake',
+      'ask-user-question-pasted-wake',
+      'bash-permission-amend-pasted-wake',
+      'agents-view-pasted-wake',
+      'busy-pasted-wake',
+    ]) {
       const s = pasted.find((p) => p.name.startsWith(prefix))!;
       expect(claudeCodeScreen.input(s.view, s.typed!).holds, s.name).toBe('other');
     }

@@ -88,7 +88,8 @@ function input(view: PaneView, text: string): InputCheck {
     return { holds: 'other', what: dialog ? `${dialog} opened` : 'the Claude Code input is not on screen' };
   }
   const footer = box.footer[0] ?? '';
-  if (box.footer.length !== 1 || !MODE_FOOTER.test(footer) || /esc to interrupt|again to exit/.test(footer)) return { holds: 'other', what: 'Claude Code is not at its ordinary prompt' };
+  if (box.footer.length !== 1 || !MODE_FOOTER.test(footer) || /esc to interrupt|again to exit/.test(footer))
+    return { holds: 'other', what: 'Claude Code is not at its ordinary prompt' };
   if (spinning(view.lines, box)) return { holds: 'other', what: 'Claude Code started working (Enter would queue the line)' };
   const rows = view.lines.slice(box.top + 1, box.bottom);
   if (!box.scrolled && !(rows[0] ?? '').startsWith('❯')) return { holds: 'other', what: 'the input is in shell mode' };
@@ -97,7 +98,9 @@ function input(view: PaneView, text: string): InputCheck {
   // the box was empty when the line was pasted.
   if (box.scrolled) {
     const shown = squash(blockText(rows, 0));
-    return cursorAtEnd && shown !== '' && squash(text).endsWith(shown) ? { holds: 'only-ours' } : { holds: 'other', what: 'the input is scrolled and does not end with the line' };
+    return cursorAtEnd && shown !== '' && squash(text).endsWith(shown)
+      ? { holds: 'only-ours' }
+      : { holds: 'other', what: 'the input is scrolled and does not end with the line' };
   }
   return sameText(blockText(rows, 2), text, cursorAtEnd);
 }

@@ -65,11 +65,13 @@ function before(view: PaneView): ScreenVerdict {
   const footer = (view.lines.slice(c.status + 1).find((l) => l.trim() !== '') ?? '').trim();
   const dialog = findDialog([footer], DIALOGS);
   if (dialog) return { state: 'waiting-input', what: dialog };
-  if (working(view.lines, c.top) || footer === 'tab to queue message' || /Messages to be submitted/.test(footer)) return { state: 'busy', what: 'Codex is working on a task' };
+  if (working(view.lines, c.top) || footer === 'tab to queue message' || /Messages to be submitted/.test(footer))
+    return { state: 'busy', what: 'Codex is working on a task' };
   // Empty: one line, the cursor right after `› `, nothing but the dimmed placeholder after it.
   const empty = c.end === c.top + 1 && view.cursorY === c.top && view.cursorX === PROMPT.length && isDimmed(view, c.top, PROMPT.length);
   if (!empty) return { state: 'draft' };
-  if (!IDLE_FOOTERS.some((f) => footer === f || (f !== '' && footer.startsWith(`${f} `)))) return { state: 'unknown', what: `an unknown footer: ${footer.slice(0, 60)}` };
+  if (!IDLE_FOOTERS.some((f) => footer === f || (f !== '' && footer.startsWith(`${f} `))))
+    return { state: 'unknown', what: `an unknown footer: ${footer.slice(0, 60)}` };
   return { state: 'ready' };
 }
 

@@ -54,5 +54,8 @@ export function sameText(typed: string, text: string, cursorAtEnd: boolean): Inp
     const at = flat.lastIndexOf(text.slice(0, 16));
     return { holds: 'ours-after-other', other: at > 0 ? flat.slice(0, at).trim() : '' };
   }
-  return { holds: 'other', what: have.includes(ours) ? 'the line is in the input together with text crosstalk did not type' : 'the input does not hold the line crosstalk typed' };
+  return {
+    holds: 'other',
+    what: have.includes(ours) ? 'the line is in the input together with text crosstalk did not type' : 'the input does not hold the line crosstalk typed',
+  };
 }

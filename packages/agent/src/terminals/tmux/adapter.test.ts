@@ -116,8 +116,7 @@ describe('tmux wake-up', () => {
   it('puts no control byte but the paste brackets and the final Enter into the pane, whatever the text', async () => {
     const agent = await lab.agentPane();
     const hostile =
-      '!/exit\u001b[2J\u001b]0;pwned\u0007\u001b[201~rm -rf ~\r\n\u0003\u009b31m\u0085\u202eevil\u202c\u200b\u2066x\u2069 é 中 😀 ' +
-      'x'.repeat(10 * 1024);
+      '!/exit\u001b[2J\u001b]0;pwned\u0007\u001b[201~rm -rf ~\r\n\u0003\u009b31m\u0085\u202eevil\u202c\u200b\u2066x\u2069 é 中 😀 ' + 'x'.repeat(10 * 1024);
     const line = sanitizeWakeText(hostile);
     expect(await waker.wake(targetOf(agent), line)).toEqual({ status: 'delivered' });
     const bytes = agent.bytes().toString('utf8');
@@ -176,7 +175,14 @@ describe('tmux wake-up', () => {
     clients.push(client);
     const activity = async () => Number((await lab.tmux(['list-clients', '-F', '#{client_activity}'])).trim().split('\n')[0] || Number.NaN);
     // tmux keeps whole seconds: let the attach fall into the past, so that a key press shows.
-    const attached = await waitFor('the client to attach', async () => { const a = await activity(); return Number.isFinite(a) && a; }, { logs: () => lab.logs() });
+    const attached = await waitFor(
+      'the client to attach',
+      async () => {
+        const a = await activity();
+        return Number.isFinite(a) && a;
+      },
+      { logs: () => lab.logs() },
+    );
     await waitFor('a second to pass', () => Date.now() / 1000 >= attached + 1, { logs: () => lab.logs() });
     client.stdin!.write('x');
     await waitFor('the key press to register', async () => (await activity()) > attached, { logs: () => lab.logs() });
@@ -184,7 +190,9 @@ describe('tmux wake-up', () => {
     expect(await strict.wake(targetOf(agent), LINE)).toEqual({ status: 'deferred', reason: 'user-typing' });
     expect(agent.bytes().length).toBe(0);
     waker = createWaker({ platform: process.platform, timeouts: { userIdleMs: 1_000 } });
-    await waitFor('a wake-up once the typing stopped', async () => (await waker.wake(targetOf(agent), LINE)).status === 'delivered', { logs: () => lab.logs() });
+    await waitFor('a wake-up once the typing stopped', async () => (await waker.wake(targetOf(agent), LINE)).status === 'delivered', {
+      logs: () => lab.logs(),
+    });
     expect(agent.lines()).toEqual([LINE]);
   });
 

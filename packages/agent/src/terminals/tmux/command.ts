@@ -19,7 +19,8 @@ export class TmuxError extends Error {
 }
 
 // What tmux prints when the server is not running or the target was not found.
-const GONE = /no server running|error connecting to .*\((No such file or directory|Connection refused)\)|can't find (pane|window|session|client)|server exited/i;
+const GONE =
+  /no server running|error connecting to .*\((No such file or directory|Connection refused)\)|can't find (pane|window|session|client)|server exited/i;
 
 // Spawned with node's execFile rather than execa: a wake-up waits for one of these calls before
 // its text shows, and execa's extra work costs about 2 ms a call on a busy machine. The guarantees

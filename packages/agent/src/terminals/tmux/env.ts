@@ -10,4 +10,3 @@ export function parseTmuxEnv(value: string): { socket: string; serverPid: number
   if (!socket.startsWith('/') || !Number.isSafeInteger(serverPid)) return null;
   return { socket, serverPid };
 }
-

@@ -1,7 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@crosstalk/core/test-support';
 import { TmuxLab } from './__fixtures__/tmux-lab.js';
-import { argumentText, guardCondition, guardedPasteArgs, parseGuardAnswer, parseGuardState, quietBefore, refusal, STATE_FORMAT, type GuardState } from './guard.js';
+import {
+  argumentText,
+  guardCondition,
+  guardedPasteArgs,
+  parseGuardAnswer,
+  parseGuardState,
+  quietBefore,
+  refusal,
+  STATE_FORMAT,
+  type GuardState,
+} from './guard.js';
 import { newestActivityMs } from './preflight.js';
 
 const target = { pane: '%7', panePid: 4242 };
@@ -61,7 +71,18 @@ describe('guard condition', () => {
 });
 
 describe('the answer', () => {
-  const fine: GuardState = { paneId: '%7', panePid: 4242, dead: false, inMode: false, inputOff: false, synchronized: false, activity: 100, created: 50, cursorX: 2, cursorY: 37 };
+  const fine: GuardState = {
+    paneId: '%7',
+    panePid: 4242,
+    dead: false,
+    inMode: false,
+    inputOff: false,
+    synchronized: false,
+    activity: 100,
+    created: 50,
+    cursorX: 2,
+    cursorY: 37,
+  };
 
   it('tells a paste from a refusal with the pane state', () => {
     expect(parseGuardAnswer('crosstalk-pasted\n')).toEqual({ pasted: true });
@@ -101,7 +122,8 @@ describe('the condition on a real server', () => {
   it('is 1 for the recorded pane and 0 for anything else', async () => {
     const { pane, panePid } = await lab.window(['sleep', '100000']);
     const now = quietBefore(Date.now(), 0);
-    const evaluate = async (t: { pane: string; panePid: number }, quiet: number) => (await lab.tmux(['display-message', '-p', '-t', pane, guardCondition(t, quiet)])).trim();
+    const evaluate = async (t: { pane: string; panePid: number }, quiet: number) =>
+      (await lab.tmux(['display-message', '-p', '-t', pane, guardCondition(t, quiet)])).trim();
     expect(await evaluate({ pane, panePid }, now + 10)).toBe('1');
     // Nobody touched the session since it was created: quiet, whatever the quiet time.
     expect(await evaluate({ pane, panePid }, now - 100)).toBe('1');
@@ -118,7 +140,8 @@ describe('the condition on a real server', () => {
     const { pane, panePid } = await lab.window(['sh', '-c', 'printf "ab"; read x; printf "cdef"; sleep 100000']);
     const at = async () => (await lab.tmux(['display-message', '-p', '-t', pane, '#{cursor_x} #{cursor_y}'])).trim();
     await waitFor('the first text', async () => (await at()) === '2 0');
-    const evaluate = async (cursor: { x: number; y: number }) => (await lab.tmux(['display-message', '-p', '-t', pane, guardCondition({ pane, panePid }, quietBefore(Date.now(), 0) + 10, cursor)])).trim();
+    const evaluate = async (cursor: { x: number; y: number }) =>
+      (await lab.tmux(['display-message', '-p', '-t', pane, guardCondition({ pane, panePid }, quietBefore(Date.now(), 0) + 10, cursor)])).trim();
     expect(await evaluate({ x: 2, y: 0 })).toBe('1');
     await lab.tmux(['send-keys', '-t', pane, 'Enter']);
     await waitFor('the cursor to move', async () => (await at()) === '4 1');

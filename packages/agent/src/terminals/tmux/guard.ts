@@ -41,7 +41,18 @@ export interface SeenCursor {
 
 const PASTED = 'crosstalk-pasted';
 const STATE = 'crosstalk-state';
-const STATE_FIELDS = ['#{pane_id}', '#{pane_pid}', '#{pane_dead}', '#{pane_in_mode}', '#{pane_input_off}', '#{pane_synchronized}', '#{session_activity}', '#{session_created}', '#{cursor_x}', '#{cursor_y}'];
+const STATE_FIELDS = [
+  '#{pane_id}',
+  '#{pane_pid}',
+  '#{pane_dead}',
+  '#{pane_in_mode}',
+  '#{pane_input_off}',
+  '#{pane_synchronized}',
+  '#{session_activity}',
+  '#{session_created}',
+  '#{cursor_x}',
+  '#{cursor_y}',
+];
 /** The line the refusing branch prints; also usable on its own with `display-message -p`. */
 export const STATE_FORMAT = [STATE, ...STATE_FIELDS].join('\t');
 
@@ -100,8 +111,17 @@ export function guardedPasteArgs(target: GuardTarget, buffer: string, text: stri
   if (!BUFFER.test(buffer)) throw new Error(`unusable tmux buffer name ${JSON.stringify(buffer)}`);
   const { pane } = target;
   return [
-    'set-buffer', '-b', buffer, '--', argumentText(text), ';',
-    'if-shell', '-F', '-t', pane, condition,
+    'set-buffer',
+    '-b',
+    buffer,
+    '--',
+    argumentText(text),
+    ';',
+    'if-shell',
+    '-F',
+    '-t',
+    pane,
+    condition,
     `paste-buffer -p -d -b ${buffer} -t ${pane} ; display-message -p ${PASTED}`,
     `delete-buffer -b ${buffer} ; display-message -p -t ${pane} '${STATE_FORMAT}'`,
   ];

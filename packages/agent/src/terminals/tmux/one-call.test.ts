@@ -11,7 +11,15 @@ import { promptShown, recordingTmux, TmuxLab, type AgentPane } from './__fixture
 import type { WakeAdapter, WakeOutcome } from '../types.js';
 import { createWaker } from '../waker.js';
 
-const LINE = wakeText({ kind: 'turn', conversation: 'one-call-k3j4', session: 'codex-linux', turn: 4, maxTurns: 20, copyPath: '/tmp/one-call-k3j4.md', attempt: 1 });
+const LINE = wakeText({
+  kind: 'turn',
+  conversation: 'one-call-k3j4',
+  session: 'codex-linux',
+  turn: 4,
+  maxTurns: 20,
+  copyPath: '/tmp/one-call-k3j4.md',
+  attempt: 1,
+});
 
 let lab: TmuxLab;
 let recorder: ReturnType<typeof recordingTmux>;
@@ -103,12 +111,11 @@ describe('one tmux call before the text shows', () => {
       env: { ...process.env, TMUX: '', TERM: 'xterm' },
     });
     clients.push(client);
-    const activity = async () => Number((await lab.tmux(['display-message', '-p', '-t', agent.pane, '#{session_attached} #{session_activity}'])).trim().split(' ')[1]);
-    const attached = await waitFor(
-      'the client to attach',
-      async () => (await lab.tmux(['list-clients', '-F', '#{client_name}'])).trim() !== '' && activity(),
-      { logs: () => lab.logs() },
-    );
+    const activity = async () =>
+      Number((await lab.tmux(['display-message', '-p', '-t', agent.pane, '#{session_attached} #{session_activity}'])).trim().split(' ')[1]);
+    const attached = await waitFor('the client to attach', async () => (await lab.tmux(['list-clients', '-F', '#{client_name}'])).trim() !== '' && activity(), {
+      logs: () => lab.logs(),
+    });
     // tmux keeps whole seconds: let the attach fall into the past, so that a key press shows.
     await waitFor('a second to pass', () => Date.now() / 1000 >= attached + 1, { logs: () => lab.logs() });
     client.stdin!.write('x');
@@ -131,7 +138,9 @@ describe('one tmux call before the text shows', () => {
     const agent = await lab.agentPane();
     const other = await lab.agentPane();
     await lab.tmux(['kill-pane', '-t', agent.pane]);
-    await wakeExpecting(targetOf(agent, { panePid: other.panePid }), { status: 'failed', reason: 'pane-gone', detail: `no pane ${agent.pane}` }, ['set-buffer']);
+    await wakeExpecting(targetOf(agent, { panePid: other.panePid }), { status: 'failed', reason: 'pane-gone', detail: `no pane ${agent.pane}` }, [
+      'set-buffer',
+    ]);
     expect(other.bytes().length).toBe(0);
   });
 
@@ -168,7 +177,11 @@ describe('when the recorded first process is gone', () => {
       },
       { logs: () => lab.logs() },
     );
-    await wakeExpecting(targetOf(agent), { status: 'failed', reason: 'pane-gone', detail: `pane ${agent.pane} now runs process ${pid}, not ${agent.panePid}` }, ['display-message']);
+    await wakeExpecting(
+      targetOf(agent),
+      { status: 'failed', reason: 'pane-gone', detail: `pane ${agent.pane} now runs process ${pid}, not ${agent.panePid}` },
+      ['display-message'],
+    );
   });
 
   it('reports a pane kept after its agent exited as pane-dead', async () => {
@@ -206,7 +219,7 @@ describe('without the coding agent in the pane', () => {
   });
 });
 
-describe('targets recorded without the pane\'s first process', () => {
+describe("targets recorded without the pane's first process", () => {
   it('keep a check call of their own before the paste', async () => {
     const agent = await lab.agentPane();
     const { panePid: _, ...older } = targetOf(agent) as Extract<WakeTarget, { type: 'tmux' }>;

@@ -100,7 +100,10 @@ async function guardedPaste(ctx: PaneContext, job: PasteJob & { target: GuardTar
     return failed('wake-error', clip(`unexpected answer from tmux: ${answer.unexpected}`));
   }
   // Nothing wrong in the state, yet no paste: a tmux that does not know the condition's syntax.
-  return refusal(answer.state, job.target, quiet, cursor) ?? deferred('busy', 'tmux did not paste, though the pane looked ready (a tmux that does not know the condition format?)');
+  return (
+    refusal(answer.state, job.target, quiet, cursor) ??
+    deferred('busy', 'tmux did not paste, though the pane looked ready (a tmux that does not know the condition format?)')
+  );
 }
 
 /** The recorded first process is gone: tmux tells whether the pane went too; nothing is typed. */

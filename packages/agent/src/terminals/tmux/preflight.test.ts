@@ -4,7 +4,15 @@ import { parsePaneView, submittedView, textAtCursor, type PaneView } from './sub
 
 describe('pane state', () => {
   it('parses the display-message line and rejects the empty answer tmux gives for a missing pane', () => {
-    expect(parsePaneState('%3\t0\t1\t4242\t$1\t0\t0\n')).toEqual({ paneId: '%3', dead: false, inMode: true, panePid: 4242, sessionId: '$1', inputOff: false, synchronized: false });
+    expect(parsePaneState('%3\t0\t1\t4242\t$1\t0\t0\n')).toEqual({
+      paneId: '%3',
+      dead: false,
+      inMode: true,
+      panePid: 4242,
+      sessionId: '$1',
+      inputOff: false,
+      synchronized: false,
+    });
     expect(parsePaneState('\t\t\t\t\t\t\n')).toBeNull();
     expect(parsePaneState('')).toBeNull();
   });
@@ -26,7 +34,7 @@ describe('agent check', () => {
 });
 
 describe('client activity', () => {
-  it('takes the newest client of the pane\'s session and counts its whole second', () => {
+  it("takes the newest client of the pane's session and counts its whole second", () => {
     expect(newestActivityMs(['$1\t1700000000', '$1\t1700000005', '$2\t1700000009', ''], '$1')).toBe(1_700_000_006_000);
     expect(newestActivityMs(['$2\t1700000009'], '$1')).toBeNull();
     expect(newestActivityMs([], '$1')).toBeNull();

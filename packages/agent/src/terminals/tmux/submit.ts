@@ -41,7 +41,11 @@ function sameView(a: PaneView, b: PaneView): boolean {
 }
 
 // Box-drawing characters and whitespace are the frames TUIs draw around their input.
-const clean = (s: string): string => s.replace(/[\u2500-\u257f]/g, ' ').replace(/\s+/g, ' ').trim();
+const clean = (s: string): string =>
+  s
+    .replace(/[\u2500-\u257f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 const TAIL_CHARS = 24;
 
 /**

@@ -21,7 +21,12 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const waker = (platform: NodeJS.Platform = 'win32', helperMs = 10_000) => createWaker({ platform, consoleHelper: helper, timeouts: { helperMs } });
-const target = (extra: Partial<Extract<WakeTarget, { type: 'console' }>> = {}): WakeTarget => ({ type: 'console', pid: process.pid, agentCommand: 'claude', ...extra });
+const target = (extra: Partial<Extract<WakeTarget, { type: 'console' }>> = {}): WakeTarget => ({
+  type: 'console',
+  pid: process.pid,
+  agentCommand: 'claude',
+  ...extra,
+});
 const received = () => JSON.parse(readFileSync(join(dir, 'received.json'), 'utf8')) as { argv: string[]; stdin: string };
 const behave = (b: object) => writeFileSync(join(dir, 'behaviour.json'), JSON.stringify(b));
 
@@ -53,7 +58,11 @@ describe('Windows console wake-up (helper process)', () => {
     behave({ stdout: '{"status":"delivered-ish"}\n' });
     expect(await waker().wake(target(), 'crosstalk: hi')).toMatchObject({ status: 'failed', reason: 'wake-error' });
     behave({ hang: true });
-    expect(await waker('win32', 1_000).wake(target(), 'crosstalk: hi')).toMatchObject({ status: 'failed', reason: 'wake-error', detail: expect.stringContaining('timed out') });
+    expect(await waker('win32', 1_000).wake(target(), 'crosstalk: hi')).toMatchObject({
+      status: 'failed',
+      reason: 'wake-error',
+      detail: expect.stringContaining('timed out'),
+    });
   });
 
   it('does not start the helper for a gone process, a bare shell or off Windows', async () => {

@@ -46,6 +46,7 @@ export async function answerChange(c: RelayContext, ledger: Ledger, outcome: Out
   const { events, durable } = ledger.commit(outcome.events);
   await durable;
   const event = events[0];
-  if (!event || !('conversation' in event) || typeof event.conversation !== 'string') throw new CrosstalkError('INTERNAL', 'moderation produced no conversation event');
+  if (!event || !('conversation' in event) || typeof event.conversation !== 'string')
+    throw new CrosstalkError('INTERNAL', 'moderation produced no conversation event');
   return c.json({ conversation: summarize(getConversation(ledger.state, event.conversation)), seq: event.seq } satisfies ModerateAnswer);
 }

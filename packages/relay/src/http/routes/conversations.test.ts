@@ -79,7 +79,7 @@ describe('conversations', () => {
     expect((await relay.request(linux.signer, 'GET', '/v1/conversations')).body.conversations).toEqual([]);
   });
 
-  it('takes turns in order, with the rules\' errors', async () => {
+  it("takes turns in order, with the rules' errors", async () => {
     const { relay, linux, win } = await setup();
     const id = await relay.open(linux, 'codex-linux', ['claude-win'], 'first', { maxTurns: 4 });
     const post = (host: TestHost, body: Record<string, unknown>) => relay.request(host.signer, 'POST', `/v1/conversations/${id}/turns`, body);
@@ -109,7 +109,11 @@ describe('conversations', () => {
     expect([after.status, after.body.code]).toEqual([409, 'CONVERSATION_CONVERGED']);
 
     const full = await relay.request(win.signer, 'GET', `/v1/conversations/${id}`);
-    expect(full.body.conversation).toMatchObject({ id, status: 'converged', decision: { text: 'pin 2.1.2', turn: 2, agreedBy: ['claude-win', 'codex-linux'] } });
+    expect(full.body.conversation).toMatchObject({
+      id,
+      status: 'converged',
+      decision: { text: 'pin 2.1.2', turn: 2, agreedBy: ['claude-win', 'codex-linux'] },
+    });
     expect(full.body.conversation.turns.map((t: { n: number }) => t.n)).toEqual([1, 2, 3]);
     const since = await relay.request(win.signer, 'GET', `/v1/conversations/${id}?since=2`);
     expect(since.body.conversation.turns.map((t: { n: number }) => t.n)).toEqual([3]);
@@ -123,12 +127,23 @@ describe('conversations', () => {
   it('hands the floor to the moderator at the limit, who extends, moderates and closes', async () => {
     const { relay, linux, win } = await setup();
     const id = await relay.open(linux, 'codex-linux', ['claude-win'], 'first', { maxTurns: 2 });
-    const reply = await relay.request(win.signer, 'POST', `/v1/conversations/${id}/turns`, { as: 'claude-win', expectedTurn: 2, idempotencyKey: 'r', body: 'two' });
+    const reply = await relay.request(win.signer, 'POST', `/v1/conversations/${id}/turns`, {
+      as: 'claude-win',
+      expectedTurn: 2,
+      idempotencyKey: 'r',
+      body: 'two',
+    });
     expect(reply.body.conversation).toMatchObject({ status: 'at-limit', next: ['codex-linux'] });
-    const limited = await relay.request(win.signer, 'POST', `/v1/conversations/${id}/turns`, { as: 'claude-win', expectedTurn: 3, idempotencyKey: 's', body: 'three' });
+    const limited = await relay.request(win.signer, 'POST', `/v1/conversations/${id}/turns`, {
+      as: 'claude-win',
+      expectedTurn: 3,
+      idempotencyKey: 's',
+      body: 'three',
+    });
     expect([limited.status, limited.body.code]).toEqual([409, 'LIMIT_REACHED']);
 
-    const moderate = (host: TestHost | null, body: unknown) => relay.request(host ? host.signer : relay.admin, 'POST', `/v1/conversations/${id}/moderate`, body);
+    const moderate = (host: TestHost | null, body: unknown) =>
+      relay.request(host ? host.signer : relay.admin, 'POST', `/v1/conversations/${id}/moderate`, body);
     const notMod = await moderate(win, { as: 'claude-win', action: { type: 'extend', by: 2 } });
     expect([notMod.status, notMod.body.code]).toEqual([403, 'NOT_MODERATOR']);
     const noAs = await moderate(linux, { action: { type: 'extend', by: 2 } });
@@ -153,7 +168,12 @@ describe('conversations', () => {
     expect(closed.body.conversation).toMatchObject({ status: 'closed', next: [] });
     const twice = await relay.request(relay.admin, 'POST', `/v1/conversations/${id}/close`, { resolution: 'again' });
     expect([twice.status, twice.body.code]).toEqual([409, 'CONVERSATION_CLOSED']);
-    const post = await relay.request(linux.signer, 'POST', `/v1/conversations/${id}/turns`, { as: 'codex-linux', expectedTurn: 3, idempotencyKey: 't', body: 'x' });
+    const post = await relay.request(linux.signer, 'POST', `/v1/conversations/${id}/turns`, {
+      as: 'codex-linux',
+      expectedTurn: 3,
+      idempotencyKey: 't',
+      body: 'x',
+    });
     expect([post.status, post.body.code]).toEqual([409, 'CONVERSATION_CLOSED']);
   });
 

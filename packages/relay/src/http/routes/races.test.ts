@@ -16,7 +16,14 @@ describe('concurrent posts', () => {
     // The moderator may always post, so every request passes the turn check but one wins the race.
     const tokens = await Promise.all(Array.from({ length: 20 }, () => host.signer.mint()));
     const answers = await Promise.all(
-      tokens.map((token, i) => relay.request(`Bearer ${token}`, 'POST', `/v1/conversations/${id}/turns`, { as: 'codex-linux', expectedTurn: 2, idempotencyKey: `race-${i}`, body: `attempt ${i}` })),
+      tokens.map((token, i) =>
+        relay.request(`Bearer ${token}`, 'POST', `/v1/conversations/${id}/turns`, {
+          as: 'codex-linux',
+          expectedTurn: 2,
+          idempotencyKey: `race-${i}`,
+          body: `attempt ${i}`,
+        }),
+      ),
     );
     const won = answers.filter((a) => a.status === 201);
     const lost = answers.filter((a) => a.status !== 201);

@@ -24,7 +24,13 @@ export function capturedScreens(agent: 'claude-code' | 'codex'): CapturedScreen[
     .sort()
     .map((file) => {
       const name = file.slice(0, -4);
-      const meta = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { cursorX: number; cursorY: number; typed?: string; note: string; styled?: boolean };
+      const meta = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as {
+        cursorX: number;
+        cursorY: number;
+        typed?: string;
+        note: string;
+        styled?: boolean;
+      };
       const screen = readFileSync(join(dir, file), 'utf8');
       const view = parsePaneView(`${screen.replace(/\n$/, '')}\n${meta.cursorX} ${meta.cursorY}\n`, meta.styled === true);
       return { name, view, note: meta.note, ...(meta.typed === undefined ? {} : { typed: meta.typed }) };

@@ -70,7 +70,8 @@ export class PrivateTmux {
     try {
       const panes = (await this.run(['list-panes', '-a', '-F', '#{pane_id} pid=#{pane_pid} dead=#{pane_dead} #{pane_current_command}'])).split('\n');
       const parts: string[] = [];
-      for (const line of panes) parts.push(`--- tmux ${this.socket} pane ${line}\n${await this.capture(line.split(' ')[0] as string).catch((e: Error) => e.message)}`);
+      for (const line of panes)
+        parts.push(`--- tmux ${this.socket} pane ${line}\n${await this.capture(line.split(' ')[0] as string).catch((e: Error) => e.message)}`);
       return parts.join('\n');
     } catch (err) {
       return `tmux ${this.socket}: ${(err as Error).message}`;

@@ -29,7 +29,10 @@ export function recordingTmux(dir: string): { path: string; calls(): string[]; c
   chmodSync(path, 0o755);
   return {
     path,
-    calls: () => readFileSync(log, 'utf8').split('\n').filter((l) => l !== ''),
+    calls: () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
     clear: () => writeFileSync(log, ''),
   };
 }
@@ -86,7 +89,9 @@ export class TmuxLab {
   }
 
   private async ready(pane: string, panePid: number, dir: string): Promise<AgentPane> {
-    const agentPid = await waitFor(`fake agent in ${pane}`, () => existsSync(join(dir, 'ready')) && Number(readFileSync(join(dir, 'ready'), 'utf8')), { logs: () => this.logs() });
+    const agentPid = await waitFor(`fake agent in ${pane}`, () => existsSync(join(dir, 'ready')) && Number(readFileSync(join(dir, 'ready'), 'utf8')), {
+      logs: () => this.logs(),
+    });
     await waitFor(`prompt in ${pane}`, async () => (await this.capture(pane)).includes('fake agent ready'), { logs: () => this.logs() });
     const agent: AgentPane = {
       pane,
