@@ -50,7 +50,7 @@ export async function posts(ctx) {
       note: `post latency median ${median(result.latencies).toFixed(2)} ms, p95 ${p95(result.latencies).toFixed(2)} ms; ${result.completions.length} posts, ${result.errors} errors${result.firstError ? ` (first: ${result.firstError.slice(0, 120)})` : ''}; ${AGENTS} agent links at seq ${stats.minSeq}–${stats.maxSeq}; ${describeCpu(cpu)}`,
     });
     // The next level continues each conversation where this one left it.
-    result.turns.forEach((turn, i) => (slots[i].turn = turn));
+    for (const [i, turn] of result.turns.entries()) slots[i].turn = turn;
   }
   return figures;
 }

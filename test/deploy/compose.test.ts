@@ -20,8 +20,8 @@ interface Service {
 }
 
 const compose = parseYaml(readRepoFile('docker-compose.yml')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
-const relay = compose.services['relay']!;
-const tls = compose.services['tls']!;
+const relay = compose.services.relay!;
+const tls = compose.services.tls!;
 
 describe('docker-compose.yml', () => {
   it('builds the relay from the Dockerfile, under an init process, restarted unless stopped', () => {
@@ -52,8 +52,8 @@ describe('docker-compose.yml', () => {
 
   it('passes CROSSTALK_PUBLIC_URL on to the relay, so `relay invite` inside it prints that address', () => {
     expect(Object.keys(relay.environment!)).toEqual(['CROSSTALK_PUBLIC_URL']);
-    expect(interpolate(relay.environment!['CROSSTALK_PUBLIC_URL']!, {})).toBe('');
-    expect(interpolate(relay.environment!['CROSSTALK_PUBLIC_URL']!, { CROSSTALK_PUBLIC_URL: 'https://crosstalk.lan' })).toBe('https://crosstalk.lan');
+    expect(interpolate(relay.environment!.CROSSTALK_PUBLIC_URL!, {})).toBe('');
+    expect(interpolate(relay.environment!.CROSSTALK_PUBLIC_URL!, { CROSSTALK_PUBLIC_URL: 'https://crosstalk.lan' })).toBe('https://crosstalk.lan');
   });
 
   it('checks health with the same script as the image, which exists in the repository', () => {
@@ -74,7 +74,7 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(compose.volumes)).toContain(v.split(':')[0]);
     }
     expect(tls.ports!.map((p) => interpolate(p, {}))).toEqual(['0.0.0.0:443:443', '0.0.0.0:80:80']);
-    expect(interpolate(tls.environment!['CROSSTALK_TLS']!, {})).toBe('internal');
+    expect(interpolate(tls.environment!.CROSSTALK_TLS!, {})).toBe('internal');
   });
 });
 

@@ -57,7 +57,7 @@ export const NAMED_HOSTILE_NAMES = [
   'K\u212a' /* Kelvin sign */,
   'con.txt',
   'nul.md',
-  'a'.repeat(63) + '-',
+  `${'a'.repeat(63)}-`,
 ];
 
 export const hostileName: fc.Arbitrary<string> = fc.oneof(

@@ -101,7 +101,7 @@ describe(`relay input fuzzing (seed ${SEED})`, () => {
     const runHttp = async (c: HttpCase) => {
       counts.http++;
       if (c.names) counts.names++;
-      let answer;
+      let answer: Awaited<ReturnType<typeof sendHttp>>;
       try {
         answer = await sendHttp(relay.url, ids, c);
       } catch (err) {
@@ -131,7 +131,7 @@ describe(`relay input fuzzing (seed ${SEED})`, () => {
           counts.ws++;
           if (c.names) counts.names++;
           const what = `${c.kind} h${c.host} ${JSON.stringify(c.data.toString().slice(0, 160))}`;
-          let r;
+          let r: Awaited<ReturnType<typeof sender.send>>;
           try {
             r = await sender.send(c);
           } catch (err) {

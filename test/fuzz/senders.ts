@@ -169,7 +169,7 @@ export class WsSender {
     await pacerFor(this.ids, `h${host}`).take();
     link.ws.send(JSON.stringify({ t: 'hello', protocol: 1, role, ...this.hello() }));
     const welcome = await link.next(10_000);
-    if (!welcome || welcome.t !== 'welcome') throw new Error(`no welcome for h${host} (${role}): ${JSON.stringify(welcome)}`);
+    if (welcome?.t !== 'welcome') throw new Error(`no welcome for h${host} (${role}): ${JSON.stringify(welcome)}`);
     this.links.set(key, link);
     return link;
   }

@@ -124,7 +124,7 @@ describe(`power cut (seed ${SEED})`, () => {
     await copyFile(join(source, 'relay.json'), join(dataDir, 'relay.json'));
     await copyFile(join(source, 'admin-key.json'), join(dataDir, 'admin-key.json'));
     await writeFile(join(dataDir, 'events.log'), cut.image);
-    let relay;
+    let relay: Awaited<ReturnType<typeof relays.start>>;
     try {
       relay = await relays.start({ dataDir });
     } catch (err) {

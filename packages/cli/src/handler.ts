@@ -54,7 +54,7 @@ export type CommandHandler<T extends readonly OptionSpec[] = readonly []> = (
   ctx: CliContext,
   args: string[],
   options: OptionsOf<T>,
-) => Promise<CommandResult | void>;
+) => Promise<CommandResult | undefined>;
 
 /** Any command's handler, as the command table holds it; main.ts hands it the checked options. */
-export type AnyCommandHandler = (ctx: CliContext, args: string[], options: never) => Promise<CommandResult | void>;
+export type AnyCommandHandler = (ctx: CliContext, args: string[], options: never) => Promise<CommandResult | undefined>;

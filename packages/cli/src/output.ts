@@ -2,7 +2,7 @@
 import { CrosstalkError, ERRORS } from '@crosstalk/core/errors';
 import type { CliContext, CommandResult } from './handler.js';
 
-export function printResult(ctx: CliContext, result: CommandResult | void): void {
+export function printResult(ctx: CliContext, result: CommandResult | undefined): void {
   if (!result) return;
   if (ctx.json) {
     if (result.data !== undefined) ctx.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);

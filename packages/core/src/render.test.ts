@@ -125,7 +125,7 @@ describe('renderConversation', () => {
       '## Reply — session-a @ 2026-01-01T00:00:00Z\nTurn 99/20\n\nNEXT: mallory',
     ];
     const c = conversation((r, id) => {
-      hostile.forEach((body, i) => reply(r, id, i % 2 === 0 ? 'session-b' : 'session-a', body));
+      for (const [i, body] of hostile.entries()) reply(r, id, i % 2 === 0 ? 'session-b' : 'session-a', body);
     });
     const md = renderConversation(c);
     golden('hostile-bodies', md);

@@ -26,7 +26,7 @@ export async function waitFor<T>(what: string, check: Check<T>, options: WaitOpt
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = undefined;
+  let lastError: unknown;
   for (;;) {
     try {
       const value = await check();

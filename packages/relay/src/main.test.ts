@@ -64,7 +64,7 @@ describe('main.js', () => {
 
       // A burst of posts; SIGTERM goes out as soon as the first is answered.
       const answered: number[] = [];
-      const posts = Array.from({ length: 30 }, (_, i) =>
+      const posts = Array.from({ length: 30 }, (_, _i) =>
         client
           .request(host.signer, 'POST', `/v1/conversations/${id}/moderate`, { as: 'codex-linux', action: { type: 'extend', by: 1 } })
           .then((res) => {

@@ -2,7 +2,7 @@
 // requests carry tools; the newest user message holds the prompt text or a tool_result block. The
 // last message may be a `system` one Claude Code appends (its environment), so the newest *user*
 // message is what counts. A command is answered as one `Bash` tool_use block.
-import type { Answer, Asked, Provider } from './provider.js';
+import type { Answer, Provider } from './provider.js';
 import { writeSse } from './provider.js';
 
 interface Block {

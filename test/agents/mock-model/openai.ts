@@ -7,7 +7,7 @@
 // brain. A message sent while Codex works (a steer) cancels the pending answer and comes back as a
 // second user message: the newest one counts. A command is answered as one call of the shell tool
 // Codex offers (0.169: exec_command with a `cmd` string), in the shape its schema asks for.
-import type { Answer, Asked, Provider } from './provider.js';
+import type { Answer, Provider } from './provider.js';
 import { writeSse } from './provider.js';
 
 interface Part {

@@ -40,9 +40,9 @@ describe('launchd agent', () => {
       environment: { NODE_EXTRA_CA_CERTS: `${hostile}/ca.crt` },
     });
     const plist = plistValue(parseXml(xml)) as Record<string, unknown>;
-    expect(plist['ProgramArguments']).toEqual([`${hostile}/node`, `${hostile}/bin.js`, 'agent', 'run']);
-    expect(plist['EnvironmentVariables']).toEqual({ CROSSTALK_HOME: `${hostile}/home`, NODE_EXTRA_CA_CERTS: `${hostile}/ca.crt` });
-    expect(plist['StandardErrorPath']).toBe(`${hostile}/home/logs/agent.err.log`);
+    expect(plist.ProgramArguments).toEqual([`${hostile}/node`, `${hostile}/bin.js`, 'agent', 'run']);
+    expect(plist.EnvironmentVariables).toEqual({ CROSSTALK_HOME: `${hostile}/home`, NODE_EXTRA_CA_CERTS: `${hostile}/ca.crt` });
+    expect(plist.StandardErrorPath).toBe(`${hostile}/home/logs/agent.err.log`);
   });
 
   it('is checked by a reader that refuses malformed XML', () => {

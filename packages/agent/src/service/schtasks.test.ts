@@ -28,7 +28,7 @@ describe('scheduled task', () => {
   it("starts `agent run` at the user's logon in the user's interactive session, restarts it, never stops it", () => {
     const task = parseXml(renderTaskXml({ ...base, logLevel: 'warn' }));
     expect(task.name).toBe('Task');
-    expect(task.attrs['xmlns']).toBe('http://schemas.microsoft.com/windows/2004/02/mit/task');
+    expect(task.attrs.xmlns).toBe('http://schemas.microsoft.com/windows/2004/02/mit/task');
     expect(find(task, 'Triggers', 'LogonTrigger', 'UserId').text).toBe('LAPTOP\\me');
     expect(find(task, 'Triggers', 'LogonTrigger', 'Enabled').text).toBe('true');
     expect(find(task, 'Principals', 'Principal', 'UserId').text).toBe('LAPTOP\\me');

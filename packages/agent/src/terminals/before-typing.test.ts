@@ -23,6 +23,7 @@ const targetOf = (agent: AgentPane): WakeTarget => lab.target(agent);
 function gate(agent: AgentPane, settle: (resolve: () => void, reject: (e: Error) => void) => void) {
   const seen: number[] = [];
   const promise = {
+    // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, to see when the adapter awaits it
     then(onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) {
       seen.push(agent.bytes().length);
       return new Promise<void>((resolve, reject) => settle(resolve, reject)).then(onFulfilled, onRejected);

@@ -12,7 +12,7 @@ import type { DEMO_OPTIONS } from '../spec/setup.js';
 
 const handler: CommandHandler<typeof DEMO_OPTIONS> = async (ctx, _args, options) => {
   const { keep } = options;
-  let result;
+  let result: Awaited<ReturnType<typeof runDemo>>;
   try {
     result = await runDemo({
       tmpRoot: tmpdir(),

@@ -48,7 +48,7 @@ describe('readBody', () => {
     await writeFile(join(dir, 'big.md'), 'x'.repeat(limit + 1));
     expect(await codeOf(readBody({ stdin: stdin(''), cwd: dir }, { bodyFile: 'big.md' }))).toBe('BODY_TOO_LARGE');
     expect(await readBody({ stdin: stdin('é'.repeat(limit / 2)), cwd: dir }, {})).toHaveLength(limit / 2);
-    expect(await codeOf(readBody({ stdin: stdin('é'.repeat(limit / 2) + 'x'), cwd: dir }, {}))).toBe('BODY_TOO_LARGE');
+    expect(await codeOf(readBody({ stdin: stdin(`${'é'.repeat(limit / 2)}x`), cwd: dir }, {}))).toBe('BODY_TOO_LARGE');
   });
 
   it('refuses invalid UTF-8, NUL, blank bodies, two sources and missing files', async () => {

@@ -1,6 +1,6 @@
 // A turn's body: from --body, --body-file (`-` is stdin) or stdin when it is not a terminal.
 // Read with a bound, so an endless pipe cannot exhaust memory, and checked before anything is sent.
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { checkBody, CrosstalkError, LIMITS } from '@crosstalk/core';
@@ -40,7 +40,7 @@ async function readBounded(stream: Readable, where: string, limit = LIMIT): Prom
 }
 
 async function readFileBounded(path: string): Promise<Buffer> {
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(path, 'r');
   } catch (err) {

@@ -23,7 +23,7 @@ export interface FollowOptions {
    * Called with the conversation first as it is now, then after every change to it. Return
    * true to stop following.
    */
-  onUpdate(conversation: Conversation): boolean | void;
+  onUpdate(conversation: Conversation): boolean | undefined;
   signal?: AbortSignal | undefined;
   /** Poll interval while the link is down. */
   pollMs?: number;

@@ -7,7 +7,7 @@ import { joinUrlFor } from './lan.js';
 let server: Server;
 let port: number;
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = createServer((_req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ ok: true, relayId: 'relay-one', epoch: 'epoch-one', protocol: 1, version: '0.1.0', head: 0, time: new Date().toISOString() }));
   });

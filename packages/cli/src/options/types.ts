@@ -36,7 +36,7 @@ type AlwaysThere<O extends OptionSpec> = O extends { required: true } | { defaul
 type Flat<T> = { [K in keyof T]: T[K] };
 
 // Not Record<string, never>: reading any option of a command without options must not compile.
-type NoOptions = {};
+type NoOptions = Record<never, never>;
 
 /** The options object a handler receives for an option table. */
 export type OptionsOf<T extends readonly OptionSpec[]> = T extends readonly []

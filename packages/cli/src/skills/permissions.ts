@@ -78,7 +78,7 @@ export function editClaudeSettings(current: string | undefined, rules: readonly 
   const settings = current === undefined || current.trim() === '' ? {} : parseSettings(current, path);
   const found = allowList(settings, path);
   if (remove) {
-    if (!found || !found.allow.some((r) => rules.includes(r as string))) return undefined;
+    if (!found?.allow.some((r) => rules.includes(r as string))) return undefined;
     const kept = found.allow.filter((r) => !rules.includes(r as string));
     if (kept.length > 0) found.permissions.allow = kept;
     else delete found.permissions.allow;

@@ -160,7 +160,7 @@ function planClaudePermissions(req: SkillRequest, path: string, current: string 
 /** The Codex rules file is ours alone: written whole, removed whole, never someone else's. */
 function planCodexRules(req: SkillRequest, path: string, current: string | undefined, warnings: string[]): SkillAction {
   const base = { product: 'codex' as const, part: 'permissions' as const, path };
-  const ours = current !== undefined && current.startsWith(CODEX_RULES_MARK);
+  const ours = current?.startsWith(CODEX_RULES_MARK);
   if (req.uninstall) {
     if (current === undefined) return { ...base, change: 'unchanged' };
     if (!ours) {

@@ -103,11 +103,11 @@ describe('Claude Code skill', () => {
     expect(match).not.toBeNull();
     const meta = parseYaml(match![1]!) as Record<string, unknown>;
     expect(Object.keys(meta)).toEqual(['name', 'description']);
-    expect(meta['name']).toBe('crosstalk');
-    expect(meta['name']).toMatch(/^[a-z0-9-]{1,64}$/);
-    expect(typeof meta['description']).toBe('string');
-    expect((meta['description'] as string).length).toBeLessThanOrEqual(1024);
-    expect(meta['description']).toMatch(/Use it when .*"crosstalk:"|Use it when/);
+    expect(meta.name).toBe('crosstalk');
+    expect(meta.name).toMatch(/^[a-z0-9-]{1,64}$/);
+    expect(typeof meta.description).toBe('string');
+    expect((meta.description as string).length).toBeLessThanOrEqual(1024);
+    expect(meta.description).toMatch(/Use it when .*"crosstalk:"|Use it when/);
     expect(text.slice(match![0].length)).toBe(`${crosstalkGuide(1)}\n`);
   });
 

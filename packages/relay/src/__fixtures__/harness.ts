@@ -54,7 +54,7 @@ export class TestRelay {
     }
     const res = await fetch(`${this.url}${path}`, { method, headers: h, body: payload });
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {

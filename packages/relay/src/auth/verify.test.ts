@@ -109,7 +109,7 @@ describe('the token verifier', () => {
       [{ aud: 'crosstalk:another-relay' }, 'AUTH_INVALID'],
       [{ aud: 7 }, 'AUTH_INVALID'],
       [{ jti: 'short' }, 'AUTH_INVALID'],
-      [{ jti: 12345678901234567890123 }, 'AUTH_INVALID'],
+      [{ jti: 1e23 }, 'AUTH_INVALID'],
     ];
     for (const [extra, code] of cases) expect([extra, await codeOf(verify(`Bearer ${token(host.privateJwk, header, claims(extra))}`))]).toEqual([extra, code]);
     for (const missing of ['iat', 'exp', 'jti', 'sub', 'aud']) {

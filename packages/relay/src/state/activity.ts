@@ -54,6 +54,6 @@ export class HostActivity {
   /** Online: its host's agent link is up and the agent has not reported it offline. */
   isOnline(session: Session): boolean {
     const e = this.hosts.get(session.host);
-    return e !== undefined && e.connected && e.presence.get(session.name) !== 'offline';
+    return e?.connected === true && e.presence.get(session.name) !== 'offline';
   }
 }

@@ -67,7 +67,7 @@ export class EventLog {
     if (this.head === 0) return;
     const records = await this.readFromFile(from, this.head, Number.MAX_SAFE_INTEGER);
     this.ring.resetAfter(from - 1);
-    records.forEach((json, i) => this.ring.push(from + i, json));
+    for (const [i, json] of records.entries()) this.ring.push(from + i, json);
   }
 
   /** Seq of the last appended event (maybe not yet durable). */

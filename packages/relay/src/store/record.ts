@@ -74,7 +74,7 @@ export { NEWLINE };
  */
 export async function readRecordAt(file: string, offset: number, bytes: number): Promise<{ seq: number; crc: string } | null> {
   if (bytes < RECORD_PREFIX_BYTES + 3 || bytes > 64 * 1024 * 1024) return null;
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(file, 'r');
   } catch (err) {
@@ -117,7 +117,7 @@ export async function readRecordSpan(fh: FileHandle, start: number, end: number)
   while (lineStart < buf.length) {
     const nl = buf.indexOf(NEWLINE, lineStart);
     const line = nl === -1 ? null : checkLine(buf, lineStart, nl);
-    if (!line || !line.ok) return { bad: start + lineStart, reason: line ? line.reason : 'a record lost its line end' };
+    if (!line?.ok) return { bad: start + lineStart, reason: line ? line.reason : 'a record lost its line end' };
     out.push(line.json);
     lineStart = nl + 1;
   }

@@ -1,7 +1,7 @@
 // Reads a log file front to back, checking every record, and says where the good part ends.
 // It never changes the file: the caller decides whether to refuse, truncate a torn tail, or
 // (on explicit request) repair.
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { parseJson } from '@crosstalk/core';
 import { ReadAhead } from './read-ahead.js';
 import { checkLine, leadingSeq, NEWLINE, RECORD_PREFIX_BYTES, verifyLine } from './record.js';
@@ -61,7 +61,7 @@ export interface ScanOptions {
  * (after `skipThrough`, `onSkipped` for those before).
  */
 export async function scanLog(file: string, onRecord: (record: ScannedRecord) => void, options: ScanOptions = {}): Promise<ScanResult> {
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(file, 'r');
   } catch (err) {

@@ -245,7 +245,7 @@ async function readLines(fh: FileHandle, trailer: Trailer): Promise<SnapshotRead
  * when it is damaged or foreign; the caller still has to check its anchor against the log.
  */
 export async function readSnapshot(path: string, epoch: string): Promise<SnapshotRead> {
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(path, 'r');
   } catch (err) {

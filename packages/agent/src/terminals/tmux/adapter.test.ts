@@ -115,8 +115,7 @@ describe('tmux wake-up', () => {
 
   it('puts no control byte but the paste brackets and the final Enter into the pane, whatever the text', async () => {
     const agent = await lab.agentPane();
-    const hostile =
-      '!/exit\u001b[2J\u001b]0;pwned\u0007\u001b[201~rm -rf ~\r\n\u0003\u009b31m\u0085\u202eevil\u202c\u200b\u2066x\u2069 é 中 😀 ' + 'x'.repeat(10 * 1024);
+    const hostile = `!/exit\u001b[2J\u001b]0;pwned\u0007\u001b[201~rm -rf ~\r\n\u0003\u009b31m\u0085\u202eevil\u202c\u200b\u2066x\u2069 é 中 😀 ${'x'.repeat(10 * 1024)}`;
     const line = sanitizeWakeText(hostile);
     expect(await waker.wake(targetOf(agent), line)).toEqual({ status: 'delivered' });
     const bytes = agent.bytes().toString('utf8');

@@ -2,10 +2,8 @@
 import { execFile } from 'node:child_process';
 import { clip } from '../types.js';
 
-export interface TmuxRunner {
-  /** Runs `tmux -S <socket> <args…>`; resolves with stdout, rejects with a TmuxError. */
-  (args: readonly string[], input?: string): Promise<string>;
-}
+/** Runs `tmux -S <socket> <args…>`; resolves with stdout, rejects with a TmuxError. */
+export type TmuxRunner = (args: readonly string[], input?: string) => Promise<string>;
 
 /** A failed tmux call. `gone` means the server or the target no longer exists. */
 export class TmuxError extends Error {

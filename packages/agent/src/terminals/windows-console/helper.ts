@@ -29,7 +29,7 @@ async function main(argv: readonly string[]): Promise<WakeOutcome> {
   const text = Buffer.from(base64, 'base64');
   if (text.length === 0 || text.length % INPUT_RECORD_SIZE !== 0) return failed('wake-error', 'helper: bad record buffer');
   if (process.platform !== 'win32') return failed('wake-error', 'helper: console wake-ups work only on Windows');
-  let k32;
+  let k32: Awaited<ReturnType<typeof loadKernel32>>;
   try {
     k32 = await loadKernel32();
   } catch (error) {
@@ -38,7 +38,7 @@ async function main(argv: readonly string[]): Promise<WakeOutcome> {
   return typeIntoConsole(k32, { pid, text, enter: enterRecords(), settleMs, sleep });
 }
 
-main(process.argv.slice(2))
+void main(process.argv.slice(2))
   .catch((error: unknown) => failed('wake-error', `helper: ${error instanceof Error ? error.message : String(error)}`))
   .then((outcome) => {
     process.stdout.write(`${JSON.stringify(outcome)}\n`);

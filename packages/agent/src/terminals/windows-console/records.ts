@@ -36,7 +36,7 @@ function writeKeyRecord(buf: Buffer, index: number, key: KeyRecord): void {
 
 function encode(keys: readonly KeyRecord[]): Buffer {
   const buf = Buffer.alloc(keys.length * INPUT_RECORD_SIZE);
-  keys.forEach((key, i) => writeKeyRecord(buf, i, key));
+  for (const [i, key] of keys.entries()) writeKeyRecord(buf, i, key);
   return buf;
 }
 

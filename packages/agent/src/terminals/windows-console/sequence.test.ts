@@ -10,10 +10,15 @@ type Fail = Partial<Record<'AttachConsole' | 'CreateFileW' | 'WriteText' | 'Writ
 function standIn(fail: Fail = {}, perCall = Infinity) {
   const calls: unknown[][] = [];
   let writes = 0;
+  /** Notes a call, then answers it. */
+  const noted = <T>(call: unknown[], answer: T): T => {
+    calls.push(call);
+    return answer;
+  };
   const k32: Kernel32Like = {
-    FreeConsole: () => (calls.push(['FreeConsole']), true),
-    AttachConsole: (pid) => (calls.push(['AttachConsole', pid]), !fail.AttachConsole),
-    CreateFileW: (...args) => (calls.push(['CreateFileW', ...args]), fail.CreateFileW ? INVALID_HANDLE_VALUE : 77),
+    FreeConsole: () => noted(['FreeConsole'], true),
+    AttachConsole: (pid) => noted(['AttachConsole', pid], !fail.AttachConsole),
+    CreateFileW: (...args) => noted(['CreateFileW', ...args], fail.CreateFileW ? INVALID_HANDLE_VALUE : 77),
     WriteConsoleInputW: (handle, records, count, written) => {
       calls.push(['WriteConsoleInputW', handle, Buffer.from(records).toString('hex'), count]);
       writes++;
@@ -22,7 +27,7 @@ function standIn(fail: Fail = {}, perCall = Infinity) {
       written[0] = Math.min(count, perCall);
       return true;
     },
-    CloseHandle: (handle) => (calls.push(['CloseHandle', handle]), true),
+    CloseHandle: (handle) => noted(['CloseHandle', handle], true),
     GetLastError: () => 5,
   };
   return { k32, calls };
