@@ -46,7 +46,7 @@ export async function writeLog(file, count, { startMs = Date.UTC(2026, 0, 5) } =
   let pending = [];
   let pendingBytes = 0;
   const flush = async () => {
-    if (!out.write(pending.join(''))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(pending.join(''))) await new Promise((r) => out.once('drain', () => r(undefined)));
     pending = [];
     pendingBytes = 0;
   };

@@ -65,7 +65,7 @@ export async function startEntryRelay(dataDir, options = {}, { nodeArgs = ['--ex
   const replies = [];
   const waiters = [];
   let exitError = null;
-  child.on('message', (msg) => {
+  child.on('message', (/** @type {any} IPC from the worker */ msg) => {
     const i = waiters.findIndex((w) => w.reply === msg.reply);
     if (i >= 0) waiters.splice(i, 1)[0].resolve(msg);
     else replies.push(msg);

@@ -16,7 +16,7 @@ export function startWorker(name, { execArgv = [] } = {}) {
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const waiting = new Map();
-  child.on('message', (msg) => {
+  child.on('message', (/** @type {any} IPC from the worker */ msg) => {
     const w = waiting.get(msg.reply);
     if (!w) return;
     waiting.delete(msg.reply);

@@ -39,7 +39,7 @@ function notifications(path) {
     });
   });
   return {
-    listen: () => new Promise((resolve) => server.listen(path, resolve)),
+    listen: () => new Promise((resolve) => server.listen(path, () => resolve(undefined))),
     /** The first event of `kind` after index `from`. */
     next(kind, from, timeoutMs = 15_000) {
       return within(
@@ -84,7 +84,7 @@ export async function wake(ctx) {
   const relay = await startMainRelay(join(dir, 'relay'), { nodeArgs: ctx.relayNodeArgs });
   ctx.defer(() => relay.stop());
   ctx.logs(() => relay.logs());
-  const { relayId } = await (await fetch(`${relay.url}/v1/health`)).json();
+  const { relayId } = /** @type {{ relayId: string }} */ (await (await fetch(`${relay.url}/v1/health`)).json());
   const admin = await adminOf(relay.url, join(dir, 'relay'), relayId);
   const a = await enrolledHome(dir, 'bench-a', relay.url, admin);
   const b = await enrolledHome(dir, 'bench-b', relay.url, admin);
@@ -180,6 +180,7 @@ export async function wake(ctx) {
     http.push(await viaHttp());
     if (!cliProblem) cli.push(await viaCli());
   }
+  /** @type {Array<Record<string, unknown>>} */
   const figures = [
     {
       name: 'turn → wake-up in the pane, from the HTTP post (relay + agent)',

@@ -77,7 +77,7 @@ function connect(url, relayId, host, cursor, measure) {
   });
 }
 
-process.on('message', async (msg) => {
+process.on('message', async (/** @type {any} IPC from the benchmark */ msg) => {
   try {
     if (msg.cmd === 'connect') {
       const t = performance.now();

@@ -63,7 +63,7 @@ async function run({ durationMs, maxPosts }) {
   return { completions, latencies, errors, firstError, elapsedMs: performance.now() - started, turns: setup.slots.map((s) => s.turn) };
 }
 
-process.on('message', async (msg) => {
+process.on('message', async (/** @type {any} IPC from the benchmark */ msg) => {
   try {
     if (msg.cmd === 'setup') {
       setup = msg;

@@ -12,7 +12,7 @@ function rssBytes() {
   return m ? Number(m[1]) * 1024 : process.memoryUsage().rss;
 }
 
-process.on('message', async (msg) => {
+process.on('message', async (/** @type {any} IPC from the benchmark */ msg) => {
   if (msg?.cmd === 'memory') {
     for (let i = 0; i < 3; i++) globalThis.gc?.();
     await new Promise((r) => setTimeout(r, 50));

@@ -107,6 +107,7 @@ function stepFor(line) {
   return null;
 }
 
+/** @type {Promise<unknown>} */
 let queue = Promise.resolve();
 function submitted(line) {
   record('lines.jsonl', line);

@@ -1,5 +1,5 @@
 // Handlers see the options their command declares, typed and checked. This file is type-checked
-// by `npm run typecheck -w crosstalk` (src/typecheck.test.ts runs it): each expected compile
+// by `npm run typecheck` (part of `npm test`, over every test file): each expected compile
 // error marked below fails the run if the mistake it marks ever compiles.
 import { Option } from 'commander';
 import { describe, expect, expectTypeOf, it } from 'vitest';
