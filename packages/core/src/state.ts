@@ -48,79 +48,110 @@ export function applyEvent(state: RelayState, event: RelayEvent): Conversation |
   return touched;
 }
 
+type EventOf<T extends RelayEvent['type']> = Extract<RelayEvent, { type: T }>;
+
+/** Conversation events change one conversation; the others change the registries. */
 function applyChange(state: RelayState, event: RelayEvent): Conversation | undefined {
   switch (event.type) {
-    case 'conversation.opened': {
-      if (state.conversations.has(event.conversation.id)) return undefined;
-      const c = structuredCloneConversation(event.conversation);
-      c.seq = event.seq;
-      state.conversations.set(c.id, c);
-      state.idempotency.set(event.key, { conversation: c.id, turn: 1 });
-      return c;
-    }
-    case 'turn.posted': {
-      const c = state.conversations.get(event.conversation);
-      if (!c) throw new EventGapError(event.conversation, event.seq, 'the conversation was never opened here');
-      if (event.turn.n <= c.turns.length) return undefined;
-      if (event.turn.n > c.turns.length + 1) {
-        throw new EventGapError(event.conversation, event.seq, `turn ${event.turn.n} arrived after turn ${c.turns.length}`);
-      }
-      c.turns.push(event.turn);
-      c.status = event.status;
-      c.next = event.next;
-      c.proposal = event.proposal;
-      c.decision = event.decision;
-      c.seq = event.seq;
-      state.idempotency.set(event.key, { conversation: c.id, turn: event.turn.n });
-      return c;
-    }
-    case 'conversation.moderated': {
-      const c = state.conversations.get(event.conversation);
-      if (!c) throw new EventGapError(event.conversation, event.seq, 'the conversation was never opened here');
-      if (event.seq <= c.seq) return undefined;
-      c.participants = event.participants;
-      c.next = event.next;
-      c.maxTurns = event.maxTurns;
-      c.status = event.status;
-      c.proposal = event.proposal;
-      c.decision = event.decision;
-      c.notes.push({ afterTurn: c.turns.length, by: event.by, at: event.at, text: event.note });
-      c.seq = event.seq;
-      return c;
-    }
-    case 'conversation.closed': {
-      const c = state.conversations.get(event.conversation);
-      if (!c) throw new EventGapError(event.conversation, event.seq, 'the conversation was never opened here');
-      if (event.seq <= c.seq) return undefined;
-      c.status = 'closed';
-      c.next = [];
-      c.resolution = { text: event.resolution, by: event.by, at: event.at };
-      c.seq = event.seq;
-      return c;
-    }
+    case 'conversation.opened':
+      return applyOpened(state, event);
+    case 'turn.posted':
+      return applyTurn(state, event);
+    case 'conversation.moderated':
+      return applyModerated(state, event);
+    case 'conversation.closed':
+      return applyClosed(state, event);
+    default:
+      applyRegistry(state, event);
+      return undefined;
+  }
+}
+
+/** The conversation an event belongs to; its absence means an event in between never arrived. */
+function conversationOf(state: RelayState, id: string, seq: number): Conversation {
+  const c = state.conversations.get(id);
+  if (!c) throw new EventGapError(id, seq, 'the conversation was never opened here');
+  return c;
+}
+
+function applyOpened(state: RelayState, event: EventOf<'conversation.opened'>): Conversation | undefined {
+  if (state.conversations.has(event.conversation.id)) return undefined;
+  const c = structuredCloneConversation(event.conversation);
+  c.seq = event.seq;
+  state.conversations.set(c.id, c);
+  state.idempotency.set(event.key, { conversation: c.id, turn: 1 });
+  return c;
+}
+
+function applyTurn(state: RelayState, event: EventOf<'turn.posted'>): Conversation | undefined {
+  const c = conversationOf(state, event.conversation, event.seq);
+  if (event.turn.n <= c.turns.length) return undefined;
+  if (event.turn.n > c.turns.length + 1) {
+    throw new EventGapError(event.conversation, event.seq, `turn ${event.turn.n} arrived after turn ${c.turns.length}`);
+  }
+  c.turns.push(event.turn);
+  c.status = event.status;
+  c.next = event.next;
+  c.proposal = event.proposal;
+  c.decision = event.decision;
+  c.seq = event.seq;
+  state.idempotency.set(event.key, { conversation: c.id, turn: event.turn.n });
+  return c;
+}
+
+function applyModerated(state: RelayState, event: EventOf<'conversation.moderated'>): Conversation | undefined {
+  const c = conversationOf(state, event.conversation, event.seq);
+  if (event.seq <= c.seq) return undefined;
+  c.participants = event.participants;
+  c.next = event.next;
+  c.maxTurns = event.maxTurns;
+  c.status = event.status;
+  c.proposal = event.proposal;
+  c.decision = event.decision;
+  c.notes.push({ afterTurn: c.turns.length, by: event.by, at: event.at, text: event.note });
+  c.seq = event.seq;
+  return c;
+}
+
+function applyClosed(state: RelayState, event: EventOf<'conversation.closed'>): Conversation | undefined {
+  const c = conversationOf(state, event.conversation, event.seq);
+  if (event.seq <= c.seq) return undefined;
+  c.status = 'closed';
+  c.next = [];
+  c.resolution = { text: event.resolution, by: event.by, at: event.at };
+  c.seq = event.seq;
+  return c;
+}
+
+/** Sessions, hosts and invites; a receipt changes no state. */
+function applyRegistry(
+  state: RelayState,
+  event: EventOf<'session.registered' | 'session.unregistered' | 'host.enrolled' | 'host.revoked' | 'invite.created' | 'receipt'>,
+): void {
+  switch (event.type) {
     case 'session.registered':
       state.sessions.set(event.session.name, event.session);
-      return undefined;
+      return;
     case 'session.unregistered':
       state.sessions.delete(event.session);
-      return undefined;
+      return;
     case 'host.enrolled': {
       state.hosts.set(event.host, { name: event.host, publicKey: event.publicKey, enrolledAt: event.at, revokedAt: null });
       const invite = state.invites.get(event.invite);
       if (invite) invite.usedBy = event.host;
-      return undefined;
+      return;
     }
     case 'host.revoked': {
       const host = state.hosts.get(event.host);
       if (host) host.revokedAt = event.at;
       for (const [name, s] of state.sessions) if (s.host === event.host) state.sessions.delete(name);
-      return undefined;
+      return;
     }
     case 'invite.created':
       state.invites.set(event.invite, { hash: event.hash, host: event.host, expiresAt: event.expiresAt, usedBy: null });
-      return undefined;
+      return;
     case 'receipt':
-      return undefined;
+      return;
   }
 }
 
