@@ -3,21 +3,7 @@
 import {
   API_PREFIX,
   checkName,
-  ConversationAnswerSchema,
-  ConversationsAnswerSchema,
-  EnrollAnswerSchema,
-  EventsAnswerSchema,
-  HealthSchema,
-  HostsAnswerSchema,
-  InviteAnswerSchema,
   LIMITS,
-  ModerateAnswerSchema,
-  PostAnswerSchema,
-  ReceiptAnswerSchema,
-  ReceiptsAnswerSchema,
-  RevokeAnswerSchema,
-  SessionAnswerSchema,
-  SessionsAnswerSchema,
   type CloseRequest,
   type ConversationAnswer,
   type ConversationsAnswer,
@@ -42,6 +28,8 @@ import {
   type SessionAnswer,
   type SessionsAnswer,
 } from '@crosstalk/core';
+// Every answer is checked with core's schema of it, the same one the relay's answer is typed by.
+import * as answers from '@crosstalk/core/answers';
 import type { TokenSigner } from '@crosstalk/core/token';
 import { requestJson, requestText, type FetchLike, type RequestSpec } from './http.js';
 
@@ -113,19 +101,19 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
 
   return {
     relayUrl: options.relayUrl,
-    health: () => json('GET', '/health', HealthSchema, { auth: false }),
-    enroll: (body) => json('POST', '/enroll', EnrollAnswerSchema, { body, auth: false }),
-    createInvite: (body = {}) => json('POST', '/invites', InviteAnswerSchema, { body }),
-    listHosts: () => json('GET', '/hosts', HostsAnswerSchema, { bulk: true }),
-    revokeHost: async (name) => json('POST', `/hosts/${seg('host', name)}/revoke`, RevokeAnswerSchema),
-    listSessions: () => json('GET', '/sessions', SessionsAnswerSchema, { bulk: true }),
-    registerSession: (body) => json('POST', '/sessions', SessionAnswerSchema, { body }),
-    unregisterSession: async (name) => json('DELETE', `/sessions/${seg('session', name)}`, SessionAnswerSchema),
+    health: () => json('GET', '/health', answers.HealthSchema, { auth: false }),
+    enroll: (body) => json('POST', '/enroll', answers.EnrollAnswerSchema, { body, auth: false }),
+    createInvite: (body = {}) => json('POST', '/invites', answers.InviteAnswerSchema, { body }),
+    listHosts: () => json('GET', '/hosts', answers.HostsAnswerSchema, { bulk: true }),
+    revokeHost: async (name) => json('POST', `/hosts/${seg('host', name)}/revoke`, answers.RevokeAnswerSchema),
+    listSessions: () => json('GET', '/sessions', answers.SessionsAnswerSchema, { bulk: true }),
+    registerSession: (body) => json('POST', '/sessions', answers.SessionAnswerSchema, { body }),
+    unregisterSession: async (name) => json('DELETE', `/sessions/${seg('session', name)}`, answers.SessionAnswerSchema),
     listConversations: (filter = {}) =>
-      json('GET', '/conversations', ConversationsAnswerSchema, { query: { status: filter.status, participant: filter.participant }, bulk: true }),
-    openConversation: (body) => json('POST', '/conversations', PostAnswerSchema, { body }),
+      json('GET', '/conversations', answers.ConversationsAnswerSchema, { query: { status: filter.status, participant: filter.participant }, bulk: true }),
+    openConversation: (body) => json('POST', '/conversations', answers.PostAnswerSchema, { body }),
     getConversation: async (id, opts = {}) =>
-      json('GET', `/conversations/${seg('conversation', id)}`, ConversationAnswerSchema, { query: { since: opts.since }, bulk: true }),
+      json('GET', `/conversations/${seg('conversation', id)}`, answers.ConversationAnswerSchema, { query: { since: opts.since }, bulk: true }),
     getMarkdown: async (id) =>
       requestText(http, {
         method: 'GET',
@@ -134,12 +122,12 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
         maxBytes: BULK,
         timeoutMs: bulkTimeoutMs,
       }),
-    listReceipts: async (id) => json('GET', `/conversations/${seg('conversation', id)}/receipts`, ReceiptsAnswerSchema, { bulk: true }),
-    postTurn: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/turns`, PostAnswerSchema, { body }),
-    moderate: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/moderate`, ModerateAnswerSchema, { body }),
-    close: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/close`, ModerateAnswerSchema, { body }),
-    postReceipt: (body) => json('POST', '/receipts', ReceiptAnswerSchema, { body }),
-    events: (after, opts = {}) => json('GET', '/events', EventsAnswerSchema, { query: { after, limit: opts.limit }, bulk: true }),
+    listReceipts: async (id) => json('GET', `/conversations/${seg('conversation', id)}/receipts`, answers.ReceiptsAnswerSchema, { bulk: true }),
+    postTurn: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/turns`, answers.PostAnswerSchema, { body }),
+    moderate: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/moderate`, answers.ModerateAnswerSchema, { body }),
+    close: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/close`, answers.ModerateAnswerSchema, { body }),
+    postReceipt: (body) => json('POST', '/receipts', answers.ReceiptAnswerSchema, { body }),
+    events: (after, opts = {}) => json('GET', '/events', answers.EventsAnswerSchema, { query: { after, limit: opts.limit }, bulk: true }),
   };
 }
 

@@ -58,18 +58,26 @@ export function checkName(kind: NameKind, value: unknown): string {
 const SUFFIX_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /**
- * Turns a topic into a conversation id: a slug of the topic plus a short random suffix.
- * `random` supplies bytes so the function stays pure and testable.
+ * Text as a name's material: accents dropped, lower case, every run of other characters one
+ * hyphen, no hyphen at either end, at most `max` characters.
  */
-export function conversationId(topic: string, randomBytes: Uint8Array): string {
-  let slug = topic
+export function slugify(text: string, max: number): string {
+  return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
+    .slice(0, max)
     .replace(/-+$/g, '');
+}
+
+/**
+ * Turns a topic into a conversation id: a slug of the topic plus a short random suffix.
+ * `random` supplies bytes so the function stays pure and testable.
+ */
+export function conversationId(topic: string, randomBytes: Uint8Array): string {
+  let slug = slugify(topic, 40);
   if (slug === '') slug = 'talk';
   let suffix = '';
   for (let i = 0; i < 4; i++) suffix += SUFFIX_ALPHABET[(randomBytes[i] ?? 0) % SUFFIX_ALPHABET.length];

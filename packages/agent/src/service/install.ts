@@ -1,8 +1,9 @@
 // The thin part: write the planned files, run the planned commands through the given runner.
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CrosstalkError } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
+import { readIfExists } from '../fs/read-if-exists.js';
 import { SERVICE_NAME } from './common.js';
 import { launchdLogPaths, LAUNCHD_LABEL, parseLaunchdState } from './launchd.js';
 import { planServiceInstall, planServiceUninstall, serviceDefinitionPath, serviceStatusCommand } from './plan.js';
@@ -23,15 +24,6 @@ export interface ServiceUninstallResult {
   definition: string;
   /** False when there was nothing crosstalk had installed. */
   removed: boolean;
-}
-
-async function readIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }
 
 function managerHint(ctx: ServiceContext): string {

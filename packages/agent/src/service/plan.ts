@@ -10,51 +10,37 @@ export interface ServiceInstallOptions {
   replacing?: boolean;
 }
 
+/** What each platform's service manager does, behind one shape. */
+interface ServiceManager {
+  install(ctx: ServiceContext, replacing: boolean): ServiceInstallPlan;
+  uninstall(ctx: ServiceContext): ServiceUninstallPlan;
+  /** The file whose presence means the service was installed by crosstalk. */
+  definition(ctx: ServiceContext): string;
+  status(ctx: ServiceContext): ServiceCommand;
+}
+
+const MANAGERS: Record<ServiceContext['platform'], ServiceManager> = {
+  linux: { install: planSystemdInstall, uninstall: planSystemdUninstall, definition: systemdUnitPath, status: () => systemdStatusCommand() },
+  darwin: { install: (ctx) => planLaunchdInstall(ctx), uninstall: planLaunchdUninstall, definition: launchdPlistPath, status: launchdStatusCommand },
+  win32: { install: planTaskInstall, uninstall: planTaskUninstall, definition: (ctx) => taskPaths(ctx).xml, status: () => taskStatusCommand() },
+};
+
 export function planServiceInstall(ctx: ServiceContext, options: ServiceInstallOptions = {}): ServiceInstallPlan {
   checkServiceContext(ctx);
-  const replacing = options.replacing ?? false;
-  switch (ctx.platform) {
-    case 'linux':
-      return planSystemdInstall(ctx, replacing);
-    case 'darwin':
-      return planLaunchdInstall(ctx);
-    case 'win32':
-      return planTaskInstall(ctx, replacing);
-  }
+  return MANAGERS[ctx.platform].install(ctx, options.replacing ?? false);
 }
 
 export function planServiceUninstall(ctx: ServiceContext): ServiceUninstallPlan {
   checkServiceContext(ctx);
-  switch (ctx.platform) {
-    case 'linux':
-      return planSystemdUninstall(ctx);
-    case 'darwin':
-      return planLaunchdUninstall(ctx);
-    case 'win32':
-      return planTaskUninstall(ctx);
-  }
+  return MANAGERS[ctx.platform].uninstall(ctx);
 }
 
 /** The file whose presence means the service was installed by crosstalk. */
 export function serviceDefinitionPath(ctx: ServiceContext): string {
-  switch (ctx.platform) {
-    case 'linux':
-      return systemdUnitPath(ctx);
-    case 'darwin':
-      return launchdPlistPath(ctx);
-    case 'win32':
-      return taskPaths(ctx).xml;
-  }
+  return MANAGERS[ctx.platform].definition(ctx);
 }
 
 export function serviceStatusCommand(ctx: ServiceContext): ServiceCommand {
   checkServiceContext(ctx);
-  switch (ctx.platform) {
-    case 'linux':
-      return systemdStatusCommand();
-    case 'darwin':
-      return launchdStatusCommand(ctx);
-    case 'win32':
-      return taskStatusCommand();
-  }
+  return MANAGERS[ctx.platform].status(ctx);
 }

@@ -16,9 +16,14 @@ export interface JoinOptions {
   client?: RelayClient | undefined;
 }
 
-export async function joinSession(options: JoinOptions): Promise<{ session: SessionInfo; local: LocalSession }> {
+/** The checked session name, and the client to act with: the one given, or one made from the home. */
+async function actingAs(options: { layout: HomeLayout; name: string; client?: RelayClient | undefined }): Promise<{ name: string; client: RelayClient }> {
   const name = checkName('session', options.name);
-  const client = options.client ?? (await hostClient({ layout: options.layout })).client;
+  return { name, client: options.client ?? (await hostClient({ layout: options.layout })).client };
+}
+
+export async function joinSession(options: JoinOptions): Promise<{ session: SessionInfo; local: LocalSession }> {
+  const { name, client } = await actingAs(options);
   const { session } = await client.registerSession({ name, kind: options.kind, wake: options.wake });
   const local: LocalSession = { name, kind: options.kind, wake: options.wake, joinedAt: session.joinedAt };
   await upsertLocalSession(options.layout.sessions, local);
@@ -33,8 +38,7 @@ export interface LeaveOptions {
 
 /** Unregisters the session; one the relay no longer knows is still removed here. */
 export async function leaveSession(options: LeaveOptions): Promise<{ removedOnRelay: boolean; removedLocally: boolean }> {
-  const name = checkName('session', options.name);
-  const client = options.client ?? (await hostClient({ layout: options.layout })).client;
+  const { name, client } = await actingAs(options);
   let removedOnRelay = true;
   try {
     await client.unregisterSession(name);

@@ -27,11 +27,20 @@ export interface WakeOptions {
   kind?: SessionKind | undefined;
 }
 
-export interface WakeAdapter {
+/** An adapter for one kind of target; `WakeAdapter` takes any target and picks the adapter. */
+export interface TargetAdapter<T extends WakeTarget> {
   /** Types `line` (sanitised again here) into the target's terminal and presses Enter. Never throws. */
-  wake(target: WakeTarget, line: string, options?: WakeOptions): Promise<WakeOutcome>;
+  wake(target: T, line: string, options?: WakeOptions): Promise<WakeOutcome>;
   /** Whether the session's terminal and coding agent still exist. Never throws. */
-  probe(target: WakeTarget): Promise<Liveness>;
+  probe(target: T): Promise<Liveness>;
+}
+
+export type WakeAdapter = TargetAdapter<WakeTarget>;
+
+/** What every terminal adapter is made with. */
+export interface AdapterBase {
+  timeouts: WakeTimeouts;
+  logger?: WakeLogger | undefined;
 }
 
 /** The subset of a pino logger the wakers use. */

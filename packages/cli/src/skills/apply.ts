@@ -1,18 +1,9 @@
 // The thin writer behind `crosstalk skill install`: read the files the plan needs, carry it out.
 import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { atomicWriteFile } from '@crosstalk/agent/atomic-write';
+import { atomicWriteFile, readIfExists } from '@crosstalk/agent/files';
 import { isMissing } from '../lib/system-error.js';
 import { planSkills, skillPaths, type SkillPlan, type SkillRequest } from './plan.js';
-
-async function readIfExists(path: string): Promise<Uint8Array | undefined> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
 
 export async function readSkillFiles(req: SkillRequest): Promise<Map<string, Uint8Array | undefined>> {
   const paths = Object.values(skillPaths(req));

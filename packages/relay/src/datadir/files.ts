@@ -1,12 +1,22 @@
 // Small, atomically replaced files in the data dir, read back through a schema.
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CrosstalkError, parseJson, unreadableFile } from '@crosstalk/core';
 import type * as z from 'zod';
 
 /** No file of ours comes near this; anything bigger is not ours. */
 const MAX_FILE_BYTES = 64 * 1024;
+
+/** Opens `path` for reading, or null when there is no such file (any other failure is thrown). */
+export async function openIfPresent(path: string): Promise<FileHandle | null> {
+  try {
+    return await open(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
 
 /** Syncs a directory so a created or renamed entry survives a crash (not possible on Windows). */
 export async function syncDir(dir: string): Promise<void> {
@@ -21,14 +31,29 @@ export async function syncDir(dir: string): Promise<void> {
 
 /** Writes a temp file, fsyncs it, renames it over `path`, fsyncs the directory. */
 export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  await replaceAtomically(path, `.${randomBytes(6).toString('hex')}.tmp`, mode, (fh) => fh.writeFile(data, 'utf8'));
+}
+
+/**
+ * Replaces `path` with what `write` puts in a new temp file beside it (named `tmpName`): the temp
+ * file is fsynced, closed, renamed over `path`, and the directory fsynced; a reader sees the old
+ * file or the new one, a crash leaves one of them. On failure the temp file goes and the error is
+ * the write's own.
+ */
+export async function replaceAtomically<T>(path: string, tmpName: string, mode: number, write: (fh: FileHandle) => Promise<T>): Promise<T> {
+  const tmp = join(dirname(path), tmpName);
   const fh = await open(tmp, 'wx', mode);
+  let result: T;
   try {
-    await fh.writeFile(data, 'utf8');
+    result = await write(fh);
     await fh.sync();
-  } finally {
-    await fh.close();
+  } catch (err) {
+    // Closing and removing are best effort: the write's error is the one to report.
+    await fh.close().catch(() => undefined);
+    await removeAfterFailure(tmp);
+    throw err;
   }
+  await fh.close();
   try {
     await rename(tmp, path);
   } catch (err) {
@@ -36,6 +61,7 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
     throw err;
   }
   await syncDir(dirname(path));
+  return result;
 }
 
 /** A temp file of a write that failed: removed if it can be; the write's own error is the one to report. */

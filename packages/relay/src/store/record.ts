@@ -1,7 +1,8 @@
 // One log record per line: `<crc32 of the JSON, 8 lowercase hex> <json>\n`. The checksum covers
 // the JSON bytes exactly as written, so any flipped bit in a record is caught at start.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
+import { openIfPresent } from '../datadir/files.js';
 
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
@@ -74,14 +75,9 @@ export { NEWLINE };
  */
 export async function readRecordAt(file: string, offset: number, bytes: number): Promise<{ seq: number; crc: string } | null> {
   if (bytes < RECORD_PREFIX_BYTES + 3 || bytes > 64 * 1024 * 1024) return null;
-  let fh: FileHandle;
-  try {
-    fh = await open(file, 'r');
-  } catch (err) {
-    // No log, no record; a log that is there but cannot be opened is no answer to give.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  // No log, no record; a log that is there but cannot be opened is no answer to give.
+  const fh = await openIfPresent(file);
+  if (!fh) return null;
   try {
     const buf = Buffer.alloc(bytes);
     const { bytesRead } = await fh.read(buf, 0, bytes, offset);

@@ -1,7 +1,7 @@
 // Reads a log file front to back, checking every record, and says where the good part ends.
 // It never changes the file: the caller decides whether to refuse, truncate a torn tail, or
 // (on explicit request) repair.
-import { open, type FileHandle } from 'node:fs/promises';
+import { openIfPresent } from '../datadir/files.js';
 import { parseJson } from '@crosstalk/core';
 import { ReadAhead } from './read-ahead.js';
 import { checkLine, leadingSeq, NEWLINE, RECORD_PREFIX_BYTES, verifyLine } from './record.js';
@@ -61,13 +61,8 @@ export interface ScanOptions {
  * (after `skipThrough`, `onSkipped` for those before).
  */
 export async function scanLog(file: string, onRecord: (record: ScannedRecord) => void, options: ScanOptions = {}): Promise<ScanResult> {
-  let fh: FileHandle;
-  try {
-    fh = await open(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_LOG;
-    throw err;
-  }
+  const fh = await openIfPresent(file);
+  if (!fh) return EMPTY_LOG;
   try {
     const fileSize = (await fh.stat()).size;
     const chunkBytes = Math.min(CHUNK_BYTES, Math.max(fileSize, 1));

@@ -8,11 +8,11 @@
 // the record, the length and CRC-32 of everything before the trailer). Lines keep any one string
 // small however big the state grows, and let the file be written and read as a stream.
 import { randomBytes } from 'node:crypto';
-import { open, rename, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { parseJson, type Conversation, type Host, type Session } from '@crosstalk/core';
-import { removeAfterFailure, syncDir } from '../datadir/files.js';
+import { openIfPresent, replaceAtomically } from '../datadir/files.js';
 import { ReadAhead } from './read-ahead.js';
 import { readRecordAt } from './record.js';
 import { emptyLedgerData, type LedgerData, type ReceiptView } from '../state/fold.js';
@@ -115,31 +115,13 @@ async function writeContents(fh: FileHandle, data: LedgerData, epoch: string, an
   };
   const end = Buffer.from(`${JSON.stringify(trailer)}\n`, 'utf8');
   await fh.write(end, 0, end.length, out.bytes);
-  await fh.sync();
   return out.bytes;
 }
 
 /** Writes `data` (folded through `anchor.seq`) to `path`, atomically: temp file, fsync, rename, fsync dir. */
 export async function writeSnapshot(path: string, data: LedgerData, epoch: string, anchor: SnapshotAnchor): Promise<{ bytes: number }> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', 0o600);
-  let bytes: number;
-  try {
-    bytes = await writeContents(fh, data, epoch, anchor);
-  } catch (err) {
-    // The write's own error is the one to report; closing and removing are best effort.
-    await fh.close().catch(() => undefined);
-    await removeAfterFailure(tmp);
-    throw err;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await removeAfterFailure(tmp);
-    throw err;
-  }
-  await syncDir(dirname(path));
+  const tmpName = `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`;
+  const bytes = await replaceAtomically(path, tmpName, 0o600, (fh) => writeContents(fh, data, epoch, anchor));
   return { bytes };
 }
 
@@ -245,13 +227,8 @@ async function readLines(fh: FileHandle, trailer: Trailer): Promise<SnapshotRead
  * when it is damaged or foreign; the caller still has to check its anchor against the log.
  */
 export async function readSnapshot(path: string, epoch: string): Promise<SnapshotRead> {
-  let fh: FileHandle;
-  try {
-    fh = await open(path, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { found: false };
-    throw err;
-  }
+  const fh = await openIfPresent(path);
+  if (!fh) return { found: false };
   try {
     const trailer = await readTrailer(fh, epoch);
     return 'ignored' in trailer ? trailer : await readLines(fh, trailer);

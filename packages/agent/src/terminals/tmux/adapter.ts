@@ -3,24 +3,19 @@
 import { sanitizeWakeText } from '@crosstalk/core';
 import { screenReaderFor } from '../screens/index.js';
 import { KeyedSerializer } from '../serial.js';
-import { clip, failed, type Liveness, type WakeLogger, type WakeOptions, type WakeOutcome, type WakeTimeouts } from '../types.js';
+import { type AdapterBase, clip, failed, type Liveness, type TargetAdapter, type WakeOptions, type WakeOutcome } from '../types.js';
 import { createTmuxRunner, TmuxError } from './command.js';
 import type { PaneContext } from './pane.js';
 import { pasteChecked, pasteGuarded, type ProcessReaders } from './paste.js';
 import { agentCheck, readPaneState, type TmuxTarget } from './preflight.js';
 
-export interface TmuxAdapterOptions extends ProcessReaders {
+export interface TmuxAdapterOptions extends ProcessReaders, AdapterBase {
   /** The tmux binary. */
   tmux: string;
-  timeouts: WakeTimeouts;
-  logger?: WakeLogger | undefined;
 }
 
 /** Targets reach the adapter validated by createWaker (core's WakeTargetSchema). */
-export interface TmuxAdapter {
-  wake(target: TmuxTarget, line: string, options?: WakeOptions): Promise<WakeOutcome>;
-  probe(target: TmuxTarget): Promise<Liveness>;
-}
+export type TmuxAdapter = TargetAdapter<TmuxTarget>;
 
 export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
   const serial = new KeyedSerializer();

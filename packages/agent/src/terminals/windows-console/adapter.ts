@@ -6,25 +6,20 @@ import * as z from 'zod';
 import { processAlive } from '../../os/process-alive.js';
 import { textRecords } from './records.js';
 import { KeyedSerializer } from '../serial.js';
-import { clip, DEFER_REASONS, FAIL_REASONS, failed, type Liveness, type WakeLogger, type WakeOptions, type WakeOutcome, type WakeTimeouts } from '../types.js';
+import { type AdapterBase, clip, DEFER_REASONS, FAIL_REASONS, failed, type TargetAdapter, type WakeOutcome } from '../types.js';
 
 export type ConsoleTarget = Extract<WakeTarget, { type: 'console' }>;
 
-export interface ConsoleAdapterOptions {
+export interface ConsoleAdapterOptions extends AdapterBase {
   platform: NodeJS.Platform;
   /** The node binary that runs the helper. */
   node: string;
   /** Path of the helper script (helper.js next to this file when built, and in the CLI's bundle). */
   helper: string;
-  timeouts: WakeTimeouts;
-  logger?: WakeLogger | undefined;
 }
 
 /** Targets reach the adapter validated by createWaker (core's WakeTargetSchema). */
-export interface ConsoleAdapter {
-  wake(target: ConsoleTarget, line: string, options?: WakeOptions): Promise<WakeOutcome>;
-  probe(target: ConsoleTarget): Promise<Liveness>;
-}
+export type ConsoleAdapter = TargetAdapter<ConsoleTarget>;
 
 export const DEFAULT_CONSOLE_HELPER = fileURLToPath(new URL('./helper.js', import.meta.url));
 
