@@ -1,5 +1,5 @@
 // The thin writer behind `crosstalk skill install`: read the files the plan needs, carry it out.
-import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { atomicWriteFile, readIfExists } from '@crosstalk/agent/files';
 import { isMissing } from '../lib/system-error.js';
