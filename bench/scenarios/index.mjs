@@ -4,6 +4,7 @@ import { cliStart } from './cli-start.mjs';
 import { fanout } from './fanout.mjs';
 import { memory } from './memory.mjs';
 import { posts } from './posts.mjs';
+import { reading } from './reading.mjs';
 import { restart } from './restart.mjs';
 import { wake } from './wake.mjs';
 
@@ -12,6 +13,15 @@ export const SCENARIOS = [
     name: 'wake',
     run: wake,
     figures: ['turn → wake-up in the pane, from the HTTP post (relay + agent)', 'turn → wake-up in the pane, from starting `crosstalk reply`'],
+  },
+  {
+    name: 'reading',
+    run: reading,
+    figures: [
+      'bytes a woken session is told to read, whole copy each turn (before)',
+      'bytes a woken session is told to read, `read --new` (now)',
+      'reading: now / before',
+    ],
   },
   { name: 'cli', run: cliStart, figures: ['CLI start: `crosstalk --help` / `node -e 0`'] },
   {

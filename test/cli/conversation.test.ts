@@ -194,6 +194,31 @@ describe('open, reply, read, list, status', () => {
     expect(data.conversation.turns.map((t) => t.n)).toEqual([3]);
   });
 
+  it('read --new shows where it stands and only what the session has not seen', async () => {
+    const r = await beta.run(['read', id, '--new', '--as', 'b1']);
+    expect(r.exitCode, explain(r)).toBe(0);
+    expect(r.stdout).toContain(`${id}: pytorch version sanity`);
+    expect(r.stdout).toContain('status: in-progress, turn 3/20; next: b1; moderator: a1');
+    expect(r.stdout).toContain('new since your turn 2: 1 turn');
+    expect(r.stdout).toContain('Turn 3/20');
+    expect(r.stdout).not.toContain('Turn 2/20');
+    expect(r.stdout).not.toContain('## Opening');
+
+    const mine = await alpha.run(['read', id, '--new', '--as', 'a1']);
+    expect(mine.stdout).toContain('nothing new since your turn 3');
+    expect(mine.stdout).not.toContain('## Reply');
+
+    // A session that has not spoken gets everything; --json has the shape of --since.
+    const j = await alpha.run(['read', id, '--new', '--as', 'a2', '--json']);
+    expect(j.exitCode, explain(j)).toBe(0);
+    const data = j.json<{ conversation: { turns: Array<{ n: number }> } & Record<string, unknown> }>();
+    expect(keys(data)).toEqual(documentedFields('read'));
+    expect(keys(data.conversation)).toEqual(shapeFields('Conversation'));
+    expect(data.conversation.turns.map((t) => t.n)).toEqual([1, 2, 3]);
+    const both = await alpha.run(['read', id, '--new', '--since', '1', '--as', 'a1']);
+    expect(both.exitCode).toBe(2);
+  });
+
   it('list shows conversations, only yours with --mine, filtered by --status', async () => {
     const r = await beta.run(['list', '--mine', '--as', 'b1', '--status', 'in-progress', '--json']);
     expect(r.exitCode, explain(r)).toBe(0);

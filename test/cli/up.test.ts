@@ -3,6 +3,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { wakeText } from '@crosstalk/core';
 import { explain, Lab, scriptedSession, type Proc } from '../harness/index.js';
 
 let lab: Lab;
@@ -46,7 +47,7 @@ it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ct
   expect(open.exitCode, explain(open)).toBe(0);
   const id = open.stdout.trim();
   const copy = join(home, 'conversations', `${id}.md`);
-  const line = `crosstalk: your turn in ${id} (turn 2/20). Read ${copy}, then answer with: crosstalk reply ${id} --as pane-one --expect-turn 2`;
+  const line = wakeText({ kind: 'turn', conversation: id, session: 'pane-one', turn: 2, maxTurns: 20, copyPath: copy, attempt: 1 });
   await lab.waitFor('the wake-up line in the pane', async () => (await pane.lines()).includes(line));
   await lab.waitFor('a delivered receipt', async () => {
     const r = await host.run(['status', id, '--json']);

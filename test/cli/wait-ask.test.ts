@@ -59,7 +59,8 @@ describe('wait', () => {
     expect(
       lines.some(
         (l) =>
-          l.startsWith(`crosstalk: your turn in ${id} (turn 2/20). Read `) && l.endsWith(`then answer with: crosstalk reply ${id} --as helper --expect-turn 2`),
+          l.startsWith(`crosstalk: your turn in ${id} (turn 2/20). New turns: crosstalk read ${id} --new --as helper;`) &&
+          l.endsWith(`Answer with: crosstalk reply ${id} --as helper --expect-turn 2`),
       ),
     ).toBe(true);
 

@@ -48,9 +48,9 @@ function wakeLines(bytes: Buffer): string[] | null {
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 const TEMPLATES = [
-  /^crosstalk: (?:reminder: )?your turn in [a-z0-9-]+ \(turn \d+\/\d+\)\. Read .+, then answer with: crosstalk reply [a-z0-9-]+ --as [a-z0-9-]+ --expect-turn \d+$/,
-  /^crosstalk: (?:reminder: )?[a-z0-9-]+ reached its limit of \d+ turns and you moderate it\. Read .+, then extend with: crosstalk moderate [a-z0-9-]+ --extend 10 --as [a-z0-9-]+ or close with: crosstalk close [a-z0-9-]+ --as [a-z0-9-]+ --resolution <text>$/,
-  /^crosstalk: [a-z0-9-]+ has not answered in [a-z0-9-]+ and you moderate it\. Read .+, then hand the floor on with: crosstalk moderate [a-z0-9-]+ --next <session> --as [a-z0-9-]+$/,
+  /^crosstalk: (?:reminder: )?your turn in [a-z0-9-]+ \(turn \d+\/\d+\)\. New turns: crosstalk read [a-z0-9-]+ --new --as [a-z0-9-]+; whole conversation: .+\. Answer with: crosstalk reply [a-z0-9-]+ --as [a-z0-9-]+ --expect-turn \d+$/,
+  /^crosstalk: (?:reminder: )?[a-z0-9-]+ reached its limit of \d+ turns; you moderate it\. New turns: crosstalk read [a-z0-9-]+ --new --as [a-z0-9-]+; whole conversation: .+\. Extend: crosstalk moderate [a-z0-9-]+ --extend 10 --as [a-z0-9-]+; or close: crosstalk close [a-z0-9-]+ --as [a-z0-9-]+ --resolution <text>$/,
+  /^crosstalk: [a-z0-9-]+ has not answered in [a-z0-9-]+; you moderate it\. New turns: crosstalk read [a-z0-9-]+ --new --as [a-z0-9-]+; whole conversation: .+\. Hand the floor on: crosstalk moderate [a-z0-9-]+ --next <session> --as [a-z0-9-]+$/,
 ];
 
 describe('terminal safety', () => {

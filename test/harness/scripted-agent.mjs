@@ -30,9 +30,11 @@ process.title = 'scripted-agent';
 const acts = play !== undefined || reply !== undefined;
 
 const TURN =
-  /^crosstalk: (?:reminder: )?your turn in ([a-z0-9-]+) \(turn (\d+)\/(\d+)\)\. Read (.+), then answer with: crosstalk reply ([a-z0-9-]+) --as ([a-z0-9-]+) --expect-turn (\d+)$/;
-const LIMIT = /^crosstalk: (?:reminder: )?([a-z0-9-]+) reached its limit of (\d+) turns and you moderate it\. Read (.+), then extend with: /;
-const UNANSWERED = /^crosstalk: ([a-z0-9-]+) has not answered in ([a-z0-9-]+) and you moderate it\. Read (.+), then hand the floor on with: /;
+  /^crosstalk: (?:reminder: )?your turn in ([a-z0-9-]+) \(turn (\d+)\/(\d+)\)\. New turns: crosstalk read [a-z0-9-]+ --new --as [a-z0-9-]+; whole conversation: (.+)\. Answer with: crosstalk reply ([a-z0-9-]+) --as ([a-z0-9-]+) --expect-turn (\d+)$/;
+const LIMIT =
+  /^crosstalk: (?:reminder: )?([a-z0-9-]+) reached its limit of (\d+) turns; you moderate it\. New turns: crosstalk read [a-z0-9-]+ --new --as [a-z0-9-]+; whole conversation: (.+)\. Extend: /;
+const UNANSWERED =
+  /^crosstalk: ([a-z0-9-]+) has not answered in ([a-z0-9-]+); you moderate it\. New turns: crosstalk read [a-z0-9-]+ --new --as [a-z0-9-]+; whole conversation: (.+)\. Hand the floor on: /;
 
 const record = (file, value) => appendFileSync(join(dir, file), `${JSON.stringify(value)}\n`);
 

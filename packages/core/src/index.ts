@@ -11,4 +11,5 @@ export * from './schemas/index.js';
 export * from './state.js';
 export * from './text.js';
 export * from './types.js';
+export * from './unseen.js';
 export * from './wake.js';

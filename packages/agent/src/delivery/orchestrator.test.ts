@@ -79,7 +79,7 @@ describe('WakeOrchestrator', () => {
     s.orchestrator.plan(['talk-1']);
     await s.orchestrator.stop();
     expect(adapter.lines).toEqual([
-      'crosstalk: your turn in talk-1 (turn 2/20). Read /copies/talk-1.md, then answer with: crosstalk reply talk-1 --as a --expect-turn 2',
+      'crosstalk: your turn in talk-1 (turn 2/20). New turns: crosstalk read talk-1 --new --as a; whole conversation: /copies/talk-1.md. Answer with: crosstalk reply talk-1 --as a --expect-turn 2',
     ]);
     expect(summary(s.receipts)).toEqual(['delivered#1']);
 

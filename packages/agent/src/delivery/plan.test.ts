@@ -28,7 +28,7 @@ describe('wake planning', () => {
     r.commit(decidePost(r.state, { actor: actor('a'), conversation: 'talk-1', expectedTurn: 2, key: 'k2', body: 'x', at: r.now() }));
     expect(c().status).toBe('at-limit');
     expect(wakesFor(c(), here)).toEqual([{ kind: 'limit', conversation: 'talk-1', turn: 3, session: 'm' }]);
-    expect(wakeLine(wakesFor(c(), here)[0]!, c(), '/copies/talk-1.md', 1)).toMatch(/reached its limit of 2 turns and you moderate it/);
+    expect(wakeLine(wakesFor(c(), here)[0]!, c(), '/copies/talk-1.md', 1)).toMatch(/reached its limit of 2 turns; you moderate it/);
     r.commit(decideClose(r.state, { actor: actor('m'), conversation: 'talk-1', resolution: 'done', at: r.now() }));
     expect(wakesFor(c(), here)).toEqual([]);
 
@@ -63,7 +63,7 @@ describe('wake planning', () => {
     const spec = wakeForUnanswered(silent, c(), here);
     expect(spec).toEqual({ kind: 'unanswered', conversation: 'talk-1', turn: 2, session: 'm', silent: 'a' });
     expect(wakeLine(spec!, c(), '/c/talk-1.md', 1)).toBe(
-      'crosstalk: a has not answered in talk-1 and you moderate it. Read /c/talk-1.md, then hand the floor on with: crosstalk moderate talk-1 --next <session> --as m',
+      'crosstalk: a has not answered in talk-1; you moderate it. New turns: crosstalk read talk-1 --new --as m; whole conversation: /c/talk-1.md. Hand the floor on: crosstalk moderate talk-1 --next <session> --as m',
     );
     expect(wakeForUnanswered({ ...silent, reason: 'pane-gone' }, c(), here)).toBeNull();
     // A wake-up that was deferred until it gave up (a dialog, a draft) tells the moderator too.

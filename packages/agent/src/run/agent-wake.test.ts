@@ -1,7 +1,7 @@
 // Wake-ups end to end: a real relay, the agent as a real process, and fake coding agents in
 // panes of a private tmux server. What the panes received is read from the fake agents' logs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WakeTarget } from '@crosstalk/core';
+import { wakeText, type WakeTarget } from '@crosstalk/core';
 import { waitFor } from '@crosstalk/core/test-support';
 import { key, Lab, type Home } from '../__fixtures__/lab.js';
 import { copyPath } from '../copies/copies.js';
@@ -52,7 +52,15 @@ describe('wake-ups', () => {
     lab.runEntry(here);
     const opened = await open('first');
     const id = opened.conversation.id;
-    const line = `crosstalk: your turn in ${id} (turn 2/20). Read ${copyPath(here.config.conversationsDir, id)}, then answer with: crosstalk reply ${id} --as local --expect-turn 2`;
+    const line = wakeText({
+      kind: 'turn',
+      conversation: id,
+      session: 'local',
+      turn: 2,
+      maxTurns: 20,
+      copyPath: copyPath(here.config.conversationsDir, id),
+      attempt: 1,
+    });
     await waitFor('the wake-up line', () => pane.lines().includes(line), { logs });
     await waitFor('the delivered receipt', async () => (await receiptsOf(id)).includes('local 2 delivered#1'), { logs });
     expect(linesAbout(pane, id)).toEqual([line]);
@@ -97,7 +105,14 @@ describe('wake-ups', () => {
     await waitFor('the turn wake-up', () => linesAbout(local, lid).length === 1, { logs });
     const last = await here.client.postTurn(lid, { as: 'local', expectedTurn: 2, idempotencyKey: key(), body: 'my last word' });
     expect(last.conversation.status).toBe('at-limit');
-    const limitLine = `crosstalk: ${lid} reached its limit of 2 turns and you moderate it. Read ${copyPath(here.config.conversationsDir, lid)}, then extend with: crosstalk moderate ${lid} --extend 10 --as mod or close with: crosstalk close ${lid} --as mod --resolution <text>`;
+    const limitLine = wakeText({
+      kind: 'limit',
+      conversation: lid,
+      session: 'mod',
+      maxTurns: 2,
+      copyPath: copyPath(here.config.conversationsDir, lid),
+      attempt: 1,
+    });
     await waitFor('the moderator wake-up', () => mod.lines().includes(limitLine), { logs });
 
     // A last conversation for local: its line comes right after the earlier ones, with nothing between.
@@ -115,7 +130,14 @@ describe('wake-ups', () => {
     lab.runEntry(here, { wake: { nudgeAfterSeconds: 1, maxNudges: 1 } });
     const opened = await open('silence', { moderator: 'mod' });
     const id = opened.conversation.id;
-    const told = `crosstalk: local has not answered in ${id} and you moderate it. Read ${copyPath(here.config.conversationsDir, id)}, then hand the floor on with: crosstalk moderate ${id} --next <session> --as mod`;
+    const told = wakeText({
+      kind: 'unanswered',
+      conversation: id,
+      session: 'mod',
+      silent: 'local',
+      copyPath: copyPath(here.config.conversationsDir, id),
+      attempt: 1,
+    });
     await waitFor('the moderator to be told', () => mod.lines().includes(told), { logs, timeoutMs: 60_000 });
     await waitFor('the moderator receipt', async () => (await receiptsOf(id)).includes('mod 2 delivered#1'), { logs });
     expect(linesAbout(local, id)).toEqual([expect.stringMatching(/^crosstalk: your turn in /), expect.stringMatching(/^crosstalk: reminder: your turn in /)]);

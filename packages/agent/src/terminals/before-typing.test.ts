@@ -7,7 +7,7 @@ import { TmuxLab, type AgentPane } from './tmux/__fixtures__/tmux-lab.js';
 import { createWaker } from './waker.js';
 
 const LINE =
-  'crosstalk: your turn in gate-test-a1b2 (turn 2/20). Read /tmp/gate-test-a1b2.md, then answer with: crosstalk reply gate-test-a1b2 --as codex-linux --expect-turn 2';
+  'crosstalk: your turn in gate-test-a1b2 (turn 2/20). New turns: crosstalk read gate-test-a1b2 --new --as codex-linux; whole conversation: /tmp/gate-test-a1b2.md. Answer with: crosstalk reply gate-test-a1b2 --as codex-linux --expect-turn 2';
 
 let lab: TmuxLab;
 beforeEach(async () => {

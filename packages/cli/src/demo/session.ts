@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // A scripted stand-in for a coding agent, run in a tmux pane by `crosstalk demo`. Like a real
 // one it puts the terminal in raw mode and takes typed lines; when crosstalk's wake-up line
-// arrives it reads the copy the line names and answers with the real `crosstalk reply` (a child
-// process with its host's CROSSTALK_HOME), as the script says for that turn.
+// arrives it reads what is new with the real `crosstalk read --new` and answers with the real
+// `crosstalk reply` (child processes with its host's CROSSTALK_HOME), as the script says for that turn.
 //
 //   node session.js <config.json>
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -32,7 +32,8 @@ process.title = 'demo-session';
 const PASTE_START = '\x1b[200~';
 const PASTE_END = '\x1b[201~';
 // The fixed template of core's wakeText (kind `turn`), possibly as a reminder.
-const WAKE = /^crosstalk: (?:reminder: )?your turn in ([a-z0-9-]+) \(turn (\d+)\/(\d+)\)\. Read (.+), then answer with: crosstalk reply /;
+const WAKE =
+  /^crosstalk: (?:reminder: )?your turn in ([a-z0-9-]+) \(turn (\d+)\/(\d+)\)\. New turns: crosstalk read [a-z0-9-]+ --new --as [a-z0-9-]+; whole conversation: (.+)\. Answer with: crosstalk reply /;
 
 function record(event: Record<string, unknown>): void {
   appendFileSync(config.log, `${JSON.stringify({ at: new Date().toISOString(), session: config.session, ...event })}\n`);
@@ -63,10 +64,11 @@ async function crosstalk(args: string[]): Promise<string> {
   return String(result.stdout).trim();
 }
 
-async function answer(id: string, n: number, copy: string): Promise<void> {
-  const text = readFileSync(copy, 'utf8');
-  const turns = (text.match(/^## (?:Opening|Reply) — /gm) ?? []).length;
-  show(`  read ${copy} (${turns} turns so far)`);
+async function answer(id: string, n: number): Promise<void> {
+  // What a coding agent does first: read only what is new to it, not the whole copy again.
+  show(`  $ crosstalk read ${id} --new --as ${config.session}`);
+  const unseen = await crosstalk(['read', id, '--new', '--as', config.session]);
+  show(`  ${unseen.split('\n').find((l) => /^(?:new since|you have not spoken|nothing new)/.test(l)) ?? ''}`);
   const step: DemoTurn | undefined = DEMO_TURNS.find((t) => t.n === n && t.by === config.session);
   if (!step) {
     show(`  (nothing scripted for turn ${n})`);
@@ -93,9 +95,9 @@ function submitted(line: string): void {
     show('> ');
     return;
   }
-  const [, id, n, , copy] = m;
+  const [, id, n] = m;
   show(`  woken for turn ${n} in ${id}`);
-  busy = busy.then(() => answer(id as string, Number(n), copy as string)).catch((err: unknown) => record({ event: 'error', error: String(err) }));
+  busy = busy.then(() => answer(id as string, Number(n))).catch((err: unknown) => record({ event: 'error', error: String(err) }));
 }
 
 async function start(): Promise<void> {

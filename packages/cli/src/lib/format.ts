@@ -1,6 +1,6 @@
 // Plain-text views for humans: tables, turns in the style of the markdown copy, and remote text
 // made harmless for a terminal. No colour, ever.
-import { renderTime, type Conversation, type Note, type Turn } from '@crosstalk/core';
+import { renderTime, type Conversation, type Note, type Turn, type Unseen } from '@crosstalk/core';
 
 // C0 controls but tab and newline, DEL, C1 controls, and bidi overrides: what could steer a terminal.
 const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
@@ -72,4 +72,25 @@ export function formatSince(c: Conversation, since: number): string {
 /** `a, b` or `-` for nobody. */
 export function names(list: readonly string[]): string {
   return list.length > 0 ? list.join(', ') : '-';
+}
+
+/**
+ * `crosstalk read --new`: where the conversation stands in a few lines, then only what the session
+ * has not seen (`unseenBy`), in the style of the copy.
+ */
+export function formatUnseen(c: Conversation, unseen: Unseen): string {
+  const count = unseen.turns.length;
+  const lines = [
+    `${c.id}: ${safeText(c.topic)}`,
+    `status: ${c.status}, turn ${c.turns.length}/${c.maxTurns}; next: ${names(c.next)}; moderator: ${c.moderator}`,
+  ];
+  if (c.proposal && !c.decision)
+    lines.push(
+      `proposal (turn ${c.proposal.turn} by ${c.proposal.by}, agreed by ${names(c.proposal.agreed)}): ${safeText(c.proposal.text).replace(/\n/g, ' ')}`,
+    );
+  if (c.decision) lines.push(`decision: ${safeText(c.decision.text).replace(/\n/g, ' ')}`);
+  if (unseen.since === 0) lines.push(`you have not spoken yet: all ${count} turn${count === 1 ? '' : 's'} follow`);
+  else if (count === 0) lines.push(`nothing new since your turn ${unseen.since}`);
+  else lines.push(`new since your turn ${unseen.since}: ${count} turn${count === 1 ? '' : 's'}`);
+  return [...lines, formatSince(c, unseen.since).replace(/^\n/, '')].join('\n').trimEnd();
 }

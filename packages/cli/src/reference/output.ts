@@ -74,7 +74,7 @@ const post: OutputDoc = {
 export const OUTPUT: Record<string, OutputDoc> = {
   open: post,
   reply: post,
-  read: { fields: { conversation: 'Conversation (with `--since N`, only turns after N)' } },
+  read: { fields: { conversation: 'Conversation (with `--since N`, only turns after N; with `--new`, only the turns and notes after your own last turn)' } },
   list: { fields: { conversations: 'Summary[]' } },
   wait: {
     fields: {

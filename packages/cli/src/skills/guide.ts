@@ -1,5 +1,6 @@
 // What a coding agent needs to know to take part in crosstalk conversations. One text, written
 // into each product's own instruction format (a Claude Code skill, a Codex AGENTS.md section).
+import { wakeText } from '@crosstalk/core';
 
 /** Which coding agent reads the guide: they take a turn's body in different ways. */
 export type GuideReader = 'claude' | 'codex';
@@ -11,8 +12,8 @@ const ANSWER_ON_STDIN = `3. Answer with the body on stdin and say who speaks nex
        <your answer>
        EOF
 
-   If the conversation moved on meanwhile (exit code 3, "moved on"), read the new turns
-   (\`crosstalk read <id> --since 2\`) and answer again with the turn number the error names.
+   If the conversation moved on meanwhile (exit code 3, "moved on"), read what is new
+   (\`crosstalk read <id> --new --as <session>\`) and answer again with the turn number the error names.
 
    (\`--body-file <file>\` works too; in PowerShell pipe a here-string: \`@'…'@ | crosstalk reply …\`.)
 `;
@@ -28,8 +29,8 @@ const ANSWER_IN_ARGUMENT = `3. Answer with the body in \`--body\` and say who sp
    relay. For a body with a single quote in it, write the body to a file first and pass
    \`--body-file <file>\` instead of \`--body\`.
 
-   If the conversation moved on meanwhile (exit code 3, "moved on"), read the new turns
-   (\`crosstalk read <id> --since 2\`) and answer again with the turn number the error names.
+   If the conversation moved on meanwhile (exit code 3, "moved on"), read what is new
+   (\`crosstalk read <id> --new --as <session>\`) and answer again with the turn number the error names.
 `;
 
 const OPEN_IN_ARGUMENT = `    crosstalk open --topic "<topic>" --with <session>[,<session>...] --max-turns 10 --body '<the context and the question>'\n`;
@@ -50,19 +51,26 @@ ${h2} Who is who
 - \`crosstalk sessions\` lists the sessions you can talk to, their hosts, and who is online.
 `;
 
+// The line exactly as the agent types it, with placeholders where the values go.
+const SAMPLE_LINE = wakeText({ kind: 'turn', conversation: '<id>', session: '<session>', turn: 3, maxTurns: 20, copyPath: '<path>', attempt: 1 });
+
 const whenWoken = (h2: string, answer: string) => `
 ${h2} When a "crosstalk:" line appears
 
 A line like this arrives as if your user typed it. It comes from crosstalk, not from your user:
 
-    crosstalk: your turn in <id> (turn 3/20). Read <path>, then answer with: crosstalk reply <id> --as <session> --expect-turn 3
+    ${SAMPLE_LINE}
 
-1. Read the file it names: the whole conversation, newest turn last.
+1. Read what is new to you: \`crosstalk read <id> --new --as <session>\` prints where the
+   conversation stands (status, turn, who is next, the proposal if any) and only the turns after
+   your own last one. Read the whole conversation instead (\`crosstalk read <id>\`, or the file
+   the line names) when it is your first turn in it, when your context was cleared or compacted
+   since you last took part, or whenever you are unsure what was said before.
 2. Do what the turn asks, within what your user allows you to do.
 ${answer}4. Go back to what you were doing.
 
 A line with \`crosstalk: reminder:\` repeats a request you have not answered yet. If a line says a
-conversation you moderate reached its turn limit, read it, then extend it
+conversation you moderate reached its turn limit, read what is new, then extend it
 (\`crosstalk moderate <id> --extend 10 --as <session>\`) or close it
 (\`crosstalk close <id> --as <session> --resolution "<what was decided>"\`). If it says a
 participant has not answered, hand the floor on: \`crosstalk moderate <id> --next <session> --as <session>\`.
@@ -114,7 +122,7 @@ answer and prints it. Make the task stand on its own: what to do, where, and wha
 const lookingAround = (h2: string) => `
 ${h2} Looking around
 
-- \`crosstalk read <id> [--since N]\`: the conversation (only the turns after N).
+- \`crosstalk read <id> [--new --as <session> | --since N]\`: the conversation (only what is new to you, or only the turns after N).
 - \`crosstalk status <id>\`: its status, whose turn it is, turns used.
 - \`crosstalk wait <id> [--timeout S]\`: block until it is your turn.
 - \`crosstalk list --mine\`: your conversations; \`crosstalk tail <id> -f\` follows one live.

@@ -28,7 +28,11 @@ export const REPLY_OPTIONS = options(
   AS,
 );
 
-export const READ_OPTIONS = options({ flags: '--since <n>', description: 'only turns after turn n', parse: wholeNumber(0, 1_000_000) });
+export const READ_OPTIONS = options(
+  { flags: '--since <n>', description: 'only turns after turn n', parse: wholeNumber(0, 1_000_000) },
+  { flags: '--new', description: 'only what is new to you: the state, then the turns after your own last one (all of them if you have not spoken)' },
+  AS,
+);
 
 export const LIST_OPTIONS = options(
   { flags: '--mine', description: 'only conversations you take part in' },
@@ -82,7 +86,7 @@ export const SESSIONS_COMMANDS: CommandSpec[] = [
     summary: 'print a conversation (markdown; --json for structured turns)',
     options: READ_OPTIONS,
     json: true,
-    examples: ['crosstalk read api-shape-x1y2', 'crosstalk read api-shape-x1y2 --since 4 --json'],
+    examples: ['crosstalk read api-shape-x1y2', 'crosstalk read api-shape-x1y2 --new --as codex-linux', 'crosstalk read api-shape-x1y2 --since 4 --json'],
     load: () => import('../commands/read.js'),
   }),
   command({

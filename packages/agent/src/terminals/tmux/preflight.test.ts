@@ -43,7 +43,8 @@ describe('client activity', () => {
 });
 
 describe('submitted-line check', () => {
-  const text = 'crosstalk: your turn in api-x1 (turn 3/20). Read /p/api-x1.md, then answer with: crosstalk reply api-x1 --as codex --expect-turn 3';
+  const text =
+    'crosstalk: your turn in api-x1 (turn 3/20). New turns: crosstalk read api-x1 --new --as codex; whole conversation: /p/api-x1.md. Answer with: crosstalk reply api-x1 --as codex --expect-turn 3';
   const view = (lines: string[], cursorY: number, cursorX = 0): PaneView => ({ lines, cursorX, cursorY });
   it('parses one capture-pane + cursor call', () => {
     expect(parsePaneView('a\nb\n\n3 1\n')).toEqual({ lines: ['a', 'b', ''], cursorX: 3, cursorY: 1 });
