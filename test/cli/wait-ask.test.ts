@@ -186,7 +186,7 @@ describe('a session blocked in wait or ask', () => {
     expect((await beta.run(['reply', id, '--as', 'silent', '--body', 'And again.'])).exitCode).toBe(0);
     expect(await receiptFor(id, 'waiter', 5)).toMatchObject({ status: 'delivered' });
     const lines = await lab.waitFor('the typed line', async () => ((await linesAbout(id)).length > 0 ? linesAbout(id) : undefined));
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^crosstalk: your turn in ${id} \\(turn 5/20\\)\\. Read .* --expect-turn 5$`))]);
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^crosstalk: your turn in ${id} \\(turn 5/20\\)\\. New turns: .* --expect-turn 5$`))]);
   });
 
   it('gets no typed line about the answer its ask prints', async () => {
