@@ -179,6 +179,12 @@ export const ERRORS = {
     'run one agent per host: stop the other one (`crosstalk agent status` on each machine), or enroll this machine under its own host name',
   ),
   AGENT_NOT_RUNNING: spec(503, EXIT.unreachable, 'the host agent is not running', 'start it with `crosstalk agent run` (or `crosstalk up`)'),
+  AGENT_RUNNING: spec(
+    409,
+    EXIT.conflict,
+    'another agent already runs for this crosstalk home',
+    'run one agent per home: stop the other one (`crosstalk agent status` says which), or give this one its own CROSSTALK_HOME',
+  ),
   WAKE_FAILED: spec(500, EXIT.error, 'could not wake the session', "check the session's terminal with `crosstalk doctor`"),
   SERVICE_FAILED: spec(
     500,

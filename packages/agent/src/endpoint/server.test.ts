@@ -1,0 +1,95 @@
+// The local endpoint on real sockets in temp dirs: who may connect, what it answers, and what it
+// refuses before doing anything.
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CrosstalkError } from '@crosstalk/core';
+import { askAgent, LocalRefusal } from '@crosstalk/client/local';
+import { listenEndpoint, type RunningEndpoint } from './server.js';
+
+const log = { debug() {}, warn() {} };
+let dir: string;
+let endpoint: RunningEndpoint | undefined;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ct-endpoint-'));
+});
+afterEach(async () => {
+  await endpoint?.close();
+  endpoint = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const start = (handle = async (r: Record<string, unknown>) => ({ echo: r.t })) =>
+  listenEndpoint({ path: join(dir, 'agent.sock'), platform: process.platform, handle, log }).then((e) => (endpoint = e));
+
+/** Writes raw bytes and collects what comes back until the agent closes the connection. */
+function raw(path: string, data: string | Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = createConnection(path);
+    let got = '';
+    s.on('data', (d) => (got += d.toString()));
+    s.on('error', reject);
+    s.on('close', () => resolve(got));
+    s.write(data);
+  });
+}
+
+describe('the local endpoint', () => {
+  it('answers a request after the hello, and refuses with the handler own error', async () => {
+    const e = await start(async (r) => {
+      if (r.t === 'boom') throw new CrosstalkError('NOT_FOUND', 'no such thing');
+      return { echo: r.t, n: 1 };
+    });
+    expect(await askAgent(e.path, { t: 'hook' }, 2_000)).toEqual({ echo: 'hook', n: 1 });
+    await expect(askAgent(e.path, { t: 'boom' }, 2_000)).rejects.toMatchObject({ name: 'LocalRefusal', code: 'NOT_FOUND', message: 'no such thing' });
+    expect(LocalRefusal).toBeDefined();
+  });
+
+  it('is a socket only its owner may open (0600)', async () => {
+    const e = await start();
+    expect((await stat(e.path)).mode & 0o777).toBe(0o600);
+  });
+
+  it.runIf(process.getuid?.() === 0)('refuses another user by the socket mode alone', async () => {
+    // The folder is open to everyone, so only the socket's own mode stands in the way.
+    await chmod(dir, 0o755);
+    const e = await start();
+    const tryAs = async () => {
+      const script = `const s=require('net').createConnection(${JSON.stringify(e.path)});s.on('connect',()=>{console.log('connected');s.destroy()});s.on('error',(e)=>console.log(e.code))`;
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { uid: 65534, gid: 65534, timeout: 10_000 });
+      return stdout.trim();
+    };
+    expect(await tryAs()).toBe('EACCES');
+    // The control: with the mode opened up, the same user gets in.
+    await chmod(e.path, 0o666);
+    expect(await tryAs()).toBe('connected');
+  });
+
+  it('refuses a frame before the hello, garbage, and an oversized frame, and closes', async () => {
+    const e = await start();
+    expect(JSON.parse(await raw(e.path, '{"t":"hook","id":1}\n'))).toMatchObject({ t: 'error', code: 'PROTOCOL_MISMATCH' });
+    expect(JSON.parse(await raw(e.path, '{"t":"hello","v":1}\nnot json\n').then((s) => s.split('\n')[1] as string))).toMatchObject({ t: 'error', code: 'INVALID_REQUEST' });
+    const big = Buffer.alloc(1024 * 1024 + 10, 'a');
+    expect(JSON.parse(await raw(e.path, Buffer.concat([Buffer.from('{"t":"hello","v":1}\n'), big])).then((s) => s.split('\n')[1] as string))).toMatchObject({
+      t: 'error',
+      code: 'INVALID_REQUEST',
+    });
+    // And it still serves the next client.
+    expect(await askAgent(e.path, { t: 'hook' }, 2_000)).toEqual({ echo: 'hook' });
+  });
+
+  it('replaces a socket file an old agent left, and will not start beside a live one', async () => {
+    await writeFile(join(dir, 'agent.sock'), 'left over');
+    const e = await start();
+    expect(await askAgent(e.path, { t: 'x' }, 2_000)).toEqual({ echo: 'x' });
+    await expect(listenEndpoint({ path: e.path, platform: process.platform, handle: async () => ({}), log })).rejects.toMatchObject({ code: 'AGENT_RUNNING' });
+  });
+
+  it('tells a caller there is no agent, without an error', async () => {
+    expect(await askAgent(join(dir, 'nobody.sock'), { t: 'hook' }, 2_000)).toBeNull();
+  });
+});

@@ -1,0 +1,116 @@
+// The agent's local endpoint: a socket only its own user can reach (mode 0600 in the crosstalk
+// home; a named pipe on Windows), where that user's commands ask the agent things — a coding
+// agent's hook reporting what its session does, for one. Frames are bounded JSON lines; the first
+// must be a hello; anything else that is wrong closes the connection with an error frame.
+import { chmod, mkdir, unlink } from 'node:fs/promises';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { CrosstalkError } from '@crosstalk/core';
+import { ENDPOINT_PROTOCOL, FrameReader, frame } from '@crosstalk/core/endpoint';
+
+export interface EndpointLogger {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** Answers one request (a frame with `t` and a numeric `id`); throws a CrosstalkError to refuse it. */
+export type EndpointHandler = (request: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+export interface EndpointOptions {
+  path: string;
+  platform: NodeJS.Platform;
+  handle: EndpointHandler;
+  log: EndpointLogger;
+  /** A connection that sends nothing for this long is closed. */
+  idleMs?: number;
+}
+
+export interface RunningEndpoint {
+  path: string;
+  close(): Promise<void>;
+}
+
+const MAX_CONNECTIONS = 64;
+
+export async function listenEndpoint(options: EndpointOptions): Promise<RunningEndpoint> {
+  if (options.platform !== 'win32') await clearStaleSocket(options.path);
+  const server = createServer((socket) => serve(socket, options));
+  server.maxConnections = MAX_CONNECTIONS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // Only this user may connect: the socket's own mode, beside the home's.
+  if (options.platform !== 'win32') await chmod(options.path, 0o600);
+  return { path: options.path, close: () => closeServer(server, options) };
+}
+
+/** A socket file left by an agent that did not stop cleanly goes; one that answers is another agent. */
+async function clearStaleSocket(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = createConnection(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (live) throw new CrosstalkError('AGENT_RUNNING', `another agent already listens on ${path}`);
+  await unlink(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+}
+
+async function closeServer(server: Server, options: EndpointOptions): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (options.platform !== 'win32') {
+    await unlink(options.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') options.log.warn({ err: String(err), path: options.path }, 'could not remove the endpoint socket');
+    });
+  }
+}
+
+function serve(socket: Socket, options: EndpointOptions): void {
+  const reader = new FrameReader();
+  let greeted = false;
+  let refused = false;
+  socket.setEncoding('utf8');
+  socket.setTimeout(options.idleMs ?? 30_000, () => socket.destroy());
+  // A client that hung up is no concern of the agent's.
+  socket.on('error', (err) => options.log.debug({ err: String(err) }, 'endpoint connection error'));
+  const refuse = (code: string, message: string) => {
+    refused = true;
+    socket.end(frame({ t: 'error', code, message }));
+  };
+  socket.on('data', (chunk: string) => {
+    if (refused) return;
+    const { frames, error } = reader.push(chunk);
+    for (const f of frames) {
+      if (!greeted) {
+        if (f.t !== 'hello' || f.v !== ENDPOINT_PROTOCOL) return refuse('PROTOCOL_MISMATCH', `the first frame must be a hello of version ${ENDPOINT_PROTOCOL}`);
+        greeted = true;
+        socket.write(frame({ t: 'welcome', v: ENDPOINT_PROTOCOL }));
+        continue;
+      }
+      if (typeof f.id !== 'number' || typeof f.t !== 'string') return refuse('INVALID_REQUEST', 'a request needs a numeric id and a type');
+      void answer(socket, f, options);
+    }
+    if (error) refuse('INVALID_REQUEST', error.message);
+  });
+}
+
+async function answer(socket: Socket, request: Record<string, unknown>, options: EndpointOptions): Promise<void> {
+  let reply: object;
+  try {
+    reply = { t: 'reply', id: request.id, ...(await options.handle(request)) };
+  } catch (err) {
+    const e = err instanceof CrosstalkError ? err : new CrosstalkError('INTERNAL', String(err).slice(0, 200));
+    if (!(err instanceof CrosstalkError)) options.log.warn({ err: String(err) }, 'endpoint request failed');
+    reply = { t: 'error', id: request.id, code: e.code, message: e.message, hint: e.hint };
+  }
+  if (!socket.destroyed) socket.write(frame(reply));
+}
