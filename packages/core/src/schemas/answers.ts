@@ -8,6 +8,7 @@ import { conversation, turn } from './conversation.js';
 import { relayEvent } from './events.js';
 import { conversationStatus, iso, maxTurns, NameSchema, nameList, seq, SessionKindSchema, topicText } from './fields.js';
 import { schemaOnce } from './lazy.js';
+import { SESSION_STATES } from '../session-state.js';
 import { receipt, WAKE_TYPES } from './sessions.js';
 
 const relayId = schemaOnce(() => z.string().min(1).max(64));
@@ -53,6 +54,10 @@ export const sessionInfo = schemaOnce(() =>
     wake: z.object({ type: z.enum(WAKE_TYPES) }),
     joinedAt: iso(),
     online: z.boolean().optional(),
+    /** What the session is doing, as its host last reported; `unknown` without hooks. */
+    state: z.enum(SESSION_STATES).catch('unknown').optional(),
+    /** Since when it is in that state. */
+    stateSince: iso().optional(),
   }),
 );
 

@@ -1,7 +1,8 @@
 // WebSocket messages of the link (docs/PROTOCOL.md): what a client sends, what the relay sends.
 import * as z from 'zod';
 import { relayEvent } from './events.js';
-import { NameSchema, seq } from './fields.js';
+import { SESSION_STATES } from '../session-state.js';
+import { iso, NameSchema, seq } from './fields.js';
 import { schemaOnce } from './lazy.js';
 import { receiptBody } from './sessions.js';
 
@@ -16,7 +17,12 @@ export const clientMessage = schemaOnce(() =>
       cursor: seq(),
     }),
     z.strictObject({ t: z.literal('receipt'), receipt: receiptBody() }),
-    z.strictObject({ t: z.literal('presence'), sessions: z.record(NameSchema, z.enum(['online', 'offline'])) }),
+    z.strictObject({
+      t: z.literal('presence'),
+      sessions: z.record(NameSchema, z.enum(['online', 'offline'])),
+      /** What each session is doing, from its coding agent's hooks, and since when (SPEC §6). */
+      states: z.record(NameSchema, z.strictObject({ state: z.enum(SESSION_STATES), since: iso() })).optional(),
+    }),
     z.strictObject({ t: z.literal('replay'), after: seq() }),
     z.strictObject({ t: z.literal('ack'), seq: seq() }),
   ]),

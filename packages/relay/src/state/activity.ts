@@ -1,13 +1,20 @@
 // What the relay knows about each host's live presence: its agent link, how far that agent has
-// applied the log, when it was last heard from, and which of its sessions it reports offline.
-// In memory only; a restart starts from "not connected".
-import type { Session } from '@crosstalk/core';
+// applied the log, when it was last heard from, which of its sessions it reports offline, and
+// what each of them is doing (from the coding agents' hooks). In memory only; a restart starts
+// from "not connected".
+import type { Session, SessionState } from '@crosstalk/core';
+
+export interface SessionActivity {
+  state: SessionState;
+  since: string;
+}
 
 interface Entry {
   connected: boolean;
   cursor: number | null;
   lastSeenAt: string | null;
   presence: Map<string, 'online' | 'offline'>;
+  states: Map<string, SessionActivity>;
 }
 
 export interface HostLiveView {
@@ -21,7 +28,7 @@ export class HostActivity {
 
   private entry(host: string): Entry {
     let e = this.hosts.get(host);
-    if (!e) this.hosts.set(host, (e = { connected: false, cursor: null, lastSeenAt: null, presence: new Map() }));
+    if (!e) this.hosts.set(host, (e = { connected: false, cursor: null, lastSeenAt: null, presence: new Map(), states: new Map() }));
     return e;
   }
 
@@ -41,6 +48,10 @@ export class HostActivity {
     this.entry(host).presence.set(session, status);
   }
 
+  setState(host: string, session: string, activity: SessionActivity): void {
+    this.entry(host).states.set(session, activity);
+  }
+
   /** Forgets a host's sessions' presence (when it is revoked). */
   forget(host: string): void {
     this.hosts.delete(host);
@@ -55,5 +66,11 @@ export class HostActivity {
   isOnline(session: Session): boolean {
     const e = this.hosts.get(session.host);
     return e?.connected === true && e.presence.get(session.name) !== 'offline';
+  }
+
+  /** What the session is doing, while its host's agent is there to say so. */
+  activity(session: Session): SessionActivity | undefined {
+    const e = this.hosts.get(session.host);
+    return e?.connected === true ? e.states.get(session.name) : undefined;
   }
 }

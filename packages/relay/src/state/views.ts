@@ -1,7 +1,7 @@
 // What the HTTP API shows of the state, typed by the answer schemas clients check it with.
 // Pure functions.
 import type { Conversation, ConversationSummary, HostInfo, Host, Session, SessionInfo } from '@crosstalk/core';
-import type { HostLiveView } from './activity.js';
+import type { HostLiveView, SessionActivity } from './activity.js';
 
 /** Time of the conversation's latest change (relay timestamps compare as strings). */
 export function updatedAt(c: Conversation): string {
@@ -34,8 +34,13 @@ export function conversationSince(c: Conversation, since: number): Conversation 
 }
 
 /** A session as other hosts see it: where its terminal is stays with its own host. */
-export function publicSession(s: Session, online: boolean): SessionInfo {
-  return { name: s.name, host: s.host, kind: s.kind, wake: { type: s.wake.type }, joinedAt: s.joinedAt, online };
+export function publicSession(s: Session, online: boolean, activity?: SessionActivity): SessionInfo {
+  const info: SessionInfo = { name: s.name, host: s.host, kind: s.kind, wake: { type: s.wake.type }, joinedAt: s.joinedAt, online };
+  if (activity) {
+    info.state = activity.state;
+    info.stateSince = activity.since;
+  }
+  return info;
 }
 
 /** A host with what the relay sees of it live; its key stays out of answers. */

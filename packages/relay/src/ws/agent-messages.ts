@@ -13,7 +13,9 @@ export function handleAgentMessage(services: Services, host: string, msg: AgentM
       services.ledger.commit([receiptEvent(services.ledger.state, host, msg.receipt, isoNow(services))]);
       return;
     case 'presence':
-      return setPresence(services, host, msg.sessions);
+      setPresence(services, host, msg.sessions);
+      if (msg.states) setStates(services, host, msg.states);
+      return;
     case 'ack': {
       const head = services.ledger.events.durableSeq;
       if (msg.seq > head) throw new CrosstalkError('INVALID_REQUEST', `ack ${msg.seq} is beyond the head ${head}`);
@@ -32,4 +34,15 @@ function setPresence(services: Services, host: string, sessions: Extract<AgentMe
     else foreign.push(session);
   }
   if (foreign.length > 0) throw new CrosstalkError('SESSION_NOT_OWNED', `presence ignored for sessions of other hosts: ${foreign.slice(0, 5).join(', ')}`);
+}
+
+/** What the host's own sessions are doing; sessions of other hosts are refused by name. */
+function setStates(services: Services, host: string, states: NonNullable<Extract<AgentMessage, { t: 'presence' }>['states']>): void {
+  const foreign: string[] = [];
+  for (const [session, activity] of Object.entries(states)) {
+    const owner = services.ledger.state.sessions.get(session)?.host;
+    if (owner === undefined || owner === host) services.activity.setState(host, session, activity);
+    else foreign.push(session);
+  }
+  if (foreign.length > 0) throw new CrosstalkError('SESSION_NOT_OWNED', `states ignored for sessions of other hosts: ${foreign.slice(0, 5).join(', ')}`);
 }

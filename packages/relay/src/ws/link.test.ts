@@ -151,6 +151,22 @@ describe('links', () => {
     await waitFor('codex-linux offline once its agent left', async () => (await sessions())[0][1] === false);
   });
 
+  it('shows what a session is doing while its agent is linked, and refuses states of sessions of other hosts', async () => {
+    const { relay, linux } = await twoHosts();
+    const link = await r.link(relay, linux.signer);
+    await link.waitForSeq(6);
+    const codex = async () => (await relay.request(relay.admin, 'GET', '/v1/sessions')).body.sessions.find((s: { name: string }) => s.name === 'codex-linux');
+    expect((await codex()).state).toBeUndefined();
+    const since = '2026-12-06T05:00:00.000Z';
+    link.send({ t: 'presence', sessions: { 'codex-linux': 'online' }, states: { 'codex-linux': { state: 'working', since } } });
+    await waitFor('codex-linux working', async () => (await codex()).state === 'working');
+    expect(await codex()).toMatchObject({ online: true, state: 'working', stateSince: since });
+    link.send({ t: 'presence', sessions: {}, states: { 'claude-win': { state: 'idle', since } } });
+    expect((await link.waitForMessage((m) => m.t === 'error', 'an error')).code).toBe('SESSION_NOT_OWNED');
+    link.close();
+    await waitFor('no state once its agent left', async () => (await codex()).state === undefined);
+  });
+
   it('takes receipts from the agent link', async () => {
     const { relay, linux, win } = await twoHosts();
     const id = await relay.open(win, 'claude-win', ['codex-linux']);

@@ -10,7 +10,7 @@ export function sessionRoutes(app: Hono<RelayEnv>, services: Services, auth: Mid
 
   app.get('/v1/sessions', auth, async (c) => {
     await ledger.settled();
-    const sessions = [...ledger.state.sessions.values()].map((s) => publicSession(s, services.activity.isOnline(s)));
+    const sessions = [...ledger.state.sessions.values()].map((s) => publicSession(s, services.activity.isOnline(s), services.activity.activity(s)));
     return c.json({ sessions } satisfies SessionsAnswer);
   });
 
