@@ -21,6 +21,10 @@ export interface WakeEntry extends WakeSpec {
   deferrals: number;
   phase: WakePhase;
   dueAt: number;
+  /** Held while its session works or waits for its person; `dueAt` is then when to look again. */
+  held?: boolean | undefined;
+  /** Done because it could not be delivered: tried again when its session comes back. */
+  failed?: boolean | undefined;
 }
 
 const EntrySchema = z.strictObject({
@@ -33,6 +37,8 @@ const EntrySchema = z.strictObject({
   deferrals: z.number().int().min(0).max(1000),
   phase: z.enum(['due', 'typing', 'waiting', 'done']),
   dueAt: z.number().int().min(0),
+  held: z.boolean().optional(),
+  failed: z.boolean().optional(),
 });
 const FileSchema = z.strictObject({ version: z.literal(1), entries: z.array(EntrySchema).max(1_000_000) });
 

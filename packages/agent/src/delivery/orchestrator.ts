@@ -1,12 +1,14 @@
-// Turns the replica's state into wake-ups: one per (conversation, turn, session), typed through
-// the platform's wake adapter, retried while the terminal is busy, reminded while unanswered, and
+// Turns the replica's state into wake-ups: one per (conversation, turn, session), held while the
+// session works (when its hooks say so), handed over through its hooks or typed through the
+// platform's wake adapter, retried while the terminal is busy, reminded while unanswered, and
 // reported with a receipt for every attempt. Acts only while the replica is live (linked and
-// caught up), so it never types a line about a state that is already stale.
+// caught up), so it never delivers a line about a state that is already stale.
 import type { Conversation, Receipt, ReceiptBody, SessionKind, WakeTarget } from '@crosstalk/core';
 import type { WakeAdapter, WakeOutcome } from '../terminals/index.js';
 import type { WakeEntry, WakeJournal } from './journal.js';
 import { DEFAULT_WAKE_RETRY, settleDelivered, settleOutcome, type ReceiptNote, type WakeRetry } from './outcome.js';
 import { pastForGood, stillWanted, wakeForUnanswered, wakeKey, wakeLine, wakesFor, type WakeSpec } from './plan.js';
+import { type ActivityView, busy, type HoldTimes, holdReason, recheckAt, remindAfterIdle, route } from './policy.js';
 
 export interface WakeView {
   conversation(id: string): Conversation | undefined;
@@ -17,7 +19,12 @@ export interface WakeView {
   /** The session's coding agent, which decides how its screen is checked before typing. */
   kind(session: string): SessionKind | undefined;
   copyPath(id: string): string;
+  /** What the session's hooks say it is doing; `unknown` (with null) for a session without hooks. */
+  activity?: ((session: string) => ActivityView) | undefined;
 }
+
+/** How a wake-up reached its session: typed into its terminal, or handed to one of its hooks. */
+export type Handover = 'typed' | 'hook';
 
 export interface DeliveryLogger {
   debug(obj: object, msg: string): void;
@@ -42,13 +49,37 @@ export interface OrchestratorOptions {
   now?: () => number;
   /** Observer of every attempt (status file, tests). */
   onAttempt?(info: { spec: WakeSpec; attempt: number; line: string | null; outcome: WakeOutcome }): void;
+  /**
+   * Offers the line to a hook of the session that waits to wake it while idle (Claude Code's
+   * asyncRewake); true when one took it. Nothing is typed then.
+   */
+  offerToHook?(session: string, line: string): boolean;
+  /** A wake-up line reached its session. */
+  onHandedOver?(session: string, line: string, how: Handover): void;
+  /** A held wake-up is looked at on the screen after its busy session was silent this long. */
+  recheckMs?: number;
+  /** A session that goes idle with a delivered turn unanswered is reminded after this. */
+  idleGraceMs?: number;
 }
+
+/** Claude Code ends a turn after 8 Stop-hook blocks in a row; one is always left to it. */
+export const MAX_STOP_BLOCKS = 7;
+const DEFAULT_RECHECK_MS = 60_000;
+/** How long a Stop hook waits for a step of its session in progress (its answer budget is 3 s). */
+const STEP_WAIT_MS = 1_000;
+const DEFAULT_IDLE_GRACE_MS = 20_000;
 
 export class WakeOrchestrator {
   private live = false;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly queued = new Set<string>();
+  /** Entries whose step runs now: a Stop hook must not hand them over meanwhile. */
+  private readonly active = new Set<string>();
+  /** Entries a Stop hook is handing over now: no step may attempt them meanwhile. */
+  private readonly handing = new Set<string>();
+  /** Stop-hook blocks in a row, per session. */
+  private readonly stopBlocks = new Map<string, number>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly retry: WakeRetry;
   private readonly now: () => number;
@@ -97,6 +128,76 @@ export class WakeOrchestrator {
       }
     }
     if (added) this.runDue();
+  }
+
+  /**
+   * A Stop hook of the session asks whether a turn is pending: the oldest wake-up owed to it is
+   * handed over (on record first) and its line returned, for the hook to continue the session
+   * with; null when none is, or after MAX_STOP_BLOCKS continuations in a row.
+   */
+  async takeForStop(session: string, continued: boolean): Promise<string | null> {
+    if (!continued) this.stopBlocks.delete(session);
+    const blocks = this.stopBlocks.get(session) ?? 0;
+    if (!this.live || this.stopped || blocks >= MAX_STOP_BLOCKS) return null;
+    // A step that is just holding a turn for this session ends in a moment: the hook may take it then.
+    const chain = this.chains.get(session);
+    if (chain) await Promise.race([chain, new Promise((resolve) => setTimeout(resolve, STEP_WAIT_MS).unref?.())]);
+    const { journal } = this.options;
+    for (const entry of journal.all()) {
+      const key = wakeKey(entry);
+      if (entry.session !== session || this.active.has(key) || this.handing.has(key) || !this.owed(entry)) continue;
+      this.handing.add(key);
+      try {
+        const line = await this.handOverAtStop(entry);
+        if (line === null) continue;
+        this.stopBlocks.set(session, blocks + 1);
+        return line;
+      } finally {
+        this.handing.delete(key);
+      }
+    }
+    await journal.flush();
+    return null;
+  }
+
+  /** The session's state changed: an idle one gets what was held for it, and its reminders soon. */
+  stateChanged(session: string): void {
+    const { state } = this.activity(session);
+    if (busy(state)) return;
+    const now = this.now();
+    for (const entry of this.options.journal.all()) {
+      if (entry.session !== session) continue;
+      if (entry.held && (entry.phase === 'due' || entry.phase === 'waiting')) entry.dueAt = now;
+      else if (state === 'idle') {
+        const at = remindAfterIdle(entry, now, this.options.idleGraceMs ?? DEFAULT_IDLE_GRACE_MS);
+        if (at !== null) entry.dueAt = at;
+      }
+    }
+    this.options.journal.touch();
+    this.runDue();
+  }
+
+  /** Wake-ups owed to the session and not delivered yet. */
+  pending(session: string): number {
+    let n = 0;
+    for (const entry of this.options.journal.all()) if (entry.session === session && entry.phase === 'due') n++;
+    return n;
+  }
+
+  /** The session came back (joined again, or its coding agent started again): what failed is tried again. */
+  retryFailed(session: string): void {
+    const { journal, view } = this.options;
+    let again = false;
+    for (const entry of journal.all()) {
+      if (entry.session !== session || entry.phase !== 'done' || !entry.failed) continue;
+      if (!stillWanted(entry, view.conversation(entry.conversation), (s) => view.isLocal(s))) continue;
+      Object.assign(entry, { phase: 'due', dueAt: this.now(), failed: false, held: false, deferrals: 0 });
+      again = true;
+    }
+    if (!again) return;
+    this.options.log.info({ session }, 'the session is back: its failed wake-ups are tried again');
+    journal.touch();
+    this.runDue();
   }
 
   /** The relay's log was replaced: what was woken belongs to the old log. */
@@ -161,35 +262,70 @@ export class WakeOrchestrator {
   }
 
   private async step(entry: WakeEntry): Promise<void> {
+    const key = wakeKey(entry);
+    this.active.add(key);
+    try {
+      await this.stepNow(entry);
+    } finally {
+      this.active.delete(key);
+    }
+  }
+
+  private async stepNow(entry: WakeEntry): Promise<void> {
     const { journal, view } = this.options;
-    if (!this.live || this.stopped || journal.get(entry) !== entry) return;
+    if (!this.live || this.stopped || journal.get(entry) !== entry || this.handing.has(wakeKey(entry))) return;
+    // A Stop hook may have handed it over while the step waited for its turn.
+    if ((entry.phase !== 'due' && entry.phase !== 'waiting') || entry.dueAt > this.now()) return;
     const c = view.conversation(entry.conversation);
     if (!stillWanted(entry, c, (s) => view.isLocal(s)) || !c) {
       this.finish(entry);
       return;
     }
-    if (entry.phase === 'waiting') {
-      if (entry.attempt - 1 >= this.options.maxNudges) {
-        this.receipt(entry, 'failed', 'unanswered');
-        this.finish(entry);
-        await journal.flush();
-        return;
-      }
-      entry.attempt++;
-      entry.deferrals = 0;
-    }
-    await this.attempt(entry, c);
+    // A reminder is counted once, when it falls due, whether it is then held or made.
+    if (entry.phase === 'waiting' && !entry.held && !(await this.nextReminder(entry))) return;
+    const activity = this.activity(entry.session);
+    const way = route(entry, activity, this.now(), this.holdTimes);
+    if (way === 'hold') await this.hold(entry, activity);
+    else await this.attempt(entry, c, way === 'recheck' ? activity : null);
   }
 
-  /** One attempt: no target, told by its own wait, or typed; then the receipt and the journal. */
-  private async attempt(entry: WakeEntry, c: Conversation): Promise<void> {
+  /** The next reminder of a delivered turn; false (and the moderator's notice) when none is left. */
+  private async nextReminder(entry: WakeEntry): Promise<boolean> {
+    if (entry.attempt - 1 >= this.options.maxNudges) {
+      this.receipt(entry, 'failed', 'unanswered');
+      this.finish(entry);
+      await this.options.journal.flush();
+      return false;
+    }
+    entry.attempt++;
+    entry.deferrals = 0;
+    return true;
+  }
+
+  /** Held until the session is idle: one receipt when the hold starts, none while it lasts. */
+  private async hold(entry: WakeEntry, activity: ActivityView): Promise<void> {
+    if (!entry.held) {
+      entry.held = true;
+      this.receipt(entry, 'deferred', holdReason(activity.state));
+    }
+    entry.dueAt = recheckAt(activity, this.now(), this.holdTimes);
+    this.options.journal.touch();
+    await this.options.journal.flush();
+  }
+
+  /**
+   * One attempt: no target, told by its own wait, handed to a waiting hook, or typed; then the
+   * receipt and the journal. `busyRecheck`: the session said it was busy; a screen that agrees
+   * keeps the wake-up held instead of counting a deferral.
+   */
+  private async attempt(entry: WakeEntry, c: Conversation, busyRecheck: ActivityView | null): Promise<void> {
     const { journal, view } = this.options;
     const target = view.target(entry.session);
-    let note: ReceiptNote;
+    let note: ReceiptNote | null;
     if (!target || target.type === 'none') note = this.noTarget(entry);
     else if (await this.toldByWait(entry)) note = this.leftToWait(entry);
-    else note = await this.typeLine(entry, c, target);
-    this.receipt(entry, note.status, note.reason);
+    else note = (await this.toHook(entry, c)) ?? (await this.typeLine(entry, c, target, busyRecheck));
+    if (note) this.receipt(entry, note.status, note.reason);
     journal.touch();
     await journal.flush();
   }
@@ -197,6 +333,7 @@ export class WakeOrchestrator {
   private noTarget(entry: WakeEntry): ReceiptNote {
     this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line: null, outcome: { status: 'failed', reason: 'no-wake-target' } });
     entry.phase = 'done';
+    entry.failed = true;
     return { status: 'failed', reason: 'no-wake-target' };
   }
 
@@ -204,13 +341,34 @@ export class WakeOrchestrator {
   private leftToWait(entry: WakeEntry): ReceiptNote {
     this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line: null, outcome: { status: 'delivered' } });
     this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt }, 'wake-up not typed: the session hears of this turn from its own wait');
-    settleDelivered(entry, this.now(), this.options.nudgeAfterMs);
+    this.delivered(entry);
     return { status: 'delivered', reason: 'waiting' };
   }
 
+  /** An idle session with a hook waiting to wake it gets the line through that hook, on record first. */
+  private async toHook(entry: WakeEntry, c: Conversation): Promise<ReceiptNote | null> {
+    const { journal, view, offerToHook } = this.options;
+    if (!offerToHook || this.activity(entry.session).state !== 'idle') return null;
+    const line = wakeLine(entry, c, view.copyPath(c.id), entry.attempt);
+    const phase = entry.phase;
+    entry.phase = 'typing';
+    journal.touch();
+    await journal.flush();
+    if (!offerToHook(entry.session, line)) {
+      entry.phase = phase;
+      return null;
+    }
+    this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line, outcome: { status: 'delivered' } });
+    this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt }, 'wake-up handed to a waiting hook');
+    this.delivered(entry);
+    this.options.onHandedOver?.(entry.session, line, 'hook');
+    return { status: 'delivered', reason: 'hook' };
+  }
+
   /** Types the line through the adapter, once the attempt is on record. */
-  private async typeLine(entry: WakeEntry, c: Conversation, target: WakeTarget): Promise<ReceiptNote> {
+  private async typeLine(entry: WakeEntry, c: Conversation, target: WakeTarget, busyRecheck: ActivityView | null): Promise<ReceiptNote | null> {
     const { journal, view, adapter } = this.options;
+    const phase = entry.phase;
     entry.phase = 'typing';
     journal.touch();
     // The attempt is on disk before anything is typed; the adapter checks the terminal meanwhile.
@@ -229,7 +387,16 @@ export class WakeOrchestrator {
     await recorded;
     this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line, outcome });
     this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt, outcome }, 'wake-up attempt');
-    return settleOutcome(entry, outcome, this.now(), { retry: this.retry, nudgeAfterMs: this.options.nudgeAfterMs });
+    if (busyRecheck && outcome.status === 'deferred' && (outcome.reason === 'busy' || outcome.reason === 'waiting-input')) {
+      // The screen agrees with the hooks: still held, no deferral counted, no new receipt.
+      entry.phase = phase;
+      entry.dueAt = recheckAt({ ...busyRecheck, heardAt: this.now() }, this.now(), this.holdTimes);
+      return null;
+    }
+    entry.held = false;
+    const note = settleOutcome(entry, outcome, this.now(), { retry: this.retry, nudgeAfterMs: this.options.nudgeAfterMs });
+    if (outcome.status === 'delivered') this.options.onHandedOver?.(entry.session, line, 'typed');
+    return note;
   }
 
   /** Only a first call about a turn: a reminder is typed whoever told the session first. */
@@ -242,6 +409,44 @@ export class WakeOrchestrator {
       this.options.log.warn({ err: String(err), wake: wakeKey(entry) }, "could not read the session's wait mark; typing the wake-up");
       return false;
     }
+  }
+
+  /** An attempt is owed to the session: due, held, or a reminder whose time has come. */
+  private owed(entry: WakeEntry): boolean {
+    return entry.phase === 'due' || (entry.phase === 'waiting' && (entry.held === true || entry.dueAt <= this.now()));
+  }
+
+  private async handOverAtStop(entry: WakeEntry): Promise<string | null> {
+    const { journal, view } = this.options;
+    const c = view.conversation(entry.conversation);
+    if (!stillWanted(entry, c, (s) => view.isLocal(s)) || !c) {
+      this.finish(entry);
+      return null;
+    }
+    if (entry.phase === 'waiting' && !entry.held && !(await this.nextReminder(entry))) return null;
+    const line = wakeLine(entry, c, view.copyPath(c.id), entry.attempt);
+    this.delivered(entry);
+    this.receipt(entry, 'delivered', 'hook');
+    journal.touch();
+    // On record before the hook answers: a line handed over is never handed over twice.
+    await journal.flush();
+    this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line, outcome: { status: 'delivered' } });
+    this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt }, "wake-up handed over by the session's Stop hook");
+    this.options.onHandedOver?.(entry.session, line, 'hook');
+    return line;
+  }
+
+  private delivered(entry: WakeEntry): void {
+    entry.held = false;
+    settleDelivered(entry, this.now(), this.options.nudgeAfterMs);
+  }
+
+  private activity(session: string): ActivityView {
+    return this.options.view.activity?.(session) ?? { state: 'unknown', heardAt: null };
+  }
+
+  private get holdTimes(): HoldTimes {
+    return { recheckMs: this.options.recheckMs ?? DEFAULT_RECHECK_MS };
   }
 
   private finish(entry: WakeEntry): void {

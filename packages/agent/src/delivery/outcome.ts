@@ -53,6 +53,7 @@ export function settleOutcome(entry: WakeEntry, outcome: WakeOutcome, now: numbe
       return settleDeferred(entry, outcome, now, policy.retry);
     case 'failed':
       entry.phase = 'done';
+      entry.failed = true;
       return { status: 'failed', reason: receiptReason(outcome.reason, outcome.detail) };
   }
 }
@@ -62,6 +63,7 @@ function settleDeferred(entry: WakeEntry, outcome: Extract<WakeOutcome, { status
   entry.deferrals++;
   if (entry.deferrals >= retry.maxDeferrals) {
     entry.phase = 'done';
+    entry.failed = true;
     return { status: 'failed', reason: receiptReason('gave-up', `deferred ${entry.deferrals} times, last: ${outcome.reason}`) };
   }
   entry.phase = 'due';

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CrosstalkError } from '@crosstalk/core';
 import { askAgent, LocalRefusal } from '@crosstalk/client/local';
+import { waitFor } from '@crosstalk/core/test-support';
 import { listenEndpoint, type RunningEndpoint } from './server.js';
 
 const log = { debug() {}, warn() {} };
@@ -23,8 +24,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const start = (handle = async (r: Record<string, unknown>) => ({ echo: r.t })) =>
-  listenEndpoint({ path: join(dir, 'agent.sock'), platform: process.platform, handle, log }).then((e) => (endpoint = e));
+type Handle = (r: Record<string, unknown>, closed: AbortSignal) => Promise<Record<string, unknown>>;
+const start = (handle: Handle = async (r) => ({ echo: r.t }), idleMs?: number) =>
+  listenEndpoint({ path: join(dir, 'agent.sock'), platform: process.platform, handle, log, ...(idleMs ? { idleMs } : {}) }).then((e) => (endpoint = e));
 
 /** Writes raw bytes and collects what comes back until the agent closes the connection. */
 function raw(path: string, data: string | Buffer): Promise<string> {
@@ -39,6 +41,24 @@ function raw(path: string, data: string | Buffer): Promise<string> {
 }
 
 describe('the local endpoint', () => {
+  it('keeps a connection whose request is still being answered past the idle limit, and says when the asker hangs up', async () => {
+    let release: () => void = () => undefined;
+    const hungUp: string[] = [];
+    const e = await start(async (r, closed) => {
+      closed.addEventListener('abort', () => hungUp.push(String(r.t)));
+      if (r.t === 'slow') await new Promise<void>((resolve) => (release = resolve));
+      if (r.t === 'forever') await new Promise(() => undefined);
+      return { done: r.t };
+    }, 50);
+    const slow = askAgent(e.path, { t: 'slow' }, 5_000);
+    // Far past the 50 ms idle limit, the answer still comes.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    expect(await slow).toEqual({ done: 'slow' });
+    await expect(askAgent(e.path, { t: 'forever' }, 200)).rejects.toThrow(/did not answer/);
+    await waitFor('the handler to hear of the hang-up', () => hungUp.includes('forever'));
+  });
+
   it('answers a request after the hello, and refuses with the handler own error', async () => {
     const e = await start(async (r) => {
       if (r.t === 'boom') throw new CrosstalkError('NOT_FOUND', 'no such thing');
@@ -72,7 +92,10 @@ describe('the local endpoint', () => {
   it('refuses a frame before the hello, garbage, and an oversized frame, and closes', async () => {
     const e = await start();
     expect(JSON.parse(await raw(e.path, '{"t":"hook","id":1}\n'))).toMatchObject({ t: 'error', code: 'PROTOCOL_MISMATCH' });
-    expect(JSON.parse(await raw(e.path, '{"t":"hello","v":1}\nnot json\n').then((s) => s.split('\n')[1] as string))).toMatchObject({ t: 'error', code: 'INVALID_REQUEST' });
+    expect(JSON.parse(await raw(e.path, '{"t":"hello","v":1}\nnot json\n').then((s) => s.split('\n')[1] as string))).toMatchObject({
+      t: 'error',
+      code: 'INVALID_REQUEST',
+    });
     const big = Buffer.alloc(1024 * 1024 + 10, 'a');
     expect(JSON.parse(await raw(e.path, Buffer.concat([Buffer.from('{"t":"hello","v":1}\n'), big])).then((s) => s.split('\n')[1] as string))).toMatchObject({
       t: 'error',

@@ -13,8 +13,11 @@ export interface EndpointLogger {
   warn(obj: object, msg: string): void;
 }
 
-/** Answers one request (a frame with `t` and a numeric `id`); throws a CrosstalkError to refuse it. */
-export type EndpointHandler = (request: Record<string, unknown>) => Promise<Record<string, unknown>>;
+/**
+ * Answers one request (a frame with `t` and a numeric `id`); throws a CrosstalkError to refuse it.
+ * `closed` aborts when the asker hangs up, so a request that waits can let go.
+ */
+export type EndpointHandler = (request: Record<string, unknown>, closed: AbortSignal) => Promise<Record<string, unknown>>;
 
 export interface EndpointOptions {
   path: string;
@@ -78,8 +81,12 @@ function serve(socket: Socket, options: EndpointOptions): void {
   const reader = new FrameReader();
   let greeted = false;
   let refused = false;
+  let pending = 0;
+  const idleMs = options.idleMs ?? 30_000;
+  const hungUp = new AbortController();
   socket.setEncoding('utf8');
-  socket.setTimeout(options.idleMs ?? 30_000, () => socket.destroy());
+  socket.setTimeout(idleMs, () => socket.destroy());
+  socket.on('close', () => hungUp.abort());
   // A client that hung up is no concern of the agent's.
   socket.on('error', (err) => options.log.debug({ err: String(err) }, 'endpoint connection error'));
   const refuse = (code: string, message: string) => {
@@ -97,16 +104,20 @@ function serve(socket: Socket, options: EndpointOptions): void {
         continue;
       }
       if (typeof f.id !== 'number' || typeof f.t !== 'string') return refuse('INVALID_REQUEST', 'a request needs a numeric id and a type');
-      void answer(socket, f, options);
+      // A request being answered may wait long (a hook waiting for a turn): no idle limit meanwhile.
+      if (pending++ === 0) socket.setTimeout(0);
+      void answer(socket, f, options, hungUp.signal).finally(() => {
+        if (--pending === 0 && !socket.destroyed) socket.setTimeout(idleMs);
+      });
     }
     if (error) refuse('INVALID_REQUEST', error.message);
   });
 }
 
-async function answer(socket: Socket, request: Record<string, unknown>, options: EndpointOptions): Promise<void> {
+async function answer(socket: Socket, request: Record<string, unknown>, options: EndpointOptions, closed: AbortSignal): Promise<void> {
   let reply: object;
   try {
-    reply = { t: 'reply', id: request.id, ...(await options.handle(request)) };
+    reply = { t: 'reply', id: request.id, ...(await options.handle(request, closed)) };
   } catch (err) {
     const e = err instanceof CrosstalkError ? err : new CrosstalkError('INTERNAL', String(err).slice(0, 200));
     if (!(err instanceof CrosstalkError)) options.log.warn({ err: String(err) }, 'endpoint request failed');

@@ -26,6 +26,11 @@ function build() {
       .min(5)
       .max(7 * 24 * 3600)
       .default(600),
+    /**
+     * A session whose hooks say it went idle with a delivered turn unanswered is reminded after
+     * this long, instead of after nudgeAfterSeconds.
+     */
+    idleGraceSeconds: z.number().int().min(1).max(3600).default(20),
     /** Reminders before the moderator is told. */
     maxNudges: z.number().int().min(0).max(10).default(2),
     /** Defer a wake-up if someone typed in the terminal this recently. */

@@ -33,7 +33,7 @@ describe('home', () => {
       host: 'linux-box',
       conversationsDir: join(dir, 'c'),
     });
-    expect(written.wake).toEqual({ nudgeAfterSeconds: 600, maxNudges: 2, quietMs: 2000, enterDelayMs: 300 });
+    expect(written.wake).toEqual({ nudgeAfterSeconds: 600, idleGraceSeconds: 20, maxNudges: 2, quietMs: 2000, enterDelayMs: 300 });
     expect(await readAgentConfig(path)).toEqual(written);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });

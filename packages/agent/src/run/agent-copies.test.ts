@@ -79,7 +79,19 @@ describe('copies', () => {
       { logs: () => lab.logs() },
     );
     expect(status.status).toMatchObject({ host: 'linux-box', relayId: lab.relay.relayId, epoch: lab.relay.epoch, state: 'connected', lastError: null });
-    expect(status.status?.sessions).toEqual([{ name: 'codex-linux', kind: 'codex', wake: 'none', online: null, lastReceipt: null }]);
+    expect(status.status?.sessions).toEqual([
+      {
+        name: 'codex-linux',
+        kind: 'codex',
+        wake: 'none',
+        online: null,
+        lastReceipt: null,
+        state: 'unknown',
+        stateSince: expect.any(String),
+        lastSignal: null,
+        pending: 0,
+      },
+    ]);
 
     await a.stop();
     await b.stop();

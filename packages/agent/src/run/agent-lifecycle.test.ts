@@ -41,7 +41,8 @@ describe('agent lifecycle', () => {
     // A second machine holding the same key and host name.
     const copyDir = await mkdtemp(join(tmpdir(), 'ct-home-twin-'));
     try {
-      await cp(home.layout.home, copyDir, { recursive: true });
+      // The running agent's endpoint socket is its own; the twin listens on one of its own.
+      await cp(home.layout.home, copyDir, { recursive: true, filter: (src) => !src.endsWith('agent.sock') });
       const twin: Home = { ...home, name: 'twin', layout: homeLayout(copyDir) };
       const second = lab.runMain(twin);
       const exit = await first.exited;

@@ -1,7 +1,9 @@
 // The host agent: one link to the relay, a replica whose copies follow the log, wake-ups for the
 // local sessions, receipts and presence back to the relay, and a status file for humans.
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CrosstalkError, type LogLevel } from '@crosstalk/core';
+import { endpointPath } from '@crosstalk/core/endpoint';
 import { tokenSigner, type TokenSigner } from '@crosstalk/core/token';
 import { readAgentConfig, readHostKey, type AgentConfig, type HomeLayout } from '../home/index.js';
 import { RelayLink } from '../link/link.js';
@@ -16,6 +18,7 @@ import { PresenceTracker } from '../delivery/presence.js';
 import { createLogger, type AgentLogger, type LogDestination } from './logger.js';
 import { ReceiptOutbox } from './outbox.js';
 import { StatusWriter, type AgentStatusSnapshot } from './status.js';
+import { SessionHooks } from './session-hooks.js';
 import { Sync } from './sync.js';
 import { DEFAULT_TUNING, type AgentTuning } from './tuning.js';
 
@@ -37,6 +40,8 @@ export interface RunAgentOptions {
   /** The wake adapter; default the platform's (tmux, Windows console). */
   waker?: WakeAdapter | undefined;
   tuning?: Partial<AgentTuning> | undefined;
+  /** Where the local endpoint listens (hooks report there); default in the home. */
+  endpoint?: string | undefined;
 }
 
 export type StopReason = { reason: 'stopped' } | { reason: 'fatal'; error: CrosstalkError };
@@ -63,6 +68,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const journal = await WakeJournal.open(join(layout.stateDir, 'wakes.json'), Date.now(), config.wake.nudgeAfterSeconds * 1000);
   const waker = options.waker ?? defaultWaker(config, log);
   const agent = new Agent({ config, layout, log, replica, journal, tuning, hooks, waker });
+  await agent.listen(options.endpoint ?? endpointPath(layout.home, process.platform, tmpdir(), process.getuid?.() ?? 0));
   agent.start(signer);
   return agent.handle();
 }
@@ -93,6 +99,10 @@ class Agent {
   private readonly outbox: ReceiptOutbox;
   private readonly presence: PresenceTracker;
   private readonly statusWriter: StatusWriter;
+  private readonly sessionHooks: SessionHooks;
+  /** When each local session joined, to notice one that joins again. */
+  private readonly joinedAt = new Map<string, string>();
+  private statesTimer: NodeJS.Timeout | null = null;
   private resolveStopped: (r: StopReason) => void = () => {};
   private readonly stopped = new Promise<StopReason>((r) => (this.resolveStopped = r));
   private stopping: Promise<void> | null = null;
@@ -100,6 +110,18 @@ class Agent {
 
   constructor(private readonly parts: AgentParts) {
     const { config, replica, log, tuning } = parts;
+    this.sessionHooks = new SessionHooks({
+      sessions: () => this.localSessions(),
+      orchestrator: {
+        takeForStop: (session, continued) => this.orchestrator.takeForStop(session, continued),
+        stateChanged: (session) => this.orchestrator.stateChanged(session),
+        retryFailed: (session) => this.orchestrator.retryFailed(session),
+      },
+      onStates: () => this.statesChanged(),
+      platform: process.platform,
+      log,
+    });
+    for (const s of this.localSessions()) this.joinedAt.set(s.name, s.joinedAt);
     this.outbox = new ReceiptOutbox((receipt) => this.link?.send({ t: 'receipt', receipt }) === true, tuning.maxQueuedReceipts);
     this.orchestrator = new WakeOrchestrator({
       adapter: parts.waker,
@@ -111,8 +133,13 @@ class Agent {
         target: (s) => replica.state.sessions.get(s)?.wake,
         kind: (s) => replica.state.sessions.get(s)?.kind,
         copyPath: (id) => replica.copyPath(id),
+        activity: (s) => this.sessionHooks.view(s),
       },
       nudgeAfterMs: config.wake.nudgeAfterSeconds * 1000,
+      idleGraceMs: config.wake.idleGraceSeconds * 1000,
+      recheckMs: tuning.busyRecheckMs,
+      offerToHook: (session, line) => this.sessionHooks.offer(session, line),
+      onHandedOver: (session, line, how) => this.sessionHooks.handedOver(session, line, how),
       maxNudges: config.wake.maxNudges,
       retry: tuning.wakeRetry,
       sendReceipt: (r) => {
@@ -135,7 +162,11 @@ class Agent {
         this.outbox.flush();
         void this.reportPresence(true);
       },
-      onSessionsChanged: () => void this.reportPresence(false),
+      onSessionsChanged: () => {
+        this.noticeRejoins();
+        this.statesChanged();
+        void this.reportPresence(false);
+      },
       onChange: () => this.statusWriter.update(),
       onError: (err) => this.setError(err),
     });
@@ -150,6 +181,10 @@ class Agent {
 
   handle(): RunningAgent {
     return { stop: () => this.stop(), status: () => this.snapshot(), stopped: this.stopped };
+  }
+
+  listen(path: string): Promise<void> {
+    return this.sessionHooks.listen(path);
   }
 
   start(signer: TokenSigner): void {
@@ -182,12 +217,34 @@ class Agent {
   private async reportPresence(force: boolean): Promise<void> {
     try {
       const changed = await this.presence.refresh(force);
-      if (changed && Object.keys(changed).length > 0) this.link?.send({ t: 'presence', sessions: changed });
+      // Sent on every change and after every reconnect, also with no terminal to report: the states go with it.
+      if (changed) this.link?.send({ t: 'presence', sessions: changed, states: this.sessionHooks.states() });
       if (changed) this.statusWriter.update();
     } catch (err) {
       // Presence is advice to the others; failing to report it must never stop the agent.
       this.parts.log.warn({ err: String(err) }, 'could not report presence');
     }
+  }
+
+  /** A session's state changed: the relay hears of it soon, several changes at once. */
+  private statesChanged(): void {
+    this.statusWriter.update();
+    this.statesTimer ??= setTimeout(() => {
+      this.statesTimer = null;
+      this.link?.send({ t: 'presence', sessions: {}, states: this.sessionHooks.states() });
+    }, 50);
+  }
+
+  /** A session that joined again gets its failed wake-ups tried again; one that left is forgotten. */
+  private noticeRejoins(): void {
+    const now = new Map(this.localSessions().map((s) => [s.name, s.joinedAt]));
+    for (const [name, joinedAt] of now) {
+      const before = this.joinedAt.get(name);
+      if (before !== undefined && before !== joinedAt) this.orchestrator.retryFailed(name);
+    }
+    for (const name of this.joinedAt.keys()) if (!now.has(name)) this.sessionHooks.activities.forget(name);
+    this.joinedAt.clear();
+    for (const [name, joinedAt] of now) this.joinedAt.set(name, joinedAt);
   }
 
   private disconnected(info: { code: number | null; reason: string; error: CrosstalkError | null }): void {
@@ -220,6 +277,8 @@ class Agent {
   private async stopNow(): Promise<void> {
     const { log, replica } = this.parts;
     if (this.presenceTimer) clearInterval(this.presenceTimer);
+    if (this.statesTimer) clearTimeout(this.statesTimer);
+    await this.sessionHooks.close();
     try {
       await this.sync.stop();
     } catch (err) {
@@ -231,6 +290,16 @@ class Agent {
     this.statusWriter.cancel();
     await this.statusWriter.flush();
     log.info({ cursor: replica.seq }, 'agent stopped');
+  }
+
+  private activityOf(session: string): Pick<AgentStatusSnapshot['sessions'][number], 'state' | 'stateSince' | 'lastSignal' | 'pending'> {
+    const a = this.sessionHooks.get(session);
+    return {
+      state: a.state,
+      stateSince: new Date(a.since).toISOString(),
+      lastSignal: a.lastSignal ? { event: a.lastSignal.event, at: new Date(a.lastSignal.at).toISOString() } : null,
+      pending: this.orchestrator.pending(session),
+    };
   }
 
   private snapshot(): AgentStatusSnapshot {
@@ -259,6 +328,7 @@ class Agent {
         wake: s.wake.type,
         online: online[s.name] === undefined ? null : online[s.name] === 'online',
         lastReceipt: this.outbox.last.get(s.name) ?? null,
+        ...this.activityOf(s.name),
       })),
     };
   }

@@ -1,6 +1,7 @@
 // The running agent's status file (`layout.agentStatus`), written atomically and throttled, and
 // its reader for `crosstalk agent status`, which also checks that the writer is still alive.
 import * as z from 'zod';
+import { SESSION_STATES } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import type { HomeLayout } from '../home/index.js';
 import { processAlive } from '../os/process-alive.js';
@@ -43,6 +44,16 @@ const AgentStatusSchema = z.strictObject({
         wake: z.string().max(16),
         online: z.boolean().nullable(),
         lastReceipt: LastReceiptSchema.nullable(),
+        /** What the session's hooks say it is doing (`unknown` without hooks), and since when. */
+        state: z.enum(SESSION_STATES).optional(),
+        stateSince: Iso.optional(),
+        /** The last hook event of the session, if any came since the agent started. */
+        lastSignal: z
+          .strictObject({ event: z.string().max(64), at: Iso })
+          .nullable()
+          .optional(),
+        /** Wake-ups owed to the session and not delivered yet. */
+        pending: z.number().int().min(0).optional(),
       }),
     )
     .max(10_000),

@@ -16,6 +16,8 @@ export interface AgentTuning {
   wakeRetry: WakeRetry;
   /** Receipts kept while the link is down; the oldest go first. */
   maxQueuedReceipts: number;
+  /** A wake-up held for a busy session is checked on its screen after the session was silent this long. */
+  busyRecheckMs: number;
 }
 
 export const DEFAULT_TUNING: AgentTuning = {
@@ -28,4 +30,5 @@ export const DEFAULT_TUNING: AgentTuning = {
   replayTimeoutMs: 15_000,
   wakeRetry: DEFAULT_WAKE_RETRY,
   maxQueuedReceipts: 1000,
+  busyRecheckMs: 60_000,
 };

@@ -5,6 +5,7 @@ import { MemoryRelay } from '@crosstalk/core/test-support';
 import type { WakeAdapter } from '../../terminals/index.js';
 import type { WakeJournal } from '../journal.js';
 import { WakeOrchestrator, type OrchestratorOptions } from '../orchestrator.js';
+import type { ActivityView } from '../policy.js';
 
 export const quiet = { debug: () => {}, info: () => {}, warn: () => {} };
 export const pane: WakeTarget = { type: 'tmux', pane: '%1', socket: '/tmp/none' };
@@ -32,8 +33,8 @@ export function talkRelay(wake: WakeTarget = pane): MemoryRelay {
 export function orchestratorFor(
   relay: MemoryRelay,
   parts: { adapter: WakeAdapter; journal: WakeJournal; receipts: ReceiptBody[] } & Partial<
-    Pick<OrchestratorOptions, 'nudgeAfterMs' | 'maxNudges' | 'retry' | 'toldByWait'>
-  >,
+    Pick<OrchestratorOptions, 'nudgeAfterMs' | 'maxNudges' | 'retry' | 'toldByWait' | 'offerToHook' | 'onHandedOver' | 'recheckMs' | 'idleGraceMs'>
+  > & { activity?: (session: string) => ActivityView },
 ): WakeOrchestrator {
   return new WakeOrchestrator({
     adapter: parts.adapter,
@@ -45,12 +46,17 @@ export function orchestratorFor(
       target: (s) => relay.state.sessions.get(s)?.wake,
       kind: (s) => relay.state.sessions.get(s)?.kind,
       copyPath: (id) => `/copies/${id}.md`,
+      activity: parts.activity,
     },
     nudgeAfterMs: parts.nudgeAfterMs ?? 60_000,
     maxNudges: parts.maxNudges ?? 2,
     retry: parts.retry,
     sendReceipt: (r) => parts.receipts.push(r),
     toldByWait: parts.toldByWait,
+    offerToHook: parts.offerToHook,
+    onHandedOver: parts.onHandedOver,
+    recheckMs: parts.recheckMs,
+    idleGraceMs: parts.idleGraceMs,
     log: quiet,
   });
 }
