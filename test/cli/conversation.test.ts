@@ -77,12 +77,14 @@ describe('join, whoami, sessions, leave', () => {
     expect(keys(data)).toEqual(documentedFields('sessions'));
     const a2 = data.sessions.find((s) => s.name === 'a2');
     expect(a2).toMatchObject({ name: 'a2', host: 'alpha', kind: 'codex', wake: { type: 'none' } });
-    expect(keys(a2)).toEqual(['host', 'joinedAt', 'kind', 'name', 'online', 'wake']);
+    expect(keys(a2)).toEqual(['host', 'joinedAt', 'kind', 'name', 'online', 'state', 'stateSince', 'wake']);
+    // Without hooks a session's state is unknown.
+    expect(a2?.state).toBe('unknown');
     expect(data.sessions.map((s) => s.name)).toEqual([...data.sessions.map((s) => s.name as string)].sort());
 
     const human = await beta.run(['sessions']);
-    expect(human.stdout).toMatch(/^SESSION\s+HOST\s+KIND\s+WAKE\s+ONLINE\s+JOINED$/m);
-    expect(human.stdout).toMatch(/^a2\s+alpha\s+codex\s+none\s/m);
+    expect(human.stdout).toMatch(/^SESSION\s+HOST\s+KIND\s+WAKE\s+ONLINE\s+STATE\s+SINCE\s+JOINED$/m);
+    expect(human.stdout).toMatch(/^a2\s+alpha\s+codex\s+none\s+yes\s+unknown\s+-\s/m);
   });
 
   it('leave unregisters a session here and on the relay; leaving again changes nothing', async () => {

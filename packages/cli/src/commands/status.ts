@@ -1,7 +1,8 @@
-// `crosstalk status <id>`: who is next, the latest wake-up receipt per session, last activity.
+// `crosstalk status <id>`: who is next, what each participant is doing, the latest wake-up receipt
+// per session, last activity.
 import { checkName, type Conversation, type ReceiptRecord } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { names, safeText, table } from '../lib/format.js';
+import { names, safeText, stateWords, table } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';
 import { receiptWords } from '../lib/receipt-words.js';
 
@@ -29,7 +30,12 @@ function latestPerSession(receipts: ReceiptRecord[]): ReceiptRecord[] {
 const handler: CommandHandler = async (ctx, args) => {
   const id = checkName('conversation', args[0]);
   const { client } = await connectHost(ctx);
-  const [{ conversation: c }, { receipts }] = await Promise.all([client.getConversation(id), client.listReceipts(id)]);
+  const [{ conversation: c }, { receipts }, { sessions }] = await Promise.all([client.getConversation(id), client.listReceipts(id), client.listSessions()]);
+  const byName = new Map(sessions.map((s) => [s.name, s]));
+  const states = c.participants.map((name) => {
+    const s = byName.get(name);
+    return { session: name, state: s?.state ?? null, since: s?.stateSince ?? null };
+  });
   const latest = latestPerSession(receipts);
   const activity = lastActivity(c);
   const data = {
@@ -45,6 +51,7 @@ const handler: CommandHandler = async (ctx, args) => {
     decision: c.decision,
     resolution: c.resolution,
     lastActivity: activity,
+    states,
     receipts: latest.map((r) => ({
       session: r.session,
       host: r.host ?? null,
@@ -61,7 +68,7 @@ const handler: CommandHandler = async (ctx, args) => {
     `status:        ${c.status}, turn ${c.turns.length}/${c.maxTurns}`,
     `next:          ${names(c.next)}`,
     `moderator:     ${c.moderator}`,
-    `participants:  ${c.participants.join(', ')}`,
+    `participants:  ${c.participants.map((p) => `${p} (${stateWords(byName.get(p) ?? {}, Date.now())})`).join(', ')}`,
     `last activity: ${activity.what} by ${activity.by} at ${activity.at}`,
   ];
   if (c.proposal && !c.decision) lines.push(`proposal:      turn ${c.proposal.turn} by ${c.proposal.by}, agreed by ${names(c.proposal.agreed)}`);

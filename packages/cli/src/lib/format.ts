@@ -94,3 +94,19 @@ export function formatUnseen(c: Conversation, unseen: Unseen): string {
   else lines.push(`new since your turn ${unseen.since}: ${count} turn${count === 1 ? '' : 's'}`);
   return [...lines, formatSince(c, unseen.since).replace(/^\n/, '')].join('\n').trimEnd();
 }
+
+/** How long ago an ISO time was, in one short unit: `12s`, `3m`, `2h`, `4d`. */
+export function age(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
+  if (!Number.isFinite(seconds)) return '?';
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86_400)}d`;
+}
+
+/** A session's state for people: `working for 3m`; `?` when its host's agent is not there to say. */
+export function stateWords(s: { state?: string | undefined; stateSince?: string | undefined }, now: number): string {
+  if (!s.state) return '?';
+  return s.stateSince && s.state !== 'unknown' ? `${s.state} for ${age(s.stateSince, now)}` : s.state;
+}

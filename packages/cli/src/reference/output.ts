@@ -98,7 +98,12 @@ export const OUTPUT: Record<string, OutputDoc> = {
       turns: 'the answering Turn[]',
     },
   },
-  sessions: { fields: { sessions: '`{name, host, kind, wake: {type}, joinedAt, online}[]`' } },
+  sessions: {
+    fields: {
+      sessions:
+        "`{name, host, kind, wake: {type}, joinedAt, online, state?, stateSince?}[]`; `state` is `idle`, `working`, `waiting-input`, `gone` or `unknown` (no hooks), as its host last reported; absent while its host's agent is not connected",
+    },
+  },
   status: {
     fields: {
       id: 'conversation id',
@@ -113,6 +118,7 @@ export const OUTPUT: Record<string, OutputDoc> = {
       decision: '`{text, turn, at, agreedBy}` or null',
       resolution: '`{text, by, at}` or null',
       lastActivity: '`{at, by, what}`: the latest turn, moderation or close',
+      states: 'per participant: `{session, state, since}`; `state` as in `crosstalk sessions`, null when its host does not say',
       receipts:
         'latest wake-up receipt per session: `{session, host, turn, status, reason, words, attempt, at}[]`; `words` says it for a person ("waiting for the person to answer a permission prompt …")',
     },

@@ -16,6 +16,11 @@ export const SKILL_OPTIONS = options(
   { flags: '--uninstall', description: 'remove exactly what was installed' },
 );
 
+export const HOOK_OPTIONS = options({
+  flags: '--wait',
+  description: 'wait in the background until a turn comes for the idle session, then exit 2 with its line on stderr',
+});
+
 export const SETUP_COMMANDS: CommandSpec[] = [
   command({
     path: ['up'],
@@ -60,5 +65,19 @@ export const SETUP_COMMANDS: CommandSpec[] = [
     json: true,
     examples: ['crosstalk skill install --claude --codex --project'],
     load: () => import('../commands/skill.js'),
+  }),
+  command({
+    path: ['hook'],
+    group: 'setup',
+    args: '<agent> [event] [payload]',
+    summary: "what Claude Code's and Codex's hooks run: tells this host's agent what the session is doing",
+    description:
+      'Installed by `crosstalk skill install` as a hook of every event that says whether a session works, waits for a dialog or is idle ' +
+      '(<agent> is claude-code or codex). It reads the hook payload from stdin (or [payload], as Codex passes its notify program), tells the ' +
+      'local agent through its endpoint, and for a Stop hook prints the pending turn as `{"decision":"block","reason":…}` so the ' +
+      'session goes on with it. It loads no key or schema library and never fails the coding agent: without an agent it prints nothing and exits 0.',
+    options: HOOK_OPTIONS,
+    examples: ['crosstalk hook claude-code', 'crosstalk hook codex'],
+    load: () => import('../commands/hook.js'),
   }),
 ];
