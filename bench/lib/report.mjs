@@ -8,12 +8,16 @@ export function machine() {
   return { cores: list.length, cpu: (list[0]?.model ?? 'unknown').trim(), node: process.version, platform: `${process.platform} ${process.arch}` };
 }
 
-/** Fills in `meetsTarget` and `ratio` (median / target: ≤ 1 is good for `<=`, ≥ 1 for `>=`). */
+/**
+ * Fills in `meetsTarget` and `ratio` (measured / target: ≤ 1 is good for `<=`, ≥ 1 for `>=`). The
+ * median is measured against the target, or the p95 for a target `of: 'p95'`.
+ */
 export function judge(figure) {
   const t = figure.target;
-  if (!t || figure.median === null || figure.median === undefined) return { ...figure, ratio: null, meetsTarget: t ? false : null };
-  const ratio = figure.median / t.value;
-  return { ...figure, ratio, meetsTarget: t.op === '<=' ? figure.median <= t.value : figure.median >= t.value };
+  const measured = t?.of === 'p95' ? figure.p95 : figure.median;
+  if (!t || measured === null || measured === undefined) return { ...figure, ratio: null, meetsTarget: t ? false : null };
+  const ratio = measured / t.value;
+  return { ...figure, ratio, meetsTarget: t.op === '<=' ? measured <= t.value : measured >= t.value };
 }
 
 function num(value, unit) {
@@ -24,7 +28,7 @@ function num(value, unit) {
 }
 
 function row(f) {
-  const target = f.target ? `${f.target.op === '<=' ? '≤' : '≥'} ${num(f.target.value, f.unit)}` : '–';
+  const target = f.target ? `${f.target.of === 'p95' ? 'p95 ' : ''}${f.target.op === '<=' ? '≤' : '≥'} ${num(f.target.value, f.unit)}` : '–';
   const ratio = f.ratio === null ? '–' : `${f.ratio.toFixed(2)}`;
   const ok = f.error ? 'error' : f.meetsTarget === null ? '' : f.meetsTarget ? 'yes' : 'NO';
   return [f.name, f.error ? 'error' : num(f.median, f.unit), f.error ? '' : num(f.p95, f.unit), target, ratio, ok];

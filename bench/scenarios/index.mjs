@@ -2,6 +2,7 @@
 // so a failed scenario still has its rows in the table.
 import { cliStart } from './cli-start.mjs';
 import { fanout } from './fanout.mjs';
+import { hook } from './hook.mjs';
 import { memory } from './memory.mjs';
 import { posts } from './posts.mjs';
 import { reading } from './reading.mjs';
@@ -24,6 +25,7 @@ export const SCENARIOS = [
     ],
   },
   { name: 'cli', run: cliStart, figures: ['CLI start: `crosstalk --help` / `node -e 0`'] },
+  { name: 'hook', run: hook, figures: ['`crosstalk hook` on a Stop event, answered by the agent'] },
   {
     name: 'posts',
     run: posts,
