@@ -1,5 +1,6 @@
 // `crosstalk skill install`: teach Claude Code (a skill) and Codex (an AGENTS.md section) how to
-// use crosstalk; `--uninstall` removes exactly that.
+// use crosstalk, let its conversation commands run, and add the hooks that tell this host's agent
+// what each session is doing; `--uninstall` removes exactly that.
 import { CrosstalkError } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { conversationsDir, projectRoot } from '../lib/skill-scope.js';

@@ -164,7 +164,10 @@ export const OUTPUT: Record<string, OutputDoc> = {
   },
   doctor: { fields: { ok: 'false when a check failed (exit 1)', checks: '`{name, status: ok|warn|fail|skip, message, hint?}[]`' } },
   'skill install': {
-    fields: { actions: '`{product: claude|codex, part: instructions|permissions, path, change: create|update|remove|unchanged}[]`', warnings: 'strings' },
+    fields: {
+      actions: '`{product: claude|codex, part: instructions|permissions|hooks|hook-trust, path, change: create|update|remove|unchanged}[]`',
+      warnings: 'strings',
+    },
   },
   'relay invite': {
     fields: {

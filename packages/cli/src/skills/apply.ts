@@ -1,13 +1,26 @@
 // The thin writer behind `crosstalk skill install`: read the files the plan needs, carry it out.
-import { mkdir, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, realpath, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { atomicWriteFile, readIfExists } from '@crosstalk/agent/files';
 import { isMissing } from '../lib/system-error.js';
-import { planSkills, skillPaths, type SkillPlan, type SkillRequest } from './plan.js';
+import { planSkills, type SkillPlan, type SkillRequest } from './plan.js';
+import { type SkillFiles, skillPaths } from './request.js';
 
-export async function readSkillFiles(req: SkillRequest): Promise<Map<string, Uint8Array | undefined>> {
-  const paths = Object.values(skillPaths(req));
-  return new Map(await Promise.all(paths.map(async (p) => [p, await readIfExists(p)] as const)));
+/** Where `path` really is, links resolved, whether or not it exists yet (Codex keys hook trust by it). */
+async function realPath(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (err) {
+    if (!isMissing(err) || dirname(path) === path) throw err;
+    return join(await realPath(dirname(path)), basename(path));
+  }
+}
+
+export async function readSkillFiles(req: SkillRequest): Promise<SkillFiles> {
+  const paths = skillPaths(req);
+  const all = Object.values(paths);
+  const bytes = new Map(await Promise.all(all.map(async (p) => [p, await readIfExists(p)] as const)));
+  return { bytes, realPaths: new Map([[paths.codexHooks, await realPath(paths.codexHooks)]]) };
 }
 
 // Readers see the old file or the new one, never half of it; an existing file keeps its mode.
@@ -25,7 +38,8 @@ async function removeDirIfEmpty(dir: string): Promise<void> {
     await rmdir(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT') throw err;
+    // Not empty, gone, or a link (never ours to remove).
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
   }
 }
 

@@ -3,6 +3,7 @@
 // `kill`, `join`, `relay …`, `agent …`), and reading the markdown copies. Pure: the Claude Code
 // settings are edited as JSON text, the Codex rules file is written whole.
 import { CrosstalkError } from '@crosstalk/core';
+import { type Json, parseJsonObject, serializeJson } from './json-file.js';
 
 /** The subcommands a coding agent runs when it takes part in a conversation. */
 export const CONVERSATION_COMMANDS = ['reply', 'read', 'status', 'wait', 'open', 'ask', 'list', 'sessions', 'whoami', 'moderate', 'close'] as const;
@@ -40,21 +41,6 @@ prefix_rule(
 `;
 }
 
-type Json = Record<string, unknown>;
-
-function parseSettings(text: string, path: string): Json {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    if (!(err instanceof SyntaxError)) throw err;
-    throw new CrosstalkError('CONFIG_INVALID', `${path} is not valid JSON`, { hint: 'fix it (or move it away), then run `crosstalk skill install` again' });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new CrosstalkError('CONFIG_INVALID', `${path} does not hold a JSON object`, { hint: 'fix it, then install again' });
-  return value as Json;
-}
-
 function allowList(settings: Json, path: string): { permissions: Json; allow: unknown[] } | null {
   const permissions = settings.permissions;
   if (permissions === undefined) return null;
@@ -67,15 +53,13 @@ function allowList(settings: Json, path: string): { permissions: Json; allow: un
   return { permissions: permissions as Json, allow: (allow as unknown[] | undefined) ?? [] };
 }
 
-const serialize = (settings: Json): string => `${JSON.stringify(settings, null, 2)}\n`;
-
 /**
  * Claude Code's settings with `rules` added to (or, with `remove`, taken out of) the allow list;
  * undefined when nothing changes, '' when the file is left empty and can go.
  */
 export function editClaudeSettings(current: string | undefined, rules: readonly string[], path: string, remove: boolean): string | undefined {
   if (current === undefined && remove) return undefined;
-  const settings = current === undefined || current.trim() === '' ? {} : parseSettings(current, path);
+  const settings = parseJsonObject(current, path);
   const found = allowList(settings, path);
   if (remove) {
     if (!found?.allow.some((r) => rules.includes(r as string))) return undefined;
@@ -83,11 +67,11 @@ export function editClaudeSettings(current: string | undefined, rules: readonly 
     if (kept.length > 0) found.permissions.allow = kept;
     else delete found.permissions.allow;
     if (Object.keys(found.permissions).length === 0) delete settings.permissions;
-    return Object.keys(settings).length === 0 ? '' : serialize(settings);
+    return Object.keys(settings).length === 0 ? '' : serializeJson(settings);
   }
   const allow = found?.allow ?? [];
   const missing = rules.filter((r) => !allow.includes(r));
   if (missing.length === 0) return undefined;
   settings.permissions = { ...(found?.permissions ?? {}), allow: [...allow, ...missing] };
-  return serialize(settings);
+  return serializeJson(settings);
 }

@@ -217,7 +217,11 @@ describe('what the agents may run unattended', () => {
 
   it('adds the rules to Claude Code settings beside what is there, once, and takes exactly them out again', async () => {
     const paths = skillPaths(request());
-    const mine = { model: 'opus', permissions: { allow: ['Bash(npm test)'], deny: ['Read(./.env)'] }, hooks: {} };
+    const mine = {
+      model: 'opus',
+      permissions: { allow: ['Bash(npm test)'], deny: ['Read(./.env)'] },
+      hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: './check.sh' }] }] },
+    };
     await mkdir(join(home, '.claude'), { recursive: true });
     const original = `${JSON.stringify(mine, null, 2)}\n`;
     await writeFile(paths.claudeSettings, original);
@@ -244,6 +248,8 @@ describe('what the agents may run unattended', () => {
     expect(await exists(skillPaths(req).claudeSettings)).toBe(true);
     await installSkills({ ...req, uninstall: true });
     expect(await readdir(project)).toEqual([]);
+    // Codex's trust entries for the project's hooks went to the user's config.toml, and went again.
+    expect(await readdir(home)).toEqual([]);
   });
 
   it('refuses settings that are not JSON, and a rules file crosstalk did not write', async () => {

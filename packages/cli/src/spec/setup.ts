@@ -9,8 +9,8 @@ export const UP_OPTIONS = options({ flags: '--port <port>', description: 'relay 
 export const DEMO_OPTIONS = options({ flags: '--keep', description: 'keep the temp dir with the copies afterwards' });
 
 export const SKILL_OPTIONS = options(
-  { flags: '--claude', description: 'for Claude Code: the skill and its permission rules' },
-  { flags: '--codex', description: 'for Codex: the AGENTS.md section and its rules file' },
+  { flags: '--claude', description: 'for Claude Code: the skill, its permission rules and its hooks' },
+  { flags: '--codex', description: 'for Codex: the AGENTS.md section, its rules file, its hooks and their trust entries' },
   { flags: '--global', description: 'for every project of this user (default)' },
   { flags: '--project', description: 'for the project in the current directory' },
   { flags: '--uninstall', description: 'remove exactly what was installed' },
@@ -60,7 +60,9 @@ export const SETUP_COMMANDS: CommandSpec[] = [
       "Writes the instructions (a Claude Code skill, a section in Codex's AGENTS.md) and the permissions that let the " +
       'conversation commands run unattended: Claude Code allow rules for `crosstalk reply|read|status|wait|open|ask|list|sessions|whoami|moderate|close *` ' +
       "and for reading this host's copies; a Codex rules file that lets the same commands out of its sandbox to reach the relay. " +
-      'Nothing else is allowed: never spawn, kill, join, relay or agent commands, never a global bypass. --uninstall removes exactly what it added.',
+      'Nothing else is allowed: never spawn, kill, join, relay or agent commands, never a global bypass. ' +
+      "Then the hooks that tell this host's agent what each session is doing: `crosstalk hook claude-code` on Claude Code's events (in the same settings.json), " +
+      "`crosstalk hook codex` on Codex's (hooks.json), with the trust entries Codex asks for in the user's config.toml. --uninstall removes exactly what it added.",
     options: SKILL_OPTIONS,
     json: true,
     examples: ['crosstalk skill install --claude --codex --project'],
