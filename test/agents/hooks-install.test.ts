@@ -2,21 +2,19 @@
 // Codex starts without asking for a review of them (the trust entries are right) and runs each
 // event's `crosstalk hook codex`; Claude Code runs `crosstalk hook claude-code` on its events, and
 // the background waiters on SessionStart and Stop wake the idle session with a new prompt when they
-// exit 2. Only the install is under test here: a stand-in answers to `crosstalk hook` (the real
-// client of the agent's local endpoint, one request per run), and the test listens on the endpoint
-// itself, in the place of the host agent, recording every frame. Every other `crosstalk` command is
-// the real CLI.
+// exit 2. Only the install is under test here: the real `crosstalk hook` runs, and the test listens
+// on the agent's local endpoint itself, in the place of the host agent, recording every frame (the
+// delivery built on them is tested with the real agent in hooks.test.ts).
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { endpointPath, FrameReader, frame } from '@crosstalk/core/endpoint';
 import { waitFor } from '@crosstalk/core/test-support';
 import { parsePaneView } from '../../packages/agent/src/terminals/tmux/submit.js';
 import { screenReaderFor } from '../../packages/agent/src/terminals/screens/index.js';
-import { CLI_BIN, NODE, PrivateTmux, repoFile, runToEnd } from '../harness/index.js';
+import { CLI_BIN, NODE, PrivateTmux, runToEnd } from '../harness/index.js';
 import { prepareClaudeCode } from './launch/claude-code.js';
 import { prepareCodex } from './launch/codex.js';
 import { decide } from './mock-model/brain.js';
@@ -25,24 +23,9 @@ import { skipRealAgents } from './support/prereqs.js';
 
 const skip = skipRealAgents();
 
-/** What `crosstalk hook <kind> [--wait]` sends: the kind, whether it waits, the agent's payload. */
-const STAND_IN = `import { tmpdir } from 'node:os';
-import { askAgent } from ${JSON.stringify(pathToFileURL(repoFile('packages/client/dist/local.js')).href)};
-import { endpointPath } from ${JSON.stringify(pathToFileURL(repoFile('packages/core/dist/endpoint.js')).href)};
-const [kind, ...flags] = process.argv.slice(3);
-const wait = flags.includes('--wait');
-let input = '';
-for await (const chunk of process.stdin) input += chunk;
-const path = endpointPath(process.env.CROSSTALK_HOME, process.platform, tmpdir(), process.getuid());
-const reply = await askAgent(path, { t: 'hook', kind, wait, payload: JSON.parse(input) }, wait ? 86_400_000 : 8_000);
-if (reply && typeof reply.wake === 'string') {
-  process.stderr.write(reply.wake);
-  process.exit(2);
-}
-`;
-
 interface Request {
   kind: string;
+  answered: boolean;
   wait: boolean;
   payload: { hook_event_name?: string; prompt?: string };
   /** Answers a waiting request: the stand-in exits 2 with `text` on stderr. */
@@ -78,14 +61,20 @@ class Witness {
         if (f.t === 'hello') socket.write(frame({ t: 'welcome', v: 1 }));
         if (f.t !== 'hook') continue;
         const answer = (fields: object) => socket.write(frame({ t: 'reply', id: f.id, ...fields }));
-        const request = {
-          kind: String(f.kind),
+        const request: Request = {
+          kind: String(f.agent),
+          answered: false,
           wait: f.wait === true,
-          payload: f.payload as Request['payload'],
-          wake: (text: string) => answer({ wake: text }),
+          payload: (f.payload ?? {}) as Request['payload'],
+          wake: (text: string) => {
+            request.answered = true;
+            answer({ rewake: text });
+          },
         };
         this.requests.push(request);
         if (!request.wait) answer({});
+        // A waiting hook asks again after each round: answer nothing new, and it asks once more.
+        else if (typeof f.waitMs === 'number') setTimeout(() => !request.answered && ((request.answered = true), answer({})), f.waitMs).unref();
       }
     });
   }
@@ -97,7 +86,7 @@ class Witness {
 
   /** The newest waiting request of `kind` for `event`, not yet answered by the test. */
   waiter(kind: string, event: string, after = 0): Request | undefined {
-    return this.requests.slice(after).find((r) => r.kind === kind && r.wait && r.payload.hook_event_name === event);
+    return this.requests.slice(after).findLast((r) => r.kind === kind && r.wait && !r.answered && r.payload.hook_event_name === event);
   }
 
   async close(): Promise<void> {
@@ -117,8 +106,8 @@ describe.skipIf(skip)('the hooks skill install writes, run by the real coding ag
     root = await mkdtemp(join(tmpdir(), 'ct-hooks-'));
     bin = join(root, 'bin');
     await mkdir(bin);
-    await writeFile(join(root, 'hook-stand-in.mjs'), STAND_IN);
-    const wrapper = `#!/bin/sh\nif [ "$1" = hook ]; then exec ${JSON.stringify(NODE)} ${JSON.stringify(join(root, 'hook-stand-in.mjs'))} "$@"; fi\nexec ${JSON.stringify(NODE)} ${JSON.stringify(CLI_BIN)} "$@"\n`;
+    // The hooks run `crosstalk` by name, from PATH, as on a user's machine.
+    const wrapper = `#!/bin/sh\nexec ${JSON.stringify(NODE)} ${JSON.stringify(CLI_BIN)} "$@"\n`;
     await writeFile(join(bin, 'crosstalk'), wrapper);
     await chmod(join(bin, 'crosstalk'), 0o755);
     mock = await MockModel.start();
