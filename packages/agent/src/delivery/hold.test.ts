@@ -29,9 +29,12 @@ function scripted(outcomes: WakeOutcome[] = []): WakeAdapter & { lines: string[]
   const lines: string[] = [];
   return {
     lines,
-    async wake(_target, line) {
+    async wake(_target, line, options) {
+      const outcome = outcomes.shift() ?? { status: 'delivered' };
+      // As a real adapter: the hook takes the line only once the checks (here, the outcome) passed.
+      if (outcome.status === 'delivered' && options?.handOver?.()) return { status: 'delivered', via: 'hook' };
       lines.push(line);
-      return outcomes.shift() ?? { status: 'delivered' };
+      return outcome;
     },
     async probe() {
       return 'alive';
@@ -73,6 +76,7 @@ async function world(
     outcomes?: WakeOutcome[];
     offer?: (line: string) => boolean;
     recheckMs?: number;
+    dialogRecheckMs?: number;
     idleGraceMs?: number;
     nudgeAfterMs?: number;
     maxNudges?: number;
@@ -94,6 +98,7 @@ async function world(
     offerToHook: opts.offer ? (_s, line) => opts.offer!(line) : undefined,
     onHandedOver: (_s, _line, how) => w.handedOver.push(how),
     recheckMs: opts.recheckMs ?? 60_000,
+    dialogRecheckMs: opts.dialogRecheckMs ?? 60_000,
     idleGraceMs: opts.idleGraceMs ?? 60_000,
   });
   w.setState = (state) => {
@@ -194,6 +199,23 @@ describe('delivery by session state', () => {
     expect(w.adapter.lines).toEqual([]);
   });
 
+  it("holds a waiting hook's wake-up while the screen shows a person's draft, as it would a typed one", async () => {
+    const offered: string[] = [];
+    const w = await world({
+      outcomes: [{ status: 'deferred', reason: 'draft' }],
+      offer: (line) => {
+        offered.push(line);
+        return true;
+      },
+    });
+    w.activity = { state: 'idle', heardAt: Date.now() };
+    w.orchestrator.plan(['talk-1']);
+    await until('the handover', () => w.receipts.length === 2);
+    await w.orchestrator.stop();
+    expect(summary(w.receipts)).toEqual(['talk-1:deferred/draft#1', 'talk-1:delivered/hook#1']);
+    expect(offered).toHaveLength(1);
+  });
+
   it('types into an idle session when no hook waits, and into one without hooks as before', async () => {
     const w = await world({ offer: () => false });
     w.activity = { state: 'idle', heardAt: Date.now() };
@@ -232,6 +254,16 @@ describe('delivery by session state', () => {
     expect(summary(w.receipts)).toEqual(['talk-1:deferred/busy#1', 'talk-1:delivered#1']);
     expect(w.adapter.lines).toHaveLength(3);
     expect(w.journal.all()[0]).toMatchObject({ deferrals: 0 });
+  });
+
+  it('looks at the screen of a session at a dialog soon, since declining it fires no hook', async () => {
+    const w = await world({ recheckMs: 60_000, dialogRecheckMs: 20 });
+    w.activity = { state: 'waiting-input', heardAt: Date.now() };
+    w.orchestrator.plan(['talk-1']);
+    // The person declined: no hook said so, the screen shows the prompt, the line is typed.
+    await until('the delivery', () => w.receipts.some((r) => r.status === 'delivered'));
+    await w.orchestrator.stop();
+    expect(summary(w.receipts)).toEqual(['talk-1:deferred/waiting-input#1', 'talk-1:delivered#1']);
   });
 
   it('tries a failed wake-up again when its session comes back', async () => {

@@ -58,6 +58,8 @@ export interface OrchestratorOptions {
   onHandedOver?(session: string, line: string, how: Handover): void;
   /** A held wake-up is looked at on the screen after its busy session was silent this long. */
   recheckMs?: number;
+  /** The same for a session at a dialog, which a person may decline without any hook firing. */
+  dialogRecheckMs?: number;
   /** A session that goes idle with a delivered turn unanswered is reminded after this. */
   idleGraceMs?: number;
 }
@@ -65,6 +67,7 @@ export interface OrchestratorOptions {
 /** Claude Code ends a turn after 8 Stop-hook blocks in a row; one is always left to it. */
 export const MAX_STOP_BLOCKS = 7;
 const DEFAULT_RECHECK_MS = 60_000;
+const DEFAULT_DIALOG_RECHECK_MS = 3_000;
 /** How long a Stop hook waits for a step of its session in progress (its answer budget is 3 s). */
 const STEP_WAIT_MS = 1_000;
 const DEFAULT_IDLE_GRACE_MS = 20_000;
@@ -324,7 +327,7 @@ export class WakeOrchestrator {
     let note: ReceiptNote | null;
     if (!target || target.type === 'none') note = this.noTarget(entry);
     else if (await this.toldByWait(entry)) note = this.leftToWait(entry);
-    else note = (await this.toHook(entry, c)) ?? (await this.typeLine(entry, c, target, busyRecheck));
+    else note = await this.typeLine(entry, c, target, busyRecheck);
     if (note) this.receipt(entry, note.status, note.reason);
     journal.touch();
     await journal.flush();
@@ -345,27 +348,10 @@ export class WakeOrchestrator {
     return { status: 'delivered', reason: 'waiting' };
   }
 
-  /** An idle session with a hook waiting to wake it gets the line through that hook, on record first. */
-  private async toHook(entry: WakeEntry, c: Conversation): Promise<ReceiptNote | null> {
-    const { journal, view, offerToHook } = this.options;
-    if (!offerToHook || this.activity(entry.session).state !== 'idle') return null;
-    const line = wakeLine(entry, c, view.copyPath(c.id), entry.attempt);
-    const phase = entry.phase;
-    entry.phase = 'typing';
-    journal.touch();
-    await journal.flush();
-    if (!offerToHook(entry.session, line)) {
-      entry.phase = phase;
-      return null;
-    }
-    this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line, outcome: { status: 'delivered' } });
-    this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt }, 'wake-up handed to a waiting hook');
-    this.delivered(entry);
-    this.options.onHandedOver?.(entry.session, line, 'hook');
-    return { status: 'delivered', reason: 'hook' };
-  }
-
-  /** Types the line through the adapter, once the attempt is on record. */
+  /**
+   * Types the line through the adapter, once the attempt is on record; an idle session with a hook
+   * waiting to wake it gets the line through that hook instead, once the same checks passed.
+   */
   private async typeLine(entry: WakeEntry, c: Conversation, target: WakeTarget, busyRecheck: ActivityView | null): Promise<ReceiptNote | null> {
     const { journal, view, adapter } = this.options;
     const phase = entry.phase;
@@ -378,7 +364,7 @@ export class WakeOrchestrator {
     const line = wakeLine(entry, c, view.copyPath(c.id), entry.attempt);
     let outcome: WakeOutcome;
     try {
-      outcome = await adapter.wake(target, line, { beforeTyping: recorded, kind: view.kind(entry.session) });
+      outcome = await adapter.wake(target, line, { beforeTyping: recorded, kind: view.kind(entry.session), handOver: this.hookFor(entry.session, line) });
     } catch (err) {
       // An adapter that throws made a failed attempt: the receipt and the log below carry why.
       outcome = { status: 'failed', reason: 'wake-error', detail: String(err) };
@@ -395,8 +381,15 @@ export class WakeOrchestrator {
     }
     entry.held = false;
     const note = settleOutcome(entry, outcome, this.now(), { retry: this.retry, nudgeAfterMs: this.options.nudgeAfterMs });
-    if (outcome.status === 'delivered') this.options.onHandedOver?.(entry.session, line, 'typed');
+    if (outcome.status === 'delivered') this.options.onHandedOver?.(entry.session, line, outcome.via ?? 'typed');
     return note;
+  }
+
+  /** For an idle session: hands the line to a hook waiting to wake it, if one is there. */
+  private hookFor(session: string, line: string): (() => boolean) | undefined {
+    const { offerToHook } = this.options;
+    if (!offerToHook || this.activity(session).state !== 'idle') return undefined;
+    return () => offerToHook(session, line);
   }
 
   /** Only a first call about a turn: a reminder is typed whoever told the session first. */
@@ -446,7 +439,7 @@ export class WakeOrchestrator {
   }
 
   private get holdTimes(): HoldTimes {
-    return { recheckMs: this.options.recheckMs ?? DEFAULT_RECHECK_MS };
+    return { recheckMs: this.options.recheckMs ?? DEFAULT_RECHECK_MS, dialogRecheckMs: this.options.dialogRecheckMs ?? DEFAULT_DIALOG_RECHECK_MS };
   }
 
   private finish(entry: WakeEntry): void {

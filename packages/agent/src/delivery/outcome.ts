@@ -48,7 +48,7 @@ export function settleOutcome(entry: WakeEntry, outcome: WakeOutcome, now: numbe
   switch (outcome.status) {
     case 'delivered':
       settleDelivered(entry, now, policy.nudgeAfterMs);
-      return { status: 'delivered' };
+      return outcome.via === 'hook' ? { status: 'delivered', reason: 'hook' } : { status: 'delivered' };
     case 'deferred':
       return settleDeferred(entry, outcome, now, policy.retry);
     case 'failed':

@@ -13,9 +13,16 @@ export interface ActivityView {
 }
 
 export interface HoldTimes {
-  /** A hold is checked on the screen after the session has been silent this long. */
+  /** A hold is checked on the screen after the working session has been silent this long. */
   recheckMs: number;
+  /**
+   * The same for a session at a dialog: a person who declines one (or presses Esc) ends the turn
+   * without any hook firing, so its screen is looked at often.
+   */
+  dialogRecheckMs: number;
 }
+
+const silenceAllowed = (state: SessionState, times: HoldTimes): number => (state === 'waiting-input' ? times.dialogRecheckMs : times.recheckMs);
 
 /**
  * `go`: attempt now. `hold`: keep it until the session is idle (or silent for `recheckMs`).
@@ -30,7 +37,7 @@ export function route(entry: Pick<WakeEntry, 'held'>, activity: ActivityView, no
   if (!busy(activity.state)) return 'go';
   if (!entry.held) return 'hold';
   const silentFor = activity.heardAt === null ? Infinity : now - activity.heardAt;
-  return silentFor >= times.recheckMs ? 'recheck' : 'hold';
+  return silentFor >= silenceAllowed(activity.state, times) ? 'recheck' : 'hold';
 }
 
 /** The receipt reason of a hold: the session works (`busy`) or a dialog waits (`waiting-input`). */
@@ -38,9 +45,9 @@ export function holdReason(state: SessionState): 'busy' | 'waiting-input' {
   return state === 'waiting-input' ? 'waiting-input' : 'busy';
 }
 
-/** When a held wake-up is looked at again: `recheckMs` after the session last spoke. */
+/** When a held wake-up is looked at again: the silence its state allows after the session last spoke. */
 export function recheckAt(activity: ActivityView, now: number, times: HoldTimes): number {
-  return Math.max(now, (activity.heardAt ?? now) + times.recheckMs);
+  return Math.max(now, (activity.heardAt ?? now) + silenceAllowed(activity.state, times));
 }
 
 /**

@@ -138,6 +138,7 @@ class Agent {
       nudgeAfterMs: config.wake.nudgeAfterSeconds * 1000,
       idleGraceMs: config.wake.idleGraceSeconds * 1000,
       recheckMs: tuning.busyRecheckMs,
+      dialogRecheckMs: tuning.dialogRecheckMs,
       offerToHook: (session, line) => this.sessionHooks.offer(session, line),
       onHandedOver: (session, line, how) => this.sessionHooks.handedOver(session, line, how),
       maxNudges: config.wake.maxNudges,

@@ -18,6 +18,8 @@ export interface AgentTuning {
   maxQueuedReceipts: number;
   /** A wake-up held for a busy session is checked on its screen after the session was silent this long. */
   busyRecheckMs: number;
+  /** The same for a session at a dialog: declining one ends the turn without a hook. */
+  dialogRecheckMs: number;
 }
 
 export const DEFAULT_TUNING: AgentTuning = {
@@ -31,4 +33,5 @@ export const DEFAULT_TUNING: AgentTuning = {
   wakeRetry: DEFAULT_WAKE_RETRY,
   maxQueuedReceipts: 1000,
   busyRecheckMs: 60_000,
+  dialogRecheckMs: 3_000,
 };

@@ -8,7 +8,7 @@ export type FailReason = (typeof FAIL_REASONS)[number];
 
 /** Reason codes are those of `RECEIPT_REASONS` in core's protocol.ts. */
 export type WakeOutcome =
-  | { status: 'delivered' }
+  | { status: 'delivered'; via?: 'hook' }
   | { status: 'deferred'; reason: DeferReason; detail?: string }
   | { status: 'failed'; reason: FailReason; detail?: string };
 
@@ -25,6 +25,12 @@ export interface WakeOptions {
    * `codex`) the screen is read first and the line is typed only into an empty prompt.
    */
   kind?: SessionKind | undefined;
+  /**
+   * Called once every check passed, in place of typing: true when the line reached the session
+   * another way (a hook of its coding agent waiting to wake it), and the outcome says `via: 'hook'`.
+   * So a person's draft or a dialog holds a wake-up whichever way it would go.
+   */
+  handOver?: (() => boolean) | undefined;
 }
 
 /** An adapter for one kind of target; `WakeAdapter` takes any target and picks the adapter. */

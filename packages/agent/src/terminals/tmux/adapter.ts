@@ -39,7 +39,7 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
 
 async function wakeNow(ctx: PaneContext, target: TmuxTarget, text: string, wakeOptions: WakeOptions, readers: ProcessReaders): Promise<WakeOutcome> {
   const { panePid } = target;
-  const job = { target, text, beforeTyping: wakeOptions.beforeTyping, reader: screenReaderFor(wakeOptions.kind) };
+  const job = { target, text, beforeTyping: wakeOptions.beforeTyping, reader: screenReaderFor(wakeOptions.kind), handOver: wakeOptions.handOver };
   try {
     if (panePid === undefined) return await pasteChecked(ctx, job, readers);
     return await pasteGuarded(ctx, { ...job, target: { ...target, panePid } }, readers);

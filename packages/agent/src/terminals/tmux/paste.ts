@@ -20,7 +20,11 @@ export interface PasteJob {
   beforeTyping: Promise<unknown> | undefined;
   /** The coding agent's screen reader, when its kind is known. */
   reader: ScreenReader | undefined;
+  /** Hands the line over without typing, once the checks passed (WakeOptions.handOver). */
+  handOver?: (() => boolean) | undefined;
 }
+
+const handedOver: WakeOutcome = { status: 'delivered', via: 'hook' };
 
 export interface ProcessReaders {
   readTable: () => Promise<ProcessEntry[]>;
@@ -49,6 +53,7 @@ export async function pasteChecked(ctx: PaneContext, job: PasteJob, readers: Pro
     if ('outcome' in screen) return screen.outcome;
   }
   await job.beforeTyping;
+  if (job.handOver?.()) return handedOver;
   const buffer = bufferName();
   try {
     // One tmux call loads the text from stdin and pastes it. -p: bracketed paste only if the
@@ -78,6 +83,7 @@ export async function pasteGuarded(ctx: PaneContext, job: PasteJob & { target: G
     cursor = { x: screen.seen.cursorX, y: screen.seen.cursorY };
   }
   await job.beforeTyping;
+  if (job.handOver?.()) return handedOver;
   return guardedPaste(ctx, job, cursor);
 }
 
