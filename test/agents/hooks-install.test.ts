@@ -74,7 +74,14 @@ class Witness {
         this.requests.push(request);
         if (!request.wait) answer({});
         // A waiting hook asks again after each round: answer nothing new, and it asks once more.
-        else if (typeof f.waitMs === 'number') setTimeout(() => !request.answered && ((request.answered = true), answer({})), f.waitMs).unref();
+        else if (typeof f.waitMs === 'number') {
+          const round = () => {
+            if (request.answered) return;
+            request.answered = true;
+            answer({});
+          };
+          setTimeout(round, f.waitMs).unref();
+        }
       }
     });
   }

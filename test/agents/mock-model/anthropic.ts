@@ -27,13 +27,25 @@ function blocksOf(message: Message): Block[] {
   return typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
 }
 
-/** Claude Code prefixes prompts with <system-reminder> blocks; the person's text is the rest. */
+/**
+ * Claude Code prefixes prompts with <system-reminder> blocks; the person's text is the rest. A
+ * Stop hook's answer (`decision: block`) and a waiting hook's wake-up (asyncRewake) arrive inside
+ * such a reminder ("Stop hook feedback:", "Stop hook blocking error …"): those count as the prompt.
+ */
 function promptText(blocks: Block[]): string {
-  return blocks
-    .filter((b) => b.type === 'text' && typeof b.text === 'string')
-    .map((b) => (b.text as string).replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim())
-    .filter((t) => t !== '')
-    .join('\n');
+  const parts: string[] = [];
+  for (const b of blocks) {
+    if (b.type !== 'text' || typeof b.text !== 'string') continue;
+    for (const reminder of b.text.match(/<system-reminder>[\s\S]*?<\/system-reminder>/g) ?? []) {
+      if (/Stop hook (?:feedback|blocking error)/.test(reminder)) parts.push(reminder.replace(/<\/?system-reminder>/g, '').trim());
+    }
+    const rest = b.text
+      .replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '')
+      .replace(/<task-notification>[\s\S]*?<\/task-notification>/g, '')
+      .trim();
+    if (rest !== '') parts.push(rest);
+  }
+  return parts.join('\n');
 }
 
 function resultText(block: Block): string {

@@ -66,11 +66,35 @@ export class Stage {
     return stage;
   }
 
-  /** An enrolled host with its agent running (short wake-up retries). */
-  async host(name: string): Promise<Host> {
+  /** An enrolled host with its agent running (short wake-up retries), with these wake settings. */
+  async host(name: string, wake: Record<string, number> = {}): Promise<Host> {
     const host = await this.lab.host(name);
+    if (Object.keys(wake).length > 0) {
+      const path = join(host.home, 'config.json');
+      const config = JSON.parse(await readFile(path, 'utf8')) as { wake?: Record<string, number> };
+      config.wake = { ...config.wake, ...wake };
+      await writeFile(path, JSON.stringify(config, null, 2));
+    }
     await this.lab.startAgent(host, { tuning: TUNING });
     return host;
+  }
+
+  /** What a session is doing, as every host sees it (`crosstalk sessions --json`). */
+  async state(host: Host, session: string, since = 0): Promise<string | undefined> {
+    const r = await host.run(['sessions', '--json']);
+    if (r.exitCode !== 0) return undefined;
+    const s = r.json<{ sessions: Array<{ name: string; state?: string; stateSince?: string }> }>().sessions.find((x) => x.name === session);
+    // A state older than `since` is one the caller already knows of (idle at start, before a prompt).
+    return s?.stateSince && Date.parse(s.stateSince) >= since ? s.state : undefined;
+  }
+
+  /** Every receipt about a session in a conversation, oldest first, as `status/reason#attempt`. */
+  async receipts(conversation: string, session: string): Promise<string[]> {
+    const relay = this.lab.relay;
+    if (!relay) throw new Error('the stage has no relay');
+    const admin = await relay.adminClient();
+    const { receipts } = await admin.listReceipts(conversation);
+    return receipts.filter((r) => r.session === session).map((r) => `${r.status}${r.reason ? `/${r.reason}` : ''}#${r.attempt}`);
   }
 
   /** A real coding agent in a new pane, joined as `name`, at its empty prompt. */
