@@ -15,10 +15,10 @@ import { median, p95 } from '../lib/stats.mjs';
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bundle/bin.js', import.meta.url));
 const STOP = readFileSync(new URL('../../packages/agent/src/hooks/__fixtures__/claude-code/Stop.json', import.meta.url), 'utf8');
 
-function timeHook(env) {
+function timeHook(env, args = [CLI, 'hook', 'claude-code']) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, 'hook', 'claude-code'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -51,9 +51,12 @@ export async function hook(ctx) {
   await timeHook(without);
   const answered = [];
   const alone = [];
+  const bare = [];
   for (let i = 0; i < samples; i++) {
     answered.push(await timeHook(withAgent));
     alone.push(await timeHook(without));
+    // Node itself, on the same machine at the same moment: what no command can go below.
+    bare.push(await timeHook(ctx.env, ['-e', 'process.stdin.resume(); process.stdin.on("end", () => {})']));
   }
   return [
     {
@@ -62,7 +65,7 @@ export async function hook(ctx) {
       median: median(answered),
       p95: p95(answered),
       target: { op: '<=', value: 100, of: 'p95' },
-      note: `${samples} runs, process start to exit; with no agent listening: median ${median(alone).toFixed(1)} ms, p95 ${p95(alone).toFixed(1)} ms`,
+      note: `${samples} runs, process start to exit; with no agent listening: median ${median(alone).toFixed(1)} ms, p95 ${p95(alone).toFixed(1)} ms; node reading stdin and exiting: median ${median(bare).toFixed(1)} ms, p95 ${p95(bare).toFixed(1)} ms`,
     },
   ];
 }
