@@ -221,6 +221,7 @@ describe(`relay on a damaged log (seed ${SEED})`, () => {
         if (JSON.stringify(events) !== JSON.stringify(acked) || differences.length > 0)
           problems.push(`snapshot flip at ${at}: the relay trusted a damaged snapshot: ${differences.join('; ')}`);
         else if (warned) figures.snapshotIgnored++;
+        else problems.push(`snapshot flip at ${at}: the relay started from the damaged snapshot without a warning`);
       } catch (err) {
         problems.push(`snapshot flip at ${at}: the relay did not start: ${String(err)}`);
       }

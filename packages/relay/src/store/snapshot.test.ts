@@ -3,6 +3,7 @@
 // match, is ignored and the whole log is folded.
 import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { waitFor } from '@crosstalk/core/test-support';
 import { describe, expect, it } from 'vitest';
 import { relays, type TestHost, type TestRelay } from '../__fixtures__/harness.js';
@@ -140,6 +141,60 @@ describe('snapshots', () => {
       found: true,
       ignored: `the snapshot belongs to epoch ${relay.relay.epoch}, not another-epoch`,
     });
+  });
+
+  it('ignores a snapshot with any one bit of its trailer flipped, the fields nothing else checks included', async () => {
+    const relay = await r.start({ snapshotAtStop: 1 });
+    await busyRelay(relay);
+    await r.stop(relay);
+    const path = dataPath(relay.dataDir, 'snapshot');
+    const original = await readFile(path);
+    expect(await readSnapshot(path, relay.relay.epoch)).toMatchObject({ found: true, anchor: expect.any(Object) });
+    const trailerStart = original.lastIndexOf(0x0a, original.length - 2) + 1;
+    expect(original.toString('utf8', trailerStart)).toContain('"createdAt"');
+    const trusted: string[] = [];
+    for (let at = trailerStart; at < original.length; at++) {
+      for (let bit = 0; bit < 8; bit++) {
+        const bytes = Buffer.from(original);
+        bytes[at] = (bytes[at] as number) ^ (1 << bit);
+        await writeFile(path, bytes);
+        const read = await readSnapshot(path, relay.relay.epoch);
+        if (!read.found || !('ignored' in read)) trusted.push(`byte ${at - trailerStart} bit ${bit}: ${bytes.toString('utf8', trailerStart)}`);
+      }
+    }
+    expect(trusted).toEqual([]);
+  });
+
+  it('ignores a snapshot of the first format (its checksum covered only the lines) with a warning, folds the whole log and builds a new one', async () => {
+    const relay = await r.start({ snapshotAtStop: 1 });
+    await busyRelay(relay);
+    await r.stop(relay);
+    const path = dataPath(relay.dataDir, 'snapshot');
+    // The same snapshot as the first format wrote it: version 1, the checksum of the lines alone, then createdAt.
+    const current = await readFile(path);
+    const trailerStart = current.lastIndexOf(0x0a, current.length - 2) + 1;
+    const lines = current.subarray(0, trailerStart);
+    const { checksum: _, ...fields } = JSON.parse(current.toString('utf8', trailerStart)) as Record<string, unknown>;
+    const { createdAt, ...rest } = fields;
+    const v1 = { ...rest, version: 1, checksum: crc32(lines).toString(16).padStart(8, '0'), createdAt };
+    await writeFile(path, Buffer.concat([lines, Buffer.from(`${JSON.stringify(v1)}\n`)]));
+    const reason = 'the snapshot has format version 1, not 2';
+    expect(await readSnapshot(path, relay.relay.epoch)).toEqual({ found: true, ignored: reason });
+    const whole = await ledgerView(relay.dataDir, false);
+    const old = await ledgerView(relay.dataDir, true);
+    expect(old.snapshot).toEqual({ ignored: reason });
+    expect(old.view).toEqual(whole.view);
+
+    // A relay started on it says why and folds the whole log; its worker thread builds a new one from the log alone.
+    const again = await r.start({ dataDir: relay.dataDir, snapshotEvery: 1, snapshotAtStop: 1_000_000 });
+    expect(again.logs.join('\n')).toContain(reason);
+    expect(again.logs.join('\n')).toContain('"fromSnapshot":0');
+    await again.join(await again.enroll('late-box'), 'late-session');
+    const written = await waitFor('a snapshot built while serving', () => again.logs.find((l) => l.includes('"msg":"snapshot written"')));
+    expect(JSON.parse(written)).toMatchObject({ from: 0 });
+    await r.stop(again);
+    const rebuilt = await readSnapshot(path, relay.relay.epoch);
+    expect(rebuilt).toMatchObject({ found: true, anchor: expect.any(Object) });
   });
 
   it('ignores a snapshot of records the log no longer holds', async () => {

@@ -5,8 +5,11 @@
 // not match the log is ignored, never trusted.
 //
 // Format: one JSON value a line, then a trailer line with what the reader needs first (epoch,
-// the record, the length and CRC-32 of everything before the trailer). Lines keep any one string
-// small however big the state grows, and let the file be written and read as a stream.
+// the record, the length of the lines) and, last, a CRC-32 of every byte of the file before the
+// checksum's own digits: the lines and the trailer too, so no byte of the file can change unseen
+// (a trailer field nothing else checks, like createdAt, would otherwise take a flip silently).
+// Lines keep any one string small however big the state grows, and let the file be written and
+// read as a stream.
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -17,7 +20,8 @@ import { ReadAhead } from './read-ahead.js';
 import { readRecordAt } from './record.js';
 import { emptyLedgerData, type LedgerData, type ReceiptView } from '../state/fold.js';
 
-const SNAPSHOT_VERSION = 1;
+/** 2: the checksum covers the trailer as well (in 1 it covered only the lines). */
+const SNAPSHOT_VERSION = 2;
 const KIND = 'crosstalk-relay-snapshot';
 const WRITE_CHUNK_BYTES = 1024 * 1024;
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -25,6 +29,11 @@ const IDEMPOTENCY_PER_LINE = 10_000;
 const MAX_TRAILER_BYTES = 4096;
 /** A line this long is not one of ours. */
 const MAX_LINE_BYTES = 256 * 1024 * 1024;
+/** The trailer's last field; the checksum covers every byte before its digits. */
+const CHECKSUM_KEY = ',"checksum":"';
+/** The checksum's digits and what closes the trailer: the only bytes the checksum does not cover. */
+const CHECKSUM_END = /,"checksum":"([0-9a-f]{8})"\}$/;
+const UNCOVERED_BYTES = 8 + '"}'.length;
 
 /** The log record a snapshot was taken at. */
 export interface SnapshotAnchor {
@@ -42,9 +51,16 @@ interface Trailer {
   epoch: string;
   record: SnapshotAnchor;
   lines: number;
+  /** Bytes of the lines, before the trailer. */
   bytes: number;
-  checksum: string;
   createdAt: string;
+  /** Last, so that the bytes it covers end where its digits begin. */
+  checksum: string;
+}
+
+/** A trailer as read: the checksum its line ends with, and the bytes of the line it covers. */
+interface ReadTrailer extends Trailer {
+  covered: Buffer;
 }
 
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
@@ -103,17 +119,18 @@ async function writeContents(fh: FileHandle, data: LedgerData, epoch: string, an
   const out = new LineWriter(fh);
   for (const line of snapshotLines(data)) await out.put(line);
   await out.flush();
-  const trailer: Trailer = {
+  const fields: Omit<Trailer, 'checksum'> = {
     kind: KIND,
     version: SNAPSHOT_VERSION,
     epoch,
     record: anchor,
     lines: out.lines,
     bytes: out.bytes,
-    checksum: hex8(out.crc),
     createdAt: new Date().toISOString(),
   };
-  const end = Buffer.from(`${JSON.stringify(trailer)}\n`, 'utf8');
+  // The trailer up to the checksum's digits is checksummed with the lines, so its fields are too.
+  const covered = Buffer.from(`${JSON.stringify(fields).slice(0, -1)}${CHECKSUM_KEY}`, 'utf8');
+  const end = Buffer.concat([covered, Buffer.from(`${hex8(crc32(covered, out.crc))}"}\n`, 'utf8')]);
   await fh.write(end, 0, end.length, out.bytes);
   return out.bytes;
 }
@@ -143,11 +160,18 @@ function isAnchor(v: unknown): v is SnapshotAnchor {
   );
 }
 
-function parseTrailer(text: string): Trailer | null {
-  const t = parseJson(text) as Trailer | null | undefined;
-  if (t?.kind !== KIND || t.version !== SNAPSHOT_VERSION || typeof t.epoch !== 'string' || !isAnchor(t.record)) return null;
-  if (!Number.isSafeInteger(t.lines) || !Number.isSafeInteger(t.bytes) || t.bytes < 0 || typeof t.checksum !== 'string') return null;
-  return t;
+/** The trailer in `line` (without its newline), or why it is not one this relay can read. */
+function parseTrailer(line: Buffer): ReadTrailer | string {
+  const invalid = 'the snapshot has no valid trailer';
+  const t = parseJson(line.toString('utf8')) as Trailer | null | undefined;
+  if (t?.kind !== KIND) return invalid;
+  if (t.version !== SNAPSHOT_VERSION) return `the snapshot has format version ${String(t.version)}, not ${SNAPSHOT_VERSION}`;
+  if (typeof t.epoch !== 'string' || !isAnchor(t.record)) return invalid;
+  if (!Number.isSafeInteger(t.lines) || !Number.isSafeInteger(t.bytes) || t.bytes < 0) return invalid;
+  // Read from the bytes, not the parsed value: the checksum must be exactly the line's last field.
+  const end = CHECKSUM_END.exec(line.toString('latin1'));
+  if (!end) return invalid;
+  return { ...t, checksum: end[1] as string, covered: line.subarray(0, line.length - UNCOVERED_BYTES) };
 }
 
 /** Folds one snapshot line into `data`; throws on anything that is not a line of ours. */
@@ -177,22 +201,22 @@ type Ignored = { found: true; ignored: string };
 const ignored = (why: string): Ignored => ({ found: true, ignored: why });
 
 /** The trailer at the end of the file, checked against the file's size and the relay's epoch. */
-async function readTrailer(fh: FileHandle, epoch: string): Promise<Trailer | Ignored> {
+async function readTrailer(fh: FileHandle, epoch: string): Promise<ReadTrailer | Ignored> {
   const size = (await fh.stat()).size;
   const tailBytes = Math.min(size, MAX_TRAILER_BYTES);
   const tail = Buffer.alloc(tailBytes);
   await fh.read(tail, 0, tailBytes, size - tailBytes);
   if (tailBytes === 0 || tail[tailBytes - 1] !== 0x0a) return ignored('the snapshot is incomplete');
   const start = tail.lastIndexOf(0x0a, tailBytes - 2) + 1;
-  const trailer = parseTrailer(tail.toString('utf8', start, tailBytes - 1));
-  if (!trailer) return ignored('the snapshot has no valid trailer');
+  const trailer = parseTrailer(tail.subarray(start, tailBytes - 1));
+  if (typeof trailer === 'string') return ignored(trailer);
   if (trailer.bytes + (tailBytes - start) !== size) return ignored('the snapshot has the wrong length');
   if (trailer.epoch !== epoch) return ignored(`the snapshot belongs to epoch ${trailer.epoch}, not ${epoch}`);
   return trailer;
 }
 
-/** Folds every line before the trailer into fresh ledger data, checking their count and checksum. */
-async function readLines(fh: FileHandle, trailer: Trailer): Promise<SnapshotRead> {
+/** Folds every line before the trailer into fresh ledger data, checking their count and the checksum. */
+async function readLines(fh: FileHandle, trailer: ReadTrailer): Promise<SnapshotRead> {
   const data = emptyLedgerData();
   let crc = 0;
   let lines = 0;
@@ -217,7 +241,7 @@ async function readLines(fh: FileHandle, trailer: Trailer): Promise<SnapshotRead
     if (carry.length > MAX_LINE_BYTES) return ignored('the snapshot has a line longer than any of ours');
   }
   if (carry.length > 0 || lines !== trailer.lines) return ignored('the snapshot does not hold the lines it says');
-  if (hex8(crc) !== trailer.checksum) return ignored('the snapshot checksum does not match');
+  if (hex8(crc32(trailer.covered, crc)) !== trailer.checksum) return ignored('the snapshot checksum does not match');
   data.state.seq = trailer.record.seq;
   return { found: true, data, anchor: trailer.record };
 }
