@@ -3,66 +3,15 @@
 // platform's wake adapter, retried while the terminal is busy, reminded while unanswered, and
 // reported with a receipt for every attempt. Acts only while the replica is live (linked and
 // caught up), so it never delivers a line about a state that is already stale.
-import type { Conversation, Receipt, ReceiptBody, SessionKind, WakeTarget } from '@crosstalk/core';
-import type { WakeAdapter, WakeOutcome } from '../terminals/index.js';
-import type { WakeEntry, WakeJournal } from './journal.js';
-import { DEFAULT_WAKE_RETRY, settleDelivered, settleOutcome, type ReceiptNote, type WakeRetry } from './outcome.js';
-import { pastForGood, stillWanted, wakeForUnanswered, wakeKey, wakeLine, wakesFor, type WakeSpec } from './plan.js';
+import type { Receipt, ReceiptBody } from '@crosstalk/core';
+import { WakeAttempt } from './attempt.js';
+import type { WakeEntry } from './journal.js';
+import type { OrchestratorOptions } from './options.js';
+import { DEFAULT_WAKE_RETRY, settleDelivered, type WakeRetry } from './outcome.js';
+import { pastForGood, stillWanted, wakeForUnanswered, wakeKey, wakeLine, wakesFor } from './plan.js';
 import { type ActivityView, busy, type HoldTimes, holdReason, recheckAt, remindAfterIdle, route } from './policy.js';
 
-export interface WakeView {
-  conversation(id: string): Conversation | undefined;
-  conversationIds(): Iterable<string>;
-  /** Whether the session is registered to this host. */
-  isLocal(session: string): boolean;
-  target(session: string): WakeTarget | undefined;
-  /** The session's coding agent, which decides how its screen is checked before typing. */
-  kind(session: string): SessionKind | undefined;
-  copyPath(id: string): string;
-  /** What the session's hooks say it is doing; `unknown` (with null) for a session without hooks. */
-  activity?: ((session: string) => ActivityView) | undefined;
-}
-
-/** How a wake-up reached its session: typed into its terminal, or handed to one of its hooks. */
-export type Handover = 'typed' | 'hook';
-
-export interface DeliveryLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
-export interface OrchestratorOptions {
-  adapter: WakeAdapter;
-  journal: WakeJournal;
-  view: WakeView;
-  nudgeAfterMs: number;
-  maxNudges: number;
-  retry?: WakeRetry | undefined;
-  sendReceipt(receipt: ReceiptBody): void;
-  /**
-   * Whether the session's own `crosstalk wait` or `ask` tells it of this turn: a line typed while
-   * that command runs would come back as a second prompt once it returns.
-   */
-  toldByWait?(session: string, conversation: string, turn: number): Promise<boolean>;
-  log: DeliveryLogger;
-  now?: () => number;
-  /** Observer of every attempt (status file, tests). */
-  onAttempt?(info: { spec: WakeSpec; attempt: number; line: string | null; outcome: WakeOutcome }): void;
-  /**
-   * Offers the line to a hook of the session that waits to wake it while idle (Claude Code's
-   * asyncRewake); true when one took it. Nothing is typed then.
-   */
-  offerToHook?(session: string, line: string): boolean;
-  /** A wake-up line reached its session. */
-  onHandedOver?(session: string, line: string, how: Handover): void;
-  /** A held wake-up is looked at on the screen after its busy session was silent this long. */
-  recheckMs?: number;
-  /** The same for a session at a dialog, which a person may decline without any hook firing. */
-  dialogRecheckMs?: number;
-  /** A session that goes idle with a delivered turn unanswered is reminded after this. */
-  idleGraceMs?: number;
-}
+export type { DeliveryLogger, Handover, OrchestratorOptions, WakeView } from './options.js';
 
 /** Claude Code ends a turn after 8 Stop-hook blocks in a row; one is always left to it. */
 export const MAX_STOP_BLOCKS = 7;
@@ -86,10 +35,19 @@ export class WakeOrchestrator {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly retry: WakeRetry;
   private readonly now: () => number;
+  private readonly attempts: WakeAttempt;
 
   constructor(private readonly options: OrchestratorOptions) {
     this.retry = options.retry ?? DEFAULT_WAKE_RETRY;
     this.now = options.now ?? Date.now;
+    this.attempts = new WakeAttempt(options, {
+      now: this.now,
+      retry: this.retry,
+      holdTimes: this.holdTimes,
+      activity: (session) => this.activity(session),
+      delivered: (entry) => this.delivered(entry),
+      receipt: (entry, status, reason) => this.receipt(entry, status, reason),
+    });
   }
 
   /** Live: linked and caught up. Wake-ups wait while not live. */
@@ -289,7 +247,7 @@ export class WakeOrchestrator {
     const activity = this.activity(entry.session);
     const way = route(entry, activity, this.now(), this.holdTimes);
     if (way === 'hold') await this.hold(entry, activity);
-    else await this.attempt(entry, c, way === 'recheck' ? activity : null);
+    else await this.attempts.run(entry, c, way === 'recheck' ? activity : null);
   }
 
   /** The next reminder of a delivered turn; false (and the moderator's notice) when none is left. */
@@ -314,94 +272,6 @@ export class WakeOrchestrator {
     entry.dueAt = recheckAt(activity, this.now(), this.holdTimes);
     this.options.journal.touch();
     await this.options.journal.flush();
-  }
-
-  /**
-   * One attempt: no target, told by its own wait, handed to a waiting hook, or typed; then the
-   * receipt and the journal. `busyRecheck`: the session said it was busy; a screen that agrees
-   * keeps the wake-up held instead of counting a deferral.
-   */
-  private async attempt(entry: WakeEntry, c: Conversation, busyRecheck: ActivityView | null): Promise<void> {
-    const { journal, view } = this.options;
-    const target = view.target(entry.session);
-    let note: ReceiptNote | null;
-    if (!target || target.type === 'none') note = this.noTarget(entry);
-    else if (await this.toldByWait(entry)) note = this.leftToWait(entry);
-    else note = await this.typeLine(entry, c, target, busyRecheck);
-    if (note) this.receipt(entry, note.status, note.reason);
-    journal.touch();
-    await journal.flush();
-  }
-
-  private noTarget(entry: WakeEntry): ReceiptNote {
-    this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line: null, outcome: { status: 'failed', reason: 'no-wake-target' } });
-    entry.phase = 'done';
-    entry.failed = true;
-    return { status: 'failed', reason: 'no-wake-target' };
-  }
-
-  /** The session hears of the turn from its own `crosstalk wait` or `ask`: nothing is typed. */
-  private leftToWait(entry: WakeEntry): ReceiptNote {
-    this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line: null, outcome: { status: 'delivered' } });
-    this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt }, 'wake-up not typed: the session hears of this turn from its own wait');
-    this.delivered(entry);
-    return { status: 'delivered', reason: 'waiting' };
-  }
-
-  /**
-   * Types the line through the adapter, once the attempt is on record; an idle session with a hook
-   * waiting to wake it gets the line through that hook instead, once the same checks passed.
-   */
-  private async typeLine(entry: WakeEntry, c: Conversation, target: WakeTarget, busyRecheck: ActivityView | null): Promise<ReceiptNote | null> {
-    const { journal, view, adapter } = this.options;
-    const phase = entry.phase;
-    entry.phase = 'typing';
-    journal.touch();
-    // The attempt is on disk before anything is typed; the adapter checks the terminal meanwhile.
-    const recorded = journal.flush();
-    // Awaited below; this only keeps a failed write from counting as unhandled meanwhile.
-    recorded.catch(() => undefined);
-    const line = wakeLine(entry, c, view.copyPath(c.id), entry.attempt);
-    let outcome: WakeOutcome;
-    try {
-      outcome = await adapter.wake(target, line, { beforeTyping: recorded, kind: view.kind(entry.session), handOver: this.hookFor(entry.session, line) });
-    } catch (err) {
-      // An adapter that throws made a failed attempt: the receipt and the log below carry why.
-      outcome = { status: 'failed', reason: 'wake-error', detail: String(err) };
-    }
-    // A record that could not be written fails the step, as before: nothing was typed.
-    await recorded;
-    this.options.onAttempt?.({ spec: entry, attempt: entry.attempt, line, outcome });
-    this.options.log.info({ wake: wakeKey(entry), attempt: entry.attempt, outcome }, 'wake-up attempt');
-    if (busyRecheck && outcome.status === 'deferred' && (outcome.reason === 'busy' || outcome.reason === 'waiting-input')) {
-      // The screen agrees with the hooks: still held, no deferral counted, no new receipt.
-      entry.phase = phase;
-      entry.dueAt = recheckAt({ ...busyRecheck, heardAt: this.now() }, this.now(), this.holdTimes);
-      return null;
-    }
-    entry.held = false;
-    const note = settleOutcome(entry, outcome, this.now(), { retry: this.retry, nudgeAfterMs: this.options.nudgeAfterMs });
-    if (outcome.status === 'delivered') this.options.onHandedOver?.(entry.session, line, outcome.via ?? 'typed');
-    return note;
-  }
-
-  /** For an idle session: hands the line to a hook waiting to wake it, if one is there. */
-  private hookFor(session: string, line: string): (() => boolean) | undefined {
-    const { offerToHook } = this.options;
-    if (!offerToHook || this.activity(session).state !== 'idle') return undefined;
-    return () => offerToHook(session, line);
-  }
-
-  /** Only a first call about a turn: a reminder is typed whoever told the session first. */
-  private async toldByWait(entry: WakeEntry): Promise<boolean> {
-    if (entry.kind === 'unanswered' || entry.attempt !== 1 || !this.options.toldByWait) return false;
-    try {
-      return await this.options.toldByWait(entry.session, entry.conversation, entry.turn);
-    } catch (err) {
-      // When in doubt the line is typed: a wait mark that cannot be read counts as none (docs/AGENT.md).
-      this.options.log.warn({ err: String(err), wake: wakeKey(entry) }, "could not read the session's wait mark; typing the wake-up");
-      return false;
-    }
   }
 
   /** An attempt is owed to the session: due, held, or a reminder whose time has come. */

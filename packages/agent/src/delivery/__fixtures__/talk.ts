@@ -33,7 +33,10 @@ export function talkRelay(wake: WakeTarget = pane): MemoryRelay {
 export function orchestratorFor(
   relay: MemoryRelay,
   parts: { adapter: WakeAdapter; journal: WakeJournal; receipts: ReceiptBody[] } & Partial<
-    Pick<OrchestratorOptions, 'nudgeAfterMs' | 'maxNudges' | 'retry' | 'toldByWait' | 'offerToHook' | 'onHandedOver' | 'recheckMs' | 'idleGraceMs'>
+    Pick<
+      OrchestratorOptions,
+      'nudgeAfterMs' | 'maxNudges' | 'retry' | 'toldByWait' | 'offerToHook' | 'onHandedOver' | 'recheckMs' | 'dialogRecheckMs' | 'idleGraceMs'
+    >
   > & { activity?: (session: string) => ActivityView },
 ): WakeOrchestrator {
   return new WakeOrchestrator({
@@ -56,6 +59,7 @@ export function orchestratorFor(
     offerToHook: parts.offerToHook,
     onHandedOver: parts.onHandedOver,
     recheckMs: parts.recheckMs,
+    dialogRecheckMs: parts.dialogRecheckMs,
     idleGraceMs: parts.idleGraceMs,
     log: quiet,
   });
