@@ -3,7 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createWaker, keyFileProblems, readAgentStatus, type AgentConfig, type HomeLayout, type LocalSession } from '@crosstalk/agent';
+import {
+  type AgentStatusSnapshot,
+  createWaker,
+  keyFileProblems,
+  readAgentStatus,
+  type AgentConfig,
+  type HomeLayout,
+  type LocalSession,
+} from '@crosstalk/agent';
 import { fail, ok, skip, warn, type Check } from './doctor-check.js';
 import { PATH_HINT } from './on-path.js';
 import { isMissing, isSystemError } from './system-error.js';
@@ -64,21 +72,72 @@ export function tmuxCheck(version: string | null, sessions: readonly LocalSessio
   return warn('tmux', 'tmux is not installed: sessions can only poll', 'install tmux (apt install tmux, brew install tmux) and run coding agents in it');
 }
 
-/** Each joined session's terminal: still there, still running its coding agent. */
-export async function sessionChecks(sessions: readonly LocalSession[], platform: NodeJS.Platform): Promise<Check[]> {
+type SessionStatus = AgentStatusSnapshot['sessions'][number];
+
+const ago = (iso: string, now: number): string => {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+};
+
+/** What the running agent knows of a session from its hooks, in words; null when it knows nothing. */
+export function activityWords(status: SessionStatus | undefined, now: number): string | null {
+  if (!status?.state) return null;
+  if (!status.lastSignal) return 'no hook has spoken since the agent started (state unknown)';
+  const since = status.stateSince ? ` for ${ago(status.stateSince, now)}` : '';
+  return `${status.state}${since}, last hook ${status.lastSignal.event} ${ago(status.lastSignal.at, now)} ago`;
+}
+
+/** Why a session's wake-ups need a person: owed while idle past the grace, or a failed last attempt. */
+export function stalled(status: SessionStatus | undefined, graceMs: number, now: number): { problem: string; hint: string } | null {
+  if (!status) return null;
+  const idleFor = status.state === 'idle' && status.stateSince ? now - Date.parse(status.stateSince) : 0;
+  if ((status.pending ?? 0) > 0 && idleFor > graceMs)
+    return {
+      problem: `${status.pending} wake-up(s) owed to it while it has been idle for ${ago(status.stateSince as string, now)} (more than the ${Math.round(graceMs / 1000)} s grace)`,
+      hint: `look at its pane, \`crosstalk status\` for the receipts, and the agent's log`,
+    };
+  const r = status.lastReceipt;
+  if (r?.status === 'failed' && /^(unanswered|gave-up)/.test(r.reason ?? ''))
+    return {
+      problem: `it did not take turn ${r.turn} of ${r.conversation} (${r.reason})`,
+      hint: `look at its pane; the moderator was told and may hand the floor on (\`crosstalk moderate ${r.conversation} --next …\`)`,
+    };
+  if (r?.status === 'failed')
+    return {
+      problem: `its last wake-up failed (${r.conversation} turn ${r.turn}: ${r.reason ?? 'no reason'})`,
+      hint: `start its coding agent in the pane and run \`crosstalk join --as ${status.name}\` there: failed wake-ups are tried again`,
+    };
+  return null;
+}
+
+/**
+ * Each joined session's terminal (still there, still running its coding agent) and, from the
+ * running agent's status file, what its hooks say it is doing and whether its wake-ups stall.
+ */
+export async function sessionChecks(
+  sessions: readonly LocalSession[],
+  platform: NodeJS.Platform,
+  layout?: HomeLayout,
+  graceMs = 20_000,
+  now = Date.now(),
+): Promise<Check[]> {
   if (sessions.length === 0) return [skip('sessions', "no session joined on this host (`crosstalk join --as <name>` in a coding agent's tmux pane)")];
   const waker = createWaker({ platform });
+  const report = layout ? await readAgentStatus(layout) : null;
+  const statuses = new Map((report?.running ? (report.status?.sessions ?? []) : []).map((s) => [s.name, s]));
   const checks: Check[] = [];
   for (const s of sessions) {
     const name = `session ${s.name}`;
+    const status = statuses.get(s.name);
+    const activity = activityWords(status, now);
+    const also = activity ? `; ${activity}` : '';
     if (s.wake.type === 'none') {
-      checks.push(ok(name, 'joined without a terminal; it polls with `crosstalk wait`'));
+      checks.push(ok(name, `joined without a terminal; it polls with \`crosstalk wait\`${also}`));
       continue;
     }
     const where = s.wake.type === 'tmux' ? `tmux pane ${s.wake.pane} on ${s.wake.socket}` : `the console of process ${s.wake.pid}`;
     const agent = s.wake.agentCommand ? ` running ${s.wake.agentCommand}` : '';
-    if ((await waker.probe(s.wake)) === 'alive') checks.push(ok(name, `${where} is alive${agent}`));
-    else
+    if ((await waker.probe(s.wake)) !== 'alive') {
       checks.push(
         fail(
           name,
@@ -86,6 +145,11 @@ export async function sessionChecks(sessions: readonly LocalSession[], platform:
           `run \`crosstalk join --as ${s.name}\` in the coding agent's new pane, or \`crosstalk leave --as ${s.name}\``,
         ),
       );
+      continue;
+    }
+    const stall = stalled(status, graceMs, now);
+    if (stall) checks.push(warn(name, `${where} is alive${agent}${also}; ${stall.problem}`, stall.hint));
+    else checks.push(ok(name, `${where} is alive${agent}${also}`));
   }
   return checks;
 }

@@ -33,7 +33,10 @@ export async function runChecks(inputs: DoctorInputs): Promise<Check[]> {
   ];
   if (inputs.crosstalkOnPath) checks.push(await commandCheck(inputs.crosstalkOnPath));
   const sessions = await readLocalSessions(layout.sessions);
-  checks.push(tmuxCheck(await inputs.tmuxVersion(), sessions, platform), ...(await sessionChecks(sessions, platform)));
+  checks.push(
+    tmuxCheck(await inputs.tmuxVersion(), sessions, platform),
+    ...(await sessionChecks(sessions, platform, layout, (config?.wake.idleGraceSeconds ?? 20) * 1000)),
+  );
   if (inputs.skills) checks.push(...(await inputs.skills(new Set(sessions.map((s) => s.kind)))));
   checks.push(await copiesCheck(config));
   return checks;
