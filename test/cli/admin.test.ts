@@ -238,8 +238,12 @@ describe('skill install', () => {
     expect(data.actions).toEqual([
       { product: 'claude', part: 'instructions', path: join(project, '.claude', 'skills', 'crosstalk', 'SKILL.md'), change: 'create' },
       { product: 'claude', part: 'permissions', path: join(project, '.claude', 'settings.json'), change: 'create' },
+      { product: 'claude', part: 'hooks', path: join(project, '.claude', 'settings.json'), change: 'create' },
       { product: 'codex', part: 'instructions', path: join(project, 'AGENTS.md'), change: 'create' },
       { product: 'codex', part: 'permissions', path: join(project, '.codex', 'rules', 'crosstalk.rules'), change: 'create' },
+      { product: 'codex', part: 'hooks', path: join(project, '.codex', 'hooks.json'), change: 'create' },
+      // Codex keeps the trust of every hook, a project's too, in the user's config.toml.
+      { product: 'codex', part: 'hook-trust', path: join(lab.userHome, '.codex', 'config.toml'), change: 'create' },
     ]);
     const settings = JSON.parse(await readFile(join(project, '.claude', 'settings.json'), 'utf8')) as { permissions: { allow: string[] } };
     expect(settings.permissions.allow).toContain('Bash(crosstalk reply *)');
@@ -251,6 +255,7 @@ describe('skill install', () => {
     expect(removed.stdout).toMatch(/^remove\s+Codex\s/m);
     expect(await exists(join(project, 'AGENTS.md'))).toBe(false);
     expect(await exists(join(project, '.codex'))).toBe(false);
+    expect(await readFile(join(lab.userHome, '.codex', 'config.toml'), 'utf8').catch(() => '')).not.toContain('crosstalk hook');
     const global = await lab.run(undefined, ['skill', 'install', '--claude']);
     expect(global.exitCode, explain(global)).toBe(0);
     expect(await exists(join(lab.userHome, '.claude', 'skills', 'crosstalk', 'SKILL.md'))).toBe(true);

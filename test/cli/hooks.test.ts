@@ -16,7 +16,9 @@ const fixture = (name: string) => readFile(repoFile(`packages/agent/src/hooks/__
 
 beforeAll(async () => {
   ({ lab, alpha, beta } = await twoHosts('hooks'));
-  session = await scriptedSession(lab, alpha, { name: 'pane-a', kind: 'claude-code' });
+  // Kind other: the scripted pane does not draw Claude Code's screen, so only the pane checks run
+  // before a waiting hook takes a line (the real screens are in test/agents).
+  session = await scriptedSession(lab, alpha, { name: 'pane-a', kind: 'other' });
 });
 afterAll(() => lab?.cleanup());
 
@@ -61,7 +63,7 @@ describe('crosstalk hook', () => {
     expect((await hook(await fixture('UserPromptSubmit'))).stdout).toBe('');
     await lab.waitFor('pane-a working', async () => (await stateOf('pane-a')).state === 'working');
     const human = await beta.run(['sessions']);
-    expect(human.stdout).toMatch(/pane-a\s+alpha\s+claude-code\s+tmux\s+yes\s+working/);
+    expect(human.stdout).toMatch(/pane-a\s+alpha\s+other\s+tmux\s+yes\s+working/);
     // A session without hooks says so.
     expect((await stateOf('b1')).state).toBe('unknown');
   });
