@@ -37,6 +37,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Timings with the real coding agents (npm run bench:agents); not part of npm test.
+        test: {
+          name: 'agents-bench',
+          include: ['bench/agents/*.run.ts'],
+          testTimeout: 1_200_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
