@@ -52,6 +52,21 @@ describe.skipIf(skip)('turn to answer, real agents with hooks', () => {
     return { posted: Date.parse(first?.at as string), answered: Date.parse(second?.at as string) };
   }
 
+  /** Working on the prompt; an Enter the agent dropped (it came as part of a paste) is pressed again. */
+  async function submitted(name: string, since: number, enter: () => Promise<void>): Promise<void> {
+    for (let press = 1; press <= 3; press++) {
+      const working = await stage
+        .waitFor(`${name} working`, async () => (await stage.state(there, name, since)) === 'working', 5_000)
+        .then(
+          () => true,
+          () => false,
+        );
+      if (working) return;
+      await enter();
+    }
+    await stage.waitFor(`${name} working`, async () => (await stage.state(there, name, since)) === 'working');
+  }
+
   for (const kind of ['claude-code', 'codex'] as const) {
     it(`${kind}: ${ROUNDS} turns posted while it works, ${ROUNDS} while it is idle`, async () => {
       const options: SessionOptions = kind === 'claude-code' ? { permissions: 'unset', skill: true } : { permissions: 'default', skill: true };
@@ -61,10 +76,12 @@ describe.skipIf(skip)('turn to answer, real agents with hooks', () => {
       const idle: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         // Busy: a task whose model answer is held; the turn is posted meanwhile, then the task ends.
+        // Its hooks say idle a moment before its screen is ready for the next prompt.
+        await stage.waitFor(`${session.name} at its empty prompt`, async () => (await session.verdict()).state === 'ready');
         const gate = stage.mock.hold();
         const prompted = Date.now();
         await session.prompt(`RUN: crosstalk whoami --as ${session.name}`);
-        await stage.waitFor(`${session.name} working`, async () => (await stage.state(there, session.name, prompted)) === 'working');
+        await submitted(session.name, prompted, () => session.keys('Enter'));
         const busyId = await stage.open(there, 'peer', [session.name]);
         await stage.waitFor('the turn held', async () => (await stage.receipts(busyId, session.name)).some((r) => r.startsWith('deferred/busy')));
         const released = Date.now();

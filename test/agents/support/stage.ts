@@ -150,7 +150,18 @@ export class Stage {
         // Keys that arrive together read as a paste, where Enter is a new line: Enter waits for the text to show.
         const tail = text.slice(-20);
         await this.lab.waitFor(`the prompt typed into ${name}`, async () => (await view()).lines.some((l) => l.includes(tail)));
-        await session.keys('Enter');
+        // An Enter that lands while the agent still counts the keys as a paste is taken as a new
+        // line or dropped; as a person would, press it again while the text sits in the input.
+        for (let press = 1; ; press++) {
+          await session.keys('Enter');
+          const left = await this.lab
+            .waitFor(`the prompt submitted in ${name}`, async () => (await session.verdict()).state !== 'draft', { timeoutMs: 3_000 })
+            .then(
+              () => true,
+              () => false,
+            );
+          if (left || press === 3) break;
+        }
       },
     };
     this.sessions.push(session);
