@@ -241,6 +241,8 @@ describe.skipIf(skip)('the hooks skill install writes, run by the real coding ag
     atStart.wake('RUN: echo woken-at-session-start');
     await woken('woken-at-session-start', seen);
     const atStop = await until('the Stop waiter', () => witness.waiter('claude-code', 'Stop', seen), logs);
+    // The two Stop handlers run side by side: the waiter may be heard from first.
+    await until('the Stop report', () => witness.events('claude-code').includes('Stop'), logs);
     expect(witness.events('claude-code')).toEqual(['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Stop']);
 
     seen = witness.requests.length;

@@ -7,7 +7,7 @@ import type { WakeEntry } from './journal.js';
 import type { OrchestratorOptions } from './options.js';
 import { settleOutcome, type ReceiptNote, type WakeRetry } from './outcome.js';
 import { wakeKey, wakeLine } from './plan.js';
-import { type ActivityView, type HoldTimes, recheckAt } from './policy.js';
+import { type ActivityView, type HoldTimes, recheckAt, SCREEN_LAG_RETRY_MS, screenLags } from './policy.js';
 
 /** What an attempt needs of its orchestrator. */
 export interface AttemptDeps {
@@ -71,6 +71,7 @@ export class WakeAttempt {
     // Awaited below; this only keeps a failed write from counting as unhandled meanwhile.
     recorded.catch(() => undefined);
     const line = wakeLine(entry, c, view.copyPath(c.id), entry.attempt);
+    const activity = this.deps.activity(entry.session);
     let outcome: WakeOutcome;
     try {
       outcome = await adapter.wake(target, line, { beforeTyping: recorded, kind: view.kind(entry.session), handOver: this.hookFor(entry.session, line) });
@@ -86,6 +87,12 @@ export class WakeAttempt {
       // The screen agrees with the hooks: still held, no deferral counted, no new receipt.
       entry.phase = phase;
       entry.dueAt = recheckAt({ ...busyRecheck, heardAt: this.deps.now() }, this.deps.now(), this.deps.holdTimes);
+      return null;
+    }
+    if (phase === 'due' && outcome.status === 'deferred' && outcome.reason === 'busy' && screenLags(activity, this.deps.now())) {
+      // The session's hook said idle a moment ago; its screen has not caught up yet.
+      entry.phase = phase;
+      entry.dueAt = this.deps.now() + SCREEN_LAG_RETRY_MS;
       return null;
     }
     entry.held = false;

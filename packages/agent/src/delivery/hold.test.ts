@@ -266,6 +266,26 @@ describe('delivery by session state', () => {
     expect(summary(w.receipts)).toEqual(['talk-1:deferred/waiting-input#1', 'talk-1:delivered#1']);
   });
 
+  it('looks again shortly, without a receipt, at a busy screen just after the session said it was idle', async () => {
+    const busy: WakeOutcome = { status: 'deferred', reason: 'busy' };
+    const w = await world({ outcomes: [busy, busy] });
+    w.activity = { state: 'idle', heardAt: Date.now() };
+    w.orchestrator.plan(['talk-1']);
+    await until('the delivery', () => w.receipts.length === 1);
+    await w.orchestrator.stop();
+    expect(summary(w.receipts)).toEqual(['talk-1:delivered#1']);
+    expect(w.adapter.lines).toHaveLength(3);
+  });
+
+  it('defers as before when the screen stays busy long after the session said it was idle', async () => {
+    const w = await world({ outcomes: [{ status: 'deferred', reason: 'busy' }] });
+    w.activity = { state: 'idle', heardAt: Date.now() - 10_000 };
+    w.orchestrator.plan(['talk-1']);
+    await until('the deferral', () => w.receipts.length === 1);
+    await w.orchestrator.stop();
+    expect(summary(w.receipts)).toEqual(['talk-1:deferred/busy#1']);
+  });
+
   it('tries a failed wake-up again when its session comes back', async () => {
     const w = await world({ outcomes: [{ status: 'failed', reason: 'pane-gone' }] });
     w.orchestrator.plan(['talk-1']);

@@ -59,3 +59,14 @@ export function remindAfterIdle(entry: Pick<WakeEntry, 'phase' | 'dueAt' | 'kind
   const at = now + graceMs;
   return at < entry.dueAt ? at : null;
 }
+
+/**
+ * A coding agent draws its last busy frame a moment after its Stop hook ran: a busy screen this
+ * soon after the session said it was idle is that frame, looked at again shortly, not a deferral.
+ */
+export const SCREEN_LAG_MS = 2_000;
+export const SCREEN_LAG_RETRY_MS = 250;
+
+export function screenLags(activity: ActivityView, now: number): boolean {
+  return activity.state === 'idle' && activity.heardAt !== null && now - activity.heardAt < SCREEN_LAG_MS;
+}
