@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { checkName, CrosstalkError, PROTOCOL_VERSION } from '@crosstalk/core';
 import { generateEd25519 } from '@crosstalk/core/token';
 import { createRelayClient, type FetchLike } from '@crosstalk/client';
-import { AgentConfigSchema, writeAgentConfig, writeHostKey, type AgentConfig, type HomeLayout } from '../home/index.js';
+import { AgentConfigSchema, protectHostKey, writeAgentConfig, writeHostKey, type AgentConfig, type HomeLayout, type KeyProtection } from '../home/index.js';
 import { defaultHostName } from './host-name.js';
 
 export interface EnrollOptions {
@@ -19,8 +19,8 @@ export interface EnrollOptions {
   machineHostname?: string | undefined;
   timeoutMs?: number | undefined;
   fetch?: FetchLike | undefined;
-  /** Windows: runs icacls to make the key owner-only. */
-  protectKey?: Parameters<typeof writeHostKey>[2];
+  /** Windows: runs icacls to make the key owner-only (after the config is written, so a failure keeps the enrollment). */
+  protectKey?: KeyProtection | undefined;
 }
 
 export interface EnrollResult {
@@ -73,7 +73,7 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
   const keys = await generateEd25519();
   const answer = await client.enroll({ invite, host, publicKey: keys.publicJwk });
 
-  await writeHostKey(options.layout.hostKey, keys.privateJwk, options.protectKey);
+  await writeHostKey(options.layout.hostKey, keys.privateJwk);
   const config = await writeAgentConfig(options.layout.config, {
     version: 1,
     relayUrl,
@@ -81,5 +81,6 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
     host: answer.host,
     conversationsDir,
   });
+  if (options.protectKey) await protectHostKey(options.layout.hostKey, options.protectKey);
   return { config, relayId: answer.relayId, epoch: answer.epoch };
 }

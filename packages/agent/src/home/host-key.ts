@@ -31,13 +31,22 @@ export function windowsOwnerOnlyAclArgs(path: string, user: string): string[] {
   return [path, '/inheritance:r', '/grant:r', `${user}:F`];
 }
 
-export async function writeHostKey(
-  path: string,
-  jwk: Ed25519PrivateJwk,
-  options: { platform?: NodeJS.Platform; windowsUser?: string; run?: CommandRunner } = {},
-): Promise<void> {
+export interface KeyProtection {
+  platform?: NodeJS.Platform;
+  /** `DOMAIN\\user`: the one account left with access on Windows. */
+  windowsUser?: string;
+  /** Runs icacls; rejects when it fails. */
+  run?: CommandRunner;
+}
+
+export async function writeHostKey(path: string, jwk: Ed25519PrivateJwk, options: KeyProtection = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await atomicWriteFile(path, `${JSON.stringify(jwk)}\n`, { mode: 0o600 });
+  await protectHostKey(path, options);
+}
+
+/** Windows has no chmod: icacls removes every inherited permission and grants the user alone. */
+export async function protectHostKey(path: string, options: KeyProtection): Promise<void> {
   const platform = options.platform ?? process.platform;
   if (platform === 'win32' && options.run && options.windowsUser) {
     await options.run('icacls', windowsOwnerOnlyAclArgs(path, options.windowsUser));

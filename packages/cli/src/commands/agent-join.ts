@@ -6,6 +6,7 @@ import { checkName, CrosstalkError } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { requiredText } from '../options/values.js';
 import { layoutOf } from '../lib/home.js';
+import { keyProtection } from '../lib/key-acl.js';
 import type { AGENT_JOIN_OPTIONS } from '../spec/admin.js';
 
 const handler: CommandHandler<typeof AGENT_JOIN_OPTIONS> = async (ctx, args, options) => {
@@ -24,7 +25,7 @@ const handler: CommandHandler<typeof AGENT_JOIN_OPTIONS> = async (ctx, args, opt
     });
   }
   const conversationsDir = options.conversationsDir === undefined ? undefined : resolve(ctx.cwd, options.conversationsDir);
-  const result = await enroll({ relayUrl, invite, host, layout, conversationsDir, machineHostname: ctx.hostname });
+  const result = await enroll({ relayUrl, invite, host, layout, conversationsDir, machineHostname: ctx.hostname, protectKey: keyProtection(ctx) });
   const data = {
     host: result.config.host,
     relayUrl: result.config.relayUrl,

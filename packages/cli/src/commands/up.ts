@@ -20,6 +20,7 @@ import { tokenSigner } from '@crosstalk/core/token';
 import type { RelayInfo, RunningRelay } from '@crosstalk/relay';
 import type { CliContext, CommandHandler } from '../handler.js';
 import { layoutOf } from '../lib/home.js';
+import { keyProtection } from '../lib/key-acl.js';
 import type { LogLevel } from '../options/values.js';
 import { findOnPath, PATH_HINT } from '../lib/on-path.js';
 import { aborted } from '../lib/signal.js';
@@ -51,7 +52,7 @@ async function enrollLocally(ctx: CliContext, layout: HomeLayout, relay: { url: 
   const { readAdminKey } = await import('@crosstalk/relay');
   const admin = await adminClient({ relayUrl: relay.url, adminKey: await readAdminKey(layout.relayDataDir), relayId: relay.relayId });
   const { invite } = await admin.createInvite({ host, expiresIn: 300 });
-  return (await enroll({ relayUrl: relay.url, invite, host, layout, machineHostname: ctx.hostname })).config;
+  return (await enroll({ relayUrl: relay.url, invite, host, layout, machineHostname: ctx.hostname, protectKey: keyProtection(ctx) })).config;
 }
 
 /** Whether the relay still knows this host (its log may have been replaced since). */

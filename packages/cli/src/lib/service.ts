@@ -2,6 +2,7 @@
 // what the entry point read once.
 import type { HomeLayout, ServiceContext, ServicePlatform } from '@crosstalk/agent';
 import type { CliContext } from '../handler.js';
+import { windowsAccount } from './key-acl.js';
 
 export function serviceContext(ctx: CliContext, layout: HomeLayout): ServiceContext {
   const extraCa = ctx.env.NODE_EXTRA_CA_CERTS;
@@ -13,7 +14,7 @@ export function serviceContext(ctx: CliContext, layout: HomeLayout): ServiceCont
     homeDir: ctx.userHome,
     xdgConfigHome: ctx.env.XDG_CONFIG_HOME || undefined,
     uid: ctx.uid,
-    windowsUser: ctx.platform === 'win32' ? `${ctx.env.USERDOMAIN || '.'}\\${ctx.username}` : undefined,
+    windowsUser: ctx.platform === 'win32' ? windowsAccount(ctx) : undefined,
     environment: extraCa ? { NODE_EXTRA_CA_CERTS: extraCa } : undefined,
   };
 }

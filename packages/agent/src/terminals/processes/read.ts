@@ -1,4 +1,5 @@
-// Reads the process table from the OS: /proc on Linux, `ps` on macOS and BSD, CIM on Windows.
+// Reads the process table from the OS: /proc on Linux, `ps` on macOS and BSD, kernel32 on Windows
+// (CIM through PowerShell where kernel32 cannot be loaded).
 // A process that ends while it is read is an answer (it is left out); anything else that goes
 // wrong is thrown, with `ps` and PowerShell failures as WAKE_FAILED naming the command.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -6,6 +7,7 @@ import { CrosstalkError } from '@crosstalk/core';
 import { execa } from 'execa';
 import type { ProcessEntry } from './names.js';
 import { ancestors, descendants, parseCimProcesses, parseProcCmdline, parseProcStat, parsePsOutput } from './table.js';
+import { loadWindowsProcesses, type WindowsProcesses } from './windows.js';
 
 export interface ProcessReadOptions {
   platform: NodeJS.Platform;
@@ -75,10 +77,30 @@ async function readCimTable(options: ProcessReadOptions): Promise<ProcessEntry[]
   return parseCimProcesses(await runLister('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', CIM_SCRIPT], options));
 }
 
+/** kernel32 through koffi, or null where it cannot be loaded (koffi is an optional dependency). */
+async function windowsApi(options: ProcessReadOptions): Promise<WindowsProcesses | null> {
+  if (options.platform !== 'win32' || process.platform !== 'win32') return null;
+  return loadWindowsProcesses().catch(() => null);
+}
+
+async function readWindowsTable(options: ProcessReadOptions): Promise<ProcessEntry[]> {
+  const api = await windowsApi(options);
+  return api ? api.table() : readCimTable(options);
+}
+
+async function readWindowsChain(pid: number, options: ProcessReadOptions): Promise<ProcessEntry[]> {
+  const api = await windowsApi(options);
+  if (!api) return ancestors(await readCimTable(options), pid);
+  return ancestors(api.table(), pid).map((p) => {
+    const commandLine = api.commandLine(p.pid);
+    return commandLine === undefined ? p : { ...p, commandLine };
+  });
+}
+
 /** Every process: pid, parent and name (command lines are not read). */
 export async function readProcessTable(options: ProcessReadOptions): Promise<ProcessEntry[]> {
   if (options.platform === 'linux') return readLinuxTable();
-  if (options.platform === 'win32') return readCimTable(options);
+  if (options.platform === 'win32') return readWindowsTable(options);
   return readPsTable(options);
 }
 
@@ -160,6 +182,6 @@ async function readPsChain(pid: number, options: ProcessReadOptions): Promise<Pr
 /** A process and its ancestors, nearest first, with command lines. */
 export async function readParentChain(pid: number, options: ProcessReadOptions): Promise<ProcessEntry[]> {
   if (options.platform === 'linux') return readLinuxChain(pid);
-  if (options.platform === 'win32') return ancestors(await readCimTable(options), pid);
+  if (options.platform === 'win32') return readWindowsChain(pid, options);
   return readPsChain(pid, options);
 }
