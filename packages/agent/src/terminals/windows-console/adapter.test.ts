@@ -37,11 +37,13 @@ async function exitedPid(): Promise<number> {
 }
 
 describe('Windows console wake-up (helper process)', () => {
-  it('hands the helper the pid, the pause and the sanitised line as INPUT_RECORDs on stdin', async () => {
+  it('hands the helper the pid, the pause, the kind, the submit time and the sanitised line as INPUT_RECORDs on stdin', async () => {
     const line = '/crosstalk: your turn\u001b[31m in é 😀';
-    expect(await waker().wake(target(), line)).toEqual({ status: 'delivered' });
+    expect(await waker().wake(target(), line, { kind: 'claude-code' })).toEqual({ status: 'delivered' });
     const got = received();
-    expect(got.argv).toEqual([String(process.pid), '300']);
+    expect(got.argv).toEqual([String(process.pid), '300', 'claude-code', '1500']);
+    await waker().wake(target(), line);
+    expect(received().argv).toEqual([String(process.pid), '300', 'other', '1500']);
     expect(Buffer.from(got.stdin, 'base64').equals(textRecords(sanitizeWakeText(line)))).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 // Wakes a session in a Windows console through the short-lived helper process.
 import { fileURLToPath } from 'node:url';
-import { parseJson, sanitizeWakeText, type WakeTarget } from '@crosstalk/core';
+import { parseJson, sanitizeWakeText, type SessionKind, type WakeTarget } from '@crosstalk/core';
 import { execa } from 'execa';
 import * as z from 'zod';
 import { processAlive } from '../../os/process-alive.js';
@@ -37,8 +37,10 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
   const { timeouts, logger } = options;
   const serial = new KeyedSerializer();
 
-  async function runHelper(pid: number, text: string): Promise<WakeOutcome> {
-    const result = await execa(options.node, [options.helper, String(pid), String(timeouts.settleMs)], {
+  async function runHelper(pid: number, text: string, kind: SessionKind | undefined): Promise<WakeOutcome> {
+    // The kind tells the helper which screen reader to use (docs/WAKE.md): none for `other`.
+    const args = [options.helper, String(pid), String(timeouts.settleMs), kind ?? 'other', String(timeouts.submitMs)];
+    const result = await execa(options.node, args, {
       input: textRecords(text).toString('base64'),
       timeout: timeouts.helperMs,
       reject: false,
@@ -69,7 +71,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
         } catch (error) {
           return failed('wake-error', clip(error instanceof Error ? error.message : String(error)));
         }
-        return runHelper(target.pid, text);
+        return runHelper(target.pid, text, wakeOptions.kind);
       });
       logger?.debug({ pid: target.pid, outcome }, 'console wake-up');
       return outcome;

@@ -1,10 +1,11 @@
-// The short-lived Windows helper: `node helper.js <pid> <settle ms>`, with the
-// base64 INPUT_RECORDs of the text on stdin (a command line could not hold the longest line).
+// The short-lived Windows helper: `node helper.js <pid> <settle ms> [<kind> <submit ms>]`, with
+// the base64 INPUT_RECORDs of the text on stdin (a command line could not hold the longest line).
 // Prints one JSON WakeOutcome line. It runs in its own process because attaching to a
 // console detaches the caller from its own.
 import { enterRecords, INPUT_RECORD_SIZE } from './records.js';
 import { typeIntoConsole } from './sequence.js';
 import { loadKernel32 } from './kernel32.js';
+import { screenReaderFor } from '../screens/index.js';
 import { failed, sleep, type WakeOutcome } from '../types.js';
 
 /** The most stdin the helper reads: base64 of 64 Ki records. */
@@ -22,8 +23,12 @@ async function readStdin(): Promise<string> {
 async function main(argv: readonly string[]): Promise<WakeOutcome> {
   const pid = Number(argv[0]);
   const settleMs = Number(argv[1]);
+  const kind = argv[2];
+  const submitMs = Number(argv[3] ?? 1_500);
   if (!Number.isSafeInteger(pid) || pid <= 0) return failed('wake-error', 'helper: bad pid');
   if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000) return failed('wake-error', 'helper: bad settle time');
+  if (kind !== undefined && kind !== 'claude-code' && kind !== 'codex' && kind !== 'other') return failed('wake-error', 'helper: bad kind');
+  if (!Number.isFinite(submitMs) || submitMs < 0 || submitMs > 60_000) return failed('wake-error', 'helper: bad submit time');
   const base64 = await readStdin();
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return failed('wake-error', 'helper: records are not base64');
   const text = Buffer.from(base64, 'base64');
@@ -35,7 +40,7 @@ async function main(argv: readonly string[]): Promise<WakeOutcome> {
   } catch (error) {
     return failed('wake-error', `helper: cannot load kernel32 through koffi: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return typeIntoConsole(k32, { pid, text, enter: enterRecords(), settleMs, sleep });
+  return typeIntoConsole(k32, { pid, text, enter: enterRecords(), settleMs, sleep, reader: screenReaderFor(kind), submitMs });
 }
 
 void main(process.argv.slice(2))

@@ -14,6 +14,8 @@ export const INPUT_RECORD_SIZE = 20;
 const KEY_EVENT = 0x0001;
 const VK_RETURN = 0x0d;
 const ENTER_SCAN_CODE = 0x1c;
+const VK_BACK = 0x08;
+const BACKSPACE_SCAN_CODE = 0x0e;
 
 export interface KeyRecord {
   down: boolean;
@@ -66,6 +68,17 @@ export function enterRecords(): Buffer {
     { down: true, virtualKey: VK_RETURN, scanCode: ENTER_SCAN_CODE, char: 0x0d },
     { down: false, virtualKey: VK_RETURN, scanCode: ENTER_SCAN_CODE, char: 0x0d },
   ]);
+}
+
+/** `count` Backspaces (VK_BACK, '\b'), each down then up: take back a line typed beside other text. */
+export function backspaceRecords(count: number): Buffer {
+  const key = { virtualKey: VK_BACK, scanCode: BACKSPACE_SCAN_CODE, char: 0x08 };
+  return encode(
+    Array.from({ length: count }, () => [
+      { down: true, ...key },
+      { down: false, ...key },
+    ]).flat(),
+  );
 }
 
 /** Reads records back (for tests and for checking what the helper was given). */

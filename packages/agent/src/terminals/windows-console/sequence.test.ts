@@ -29,6 +29,8 @@ function standIn(fail: Fail = {}, perCall = Infinity) {
     },
     CloseHandle: (handle) => noted(['CloseHandle', handle], true),
     GetLastError: () => 5,
+    GetConsoleScreenBufferInfo: () => null,
+    ReadConsoleOutputCharacterW: () => null,
   };
   return { k32, calls };
 }
