@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/agents/**', '**/node_modules/**'],
+          exclude: ['test/agents/**', 'test/windows/**', '**/node_modules/**'],
           testTimeout: 180_000,
           hookTimeout: 60_000,
           fileParallelism: false,
@@ -44,6 +44,18 @@ export default defineConfig({
           include: ['bench/agents/*.run.ts'],
           testTimeout: 1_200_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Windows programs under Wine (the Windows node running the real bundle): slow starts,
+        // one file at a time.
+        test: {
+          name: 'windows',
+          include: ['test/windows/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },

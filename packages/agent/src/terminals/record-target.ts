@@ -74,10 +74,14 @@ export interface RecordOptions extends TmuxEnv {
   timeoutMs?: number;
 }
 
-/** The wake target for the terminal `pid` runs in: tmux if inside tmux, the console on Windows, else none. */
+/**
+ * The wake target for the terminal `pid` runs in: tmux if inside tmux, the console on Windows,
+ * else none. A Windows program reads its keys from its console even where TMUX is set (an MSYS
+ * or Wine tmux runs the console host inside the pane), and the agent types into the console.
+ */
 export async function recordWakeTarget(options: RecordOptions): Promise<WakeTarget> {
   const read = { platform: options.platform, timeoutMs: options.timeoutMs ?? 20_000 };
-  if (options.tmux && options.tmuxPane) {
+  if (options.platform !== 'win32' && options.tmux && options.tmuxPane) {
     const chain = await readParentChain(options.pid, read).catch((err: unknown) => {
       // Pane and socket are enough to wake; a process list that cannot be read loses only the agent check.
       if (err instanceof CrosstalkError && err.code === 'WAKE_FAILED') return [];

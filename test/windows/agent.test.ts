@@ -1,0 +1,154 @@
+// The host agent as a Windows program: the real CLI bundle run by the Windows node.exe under Wine
+// enrolls (`crosstalk agent join`) and runs (`crosstalk agent run`) against a relay running
+// natively on 127.0.0.1, beside a Linux host. Its copies are written under Windows paths in the
+// Windows config home, byte-identical to the Linux host's and the relay's; it resumes after a
+// relay restart; and a copy held open by another program (no delete sharing) is still replaced,
+// once that program lets go (the rename retry).
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explain, Lab, type Host } from '../harness/index.js';
+import type { Proc } from '../harness/process.js';
+import { skipWindows, WINDOWS_NODE } from './support/prereqs.js';
+import { winPath, WinePrefix } from './support/wine.js';
+
+const skip = skipWindows();
+const HOLD_OPEN = new URL('./fixtures/hold-open.mjs', import.meta.url).pathname;
+const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+describe.skipIf(skip)('the host agent as a Windows program', () => {
+  let lab: Lab;
+  let wine: WinePrefix;
+  let penguin: Host;
+  let winAgent: Proc;
+  /** The Windows default home, C:\users\<user>\.crosstalk, as a Unix path. */
+  let home: string;
+  let id: string;
+
+  beforeAll(async () => {
+    lab = await Lab.create('windows-agent');
+    await lab.startRelay();
+    penguin = await lab.host('penguin');
+    await lab.startAgent(penguin);
+    wine = await WinePrefix.create(lab);
+    home = join(wine.userProfile, '.crosstalk');
+  }, 180_000);
+  afterAll(async () => {
+    await wine?.kill();
+    await lab?.cleanup();
+  });
+
+  const agentStatus = async () => JSON.parse(await readFile(join(home, 'agent-status.json'), 'utf8')) as { connected: boolean; pid: number };
+  const markdown = async (conversation: string) => (await lab.relay!.adminClient()).getMarkdown(conversation);
+
+  it('enrolls with an invite: config and key in the Windows home, the key through the Windows protection path', async () => {
+    const invite = await lab.run(lab.relay!.home, ['relay', 'invite', '--host', 'win-laptop', '--url', lab.relay!.url, '--json']);
+    expect(invite.exitCode, explain(invite)).toBe(0);
+    const joined = await wine.cli(['agent', 'join', lab.relay!.url, '--invite', invite.json<{ invite: string }>().invite, '--host', 'win-laptop', '--json']);
+    expect(joined.exitCode, joined.stderr).toBe(0);
+    const data = JSON.parse(joined.stdout) as { home: string; conversationsDir: string; host: string };
+    expect(data.home).toMatch(/^C:\\users\\[^\\]+\\\.crosstalk$/);
+    expect(data.conversationsDir).toBe(`${data.home}\\conversations`);
+    const config = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { host: string; conversationsDir: string };
+    expect(config).toMatchObject({ host: 'win-laptop', conversationsDir: data.conversationsDir });
+    expect(existsSync(join(home, 'host-key.json'))).toBe(true);
+    // The CLI ran icacls on the key and it exited 0 (else join fails); Wine's icacls changes no
+    // permission, so the resulting ACL is checked by hand on Windows (docs/WINDOWS.md).
+    const doctor = await wine.cli(['doctor', '--json']);
+    expect(doctor.stdout).toContain('"enrollment"');
+  });
+
+  it('runs, links, and writes copies under Windows paths byte-identical to the Linux host and the relay', async () => {
+    winAgent = wine.spawn('agent win-laptop', [
+      WINDOWS_NODE,
+      winPath(new URL('../../packages/cli/dist/bundle/bin.js', import.meta.url).pathname),
+      'agent',
+      'run',
+      '--log-level',
+      'debug',
+    ]);
+    await lab.waitFor('the Windows agent to link', async () => (await agentStatus().catch(() => null))?.connected === true);
+    for (const [who, run] of [
+      ['tux', (a: string[]) => penguin.run(a)],
+      ['winnie', (a: string[]) => wine.cli(a)],
+    ] as const) {
+      const joined = await run(['join', '--as', who, '--no-wake']);
+      expect(joined.exitCode, joined.stderr).toBe(0);
+    }
+    // Bodies with CRLF, a lone CR, tabs, non-BMP text and trailing spaces: copies keep them verbatim.
+    const open = await penguin.run([
+      'open',
+      '--as',
+      'tux',
+      '--topic',
+      'windows copies',
+      '--with',
+      'winnie',
+      '--max-turns',
+      '20',
+      '--body',
+      'line one\r\nline two\rthree\ttabs 😀  ',
+    ]);
+    expect(open.exitCode, explain(open)).toBe(0);
+    id = open.stdout.trim();
+    const reply = await wine.cli(['reply', id, '--as', 'winnie', '--expect-turn', '2', '--body', 'from Windows: C:\\path\\file.md\r\nsecond line']);
+    expect(reply.exitCode, reply.stderr).toBe(0);
+    await expectSameCopies(id, 2);
+    const copy = await readFile(join(home, 'conversations', `${id}.md`));
+    expect(copy.includes(Buffer.from('from Windows: C:\\path\\file.md\r\nsecond line'))).toBe(true);
+    expect(copy.includes(Buffer.from('line one\r\nline two\rthree\ttabs 😀  '))).toBe(true);
+  });
+
+  it('resumes after a relay restart', async () => {
+    await lab.restartRelay();
+    const reply = await penguin.run(['reply', id, '--as', 'tux', '--expect-turn', '3', '--body', 'after the restart']);
+    expect(reply.exitCode, explain(reply)).toBe(0);
+    await expectSameCopies(id, 3);
+    expect((await agentStatus()).pid).toBeGreaterThan(0);
+    expect(winAgent.running).toBe(true);
+  });
+
+  it('replaces a copy that another program holds open without delete sharing, once it lets go', async () => {
+    const copy = join(home, 'conversations', `${id}.md`);
+    const record = join(lab.dir, 'hold.txt');
+    const holder = wine.spawn('hold-open', [WINDOWS_NODE, winPath(HOLD_OPEN), winPath(copy), '1200', winPath(record)]);
+    const heldAt = await lab.waitFor('the copy to be held open', async () => {
+      const text = await readFile(record, 'utf8').catch(() => '');
+      if (text.startsWith('failed')) throw new Error('the holder could not open the copy');
+      return Number(/held (\d+)/.exec(text)?.[1]) || undefined;
+    });
+    const before = statSync(copy).mtimeMs;
+    const reply = await wine.cli(['reply', id, '--as', 'winnie', '--expect-turn', '4', '--body', 'while the copy is held open']);
+    expect(reply.exitCode, reply.stderr).toBe(0);
+    const changedAt = await lab.waitFor(
+      'the copy to be replaced',
+      async () => ((await readFile(copy, 'utf8')).includes('while the copy is held open') ? Date.now() : undefined),
+      { intervalMs: 10 },
+    );
+    const releasedAt = Number(/released (\d+)/.exec(await readFile(record, 'utf8'))?.[1]);
+    // Replaced only after the holder closed it: the rename was refused and retried meanwhile.
+    expect(releasedAt).toBeGreaterThan(heldAt);
+    expect(changedAt).toBeGreaterThanOrEqual(releasedAt);
+    expect(statSync(copy).mtimeMs).toBeGreaterThan(before);
+    await holder.exited;
+    await expectSameCopies(id, 4);
+  });
+
+  /** Waits until the Windows copy holds `turns` turns, then compares it byte for byte. */
+  async function expectSameCopies(conversation: string, turns: number): Promise<void> {
+    const winCopy = join(home, 'conversations', `${conversation}.md`);
+    const linuxCopy = join(penguin.home, 'conversations', `${conversation}.md`);
+    const relayText = await lab.waitFor(`turn ${turns} in both copies`, async () => {
+      const text = await markdown(conversation);
+      if (!text.includes(`\nturns: ${turns}\n`)) return undefined;
+      const [win, linux] = await Promise.all([readFile(winCopy).catch(() => null), readFile(linuxCopy).catch(() => null)]);
+      return win && linux && win.toString('utf8') === text && linux.toString('utf8') === text ? text : undefined;
+    });
+    const win = await readFile(winCopy);
+    expect(sha(win)).toBe(sha(await readFile(linuxCopy)));
+    expect(sha(win)).toBe(sha(Buffer.from(relayText)));
+    expect(win.includes(Buffer.from('\r\n---'))).toBe(false);
+  }
+});
