@@ -11,9 +11,12 @@ const RULE = '─'.repeat(WIDTH);
  * permission dialog), whose input row takes the typed characters and is cleared by Enter, the
  * way the agent redraws it. Every call is noted.
  */
-function fakeConsole(options: { dialog?: boolean; draft?: string; ignoreEnter?: boolean; typedMeanwhile?: string } = {}) {
+function fakeConsole(options: { dialog?: boolean; draft?: string; ignoreEnter?: boolean; typedMeanwhile?: string; readsLate?: number } = {}) {
   const calls: string[] = [];
   let input = options.draft ?? '';
+  // What was typed but not yet read by the program: it shows after `readsLate` screen reads.
+  let unread = '';
+  let readsUntilShown = 0;
   const rows = (): string[] =>
     options.dialog
       ? ['', ' Bash command', '   rm -rf build', ' Do you want to proceed?', ' ❯ 1. Yes', '   2. No', ' Esc to cancel', '']
@@ -32,8 +35,10 @@ function fakeConsole(options: { dialog?: boolean; draft?: string; ignoreEnter?: 
         } else if (key.char === 0x08) {
           calls.push('Backspace');
           input = input.slice(0, -1);
-        } else input += String.fromCharCode(key.char);
+        } else if (options.readsLate) unread += String.fromCharCode(key.char);
+        else input += String.fromCharCode(key.char);
       }
+      if (unread !== '') readsUntilShown = options.readsLate ?? 0;
       if (!calls.includes('text')) {
         calls.push('text');
         if (options.typedMeanwhile) input = options.typedMeanwhile + input;
@@ -45,6 +50,12 @@ function fakeConsole(options: { dialog?: boolean; draft?: string; ignoreEnter?: 
     GetLastError: () => 0,
     GetConsoleScreenBufferInfo: () => {
       calls.push('read');
+      // The program reads a little of what waits at each look at the screen, the rest later.
+      if (unread !== '') {
+        const n = readsUntilShown-- > 1 ? Math.ceil(unread.length / 2) : unread.length;
+        input += unread.slice(0, n);
+        unread = unread.slice(n);
+      }
       const { x, y } = cursor();
       return { cursorX: x, cursorY: y + 100, left: 0, top: 100, right: WIDTH - 1, bottom: 107 };
     },
@@ -73,6 +84,13 @@ describe('console wake-up with a screen reader', () => {
     expect(await wake(c)).toEqual({ status: 'delivered' });
     expect(c.calls.filter((k) => k !== 'read')).toEqual(['text', 'Enter']);
     expect(c.calls[0]).toBe('read');
+  });
+
+  it('waits for a program that reads the console late to show the whole line, then presses Enter', async () => {
+    const c = fakeConsole({ readsLate: 5 });
+    expect(await wake(c)).toEqual({ status: 'delivered' });
+    expect(c.calls.filter((k) => k !== 'read')).toEqual(['text', 'Enter']);
+    expect(c.calls.indexOf('Enter')).toBeGreaterThan(c.calls.indexOf('text') + 5);
   });
 
   it('types nothing into a dialog or after a draft', async () => {

@@ -1,7 +1,9 @@
 // Typing into a console whose coding agent crosstalk knows: the screen must show an empty prompt
 // before the line is typed, and before every Enter the input must hold exactly the line; the
-// Enter is repeated (at most twice) while the line stays in the input. The same rule and the
-// same screen readers as for a tmux pane (docs/WAKE.md); here the screen is the console's buffer.
+// Enter is repeated (at most twice) while the line stays in the input. The line may take a while
+// to show (the program reads the console's input when it gets to it), so the input is judged
+// once it ends with the line or after a few seconds. The same rule and the same screen readers
+// as for a tmux pane (docs/WAKE.md); here the screen is the console's buffer.
 import type { ScreenReader } from '../screens/types.js';
 import { verdictOutcome } from '../screens/index.js';
 import { submittedView, type PaneView } from '../tmux/submit.js';
@@ -12,6 +14,8 @@ import { writeAll, type ConsoleTyping, type Kernel32Like } from './sequence.js';
 
 const ENTER_PRESSES = 3;
 const POLL_MS = 50;
+/** How long the typed line may take to show in the input before the input is judged. */
+const SHOW_MS = 3_000;
 
 interface Guarded extends ConsoleTyping {
   reader: ScreenReader;
@@ -38,7 +42,7 @@ export async function typeGuarded(k32: Kernel32Like, job: Guarded): Promise<Wake
   if (textError) return failed('wake-error', textError);
   await job.sleep(job.settleMs);
   for (let press = 1; press <= ENTER_PRESSES; press++) {
-    const before = view(k32, job);
+    const before = press === 1 ? await lineShown(k32, job, text) : view(k32, job);
     const check = job.reader.input(before, text);
     if (check.holds === 'ours-after-other') {
       const error = writeAll(k32, job.input, backspaceRecords([...text].length));
@@ -50,6 +54,21 @@ export async function typeGuarded(k32: Kernel32Like, job: Guarded): Promise<Wake
     if (await submitted(k32, job, before, text)) return delivered();
   }
   return failed('not-submitted', `the line was still in the input after ${ENTER_PRESSES} Enter presses`);
+}
+
+/**
+ * The screen once the input shows exactly the line, or as it is when the time is up. Key records
+ * wait in the console's input buffer until the program reads them, and a busy coding agent (or a
+ * loaded machine) reads and redraws them later than the settle time: what shows meanwhile is
+ * part of the line, which is not yet a reason to give up.
+ */
+async function lineShown(k32: Kernel32Like, job: Guarded, text: string): Promise<PaneView> {
+  const polls = Math.ceil((job.showMs ?? SHOW_MS) / POLL_MS);
+  for (let poll = 0; ; poll++) {
+    const seen = view(k32, job);
+    if (poll >= polls || job.reader.input(seen, text).holds !== 'other') return seen;
+    await job.sleep(POLL_MS);
+  }
 }
 
 /** Polls the screen until it shows the Enter was taken, or the time is up. */

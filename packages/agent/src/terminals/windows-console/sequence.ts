@@ -63,6 +63,8 @@ export interface ConsoleTyping {
   reader?: ScreenReader | undefined;
   /** With a reader: how long to watch for the line to leave the input after each Enter. */
   submitMs?: number;
+  /** With a reader: how long to wait for the typed line to show in the input (3 s when not given). */
+  showMs?: number;
 }
 
 const openConsole = (k32: Kernel32Like, name: 'CONIN$' | 'CONOUT$'): number =>
