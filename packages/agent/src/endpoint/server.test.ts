@@ -112,6 +112,16 @@ describe('the local endpoint', () => {
     await expect(listenEndpoint({ path: e.path, platform: process.platform, handle: async () => ({}), log })).rejects.toMatchObject({ code: 'AGENT_RUNNING' });
   });
 
+  it('will not take a name another process holds where there is no file to clear (a Windows pipe)', async () => {
+    const e = await start();
+    // The win32 path skips the stale-file check; the listen itself finds the name taken.
+    await expect(listenEndpoint({ path: e.path, platform: 'win32', handle: async () => ({}), log })).rejects.toMatchObject({
+      code: 'AGENT_RUNNING',
+      message: expect.stringContaining('another process already listens'),
+    });
+    expect(await askAgent(e.path, { t: 'x' }, 2_000)).toEqual({ echo: 'x' });
+  });
+
   it('tells a caller there is no agent, without an error', async () => {
     expect(await askAgent(join(dir, 'nobody.sock'), { t: 'hook' }, 2_000)).toBeNull();
   });

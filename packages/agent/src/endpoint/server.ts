@@ -40,9 +40,17 @@ export async function listenEndpoint(options: EndpointOptions): Promise<RunningE
   const server = createServer((socket) => serve(socket, options));
   server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.path, () => {
-      server.off('error', reject);
+    const failed = (err: NodeJS.ErrnoException) =>
+      // A pipe name is taken only while a process holds it (there is no file to clear): another
+      // agent of this home, or a program squatting on the name.
+      reject(err.code === 'EADDRINUSE' ? new CrosstalkError('AGENT_RUNNING', `another process already listens on ${options.path}`) : err);
+    server.once('error', failed);
+    // On Windows a named pipe that node creates with neither readableAll nor writableAll gets
+    // the default security: full control for its creator (and SYSTEM and administrators), read
+    // only for everyone else, so no other user can write a request. It is also created as the
+    // first instance of its name, so an agent never shares a name someone else made.
+    server.listen({ path: options.path, readableAll: false, writableAll: false }, () => {
+      server.off('error', failed);
       resolve();
     });
   });
