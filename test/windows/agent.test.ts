@@ -2,14 +2,14 @@
 // enrolls (`crosstalk agent join`) and runs (`crosstalk agent run`) against a relay running
 // natively on 127.0.0.1, beside a Linux host. Its copies are written under Windows paths in the
 // Windows config home, byte-identical to the Linux host's and the relay's; it resumes after a
-// relay restart; and a copy held open by another program (no delete sharing) is still replaced,
-// once that program lets go (the rename retry).
+// relay restart; and a copy held open by another program (no delete sharing) is still replaced:
+// the new copy waits beside it until that program lets go (the rename retry).
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, Lab, type Host } from '../harness/index.js';
+import { CLI_BIN, explain, Lab, type Host } from '../harness/index.js';
 import type { Proc } from '../harness/process.js';
 import { skipWindows, WINDOWS_NODE } from './support/prereqs.js';
 import { winPath, WinePrefix } from './support/wine.js';
@@ -57,18 +57,12 @@ describe.skipIf(skip)('the host agent as a Windows program', () => {
     // The CLI ran icacls on the key and it exited 0 (else join fails); Wine's icacls changes no
     // permission, so the resulting ACL is checked by hand on Windows (docs/WINDOWS.md).
     const doctor = await wine.cli(['doctor', '--json']);
-    expect(doctor.stdout).toContain('"enrollment"');
+    const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; message: string }> }).checks;
+    expect(checks.find((c) => c.name === 'keys')).toMatchObject({ status: 'ok', message: expect.stringContaining('key files present') });
   });
 
   it('runs, links, and writes copies under Windows paths byte-identical to the Linux host and the relay', async () => {
-    winAgent = wine.spawn('agent win-laptop', [
-      WINDOWS_NODE,
-      winPath(new URL('../../packages/cli/dist/bundle/bin.js', import.meta.url).pathname),
-      'agent',
-      'run',
-      '--log-level',
-      'debug',
-    ]);
+    winAgent = wine.spawn('agent win-laptop', [WINDOWS_NODE, winPath(CLI_BIN), 'agent', 'run', '--log-level', 'debug']);
     await lab.waitFor('the Windows agent to link', async () => (await agentStatus().catch(() => null))?.connected === true);
     for (const [who, run] of [
       ['tux', (a: string[]) => penguin.run(a)],
@@ -111,28 +105,31 @@ describe.skipIf(skip)('the host agent as a Windows program', () => {
   });
 
   it('replaces a copy that another program holds open without delete sharing, once it lets go', async () => {
-    const copy = join(home, 'conversations', `${id}.md`);
+    const dir = join(home, 'conversations');
+    const copy = join(dir, `${id}.md`);
     const record = join(lab.dir, 'hold.txt');
-    const holder = wine.spawn('hold-open', [WINDOWS_NODE, winPath(HOLD_OPEN), winPath(copy), '1200', winPath(record)]);
-    const heldAt = await lab.waitFor('the copy to be held open', async () => {
+    const release = join(lab.dir, 'hold.release');
+    const holder = wine.spawn('hold-open', [WINDOWS_NODE, winPath(HOLD_OPEN), winPath(copy), winPath(release), winPath(record)]);
+    await lab.waitFor('the copy to be held open', async () => {
       const text = await readFile(record, 'utf8').catch(() => '');
       if (text.startsWith('failed')) throw new Error('the holder could not open the copy');
-      return Number(/held (\d+)/.exec(text)?.[1]) || undefined;
+      return text.startsWith('held');
     });
-    const before = statSync(copy).mtimeMs;
+    const before = await readFile(copy);
     const reply = await wine.cli(['reply', id, '--as', 'winnie', '--expect-turn', '4', '--body', 'while the copy is held open']);
     expect(reply.exitCode, reply.stderr).toBe(0);
-    const changedAt = await lab.waitFor(
-      'the copy to be replaced',
-      async () => ((await readFile(copy, 'utf8')).includes('while the copy is held open') ? Date.now() : undefined),
+    // The agent wrote the new copy beside the old one and cannot rename it over while it is held.
+    const pending = await lab.waitFor(
+      'the new copy to wait beside the held one',
+      async () => (await readdir(dir)).find((f) => f.startsWith(`.${id}.md.`) && f.endsWith('.tmp')),
       { intervalMs: 10 },
     );
-    const releasedAt = Number(/released (\d+)/.exec(await readFile(record, 'utf8'))?.[1]);
-    // Replaced only after the holder closed it: the rename was refused and retried meanwhile.
-    expect(releasedAt).toBeGreaterThan(heldAt);
-    expect(changedAt).toBeGreaterThanOrEqual(releasedAt);
-    expect(statSync(copy).mtimeMs).toBeGreaterThan(before);
+    expect((await readFile(copy)).equals(before)).toBe(true);
+    await writeFile(release, '');
+    await lab.waitFor('the copy to be replaced', async () => (await readFile(copy, 'utf8')).includes('while the copy is held open'), { intervalMs: 10 });
     await holder.exited;
+    expect(await readFile(record, 'utf8')).toMatch(/^held \d+\nreleased \d+\n$/);
+    expect(await readdir(dir)).not.toContain(pending);
     await expectSameCopies(id, 4);
   });
 

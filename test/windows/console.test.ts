@@ -5,7 +5,7 @@
 // agent's console helper reads that console's screen, types the fixed line and Enter: one line,
 // exactly the template, nothing into a permission dialog or after a draft, no control character
 // from hostile topics, and a `failed` receipt once the console is gone.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { wakeText } from '@crosstalk/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,10 @@ interface AgentEvent {
   joined?: number;
   pid?: number;
   stderr?: string;
+  stdout?: string;
   seq?: number;
+  hook?: string;
+  exit?: number;
 }
 
 describe.skipIf(skip)('waking a session in a Windows console', () => {
@@ -43,7 +46,7 @@ describe.skipIf(skip)('waking a session in a Windows console', () => {
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as AgentEvent);
   const submitted = async () => (await events()).filter((e) => e.submitted !== undefined);
-  const show = async (screen: { show: 'prompt' | 'dialog'; draft?: string }) => {
+  const show = async (screen: { show: 'prompt' | 'dialog'; draft?: string; hooks?: boolean; stop?: boolean }) => {
     const seq = ++screenSeq;
     await writeFile(join(records, 'screen.json'), JSON.stringify({ ...screen, seq }));
     await lab.waitFor(`the fake agent to draw ${JSON.stringify(screen)}`, async () => (await events()).some((e) => e.seq === seq));
@@ -59,6 +62,7 @@ describe.skipIf(skip)('waking a session in a Windows console', () => {
   const receipts = async (id: string) => (await (await lab.relay!.adminClient()).listReceipts(id)).receipts;
   const receipt = (id: string, status: string) =>
     lab.waitFor(`a ${status} receipt for ${id}`, async () => (await receipts(id)).find((r) => r.status === status));
+  const stateOf = async (session: string) => (await (await lab.relay!.adminClient()).listSessions()).sessions.find((s) => s.name === session)?.state;
   const expectedLine = (id: string) => wakeText({ kind: 'turn', conversation: id, session: 'winnie', turn: 2, maxTurns, copyPath: copyPath(id), attempt: 1 });
 
   beforeAll(async () => {
@@ -78,8 +82,6 @@ describe.skipIf(skip)('waking a session in a Windows console', () => {
       return (JSON.parse(status) as { connected?: boolean }).connected === true;
     });
     records = join(lab.dir, 'console-agent');
-    await writeFile(join(lab.dir, 'placeholder'), '');
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(records);
     tmux = new PrivateTmux(join(lab.dir, 'tmux-win.sock'), lab.env(), { width: 120, height: 40 });
     const wineVars = Object.fromEntries(Object.entries(wine.env()).filter((e): e is [string, string] => e[0] !== 'PATH' && e[1] !== undefined));
@@ -96,9 +98,13 @@ describe.skipIf(skip)('waking a session in a Windows console', () => {
     const joined = await lab.waitFor('the fake agent to have joined', async () => (await events()).find((e) => e.joined !== undefined), { timeoutMs: 120_000 });
     expect(joined.joined, joined.stderr).toBe(0);
     consolePid = joined.pid!;
+    // The relay lists the session and its kind of terminal; the console itself is on record at home.
     const sessions = (await (await lab.relay!.adminClient()).listSessions()).sessions;
-    const winnie = sessions.find((s) => s.name === 'winnie');
-    expect(winnie).toMatchObject({ host: 'win-laptop', kind: 'claude-code', wake: { type: 'console', pid: consolePid, agentCommand: 'node' } });
+    expect(sessions.find((s) => s.name === 'winnie')).toMatchObject({ host: 'win-laptop', kind: 'claude-code', wake: { type: 'console' } });
+    const local = JSON.parse(await readFile(join(wine.userProfile, '.crosstalk', 'sessions.json'), 'utf8')) as {
+      sessions: Array<{ name: string; wake: unknown }>;
+    };
+    expect(local.sessions.find((s) => s.name === 'winnie')?.wake).toEqual({ type: 'console', pid: consolePid, agentCommand: 'node' });
   });
 
   it('types exactly the wake-up line and Enter into the console: one submitted line, the template', async () => {
@@ -125,7 +131,18 @@ describe.skipIf(skip)('waking a session in a Windows console', () => {
 
   it('lets no control character of a hostile topic reach the console; the wake-up latency, median of 10', async () => {
     const from = (await events()).length;
-    const topics = ['!rm -rf ~', '/clear the screen', '@everyone look', '#include <x>', '$(whoami) `id`', 'café 中文 😀 – “quotes”', 'tab\there', 'a; b && c | d', '%PATH% ^& echo', 'last one'];
+    const topics = [
+      '!rm -rf ~',
+      '/clear the screen',
+      '@everyone look',
+      '#include <x>',
+      '$(whoami) `id`',
+      'café 中文 😀 – “quotes”',
+      'CON NUL aux.txt',
+      'a; b && c | d',
+      '%PATH% ^& echo',
+      'last one',
+    ];
     const latencies: number[] = [];
     for (const topic of topics) {
       const id = await open(topic);
@@ -143,7 +160,28 @@ describe.skipIf(skip)('waking a session in a Windows console', () => {
     for (const line of received.split('\r').filter((l) => l !== '')) expect(line).toMatch(/^crosstalk: your turn in /);
     const sorted = [...latencies].sort((a, b) => a - b);
     const median = (sorted[4]! + sorted[5]!) / 2;
-    process.stdout.write(`windows-console: wakes=${latencies.length} latency_ms median=${median} min=${sorted[0]} max=${sorted.at(-1)} (turn committed → Enter read by the console program)\n`);
+    process.stdout.write(
+      `windows-console: wakes=${latencies.length} latency_ms median=${median} min=${sorted[0]} max=${sorted.at(-1)} (turn committed → Enter read by the console program)\n`,
+    );
+  });
+
+  it('hears `crosstalk hook claude-code` run from the console over the named pipe: working on the typed line, idle on Stop', async () => {
+    await show({ show: 'prompt', draft: '', hooks: true });
+    const id = await open('windows hooks');
+    await receipt(id, 'delivered');
+    // The prompt hook carries the typed wake-up line: that binds the coding agent's session to winnie.
+    const prompted = await lab.waitFor('the prompt hook to have run', async () => (await events()).find((e) => e.hook === 'UserPromptSubmit'));
+    expect(prompted.exit, prompted.stderr).toBe(0);
+    await lab.waitFor('winnie to be working', async () => (await stateOf('winnie')) === 'working');
+    await show({ show: 'prompt', draft: '', hooks: true, stop: true });
+    const stopped = await lab.waitFor('the Stop hook to have run', async () => (await events()).find((e) => e.hook === 'Stop'));
+    expect(stopped.exit, stopped.stderr).toBe(0);
+    await lab.waitFor('winnie to be idle', async () => (await stateOf('winnie')) === 'idle');
+    // What the Windows side lists, too.
+    const listed = await wine.cli(['sessions', '--json']);
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    const listing = JSON.parse(listed.stdout) as { sessions: Array<{ name: string; state?: string }> };
+    expect(listing.sessions.find((s) => s.name === 'winnie')?.state).toBe('idle');
   });
 
   it('reports failed / process-gone once the console is gone', async () => {
