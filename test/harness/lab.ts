@@ -42,6 +42,8 @@ export class Lab {
   readonly hosts = new Map<string, Host>();
   relay: RelayProc | null = null;
   private readonly files: Array<{ name: string; path: string }> = [];
+  /** tmux servers a test started itself (beside the hosts'), shown in `logs()` and killed at cleanup. */
+  private readonly extraTmux: PrivateTmux[] = [];
 
   private constructor(
     readonly dir: string,
@@ -153,19 +155,25 @@ export class Lab {
     this.files.push({ name, path });
   }
 
+  /** A tmux server of the test's own: its panes' screens go into `logs()`, and `cleanup()` kills it. */
+  attachTmux(tmux: PrivateTmux): PrivateTmux {
+    this.extraTmux.push(tmux);
+    return tmux;
+  }
+
   /** Every process's output, every CLI run, every attached file, and every tmux pane's screen. */
   async logs(): Promise<string> {
     const files = await Promise.all(
       this.files.map(async (f) => `----- ${f.name} (${f.path})\n${(await readFile(f.path, 'utf8').catch(() => '(missing)')).slice(-30_000)}`),
     );
-    const screens = await Promise.all([...this.hosts.values()].map((h) => h.tmux.screens()));
+    const screens = await Promise.all([...[...this.hosts.values()].map((h) => h.tmux), ...this.extraTmux].map((t) => t.screens()));
     return [this.book.dump(), ...files, ...screens].join('\n');
   }
 
   /** Stops every process (SIGTERM, then SIGKILL), kills the tmux servers, removes namespaces and the lab dir. */
   async cleanup(): Promise<void> {
     await this.procs.stopAll();
-    for (const h of this.hosts.values()) await h.tmux.kill();
+    for (const t of [...[...this.hosts.values()].map((h) => h.tmux), ...this.extraTmux]) await t.kill();
     await this.network.cleanup();
     await rm(this.dir, { recursive: true, force: true });
   }

@@ -83,13 +83,12 @@ describe.skipIf(skip)('waking a session in a Windows console', () => {
     });
     records = join(lab.dir, 'console-agent');
     await mkdir(records);
-    tmux = new PrivateTmux(join(lab.dir, 'tmux-win.sock'), lab.env(), { width: 120, height: 40 });
+    tmux = lab.attachTmux(new PrivateTmux(join(lab.dir, 'tmux-win.sock'), lab.env(), { width: 120, height: 40 }));
     const wineVars = Object.fromEntries(Object.entries(wine.env()).filter((e): e is [string, string] => e[0] !== 'PATH' && e[1] !== undefined));
     ({ pane } = await tmux.window([wine.wine, WINDOWS_NODE, winPath(CONSOLE_AGENT), winPath(records), 'winnie'], wineVars));
     lab.attachFile('console agent events', join(records, 'events.jsonl'));
   }, 240_000);
   afterAll(async () => {
-    await tmux?.kill();
     await wine?.kill();
     await lab?.cleanup();
   });
