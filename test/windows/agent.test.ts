@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { endpointPath } from '@crosstalk/core/endpoint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, explain, Lab, type Host } from '../harness/index.js';
 import type { Proc } from '../harness/process.js';
@@ -26,6 +27,8 @@ describe.skipIf(skip)('the host agent as a Windows program', () => {
   /** The Windows default home, C:\users\<user>\.crosstalk, as a Unix path. */
   let home: string;
   let id: string;
+  /** The same home as Windows programs name it. */
+  let winHome: string;
 
   beforeAll(async () => {
     lab = await Lab.create('windows-agent');
@@ -50,6 +53,7 @@ describe.skipIf(skip)('the host agent as a Windows program', () => {
     expect(joined.exitCode, joined.stderr).toBe(0);
     const data = JSON.parse(joined.stdout) as { home: string; conversationsDir: string; host: string };
     expect(data.home).toMatch(/^C:\\users\\[^\\]+\\\.crosstalk$/);
+    winHome = data.home;
     expect(data.conversationsDir).toBe(`${data.home}\\conversations`);
     const config = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { host: string; conversationsDir: string };
     expect(config).toMatchObject({ host: 'win-laptop', conversationsDir: data.conversationsDir });
@@ -93,6 +97,22 @@ describe.skipIf(skip)('the host agent as a Windows program', () => {
     const copy = await readFile(join(home, 'conversations', `${id}.md`));
     expect(copy.includes(Buffer.from('from Windows: C:\\path\\file.md\r\nsecond line'))).toBe(true);
     expect(copy.includes(Buffer.from('line one\r\nline two\rthree\ttabs 😀  '))).toBe(true);
+  });
+
+  it('listens on the named pipe every command of its home computes, and doctor under Windows sees it running and linked', async () => {
+    const logged = (await readFile(join(lab.dir, 'agent-win-laptop.log'), 'utf8'))
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg?: string; endpoint?: string })
+      .find((l) => l.msg === 'local endpoint listening');
+    // The name every command of this home computes (`crosstalk hook` among them). That no one
+    // else can serve it meanwhile is not shown here: Wine lets a second server create the name.
+    const pipe = endpointPath(winHome, 'win32', '', 0);
+    expect(pipe).toMatch(/^\\\\\.\\pipe\\crosstalk-[0-9a-f]{16}$/);
+    expect(logged?.endpoint).toBe(pipe);
+    const doctor = await wine.cli(['doctor', '--json']);
+    const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; message: string }> }).checks;
+    expect(checks.find((c) => c.name === 'agent')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^running \(pid \d+\), connected/) });
   });
 
   it('resumes after a relay restart', async () => {
