@@ -167,7 +167,7 @@ export class WsSender {
     if (known?.open) return known;
     const link = await this.connect(host);
     await pacerFor(this.ids, `h${host}`).take();
-    link.ws.send(JSON.stringify({ t: 'hello', protocol: 1, role, ...this.hello() }));
+    link.ws.send(JSON.stringify({ t: 'hello', protocol: 2, role, ...this.hello() }));
     const welcome = await link.next(10_000);
     if (welcome?.t !== 'welcome') throw new Error(`no welcome for h${host} (${role}): ${JSON.stringify(welcome)}`);
     this.links.set(key, link);

@@ -67,7 +67,7 @@ const GARBAGE = fc
 
 /** Everything a first frame can be that is not a usable hello. */
 function firstFrames(w: WsWorld): fc.Arbitrary<WsCase> {
-  const hello = { t: 'hello', protocol: 1, role: 'agent', epoch: w.epoch, cursor: w.head };
+  const hello = { t: 'hello', protocol: 2, role: 'agent', epoch: w.epoch, cursor: w.head };
   const badHello = fc
     .oneof(
       fc.constantFrom<[string, unknown]>(
@@ -152,7 +152,7 @@ function agentFrames(w: WsWorld, host: number): fc.Arbitrary<Omit<WsCase, 'host'
     fc.constant(err('presence-foreign', { t: 'presence', sessions: { [foreign]: 'online' } })),
     fc.oneof(hostileInt(0, Number.MAX_SAFE_INTEGER), fc.integer({ min: w.head + 1, max: 2 ** 40 })).map((after) => err('replay', { t: 'replay', after })),
     fc.oneof(hostileInt(0, Number.MAX_SAFE_INTEGER), fc.integer({ min: w.head + 1, max: 2 ** 40 })).map((seq) => err('ack', { t: 'ack', seq })),
-    fc.constant(err('second-hello', { t: 'hello', protocol: 1, role: 'agent', epoch: w.epoch, cursor: w.head })),
+    fc.constant(err('second-hello', { t: 'hello', protocol: 2, role: 'agent', epoch: w.epoch, cursor: w.head })),
     fc.constantFrom<unknown>({ t: 'subscribe' }, { t: 1 }, {}, { t: 'events', events: [] }, { t: 'welcome' }, [], 1, 'x', null).map((m) => err('unknown', m)),
     notAString.map((v) => err('receipt-not-object', { t: 'receipt', receipt: v })),
     fc.integer({ min: 1000, max: 40_000 }).map((d) => ({ ...err('deep', null), data: `{"t":"receipt","receipt":${deepNesting(d, 'array')}}` })),

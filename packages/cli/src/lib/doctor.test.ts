@@ -35,7 +35,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
-  health = { ok: true, relayId: 'relay-one', epoch: 'e1', protocol: 1, version: '0.1.0', head: 3, time: new Date().toISOString() };
+  health = { ok: true, relayId: 'relay-one', epoch: 'e1', protocol: 2, version: '0.1.0', head: 3, time: new Date().toISOString() };
   sessions = {
     status: 200,
     body: { sessions: [{ name: 's1', host: 'h1', kind: 'other', wake: { type: 'none' }, joinedAt: new Date().toISOString(), online: true }] },
