@@ -1,0 +1,33 @@
+// The browser's two files, the stylesheet and the module script, served from this server (so the
+// Content-Security-Policy allows nothing else), as written, without a build step. They sit in
+// `browser/` beside this module: in the package's dist, and beside the CLI's bundled chunks
+// (the build copies them to both). Their URLs carry a hash, so they are cached for good.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+export interface Asset {
+  name: string;
+  type: string;
+  body: Buffer;
+  /** `/assets/<name>?v=<hash>` */
+  url: string;
+}
+
+export interface Assets {
+  style: Asset;
+  script: Asset;
+  byName(name: string): Asset | undefined;
+}
+
+const TYPES: Record<string, string> = { 'style.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' };
+
+async function load(name: string): Promise<Asset> {
+  const body = await readFile(new URL(`./browser/${name}`, import.meta.url));
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 12);
+  return { name, type: TYPES[name] ?? 'application/octet-stream', body, url: `/assets/${name}?v=${hash}` };
+}
+
+export async function loadAssets(): Promise<Assets> {
+  const [style, script] = await Promise.all([load('style.css'), load('app.js')]);
+  return { style, script, byName: (name) => [style, script].find((a) => a.name === name) };
+}

@@ -1,0 +1,58 @@
+// The relay's own list of sessions (`GET /v1/sessions`): what the log does not hold — whether a
+// session is online, and what it is doing once the relay reports that. Read when a page needs
+// it (reused for a moment), and re-read every few seconds only while a Sessions page is open.
+import type { RelayClient } from '@crosstalk/client';
+import type { SessionRow } from '../pages/sessions.js';
+
+const FRESH_MS = 2000;
+const WATCH_MS = 10_000;
+
+export class SessionDirectory {
+  private rows: SessionRow[] = [];
+  private readAt = 0;
+  private reading: Promise<SessionRow[]> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly watchers = new Set<() => void>();
+
+  constructor(private readonly client: RelayClient) {}
+
+  /** The list, read again when older than a moment. */
+  current(): Promise<SessionRow[]> {
+    if (Date.now() - this.readAt < FRESH_MS) return Promise.resolve(this.rows);
+    return this.refresh();
+  }
+
+  /** Reads the list now; a read already under way is shared. */
+  refresh(): Promise<SessionRow[]> {
+    this.reading ??= this.client
+      .listSessions()
+      .then((answer) => {
+        const changed = JSON.stringify(answer.sessions) !== JSON.stringify(this.rows);
+        this.rows = answer.sessions;
+        this.readAt = Date.now();
+        if (changed) for (const w of this.watchers) w();
+        return this.rows;
+      })
+      .finally(() => (this.reading = null));
+    return this.reading;
+  }
+
+  /** Calls `onChange` when a periodic read finds the list changed; returns the call that stops it. */
+  watch(onChange: () => void): () => void {
+    this.watchers.add(onChange);
+    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), WATCH_MS);
+    return () => {
+      this.watchers.delete(onChange);
+      if (this.watchers.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    };
+  }
+
+  stop(): void {
+    this.watchers.clear();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
