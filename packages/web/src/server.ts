@@ -76,7 +76,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const log = options.log ?? { warn: () => {}, error: () => {} };
   const live = new LiveState();
   const link = new LiveLink({ relayUrl: options.client.relayUrl, signer: options.signer, live, log });
-  const directory = new SessionDirectory(options.client);
+  const directory = new SessionDirectory(options.client, live);
   const streams = new StreamHub();
   const logins = new LoginBook();
   const allowed = new Set<string>();

@@ -1,8 +1,11 @@
 // The relay's own list of sessions (`GET /v1/sessions`): what the log does not hold — whether a
 // session is online, and what it is doing once the relay reports that. Read when a page needs
 // it (reused for a moment), and re-read every few seconds only while a Sessions page is open.
+// While the relay cannot be asked, the sessions the log holds are shown, without presence.
 import type { RelayClient } from '@crosstalk/client';
+import { CrosstalkError } from '@crosstalk/core';
 import type { SessionRow } from '../pages/sessions.js';
+import type { LiveState } from './state.js';
 
 const FRESH_MS = 2000;
 const WATCH_MS = 10_000;
@@ -14,7 +17,15 @@ export class SessionDirectory {
   private timer: NodeJS.Timeout | null = null;
   private readonly watchers = new Set<() => void>();
 
-  constructor(private readonly client: RelayClient) {}
+  constructor(
+    private readonly client: RelayClient,
+    private readonly live: LiveState,
+  ) {}
+
+  /** The sessions as the log holds them: no presence, no state. */
+  private fromLog(): SessionRow[] {
+    return [...this.live.sessions()].map((s) => ({ name: s.name, host: s.host, kind: s.kind, wake: { type: s.wake.type }, joinedAt: s.joinedAt }));
+  }
 
   /** The list, read again when older than a moment. */
   current(): Promise<SessionRow[]> {
@@ -32,6 +43,10 @@ export class SessionDirectory {
         this.readAt = Date.now();
         if (changed) for (const w of this.watchers) w();
         return this.rows;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof CrosstalkError) return this.fromLog();
+        throw err;
       })
       .finally(() => (this.reading = null));
     return this.reading;
