@@ -40,10 +40,11 @@ export class Actions {
     readonly host: string,
   ) {}
 
-  async postTurn(id: string, form: Form): Promise<void> {
+  /** Each action resolves with the relay seq of its event. */
+  async postTurn(id: string, form: Form): Promise<number> {
     const next = names(form.next);
     const propose = optional(form, 'propose');
-    await this.client.postTurn(id, {
+    const answer = await this.client.postTurn(id, {
       as: checkName('session', form.as),
       expectedTurn: whole(form, 'expectedTurn', 1, 1_000_000),
       idempotencyKey: field(form, 'key'),
@@ -52,10 +53,11 @@ export class Actions {
       ...(propose ? { propose: checkBody(lines(propose), 'proposal', LIMITS.resolutionBytes) } : {}),
       ...(form.agree === 'yes' ? { agree: true } : {}),
     });
+    return answer.seq;
   }
 
-  /** Opens a conversation; its id. */
-  async open(form: Form): Promise<string> {
+  /** Opens a conversation; its id and seq. */
+  async open(form: Form): Promise<{ id: string; seq: number }> {
     const withList = names(form.with);
     if (withList.length === 0) throw new CrosstalkError('TOO_FEW_PARTICIPANTS', 'name at least one session to talk with', { hint: 'fill in "With"' });
     const answer = await this.client.openConversation({
@@ -66,11 +68,11 @@ export class Actions {
       body: checkBody(lines(form.body)),
       idempotencyKey: field(form, 'key'),
     });
-    return answer.conversation.id;
+    return { id: answer.conversation.id, seq: answer.seq };
   }
 
-  async moderate(id: string, form: Form): Promise<void> {
-    await this.client.moderate(id, { as: checkName('session', form.as), action: this.action(form) });
+  async moderate(id: string, form: Form): Promise<number> {
+    return (await this.client.moderate(id, { as: checkName('session', form.as), action: this.action(form) })).seq;
   }
 
   private action(form: Form): ModerationAction {
@@ -88,8 +90,9 @@ export class Actions {
     }
   }
 
-  async close(id: string, form: Form): Promise<void> {
-    await this.client.close(id, { as: checkName('session', form.as), resolution: checkBody(lines(form.resolution), 'resolution', LIMITS.resolutionBytes) });
+  async close(id: string, form: Form): Promise<number> {
+    const answer = await this.client.close(id, { as: checkName('session', form.as), resolution: checkBody(lines(form.resolution), 'resolution', LIMITS.resolutionBytes) });
+    return answer.seq;
   }
 
   /** Registers a person on this host: a session of kind `human`, with no terminal. */

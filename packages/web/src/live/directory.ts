@@ -20,7 +20,12 @@ export class SessionDirectory {
   constructor(
     private readonly client: RelayClient,
     private readonly live: LiveState,
-  ) {}
+  ) {
+    // A session joined or left: the next page reads the list again.
+    live.subscribe((change) => {
+      if (change.sessions) this.readAt = 0;
+    });
+  }
 
   /** The sessions as the log holds them: no presence, no state. */
   private fromLog(): SessionRow[] {

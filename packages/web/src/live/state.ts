@@ -90,6 +90,23 @@ export class LiveState {
     this.tell({ conversations: new Set(), sessions: true, all: true, seq: 0 });
   }
 
+  /**
+   * Resolves true once `check` holds (looked at after every change), or false after `timeoutMs`:
+   * an action waits for its own event before showing the page that should hold it.
+   */
+  until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (check()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        stop();
+        resolve(ok);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const stop = this.subscribe(() => check() && done(true));
+    });
+  }
+
   /** Calls `listener` after every change; returns the call that stops it. */
   subscribe(listener: (change: Change) => void): () => void {
     this.listeners.add(listener);

@@ -22,7 +22,7 @@ export function layout(frame: Frame, main: Html): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${frame.title}</title>
 <link rel="stylesheet" href="${frame.assets.style}">
 <script type="module" src="${frame.assets.script}"></script>
@@ -44,7 +44,7 @@ export function bare(title: string, body: Html, refresh?: string): Html {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 ${refresh ? h`<meta http-equiv="refresh" content="0;url=${refresh}">` : ''}
 <title>${title}</title>
 </head>

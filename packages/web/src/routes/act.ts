@@ -16,15 +16,21 @@ async function formOf(c: Context): Promise<Record<string, string>> {
   return out;
 }
 
+/** How long an answer waits for the watch link to bring the action's event. */
+const SHOWN_WITHIN_MS = 3000;
+
 export function actRoutes(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
 
+  /** Until the live state holds the action's own event (briefly), so the next page shows it. */
+  const caughtUp = (seq: number) => deps.live.until(() => deps.live.seq >= seq, SHOWN_WITHIN_MS);
+
   /** Runs an action on a conversation; a refusal shows its page again, with the error. */
-  const onConversation = (act: (id: string, form: Form) => Promise<void>) => async (c: Context<WebEnv>) => {
+  const onConversation = (act: (id: string, form: Form) => Promise<number>) => async (c: Context<WebEnv>) => {
     const id = c.req.param('id') ?? '';
     const form = await formOf(c);
     try {
-      await act(id, form);
+      await caughtUp(await act(id, form));
       return c.redirect(`/c/${encodeURIComponent(id)}`, 303);
     } catch (err) {
       if (!(err instanceof CrosstalkError)) throw err;
@@ -50,7 +56,8 @@ export function actRoutes(deps: WebDeps): Hono<WebEnv> {
   app.post('/open', async (c) => {
     const form = await formOf(c);
     try {
-      const id = await deps.actions.open(form);
+      const { id, seq } = await deps.actions.open(form);
+      await caughtUp(seq);
       return c.redirect(`/c/${encodeURIComponent(id)}`, 303);
     } catch (err) {
       if (!(err instanceof CrosstalkError)) throw err;
@@ -68,7 +75,8 @@ export function actRoutes(deps: WebDeps): Hono<WebEnv> {
           hint: 'choose another name',
         });
       }
-      await deps.actions.addHuman(form);
+      const name = await deps.actions.addHuman(form);
+      await deps.live.until(() => deps.live.session(name)?.kind === 'human', SHOWN_WITHIN_MS);
       return c.redirect('/sessions', 303);
     } catch (err) {
       if (!(err instanceof CrosstalkError)) throw err;
