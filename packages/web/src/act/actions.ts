@@ -91,7 +91,10 @@ export class Actions {
   }
 
   async close(id: string, form: Form): Promise<number> {
-    const answer = await this.client.close(id, { as: checkName('session', form.as), resolution: checkBody(lines(form.resolution), 'resolution', LIMITS.resolutionBytes) });
+    const answer = await this.client.close(id, {
+      as: checkName('session', form.as),
+      resolution: checkBody(lines(form.resolution), 'resolution', LIMITS.resolutionBytes),
+    });
     return answer.seq;
   }
 
