@@ -1,6 +1,6 @@
 // The relay's own list of sessions (`GET /v1/sessions`): what the log does not hold — whether a
 // session is online, and what it is doing once the relay reports that. Read when a page needs
-// it (reused for a moment), and re-read every few seconds only while a Sessions page is open.
+// it (reused for a moment), and re-read every 5 s only while a Sessions page is open (presence and states are not in the log).
 // While the relay cannot be asked, the sessions the log holds are shown, without presence.
 import type { RelayClient } from '@crosstalk/client';
 import { CrosstalkError } from '@crosstalk/core';
@@ -8,7 +8,7 @@ import type { SessionRow } from '../pages/sessions.js';
 import type { LiveState } from './state.js';
 
 const FRESH_MS = 2000;
-const WATCH_MS = 10_000;
+const WATCH_MS = 5000;
 
 export class SessionDirectory {
   private rows: SessionRow[] = [];

@@ -10,7 +10,7 @@ export interface Frame {
   host: string;
   /** Event-stream URL for live updates, and the state's seq the page was rendered at. */
   stream?: { url: string; seq: number };
-  assets: { style: string; script: string };
+  assets: { style: string; script: string; icon: string };
   /** Linked to the relay right now (a stale page says so). */
   connected: boolean;
 }
@@ -24,6 +24,7 @@ export function layout(frame: Frame, main: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${frame.title}</title>
+<link rel="icon" href="${frame.assets.icon}" type="image/svg+xml">
 <link rel="stylesheet" href="${frame.assets.style}">
 <script type="module" src="${frame.assets.script}"></script>
 </head>
