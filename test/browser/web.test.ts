@@ -51,6 +51,7 @@ describe.skipIf(skip)('the web view in Chromium', () => {
     page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
+    page.on('response', (r) => r.status() >= 400 && pageErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`));
     page.on('dialog', (d) => {
       pageErrors.push(`dialog: ${d.message()}`);
       void d.dismiss();
@@ -88,13 +89,17 @@ describe.skipIf(skip)('the web view in Chromium', () => {
     expect(await again.text()).toContain('LOGIN_LINK_INVALID');
   });
 
-  it('adds a person on this host from the Sessions page', async () => {
+  it("adds a person on this host from the Sessions page, which shows each session's state", async () => {
     await page.goto(`${login.url}/sessions`);
     await page.fill('#human-form input[name=name]', 'alice');
     await page.click('#human-form button');
     await page.waitForSelector('#s-alice');
     expect(await page.textContent('#s-alice')).toMatch(/alpha\s*alice\s*human\s*person/);
-    expect(await page.textContent('#s-bob')).toMatch(/beta\s*bob\s*other/);
+    expect(await page.textContent('#s-bob')).toMatch(/beta\s*bob\s*other\s*online/);
+    // What bob is doing, as beta's agent reports it (no hooks in a scripted pane: unknown); a person has no state.
+    await page.waitForFunction(() => document.querySelector('#sessions thead')?.textContent?.includes('State'), null, { timeout: 15_000 });
+    expect(await page.textContent('#s-bob')).toMatch(/online\s*unknown/);
+    expect(await page.textContent('#s-alice')).toMatch(/person\s*—/);
     await shot('sessions');
   });
 

@@ -39,6 +39,10 @@ describe('logging in', () => {
     }
     expect((await w.request('/c/users-api-1a2b/turn', formPost({ body: 'x' }))).status).toBe(401);
     expect((await w.request('/', { cookie: 'crosstalk_login=forged' })).status).toBe(401);
+    // Only the tab's icon, which a browser asks for by itself, also from the login page.
+    const icon = await w.request('/favicon.ico');
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
   });
 
   it('sets an HttpOnly, SameSite=Strict cookie from a link that works once', async () => {

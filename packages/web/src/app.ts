@@ -23,7 +23,10 @@ export function createWebApp(deps: WebDeps, onError: (err: unknown) => void = ()
       onError: (c) => refusal(c, new CrosstalkError('BODY_TOO_LARGE', 'the form is too large', { hint: 'keep a turn under 64 KiB' })),
     }),
   );
-  app.use('*', guard({ logins: deps.logins, allowedHosts: deps.allowedHosts, open: (path) => path.startsWith('/login/'), refuse: refusal }));
+  app.use(
+    '*',
+    guard({ logins: deps.logins, allowedHosts: deps.allowedHosts, open: (path) => path.startsWith('/login/') || path === '/favicon.ico', refuse: refusal }),
+  );
   app.route('/', pageRoutes(deps));
   app.route('/', actRoutes(deps));
   app.route('/', eventRoutes(deps));

@@ -1,4 +1,4 @@
-// The browser's two files, the stylesheet and the module script, served from this server (so the
+// The browser's three files, the stylesheet, the module script and the tab's icon, served from this server (so the
 // Content-Security-Policy allows nothing else), as written, without a build step. They sit in
 // `browser/` beside this module: in the package's dist, and beside the CLI's bundled chunks
 // (the build copies them to both). Their URLs carry a hash, so they are cached for good.
@@ -16,10 +16,15 @@ export interface Asset {
 export interface Assets {
   style: Asset;
   script: Asset;
+  icon: Asset;
   byName(name: string): Asset | undefined;
 }
 
-const TYPES: Record<string, string> = { 'style.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  'style.css': 'text/css; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'icon.svg': 'image/svg+xml',
+};
 
 async function load(name: string): Promise<Asset> {
   const body = await readFile(new URL(`./browser/${name}`, import.meta.url));
@@ -28,6 +33,6 @@ async function load(name: string): Promise<Asset> {
 }
 
 export async function loadAssets(): Promise<Assets> {
-  const [style, script] = await Promise.all([load('style.css'), load('app.js')]);
-  return { style, script, byName: (name) => [style, script].find((a) => a.name === name) };
+  const [style, script, icon] = await Promise.all([load('style.css'), load('app.js'), load('icon.svg')]);
+  return { style, script, icon, byName: (name) => [style, script, icon].find((a) => a.name === name) };
 }

@@ -29,7 +29,7 @@ export function frame(deps: WebDeps, title: string, current: Frame['current'], s
     current,
     host: deps.host,
     connected: deps.link.connected,
-    assets: { style: deps.assets.style.url, script: deps.assets.script.url },
+    assets: { style: deps.assets.style.url, script: deps.assets.script.url, icon: deps.assets.icon.url },
     ...(stream ? { stream: { url: stream, seq: deps.live.seq } } : {}),
   };
 }

@@ -1,4 +1,5 @@
-// The pages a browser asks for: the login link, the three pages, the markdown copy, the assets.
+// The pages a browser asks for: the login link, the three pages, the markdown copy, the assets
+// and the tab's icon.
 import { CrosstalkError } from '@crosstalk/core';
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
@@ -36,6 +37,13 @@ export function pageRoutes(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.get('/sessions', (c) => sessionsAnswer(c, deps, c.get('login')));
+
+  // What a browser asks for by itself, also on the pages that stand alone; the icon, nothing secret.
+  app.get('/favicon.ico', (c) => {
+    c.header('Content-Type', deps.assets.icon.type);
+    c.header('Cache-Control', 'max-age=86400');
+    return c.body(new Uint8Array(deps.assets.icon.body));
+  });
 
   app.get('/assets/:name', (c) => {
     const asset = deps.assets.byName(c.req.param('name'));
