@@ -46,15 +46,15 @@ function replaceRegion(id, html) {
 
 /** Puts changed rows of the list in place, newest activity first; a row that left the filter goes. */
 function upsertRows(rows) {
-  const tbody = document.getElementById('rows');
-  if (!tbody) return;
+  const list = document.getElementById('rows');
+  if (!list) return;
   for (const row of rows) {
     document.getElementById(`c-${row.id}`)?.remove();
     if (!row.html) continue;
-    const tr = parse(`<table><tbody>${row.html}</tbody></table>`)?.querySelector('tr');
-    if (!tr) continue;
-    const after = [...tbody.children].find((other) => (other.dataset.at || '') < row.at);
-    tbody.insertBefore(tr, after || null);
+    const fresh = parse(row.html);
+    if (!fresh) continue;
+    const after = [...list.children].find((other) => (other.dataset.at || '') < row.at);
+    list.insertBefore(fresh, after || null);
   }
   document.getElementById('empty')?.remove();
 }

@@ -1,7 +1,9 @@
 // The Conversations page: every conversation the relay holds, newest activity first, with its
 // status, topic, participants, who is next, turn n/max and last activity; filtered by status and
 // participant (a plain GET form). Rows are rendered one at a time so the live stream can send
-// just the rows that changed.
+// just the rows that changed. The list is a grid of rows (ARIA table roles), not a <table>: a
+// row off screen is then neither styled nor laid out until it scrolls near (content-visibility),
+// so hundreds of rows cost the first paint little.
 import { CONVERSATION_STATUSES, type Conversation } from '@crosstalk/core';
 import { h, type Html } from '../html.js';
 import { floorHolders, lastActivity, shortTime, yourTurn } from './model.js';
@@ -30,14 +32,14 @@ export function listRow(c: Conversation, humans: readonly string[]): Html {
   const mine = yourTurn(c, humans);
   const next = floorHolders(c);
   const at = lastActivity(c);
-  return h`<tr id="c-${c.id}" data-at="${at}"${mine.length > 0 ? h` class="mine"` : ''}>
-<td><span class="status s-${c.status}">${c.status}</span></td>
-<td><a href="${linkTo(c.id)}">${c.topic}</a><div class="id">${c.id}</div></td>
-<td>${c.participants.join(', ')}</td>
-<td>${mine.length > 0 ? h`<strong class="your-turn">your turn (${mine.join(', ')})</strong>` : next.length > 0 ? next.join(', ') : '—'}</td>
-<td class="num">${c.turns.length}/${c.maxTurns}</td>
-<td class="time"><time datetime="${at}">${shortTime(at)}</time></td>
-</tr>`;
+  return h`<div role="row" class="row${mine.length > 0 ? ' mine' : ''}" id="c-${c.id}" data-at="${at}">
+<span role="cell"><span class="status s-${c.status}">${c.status}</span></span>
+<span role="cell"><a href="${linkTo(c.id)}">${c.topic}</a><span class="id">${c.id}</span></span>
+<span role="cell">${c.participants.join(', ')}</span>
+<span role="cell">${mine.length > 0 ? h`<strong class="your-turn">your turn (${mine.join(', ')})</strong>` : next.length > 0 ? next.join(', ') : '—'}</span>
+<span role="cell" class="num">${c.turns.length}/${c.maxTurns}</span>
+<span role="cell" class="time"><time datetime="${at}">${shortTime(at)}</time></span>
+</div>`;
 }
 
 function filters(filter: ListFilter, participants: readonly string[]): Html {
@@ -63,10 +65,10 @@ export interface ListView {
 export function listPage(view: ListView): Html {
   return h`<h1>Conversations</h1>
 ${filters(view.filter, view.participants)}
-<table class="list">
-<thead><tr><th>Status</th><th>Topic</th><th>Participants</th><th>Next</th><th>Turn</th><th>Last activity</th></tr></thead>
-<tbody id="rows">${view.rows.map((c) => listRow(c, view.humans))}</tbody>
-</table>
+<div class="list" role="table" aria-label="Conversations">
+<div role="row" class="row head"><span role="columnheader">Status</span><span role="columnheader">Topic</span><span role="columnheader">Participants</span><span role="columnheader">Next</span><span role="columnheader">Turn</span><span role="columnheader">Last activity</span></div>
+<div role="rowgroup" id="rows">${view.rows.map((c) => listRow(c, view.humans))}</div>
+</div>
 ${view.rows.length === 0 ? h`<p class="empty" id="empty">No conversations${view.filter.status || view.filter.participant ? ' match these filters' : ' yet'}.</p>` : ''}
 ${view.open}`;
 }
