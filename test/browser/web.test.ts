@@ -207,6 +207,18 @@ describe.skipIf(skip)('the web view in Chromium', () => {
     expect(await markdown.text()).toBe(await readFile(join(alpha.home, 'conversations', `${id}.md`), 'utf8'));
     await page.goto(`${login.url}/`);
     expect(await page.textContent(`#c-${id}`)).toContain('closed');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("updates the list live: a conversation bob opens with alice comes first, marked as alice's turn, in the tab title too", async () => {
+    await page.evaluate(() => Object.assign(window, { __same: true }));
+    const opened = await beta.run(['open', '--as', 'bob', '--topic', 'rate limits', '--with', 'alice', '--body', 'Per host or per session?', '--json']);
+    expect(opened.exitCode, explain(opened)).toBe(0);
+    const second = opened.json<{ id: string }>().id;
+    await page.waitForSelector(`#rows > #c-${second}:first-child.mine`, { timeout: 15_000 });
+    expect(await page.textContent(`#c-${second}`)).toMatch(/in-progress\s*rate limits[\s\S]*your turn \(alice\)\s*1\/20/);
+    await page.waitForFunction(() => document.title === '(1) Your turn · Conversations · crosstalk');
+    expect(await page.evaluate(() => (window as unknown as { __same?: boolean }).__same)).toBe(true);
     await shot('conversations');
     expect(pageErrors).toEqual([]);
   });
