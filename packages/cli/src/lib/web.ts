@@ -15,12 +15,8 @@ export interface WebStart {
 export async function startWeb(ctx: CliContext, host: Pick<HostConnection, 'config' | 'client' | 'signer'>, options: WebStart): Promise<RunningWebServer> {
   const { startWebServer, isLoopback } = await import('@crosstalk/web');
   const listen = options.listen ?? '127.0.0.1';
-  if (!isLoopback(listen)) {
-    say(
-      ctx,
-      `warning: the web view listens on ${listen}, beyond this machine: its login link and cookie cross the network in clear text. Put it behind TLS (a reverse proxy that keeps the Host header).`,
-    );
-  }
+  const warning = listenWarning(listen, isLoopback);
+  if (warning) say(ctx, warning);
   return startWebServer({
     host: host.config.host,
     client: host.client,
@@ -32,6 +28,12 @@ export async function startWeb(ctx: CliContext, host: Pick<HostConnection, 'conf
       error: (message, err) => say(ctx, `web: ${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     },
   });
+}
+
+/** What `--listen` beyond loopback must be told; nothing on loopback. */
+export function listenWarning(listen: string, isLoopback: (address: string) => boolean): string | null {
+  if (isLoopback(listen)) return null;
+  return `warning: the web view listens on ${listen}, beyond this machine: its login link and cookie cross the network in clear text. Put it behind TLS (a reverse proxy that keeps the Host header).`;
 }
 
 /** Opens a URL in the desktop's browser; a machine without one is told, not failed. */
