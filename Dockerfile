@@ -16,6 +16,7 @@ COPY packages/core/package.json packages/core/
 COPY packages/client/package.json packages/client/
 COPY packages/relay/package.json packages/relay/
 COPY packages/agent/package.json packages/agent/
+COPY packages/web/package.json packages/web/
 COPY packages/cli/package.json packages/cli/
 # --ignore-scripts: the workspace's "prepare" would build before the sources are here.
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -34,6 +35,7 @@ COPY packages/core/package.json packages/core/
 COPY packages/client/package.json packages/client/
 COPY packages/relay/package.json packages/relay/
 COPY packages/agent/package.json packages/agent/
+COPY packages/web/package.json packages/web/
 COPY packages/cli/package.json packages/cli/
 # Production dependencies only; the optional ones serve Windows consoles, not a relay.
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
@@ -43,6 +45,7 @@ COPY --from=build /src/packages/core/dist packages/core/dist
 COPY --from=build /src/packages/client/dist packages/client/dist
 COPY --from=build /src/packages/relay/dist packages/relay/dist
 COPY --from=build /src/packages/agent/dist packages/agent/dist
+COPY --from=build /src/packages/web/dist packages/web/dist
 COPY --from=build /src/packages/cli/dist packages/cli/dist
 COPY deploy/healthcheck.mjs deploy/healthcheck.mjs
 

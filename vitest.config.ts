@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/agents/**', 'test/windows/**', '**/node_modules/**'],
+          exclude: ['test/agents/**', 'test/browser/**', 'test/windows/**', '**/node_modules/**'],
           testTimeout: 180_000,
           hookTimeout: 60_000,
           fileParallelism: false,
@@ -43,6 +43,17 @@ export default defineConfig({
           name: 'agents-bench',
           include: ['bench/agents/*.run.ts'],
           testTimeout: 1_200_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The web view in a real headless Chromium (Debian's): after the others, one file at a time.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 180_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

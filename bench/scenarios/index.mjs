@@ -8,6 +8,7 @@ import { posts } from './posts.mjs';
 import { reading } from './reading.mjs';
 import { restart } from './restart.mjs';
 import { wake } from './wake.mjs';
+import { web } from './web.mjs';
 
 export const SCENARIOS = [
   {
@@ -25,6 +26,14 @@ export const SCENARIOS = [
     ],
   },
   { name: 'cli', run: cliStart, figures: ['CLI start: `crosstalk --help` / `node -e 0`'] },
+  {
+    name: 'web',
+    run: web,
+    figures: [
+      'web view: list of 500 conversations, first contentful paint (cold load, Chromium)',
+      'web view: turn posted → on the open conversation page (SSE)',
+    ],
+  },
   { name: 'hook', run: hook, figures: ['`crosstalk hook` on a Stop event, answered by the agent'] },
   {
     name: 'posts',

@@ -66,7 +66,7 @@ function connect(url, relayId, host, cursor, measure) {
     });
     const link = { ws, seq: cursor, measure, lastError: null, welcome: resolve.bind(null, null) };
     link.welcome = () => resolve(link);
-    ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', protocol: 1, role: 'agent', epoch: null, cursor })));
+    ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', protocol: 2, role: 'agent', epoch: null, cursor })));
     ws.on('message', (data) => onFrame(link, data));
     ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
     ws.on('error', reject);

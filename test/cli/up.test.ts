@@ -1,5 +1,6 @@
 // `crosstalk up`: a relay and an agent in one process, created on the first run and reused after;
-// a session joins from a private tmux pane and is woken; Ctrl-C stops everything cleanly.
+// a session joins from a private tmux pane and is woken; the web view is served beside them, with
+// its one-time login link in the banner; Ctrl-C stops everything cleanly.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => lab?.cleanup());
 
 async function startUp(home: string, name: string): Promise<{ proc: Proc; url: string }> {
-  const proc = lab.spawn(name, home, ['up', '--port', '0']);
+  const proc = lab.spawn(name, home, ['up', '--port', '0', '--web-port', '0']);
   const url = await lab.waitFor(`${name} to be up`, () => {
     if (!proc.running) throw new Error(`crosstalk up exited: ${proc.stderr()}`);
     return /crosstalk is up[\s\S]*relay\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stderr())?.[1];
@@ -33,6 +34,13 @@ it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ct
   expect(banner).toContain(`markdown copies in ${join(home, 'conversations')}`);
   expect(banner).toContain('\n  crosstalk join --as <name> --kind claude-code\n');
   expect(first.proc.stdout()).toBe('');
+  const web = /\n {2}web {5}(http:\/\/127\.0\.0\.1:\d+) {2}log in once with (\S+\/login\/\S+) \(until/.exec(banner);
+  expect(web, banner).not.toBeNull();
+  const [, webUrl, loginUrl] = web ?? [];
+  expect((await fetch(`${webUrl}/`)).status).toBe(401);
+  const login = await fetch(loginUrl ?? '');
+  expect(login.status).toBe(200);
+  expect(login.headers.get('set-cookie')).toMatch(/^crosstalk_login=.*; HttpOnly; SameSite=Strict$/);
   const config = await readConfig(home);
   expect(config.relayUrl).toBe(first.url);
 

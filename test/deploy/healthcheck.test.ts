@@ -45,7 +45,7 @@ const check = async (...args: string[]) => {
 
 describe('deploy/healthcheck.mjs', () => {
   it('is healthy when the relay answers 200 {ok: true, relayId}', async () => {
-    const url = await serve(json(200, { ok: true, relayId: 'r1', epoch: 'e1', protocol: 1, version: '0.1.0', head: 42, time: '2026-11-21T00:00:00Z' }));
+    const url = await serve(json(200, { ok: true, relayId: 'r1', epoch: 'e1', protocol: 2, version: '0.1.0', head: 42, time: '2026-11-21T00:00:00Z' }));
     const r = await check(url);
     expect(r.code, r.output).toBe(0);
     expect(r.output).toBe('healthy: relay r1, epoch e1, head 42\n');

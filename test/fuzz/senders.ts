@@ -1,6 +1,7 @@
 // Sending fuzz cases to a relay: HTTP requests with raw bodies and chosen headers, and WebSocket
 // frames on links opened per host. A pacer keeps each identity under the relay's rate limit so
 // cases reach the code they aim at instead of the limiter.
+import { PROTOCOL_VERSION } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
 import { WebSocket } from 'ws';
 import { randomBytes } from 'node:crypto';
@@ -167,7 +168,7 @@ export class WsSender {
     if (known?.open) return known;
     const link = await this.connect(host);
     await pacerFor(this.ids, `h${host}`).take();
-    link.ws.send(JSON.stringify({ t: 'hello', protocol: 1, role, ...this.hello() }));
+    link.ws.send(JSON.stringify({ t: 'hello', protocol: PROTOCOL_VERSION, role, ...this.hello() }));
     const welcome = await link.next(10_000);
     if (welcome?.t !== 'welcome') throw new Error(`no welcome for h${host} (${role}): ${JSON.stringify(welcome)}`);
     this.links.set(key, link);

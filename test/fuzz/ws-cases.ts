@@ -1,7 +1,7 @@
 // Malformed WebSocket frames: as the first frame of a link (instead of a hello) and after a
 // good hello. Each case says which documented outcomes are acceptable.
 import fc from 'fast-check';
-import { CLOSE } from '@crosstalk/core';
+import { CLOSE, PROTOCOL_VERSION } from '@crosstalk/core';
 import { deepNesting, hostileInt, hostileName, invalidUtf8, notAString } from './hostile.js';
 
 export type WsOutcome =
@@ -67,7 +67,7 @@ const GARBAGE = fc
 
 /** Everything a first frame can be that is not a usable hello. */
 function firstFrames(w: WsWorld): fc.Arbitrary<WsCase> {
-  const hello = { t: 'hello', protocol: 1, role: 'agent', epoch: w.epoch, cursor: w.head };
+  const hello = { t: 'hello', protocol: PROTOCOL_VERSION, role: 'agent', epoch: w.epoch, cursor: w.head };
   const badHello = fc
     .oneof(
       fc.constantFrom<[string, unknown]>(
@@ -104,7 +104,10 @@ function firstFrames(w: WsWorld): fc.Arbitrary<WsCase> {
           delete h[k];
           return first('hello-missing', json(h), ['close'], [CLOSE.badHello]);
         }),
-        fc.integer({ min: 2, max: 1000 }).map((p) => first('other-protocol', json({ ...hello, protocol: p }), ['error', 'close'], [CLOSE.badHello])),
+        fc
+          .integer({ min: 1, max: 1000 })
+          .filter((p) => p !== PROTOCOL_VERSION)
+          .map((p) => first('other-protocol', json({ ...hello, protocol: p }), ['error', 'close'], [CLOSE.badHello])),
         GARBAGE.map((g) => first('garbage', g, ['close'], [CLOSE.badHello])),
         fc
           .constantFrom<unknown>({ t: 'ack', seq: 1 }, { t: 'replay', after: 0 }, { t: 'receipt' }, [], 1, null, 'hello')
@@ -152,7 +155,7 @@ function agentFrames(w: WsWorld, host: number): fc.Arbitrary<Omit<WsCase, 'host'
     fc.constant(err('presence-foreign', { t: 'presence', sessions: { [foreign]: 'online' } })),
     fc.oneof(hostileInt(0, Number.MAX_SAFE_INTEGER), fc.integer({ min: w.head + 1, max: 2 ** 40 })).map((after) => err('replay', { t: 'replay', after })),
     fc.oneof(hostileInt(0, Number.MAX_SAFE_INTEGER), fc.integer({ min: w.head + 1, max: 2 ** 40 })).map((seq) => err('ack', { t: 'ack', seq })),
-    fc.constant(err('second-hello', { t: 'hello', protocol: 1, role: 'agent', epoch: w.epoch, cursor: w.head })),
+    fc.constant(err('second-hello', { t: 'hello', protocol: PROTOCOL_VERSION, role: 'agent', epoch: w.epoch, cursor: w.head })),
     fc.constantFrom<unknown>({ t: 'subscribe' }, { t: 1 }, {}, { t: 'events', events: [] }, { t: 'welcome' }, [], 1, 'x', null).map((m) => err('unknown', m)),
     notAString.map((v) => err('receipt-not-object', { t: 'receipt', receipt: v })),
     fc.integer({ min: 1000, max: 40_000 }).map((d) => ({ ...err('deep', null), data: `{"t":"receipt","receipt":${deepNesting(d, 'array')}}` })),

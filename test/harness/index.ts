@@ -1,4 +1,5 @@
 // The end-to-end harness, in one place: what a suite imports. See docs/TESTING.md.
+export { ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, launchChromium, skipBrowserTier } from './browser.js';
 export { AgentProc, type AgentHome, type AgentProcOptions } from './agent.js';
 export { explain, runCli, type CliOptions, type CliResult } from './cli.js';
 export { FaultProxy, type FaultProxyOptions } from './fault-proxy.js';

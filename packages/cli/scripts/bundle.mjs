@@ -1,7 +1,7 @@
 // Build step: bundles the CLI into dist/bundle, one chunk per command, so a command loads only
 // the code it runs, from a few files instead of hundreds of modules. This is what `crosstalk`
 // runs (package.json "bin"); dist/*.js stays the unbundled library.
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const here = (p) => new URL(p, import.meta.url).pathname;
@@ -31,4 +31,6 @@ const result = await build({
   logLevel: 'warning',
 });
 copyFileSync(here('../dist/help.txt'), `${outdir}/help.txt`);
+// The web view's browser files, found beside the chunk that serves them (packages/web/src/assets.ts).
+cpSync(here('../../web/dist/browser'), `${outdir}/browser`, { recursive: true });
 if (process.argv.includes('--analyze')) console.log(JSON.stringify(result.metafile));

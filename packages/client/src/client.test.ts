@@ -50,7 +50,7 @@ async function oddServer(handler: Parameters<typeof createServer>[1]): Promise<{
 describe('relay client', () => {
   it('speaks every route, signing each request afresh', async () => {
     const health = await alpha.client.health();
-    expect(health).toMatchObject({ ok: true, relayId: lab.relay.relayId, protocol: 1 });
+    expect(health).toMatchObject({ ok: true, relayId: lab.relay.relayId, protocol: 2 });
 
     const hosts = await alpha.client.listHosts();
     expect(hosts.hosts.map((h) => h.name).sort()).toEqual(['alpha', 'beta']);

@@ -143,6 +143,31 @@ export const ERRORS = {
   ),
   INTERNAL: spec(500, EXIT.error, 'the relay hit an internal error', 'retry; if it persists, check the relay log'),
   SHUTTING_DOWN: spec(503, EXIT.unreachable, 'the relay is shutting down', 'retry in a moment'),
+  // --- the web view (`crosstalk web`) ---------------------------------------------------------
+  LOGIN_REQUIRED: spec(
+    401,
+    EXIT.auth,
+    'this page needs a login',
+    'open the one-time login link `crosstalk web` (or `crosstalk up`) printed; run it again for a new one',
+  ),
+  LOGIN_LINK_INVALID: spec(
+    401,
+    EXIT.auth,
+    'the login link was used already or has expired',
+    'each link works once, for a few minutes: run `crosstalk web` again for a new one',
+  ),
+  CSRF_REFUSED: spec(
+    403,
+    EXIT.auth,
+    'the request did not come from a page of this web view',
+    'reload the page and send the form again; forms sent from another site, or without their token, are refused',
+  ),
+  HOST_HEADER_REFUSED: spec(
+    403,
+    EXIT.auth,
+    'the web view was asked for under a host name it does not serve',
+    'open the address `crosstalk web` printed; behind a proxy, run it with --listen and keep the Host header',
+  ),
   // --- local (CLI, agent, relay start) -------------------------------------------------------
   RELAY_UNREACHABLE: spec(
     503,

@@ -3,8 +3,8 @@
 /** The release, shown by `--version` and `/v1/health`; every package.json carries the same one. */
 export const CROSSTALK_VERSION = '0.1.0';
 
-/** Bumped on any incompatible change to HTTP bodies, events or WebSocket messages. */
-export const PROTOCOL_VERSION = 1;
+/** Bumped on any incompatible change to HTTP bodies, events or WebSocket messages (2: the `human` session kind). */
+export const PROTOCOL_VERSION = 2;
 
 export const API_PREFIX = '/v1';
 export const WS_PATH = '/v1/link';

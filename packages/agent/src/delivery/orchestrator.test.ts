@@ -122,6 +122,16 @@ describe('WakeOrchestrator', () => {
     expect(adapter.lines).toEqual([]);
   });
 
+  it('never wakes a person (a human session): no attempt, no receipt, nothing on record', async () => {
+    const adapter = scripted([]);
+    const human = await setup(adapter, { relay: talkRelay({ type: 'none' }, 'human'), nudgeAfterMs: 10 });
+    human.orchestrator.plan(['talk-1']);
+    expect(human.journal.all()).toEqual([]);
+    await human.orchestrator.stop();
+    expect(human.receipts).toEqual([]);
+    expect(adapter.lines).toEqual([]);
+  });
+
   it('reminds an unanswered session, then reports it unanswered; an answer ends the reminders', async () => {
     const adapter = scripted([]);
     const s = await setup(adapter, { nudgeAfterMs: 30, maxNudges: 2 });

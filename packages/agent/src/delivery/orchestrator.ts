@@ -57,6 +57,15 @@ export class WakeOrchestrator {
     else this.clearTimer();
   }
 
+  /**
+   * A session this agent types into: its own, and not a person's (`human`), who hears of a turn
+   * from the web page. A human is left out of every plan, so no attempt and no receipt is made.
+   */
+  private typedInto(session: string): boolean {
+    const { view } = this.options;
+    return view.isLocal(session) && view.kind(session) !== 'human';
+  }
+
   /** Plans the wake-ups that these conversations' states ask for, and starts the due ones. */
   plan(conversationIds: Iterable<string>): void {
     const { journal, view } = this.options;
@@ -68,7 +77,7 @@ export class WakeOrchestrator {
     for (const id of ids) {
       const c = view.conversation(id);
       if (!c) continue;
-      for (const spec of wakesFor(c, (s) => view.isLocal(s))) {
+      for (const spec of wakesFor(c, (s) => this.typedInto(s))) {
         if (!journal.has(spec)) journal.add(spec, now);
       }
     }
@@ -82,7 +91,7 @@ export class WakeOrchestrator {
     const { journal, view } = this.options;
     let added = false;
     for (const receipt of receipts) {
-      const spec = wakeForUnanswered(receipt, view.conversation(receipt.conversation), (s) => view.isLocal(s));
+      const spec = wakeForUnanswered(receipt, view.conversation(receipt.conversation), (s) => this.typedInto(s));
       if (spec && !journal.has(spec)) {
         journal.add(spec, this.now());
         added = true;
@@ -238,7 +247,7 @@ export class WakeOrchestrator {
     // A Stop hook may have handed it over while the step waited for its turn.
     if ((entry.phase !== 'due' && entry.phase !== 'waiting') || entry.dueAt > this.now()) return;
     const c = view.conversation(entry.conversation);
-    if (!stillWanted(entry, c, (s) => view.isLocal(s)) || !c) {
+    if (!stillWanted(entry, c, (s) => this.typedInto(s)) || !c) {
       this.finish(entry);
       return;
     }

@@ -22,7 +22,8 @@ const handler: CommandHandler<typeof JOIN_OPTIONS> = async (ctx, _args, options)
   const { as: name, kind } = options;
   const host = await connectHost(ctx);
   let wake: WakeTarget = { type: 'none' };
-  if (options.wake) {
+  // A person is never typed into: `crosstalk web` shows them their turn instead.
+  if (options.wake && kind !== 'human') {
     wake = await recordWakeTarget({ platform: ctx.platform, pid: ctx.pid, tmux: ctx.tmux?.env, tmuxPane: ctx.tmux?.pane });
     if (wake.type === 'none') {
       throw new CrosstalkError('INVALID_REQUEST', 'crosstalk join found no terminal to type wake-ups into: it is not running inside tmux', {
@@ -39,6 +40,7 @@ const handler: CommandHandler<typeof JOIN_OPTIONS> = async (ctx, _args, options)
     );
   }
   const data = { session: session.name, host: session.host, kind: session.kind, wake: local.wake, joinedAt: session.joinedAt };
-  return { data, text: `joined as ${session.name} on host ${session.host}; ${describeTarget(local.wake)}` };
+  const how = kind === 'human' ? 'a person: never typed into; `crosstalk web` shows when it is their turn' : describeTarget(local.wake);
+  return { data, text: `joined as ${session.name} on host ${session.host}; ${how}` };
 };
 export default handler;

@@ -19,11 +19,13 @@ import { CrosstalkError, EXIT } from '@crosstalk/core';
 import { tokenSigner } from '@crosstalk/core/token';
 import type { RelayInfo, RunningRelay } from '@crosstalk/relay';
 import type { CliContext, CommandHandler } from '../handler.js';
-import { layoutOf } from '../lib/home.js';
+import { connectHost, layoutOf } from '../lib/home.js';
 import { keyProtection } from '../lib/key-acl.js';
 import type { LogLevel } from '../options/values.js';
 import { findOnPath, PATH_HINT } from '../lib/on-path.js';
 import { aborted } from '../lib/signal.js';
+import { startWeb } from '../lib/web.js';
+import type { RunningWebServer } from '@crosstalk/web';
 import { say } from '../output.js';
 import type { UP_OPTIONS } from '../spec/setup.js';
 
@@ -112,11 +114,28 @@ async function enrolledLocally(
   return { config: await enrollLocally(ctx, layout, relay, current.host), news: ' (enrolled this machine again: the relay no longer knew it)' };
 }
 
-function upBanner(layout: HomeLayout, relay: RunningRelay, config: AgentConfig, news: string, logFile: string, onPath: boolean): string {
+/** The web view beside the relay and agent; one that cannot start is said, and `up` goes on without it. */
+async function startLocalWeb(ctx: CliContext, layout: HomeLayout, port: number): Promise<RunningWebServer | string> {
+  try {
+    return await startWeb(ctx, await connectHost(ctx, layout), { port });
+  } catch (err) {
+    if (err instanceof CrosstalkError) return `not started: ${err.message} (${err.hint})`;
+    throw err;
+  }
+}
+
+function webLine(web: RunningWebServer | string): string {
+  if (typeof web === 'string') return `  web     ${web}`;
+  const link = web.loginLink();
+  return `  web     ${web.url}  log in once with ${link.url} (until ${link.expiresAt.toISOString().slice(11, 19)} UTC)`;
+}
+
+function upBanner(layout: HomeLayout, relay: RunningRelay, config: AgentConfig, news: string, logFile: string, onPath: boolean, web: string): string {
   return [
     `crosstalk is up${news}. Ctrl-C stops it.`,
     `  relay   ${relay.url}  (data in ${layout.relayDataDir})`,
     `  agent   host ${config.host}; markdown copies in ${config.conversationsDir}`,
+    web,
     `  logs    ${logFile}`,
     '',
     'To let a coding-agent session take part, run this in its tmux pane (from its shell tool, or before starting it):',
@@ -149,16 +168,19 @@ const handler: CommandHandler<typeof UP_OPTIONS> = async (ctx, _args, options) =
   const logs = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
   const relay = await startLocalRelay(layout, local, { port: options.port, logLevel: options.logLevel, logs });
   let agent: RunningAgent | null = null;
+  let web: RunningWebServer | string | null = null;
   try {
     const { config, news } = await enrolledLocally(ctx, layout, relay, enrolled);
     agent = await runAgent({ layout, config, logLevel: options.logLevel, logDestination: logs });
+    web = await startLocalWeb(ctx, layout, options.webPort);
     const onPath = (await findOnPath('crosstalk', ctx.env.PATH, ctx.platform)) !== null;
-    say(ctx, upBanner(layout, relay, config, news, logFile, onPath));
+    say(ctx, upBanner(layout, relay, config, news, logFile, onPath, webLine(web)));
     await runUntilStopped(ctx.signal, relay, agent);
     say(ctx, 'stopping');
     return { exitCode: EXIT.ok };
   } finally {
     // Best effort: a stop that fails must not hide why `up` ended.
+    if (web && typeof web !== 'string') await web.close().catch(() => undefined);
     await agent?.stop().catch(() => undefined);
     await relay.close().catch(() => undefined);
     await new Promise<void>((r) => logs.end(() => r()));

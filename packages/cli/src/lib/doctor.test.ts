@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { homeLayout, writeAgentConfig, writeHostKey, type HomeLayout } from '@crosstalk/agent/home';
+import { PROTOCOL_VERSION } from '@crosstalk/core';
 import { generateEd25519 } from '@crosstalk/core/token';
 import { runChecks, type Check } from './doctor.js';
 
@@ -35,7 +36,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
-  health = { ok: true, relayId: 'relay-one', epoch: 'e1', protocol: 1, version: '0.1.0', head: 3, time: new Date().toISOString() };
+  health = { ok: true, relayId: 'relay-one', epoch: 'e1', protocol: PROTOCOL_VERSION, version: '0.1.0', head: 3, time: new Date().toISOString() };
   sessions = {
     status: 200,
     body: { sessions: [{ name: 's1', host: 'h1', kind: 'other', wake: { type: 'none' }, joinedAt: new Date().toISOString(), online: true }] },
@@ -68,7 +69,7 @@ describe('doctor checks', () => {
     expect(other.relay).toMatchObject({ status: 'fail', message: expect.stringContaining('is another relay') });
     expect(other.auth?.status).toBe('skip');
     health.relayId = 'relay-one';
-    health.protocol = 2;
+    health.protocol = PROTOCOL_VERSION + 1;
     expect(byName(await run()).relay).toMatchObject({ status: 'fail', hint: expect.stringContaining('upgrade') });
   });
 

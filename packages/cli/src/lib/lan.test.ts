@@ -9,7 +9,7 @@ let port: number;
 beforeAll(async () => {
   server = createServer((_req, res) => {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ ok: true, relayId: 'relay-one', epoch: 'epoch-one', protocol: 1, version: '0.1.0', head: 0, time: new Date().toISOString() }));
+    res.end(JSON.stringify({ ok: true, relayId: 'relay-one', epoch: 'epoch-one', protocol: 2, version: '0.1.0', head: 0, time: new Date().toISOString() }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   port = (server.address() as AddressInfo).port;

@@ -148,6 +148,10 @@ export const OUTPUT: Record<string, OutputDoc> = {
     note: 'With `-f`, one JSON object per line instead: `{type: "conversation", conversation}` first, then `{type: "turn", turn}`, `{type: "note", note}` and `{type: "status", status, next}` as they happen.',
   },
   moderate: { fields: { conversation: 'Summary after the action', seq: 'relay seq of the action' } },
+  web: {
+    fields: { url: 'where the web view is served', login: 'the one-time login link', expiresAt: 'ISO time the link stops working' },
+    note: 'Printed once the web view serves, as one line; the command then runs until Ctrl-C.',
+  },
   close: { fields: { conversation: 'Summary after closing', seq: 'relay seq of the close' } },
   demo: {
     fields: {

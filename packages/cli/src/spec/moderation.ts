@@ -1,7 +1,7 @@
 // For humans and moderators.
 import { LIMITS } from '@crosstalk/core';
 import { options } from '../options/types.js';
-import { name, sessionNames, text, wholeNumber } from '../options/values.js';
+import { name, port, sessionNames, text, wholeNumber } from '../options/values.js';
 import { command, type CommandSpec } from './command.js';
 import { AS } from './shared.js';
 
@@ -24,7 +24,26 @@ export const CLOSE_OPTIONS = options(
   AS,
 );
 
+export const WEB_PORT = { flags: '--web-port <port>', description: 'port of the web view', default: '7718', parse: port } as const;
+
+export const WEB_OPTIONS = options(
+  { flags: '--port <port>', description: 'port to serve on', default: '7718', parse: port },
+  { flags: '--listen <addr>', description: 'address to listen on instead of 127.0.0.1 (put it behind TLS)' },
+  { flags: '--open', description: 'open the login link in the default browser' },
+);
+
 export const MODERATION_COMMANDS: CommandSpec[] = [
+  command({
+    path: ['web'],
+    group: 'moderation',
+    summary: 'a web view of every conversation, live; post turns as a person, moderate',
+    description:
+      "Serves pages on 127.0.0.1 that act with this host's identity (the key never reaches the browser): the conversations, each one live, the sessions; and forms to post a turn as a person (a session of kind human on this host), open a conversation, and moderate. Prints a one-time login link (it works once, for 5 minutes) on stdout; every other request needs the cookie it sets. Runs until Ctrl-C. See docs/WEB.md.",
+    options: WEB_OPTIONS,
+    json: true,
+    examples: ['crosstalk web', 'crosstalk web --open', 'crosstalk web --listen 0.0.0.0 --port 8443'],
+    load: () => import('../commands/web.js'),
+  }),
   command({
     path: ['tail'],
     args: '<id>',

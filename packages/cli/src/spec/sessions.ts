@@ -50,7 +50,7 @@ export const ASK_OPTIONS = options(
 
 export const JOIN_OPTIONS = options(
   { flags: '--as <name>', description: 'session name (required), e.g. codex-linux', required: true, parse: name('session') },
-  { flags: '--kind <kind>', description: 'claude-code, codex or other', default: 'other', parse: oneOf(SESSION_KINDS) },
+  { flags: '--kind <kind>', description: 'claude-code, codex, other, or human (a person: never typed into)', default: 'other', parse: oneOf(SESSION_KINDS) },
   { flags: '--no-wake', description: 'do not type into this terminal; the session polls with `crosstalk wait`' },
 );
 

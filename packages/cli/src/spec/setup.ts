@@ -2,9 +2,10 @@
 import { options } from '../options/types.js';
 import { port } from '../options/values.js';
 import { command, type CommandSpec } from './command.js';
+import { WEB_PORT } from './moderation.js';
 import { LOG_LEVEL } from './shared.js';
 
-export const UP_OPTIONS = options({ flags: '--port <port>', description: 'relay port', default: '7717', parse: port }, LOG_LEVEL);
+export const UP_OPTIONS = options({ flags: '--port <port>', description: 'relay port', default: '7717', parse: port }, WEB_PORT, LOG_LEVEL);
 
 export const DEMO_OPTIONS = options({ flags: '--keep', description: 'keep the temp dir with the copies afterwards' });
 
@@ -27,7 +28,7 @@ export const SETUP_COMMANDS: CommandSpec[] = [
     group: 'setup',
     summary: 'zero-config start: a local relay plus an agent enrolled to it',
     description:
-      "Runs a relay on 127.0.0.1 and this machine's agent in one process until Ctrl-C. The first run creates the relay's data in <home>/relay and enrolls this machine; later runs reuse both. Logs go to <home>/logs/up.log.",
+      "Runs a relay on 127.0.0.1 and this machine's agent in one process until Ctrl-C. The first run creates the relay's data in <home>/relay and enrolls this machine; later runs reuse both. Logs go to <home>/logs/up.log. It also serves the web view (`crosstalk web`) and prints its one-time login link.",
     options: UP_OPTIONS,
     examples: ['crosstalk up'],
     load: () => import('../commands/up.js'),

@@ -6,7 +6,8 @@ import { isValidName } from '../names.js';
 import { isValidText } from '../text.js';
 import { schemaOnce } from './lazy.js';
 
-export const SESSION_KINDS = ['claude-code', 'codex', 'other'] as const;
+// `human`: a person taking part from `crosstalk web`; never typed into, the page shows its turn.
+export const SESSION_KINDS = ['claude-code', 'codex', 'other', 'human'] as const;
 export const CONVERSATION_STATUSES = ['in-progress', 'at-limit', 'converged', 'closed'] as const;
 export const RECEIPT_STATUSES = ['delivered', 'deferred', 'failed'] as const;
 

@@ -74,8 +74,8 @@ describe('schemas', () => {
     expect(WakeTargetSchema.safeParse({ type: 'tmux', pane: '%12', socket: '/tmp/tmux-1000/default', panePid: 42, agentCommand: 'claude' }).success).toBe(true);
     expect(WakeTargetSchema.safeParse({ type: 'tmux', pane: 'main:0.1', socket: '/tmp/s' }).success).toBe(false);
     expect(WakeTargetSchema.safeParse({ type: 'tmux', pane: '%1', socket: '/tmp/s', agentCommand: 'a;rm' }).success).toBe(false);
-    expect(ClientMessageSchema.safeParse({ t: 'hello', protocol: 1, role: 'agent', epoch: null, cursor: 0 }).success).toBe(true);
-    expect(ClientMessageSchema.safeParse({ t: 'hello', protocol: 1, role: 'root', epoch: null, cursor: 0 }).success).toBe(false);
+    expect(ClientMessageSchema.safeParse({ t: 'hello', protocol: 2, role: 'agent', epoch: null, cursor: 0 }).success).toBe(true);
+    expect(ClientMessageSchema.safeParse({ t: 'hello', protocol: 2, role: 'root', epoch: null, cursor: 0 }).success).toBe(false);
     expect(ClientMessageSchema.safeParse({ t: 'nope' }).success).toBe(false);
     expect(
       ClientMessageSchema.safeParse({ t: 'receipt', receipt: { session: 's', conversation: 'c', turn: 1, status: 'delivered', attempt: 1, reason: 'x\u001b' } })
@@ -117,7 +117,7 @@ describe('schemas', () => {
   });
 
   it('tell vocabulary words from other strings', () => {
-    expect(['claude-code', 'codex', 'other'].every(isSessionKind)).toBe(true);
+    expect(['claude-code', 'codex', 'other', 'human'].every(isSessionKind)).toBe(true);
     expect([undefined, '', 'Codex', 'claude'].some(isSessionKind)).toBe(false);
     expect(['in-progress', 'at-limit', 'converged', 'closed'].every(isConversationStatus)).toBe(true);
     expect(['open', 'CLOSED', 3].some(isConversationStatus)).toBe(false);

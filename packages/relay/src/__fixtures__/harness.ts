@@ -146,7 +146,7 @@ export class TestLink {
       });
       ws.once('error', reject);
     });
-    const hello = options.hello === undefined ? { t: 'hello', protocol: 1, role: 'agent', epoch: null, cursor: 0 } : options.hello;
+    const hello = options.hello === undefined ? { t: 'hello', protocol: 2, role: 'agent', epoch: null, cursor: 0 } : options.hello;
     if (hello !== null) link.send(hello);
     return link;
   }

@@ -243,7 +243,7 @@ describe('invites and enrollment', () => {
     expect(inv.host).toBeNull();
     const first = await enroll(relay, inv.invite, 'linux-box');
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ relayId: relay.relay.relayId, epoch: relay.relay.epoch, protocol: 1, host: 'linux-box' });
+    expect(first.body).toEqual({ relayId: relay.relay.relayId, epoch: relay.relay.epoch, protocol: 2, host: 'linux-box' });
     const second = await enroll(relay, inv.invite, 'other-box');
     expect([second.status, second.body.code]).toEqual([409, 'INVITE_USED']);
   });

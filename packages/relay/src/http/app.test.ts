@@ -15,7 +15,7 @@ describe('health, invites, hosts', () => {
       ok: true,
       relayId: relay.relay.relayId,
       epoch: relay.relay.epoch,
-      protocol: 1,
+      protocol: 2,
       version: '0.1.0',
       head: 0,
       time: expect.any(String),

@@ -32,7 +32,7 @@ describe('frame pacing', () => {
     const links: TestLink[] = [];
     for (const host of hosts) {
       links.push(await r.link(relay, host.signer));
-      for (let i = 0; i < 2; i++) links.push(await r.link(relay, host.signer, { hello: { t: 'hello', protocol: 1, role: 'watch', epoch: null, cursor: 0 } }));
+      for (let i = 0; i < 2; i++) links.push(await r.link(relay, host.signer, { hello: { t: 'hello', protocol: 2, role: 'watch', epoch: null, cursor: 0 } }));
     }
     // Four conversations, each posted to as fast as its turns allow, all at once.
     const heads = await Promise.all(

@@ -1,6 +1,6 @@
 // The wake-up tests' world: host h1 (this agent) with session a, host h2 with session b, and
 // conversation talk-1 that b opened with a, so it is a's turn; an orchestrator for h1 over it.
-import { decideOpen, type ReceiptBody, type WakeTarget } from '@crosstalk/core';
+import { decideOpen, type ReceiptBody, type SessionKind, type WakeTarget } from '@crosstalk/core';
 import { MemoryRelay } from '@crosstalk/core/test-support';
 import type { WakeAdapter } from '../../terminals/index.js';
 import type { WakeJournal } from '../journal.js';
@@ -11,9 +11,9 @@ export const quiet = { debug: () => {}, info: () => {}, warn: () => {} };
 export const pane: WakeTarget = { type: 'tmux', pane: '%1', socket: '/tmp/none' };
 
 /** A relay where b (host h2) opened talk-1 with a (host h1, woken through `wake`). */
-export function talkRelay(wake: WakeTarget = pane): MemoryRelay {
+export function talkRelay(wake: WakeTarget = pane, kind: SessionKind = 'other'): MemoryRelay {
   const relay = new MemoryRelay();
-  relay.append({ type: 'session.registered', at: relay.now(), session: { name: 'a', host: 'h1', kind: 'other', wake, joinedAt: relay.now() } });
+  relay.append({ type: 'session.registered', at: relay.now(), session: { name: 'a', host: 'h1', kind, wake, joinedAt: relay.now() } });
   relay.register('b', 'h2');
   relay.commit(
     decideOpen(relay.state, {
