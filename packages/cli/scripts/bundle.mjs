@@ -16,6 +16,11 @@ const result = await build({
     // Started as its own process to type into a Windows console (agent/src/terminals/windows-console);
     // the agent finds it as ./helper.js beside its own code, bundled or not.
     helper: here('../../agent/dist/terminals/windows-console/helper.js'),
+    // The relay builds snapshots in a worker thread it starts from ./snapshot-worker.js beside its
+    // code when that file is there (bundled), and `crosstalk demo` runs its scripted sessions from
+    // ./demo-session.js: the installed package holds only this directory.
+    'snapshot-worker': here('../../relay/dist/store/snapshot-worker.js'),
+    'demo-session': here('../dist/demo/session.js'),
   },
   outdir,
   bundle: true,

@@ -1,4 +1,5 @@
 // `crosstalk demo`: two sessions on two simulated hosts hold a real conversation in tmux.
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '@crosstalk/core';
@@ -10,6 +11,12 @@ import { INTERRUPTED } from '../lib/signal.js';
 import { say } from '../output.js';
 import type { DEMO_OPTIONS } from '../spec/setup.js';
 
+/** The scripted session's program: beside this code in the bundle, in dist/demo otherwise. */
+function sessionScript(): string {
+  const bundled = fileURLToPath(new URL('./demo-session.js', import.meta.url));
+  return existsSync(bundled) ? bundled : fileURLToPath(new URL('../demo/session.js', import.meta.url));
+}
+
 const handler: CommandHandler<typeof DEMO_OPTIONS> = async (ctx, _args, options) => {
   const { keep } = options;
   let result: Awaited<ReturnType<typeof runDemo>>;
@@ -18,7 +25,7 @@ const handler: CommandHandler<typeof DEMO_OPTIONS> = async (ctx, _args, options)
       tmpRoot: tmpdir(),
       nodePath: ctx.nodePath,
       cliPath: ctx.binPath,
-      sessionScript: fileURLToPath(new URL('../demo/session.js', import.meta.url)),
+      sessionScript: sessionScript(),
       env: { PATH: ctx.env.PATH, HOME: ctx.env.HOME, LANG: ctx.env.LANG, SYSTEMROOT: ctx.env.SYSTEMROOT },
       keep,
       signal: ctx.signal,

@@ -92,7 +92,7 @@ describe('doctor checks', () => {
     const base = { layout: homeLayout(join(dir, 'nowhere')), platform: 'linux' as const, tmuxVersion: async () => 'tmux 3.3a' };
     expect(byName(await runChecks({ ...base, crosstalkOnPath: async () => null })).command).toMatchObject({
       status: 'warn',
-      hint: expect.stringContaining('npm link'),
+      hint: expect.stringContaining('npm install -g crosstalk-cli'),
     });
     expect(byName(await runChecks({ ...base, crosstalkOnPath: async () => '/usr/bin/crosstalk' })).command).toMatchObject({
       status: 'ok',

@@ -23,4 +23,4 @@ export async function findOnPath(command: string, pathEnv: string | undefined, p
   return null;
 }
 
-export const PATH_HINT = 'put it on PATH: run `npm link` in packages/cli of your crosstalk checkout (or use the docker image / a global install)';
+export const PATH_HINT = 'put it on PATH: `npm install -g crosstalk-cli` (or `npm link` in packages/cli of a crosstalk checkout)';

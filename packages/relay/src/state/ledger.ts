@@ -2,6 +2,7 @@
 // to the log (which gives it a seq) and folded into the state at once, so the next request
 // decides against it. Answers wait until the change is durable. At start the state comes from
 // a snapshot (when there is a sound one for this log) and the log records after it.
+import { existsSync } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -44,10 +45,14 @@ export interface SnapshotSchedule {
   onFailed(reason: string): void;
 }
 
-// Under the test runner this module is TypeScript; the worker always runs the built file.
+// Under the test runner this module is TypeScript; the worker always runs the built file. In the
+// CLI's bundle (what the installed package holds) the worker sits beside this code.
+const BUNDLED_WORKER = new URL('./snapshot-worker.js', import.meta.url);
 const WORKER_URL = import.meta.url.endsWith('.ts')
   ? new URL('../../dist/store/snapshot-worker.js', import.meta.url)
-  : new URL('../store/snapshot-worker.js', import.meta.url);
+  : existsSync(BUNDLED_WORKER)
+    ? BUNDLED_WORKER
+    : new URL('../store/snapshot-worker.js', import.meta.url);
 
 /** Temp files of snapshot writes that never finished (a stop in the middle of one). */
 async function removeStaleTemps(path: string): Promise<void> {

@@ -32,7 +32,7 @@ const SHELLS = new Set([
   'powershell',
 ]);
 
-// Programs that only start another program (`npx crosstalk join`); never the coding agent.
+// Programs that only start another program (`npx crosstalk-cli join`); never the coding agent.
 const LAUNCHERS = /^(npm|npx|pnpm|pnpx|yarn|bunx|corepack)(\s|$)/;
 
 // Processes that host terminals on Windows; reaching one means no coding agent sits in between.
@@ -92,9 +92,10 @@ export function isCrosstalkOrLauncher(entry: ProcessEntry): boolean {
   // whose arguments merely mention a crosstalk directory is still the agent.
   const words = entry.commandLine.split(/\s+/).filter((w) => w !== '' && !w.startsWith('-'));
   const script = (words[1] ?? '').replace(/\\/g, '/');
-  if (/(^|\/)(@crosstalk\/|crosstalk\/(dist|bin)\/|crosstalk(\.c?m?js)?$|packages\/cli\/dist\/bin\.js$)/.test(script)) return true;
+  if (/(^|\/)(@crosstalk\/|crosstalk(-cli)?\/(dist|bin)\/|crosstalk(\.c?m?js)?$|packages\/cli\/(dist\/(bundle\/)?bin|bin\/crosstalk)\.js$)/.test(script))
+    return true;
   if (/(^|\/)(npx|npm|pnpm|yarn)(-cli)?(\.c?js)?$/.test(script)) {
-    return words.slice(2).some((w) => /^(@crosstalk\/cli|crosstalk)(@.*)?$/.test(w));
+    return words.slice(2).some((w) => /^(@crosstalk\/cli|crosstalk(-cli)?)(@.*)?$/.test(w));
   }
   return false;
 }

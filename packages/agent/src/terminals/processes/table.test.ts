@@ -78,6 +78,14 @@ describe('process names', () => {
     expect(
       isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'node', commandLine: 'node /usr/lib/node_modules/npm/bin/npx-cli.js other-tool crosstalk-notes' }),
     ).toBe(false);
+    // The installed package is crosstalk-cli: its bin, its bundle, and npx naming it.
+    for (const line of [
+      'node /usr/lib/node_modules/crosstalk-cli/bin/crosstalk.js join',
+      'node /usr/lib/node_modules/crosstalk-cli/dist/bundle/bin.js agent run',
+      'node /home/u/crosstalk/packages/cli/bin/crosstalk.js join',
+      'node /usr/lib/node_modules/npm/bin/npx-cli.js crosstalk-cli join',
+    ])
+      expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'node', commandLine: line }), line).toBe(true);
     expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'node', commandLine: 'node /opt/claude/cli.js --add-dir /home/u/crosstalk' })).toBe(false);
     expect(isCrosstalkOrLauncher({ pid: 1, ppid: 0, name: 'claude', commandLine: 'claude crosstalk' })).toBe(false);
   });
