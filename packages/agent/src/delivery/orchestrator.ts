@@ -154,6 +154,17 @@ export class WakeOrchestrator {
     return n;
   }
 
+  /** Wake-ups to the session that failed while the turn they announce is still its own. */
+  failedOwed(session: string): Array<{ conversation: string; turn: number }> {
+    const { journal, view } = this.options;
+    const owed: Array<{ conversation: string; turn: number }> = [];
+    for (const entry of journal.all()) {
+      if (entry.session !== session || entry.phase !== 'done' || !entry.failed) continue;
+      if (stillWanted(entry, view.conversation(entry.conversation), (s) => view.isLocal(s))) owed.push({ conversation: entry.conversation, turn: entry.turn });
+    }
+    return owed.slice(0, 100);
+  }
+
   /** The session came back (joined again, or its coding agent started again): what failed is tried again. */
   retryFailed(session: string): void {
     const { journal, view } = this.options;

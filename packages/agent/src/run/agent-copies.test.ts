@@ -90,6 +90,7 @@ describe('copies', () => {
         stateSince: expect.any(String),
         lastSignal: null,
         pending: 0,
+        failed: [],
       },
     ]);
 

@@ -293,13 +293,14 @@ class Agent {
     log.info({ cursor: replica.seq }, 'agent stopped');
   }
 
-  private activityOf(session: string): Pick<AgentStatusSnapshot['sessions'][number], 'state' | 'stateSince' | 'lastSignal' | 'pending'> {
+  private activityOf(session: string): Pick<AgentStatusSnapshot['sessions'][number], 'state' | 'stateSince' | 'lastSignal' | 'pending' | 'failed'> {
     const a = this.sessionHooks.get(session);
     return {
       state: a.state,
       stateSince: new Date(a.since).toISOString(),
       lastSignal: a.lastSignal ? { event: a.lastSignal.event, at: new Date(a.lastSignal.at).toISOString() } : null,
       pending: this.orchestrator.pending(session),
+      failed: this.orchestrator.failedOwed(session),
     };
   }
 

@@ -54,6 +54,11 @@ const AgentStatusSchema = z.strictObject({
           .optional(),
         /** Wake-ups owed to the session and not delivered yet. */
         pending: z.number().int().min(0).optional(),
+        /** Wake-ups that failed while the turn they announce is still the session's (tried again when it joins again). */
+        failed: z
+          .array(z.strictObject({ conversation: z.string().max(64), turn: z.number().int().min(1) }))
+          .max(100)
+          .optional(),
       }),
     )
     .max(10_000),

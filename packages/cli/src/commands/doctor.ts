@@ -44,7 +44,11 @@ const handler: CommandHandler = async (ctx) => {
   ]);
   lines.push(
     '',
-    failed > 0 ? `${failed} check${failed === 1 ? '' : 's'} failed.` : warned > 0 ? `all checks passed, ${warned} with a warning.` : 'all checks passed.',
+    failed > 0
+      ? `${failed} check${failed === 1 ? '' : 's'} failed.`
+      : warned > 0
+        ? `no check failed; ${warned} warning${warned === 1 ? '' : 's'} to look at.`
+        : 'all checks passed.',
   );
   return { data: { ok: failed === 0, checks }, text: safeText(lines.join('\n')), exitCode: failed > 0 ? EXIT.error : EXIT.ok };
 };

@@ -1,7 +1,7 @@
 // What doctor says of a session from the running agent's status file: its state in words, and
 // the two ways its wake-ups stall (owed while idle past the grace; a failed last attempt).
 import { describe, expect, it } from 'vitest';
-import { activityWords, stalled } from './doctor-host.js';
+import { activityWords, owedFailures, stalled } from './doctor-host.js';
 
 const now = Date.parse('2026-12-06T12:00:00Z');
 const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000).toISOString();
@@ -37,6 +37,17 @@ describe('doctor on a session', () => {
       problem: 'its last wake-up failed (talk-1 turn 2: bare-shell)',
       hint: 'start its coding agent in the pane and run `crosstalk join --as cc` there: failed wake-ups are tried again',
     });
+  });
+
+  it('names failed wake-ups whose turn is still owed, and what to do; none once the turn was answered', () => {
+    const receipt = { conversation: 'talk-1', turn: 2, status: 'failed' as const, reason: 'bare-shell', attempt: 1, at: at(60) };
+    const owed = owedFailures({ ...base, lastReceipt: receipt, failed: [{ conversation: 'talk-1', turn: 2 }] });
+    expect(owed?.problem).toBe('a wake-up failed (last: bare-shell) and the turn is still unanswered: talk-1 turn 2');
+    expect(owed?.hint).toContain('run `crosstalk join --as cc` there: failed wake-ups are tried again at once');
+    expect(owed?.hint).toContain('`crosstalk read talk-1 --new --as cc`');
+    // The agent lists what is owed: a failed receipt for a turn answered since is not a problem.
+    expect(owedFailures({ ...base, lastReceipt: receipt, failed: [] })).toBeNull();
+    expect(stalled({ ...base, lastReceipt: receipt, failed: [] }, 20_000, now)).toBeNull();
   });
 
   it('says that an unanswered turn went to the moderator', () => {

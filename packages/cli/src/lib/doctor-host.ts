@@ -97,6 +97,9 @@ export function stalled(status: SessionStatus | undefined, graceMs: number, now:
       hint: `look at its pane, \`crosstalk status\` for the receipts, and the agent's log`,
     };
   const r = status.lastReceipt;
+  // An agent that lists the failed wake-ups still owed says so itself (owedFailures); a failed last
+  // receipt whose turn was answered since needs nothing.
+  if (status.failed !== undefined && r?.status === 'failed' && !/^(unanswered|gave-up)/.test(r.reason ?? '')) return null;
   if (r?.status === 'failed' && /^(unanswered|gave-up)/.test(r.reason ?? ''))
     return {
       problem: `it did not take turn ${r.turn} of ${r.conversation} (${r.reason})`,
@@ -108,6 +111,25 @@ export function stalled(status: SessionStatus | undefined, graceMs: number, now:
       hint: `start its coding agent in the pane and run \`crosstalk join --as ${status.name}\` there: failed wake-ups are tried again`,
     };
   return null;
+}
+
+/** Failed wake-ups whose turn the session still owes: a conversation waits on a person. */
+export function owedFailures(status: SessionStatus | undefined): { problem: string; hint: string } | null {
+  const owed = status?.failed ?? [];
+  if (owed.length === 0) return null;
+  const r = status?.lastReceipt;
+  const why = r?.status === 'failed' && r.reason ? ` (last: ${r.reason})` : '';
+  const first = owed[0] as { conversation: string; turn: number };
+  const list = owed
+    .slice(0, 3)
+    .map((o) => `${o.conversation} turn ${o.turn}`)
+    .join(', ');
+  const more = owed.length > 3 ? ` and ${owed.length - 3} more` : '';
+  const name = status?.name ?? '<name>';
+  return {
+    problem: `${owed.length === 1 ? 'a wake-up' : `${owed.length} wake-ups`} failed${why} and the turn is still unanswered: ${list}${more}`,
+    hint: `start its coding agent in its pane and run \`crosstalk join --as ${name}\` there: failed wake-ups are tried again at once; or answer it yourself (\`crosstalk read ${first.conversation} --new --as ${name}\`), or hand the turn on (\`crosstalk moderate ${first.conversation} --next …\`)`,
+  };
 }
 
 /**
@@ -137,14 +159,19 @@ export async function sessionChecks(
     }
     const where = s.wake.type === 'tmux' ? `tmux pane ${s.wake.pane} on ${s.wake.socket}` : `the console of process ${s.wake.pid}`;
     const agent = s.wake.agentCommand ? ` running ${s.wake.agentCommand}` : '';
+    const owed = owedFailures(status);
     if ((await waker.probe(s.wake)) !== 'alive') {
       checks.push(
         fail(
           name,
-          `${where} is gone or no longer runs its coding agent`,
-          `run \`crosstalk join --as ${s.name}\` in the coding agent's new pane, or \`crosstalk leave --as ${s.name}\``,
+          `${where} is gone or no longer runs its coding agent${owed ? `; ${owed.problem}` : ''}`,
+          `run \`crosstalk join --as ${s.name}\` where its coding agent runs now${owed ? ' (failed wake-ups are then tried again)' : ''}, or \`crosstalk leave --as ${s.name}\``,
         ),
       );
+      continue;
+    }
+    if (owed) {
+      checks.push(fail(name, `${where} is alive${agent}${also}; ${owed.problem}`, owed.hint));
       continue;
     }
     const stall = stalled(status, graceMs, now);
