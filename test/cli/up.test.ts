@@ -2,6 +2,7 @@
 // a session joins from a private tmux pane and is woken; the web view is served beside them, with
 // its one-time login link in the banner; Ctrl-C stops everything cleanly.
 import { readFile, rm } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { wakeText } from '@crosstalk/core';
@@ -118,4 +119,34 @@ it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ct
   const sessions = await host.run(['sessions', '--json']);
   expect(sessions.exitCode, explain(sessions)).toBe(0);
   expect((await third.proc.stop('SIGINT')).exitCode).toBe(0);
+});
+
+it('up --host 0.0.0.0 lets other machines join; on a loopback up, invite says how to restart it', async () => {
+  const home = join(lab.dir, 'lan-home');
+  const local = await startUp(home, 'up (loopback)');
+  const loopback = await lab.run(home, ['relay', 'invite', '--host', 'lan-box']);
+  expect(loopback.exitCode, explain(loopback)).toBe(0);
+  expect(loopback.stderr).toContain('the relay listens only on this machine');
+  expect(loopback.stderr).toContain('`crosstalk up --host 0.0.0.0`');
+  expect(local.proc.stderr()).not.toContain('other machines:');
+  expect((await local.proc.stop('SIGINT')).exitCode).toBe(0);
+
+  const proc = lab.spawn('up (every interface)', home, ['up', '--host', '0.0.0.0', '--port', '0']);
+  const url = await lab.waitFor('up on every interface', () => {
+    if (!proc.running) throw new Error(`crosstalk up exited: ${proc.stderr()}`);
+    return /crosstalk is up[\s\S]*relay\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stderr())?.[1];
+  });
+  expect(proc.stderr()).toContain('other machines: ');
+  expect(proc.stderr()).toContain('crosstalk relay invite --host <name>');
+  // The relay answers on a non-loopback address of this machine, when it has one.
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+  if (lan) {
+    const health = await fetch(`http://${lan}:${new URL(url).port}/v1/health`);
+    expect(health.status).toBe(200);
+    const invite = await lab.run(home, ['relay', 'invite', '--host', 'lan-box', '--json']);
+    expect(invite.json<{ relayUrl: string }>().relayUrl).toBe(`http://${lan}:${new URL(url).port}`);
+  }
+  expect((await proc.stop('SIGINT')).exitCode).toBe(0);
 });

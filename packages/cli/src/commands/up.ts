@@ -1,5 +1,5 @@
-// `crosstalk up`: zero-config start. A relay on 127.0.0.1 and an agent enrolled to it, in this one
-// process, everything created in the crosstalk home on the first run and reused afterwards.
+// `crosstalk up`: zero-config start. A relay on 127.0.0.1 (or --host) and an agent enrolled to it,
+// in this one process, everything created in the crosstalk home on the first run and reused afterwards.
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import type { RelayInfo, RunningRelay } from '@crosstalk/relay';
 import type { CliContext, CommandHandler } from '../handler.js';
 import { connectHost, layoutOf } from '../lib/home.js';
 import { keyProtection } from '../lib/key-acl.js';
+import { lanAddress } from '../lib/lan.js';
 import type { LogLevel } from '../options/values.js';
 import { findOnPath, PATH_HINT } from '../lib/on-path.js';
 import { aborted } from '../lib/signal.js';
@@ -28,8 +29,6 @@ import { startWeb } from '../lib/web.js';
 import type { RunningWebServer } from '@crosstalk/web';
 import { say } from '../output.js';
 import type { UP_OPTIONS } from '../spec/setup.js';
-
-const HOST = '127.0.0.1';
 
 async function readConfigIfAny(layout: HomeLayout): Promise<AgentConfig | null> {
   return readAgentConfig(layout.config).catch((err: unknown) => {
@@ -80,11 +79,11 @@ async function readLocalRelay(layout: HomeLayout): Promise<RelayInfo | null> {
 async function startLocalRelay(
   layout: HomeLayout,
   local: RelayInfo | null,
-  options: { port: number; logLevel: LogLevel; logs: WriteStream },
+  options: { host: string; port: number; logLevel: LogLevel; logs: WriteStream },
 ): Promise<RunningRelay> {
   const { startRelay } = await import('@crosstalk/relay');
-  const { port, logLevel, logs } = options;
-  return startRelay({ dataDir: layout.relayDataDir, host: HOST, port, logLevel, logDestination: logs }).catch((err: unknown) => {
+  const { host, port, logLevel, logs } = options;
+  return startRelay({ dataDir: layout.relayDataDir, host, port, logLevel, logDestination: logs }).catch((err: unknown) => {
     logs.end();
     if (err instanceof CrosstalkError && err.code === 'DATA_DIR_LOCKED') {
       const where = local?.url ? ` at ${local.url}` : '';
@@ -130,10 +129,29 @@ function webLine(web: RunningWebServer | string): string {
   return `  web     ${web.url}  log in once with ${link.url} (until ${link.expiresAt.toISOString().slice(11, 19)} UTC)`;
 }
 
-function upBanner(layout: HomeLayout, relay: RunningRelay, config: AgentConfig, news: string, logFile: string, onPath: boolean, web: string): string {
+/** Where other machines reach the relay, when it listens for them. */
+function reachedAt(ctx: CliContext, host: string, port: number): string[] {
+  if (host === '127.0.0.1' || host === '::1' || host === 'localhost') return [];
+  const everywhere = host === '0.0.0.0' || host === '::';
+  const lan = everywhere ? lanAddress() : host;
+  const url = ctx.publicUrl ?? (lan ? `http://${lan.includes(':') ? `[${lan}]` : lan}:${port}` : null);
+  return [`  other machines: ${url ?? `this machine's address, port ${port}`}; invite one with \`crosstalk relay invite --host <name>\``];
+}
+
+function upBanner(
+  layout: HomeLayout,
+  relay: RunningRelay,
+  config: AgentConfig,
+  news: string,
+  logFile: string,
+  onPath: boolean,
+  web: string,
+  others: string[],
+): string {
   return [
     `crosstalk is up${news}. Ctrl-C stops it.`,
     `  relay   ${relay.url}  (data in ${layout.relayDataDir})`,
+    ...others,
     `  agent   host ${config.host}; markdown copies in ${config.conversationsDir}`,
     web,
     `  logs    ${logFile}`,
@@ -166,7 +184,7 @@ const handler: CommandHandler<typeof UP_OPTIONS> = async (ctx, _args, options) =
   await mkdir(layout.logsDir, { recursive: true, mode: 0o700 });
   const logFile = join(layout.logsDir, 'up.log');
   const logs = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
-  const relay = await startLocalRelay(layout, local, { port: options.port, logLevel: options.logLevel, logs });
+  const relay = await startLocalRelay(layout, local, { host: options.host, port: options.port, logLevel: options.logLevel, logs });
   let agent: RunningAgent | null = null;
   let web: RunningWebServer | string | null = null;
   try {
@@ -174,7 +192,7 @@ const handler: CommandHandler<typeof UP_OPTIONS> = async (ctx, _args, options) =
     agent = await runAgent({ layout, config, logLevel: options.logLevel, logDestination: logs });
     web = await startLocalWeb(ctx, layout, options.webPort);
     const onPath = (await findOnPath('crosstalk', ctx.env.PATH, ctx.platform)) !== null;
-    say(ctx, upBanner(layout, relay, config, news, logFile, onPath, webLine(web)));
+    say(ctx, upBanner(layout, relay, config, news, logFile, onPath, webLine(web), reachedAt(ctx, options.host, relay.port)));
     await runUntilStopped(ctx.signal, relay, agent);
     say(ctx, 'stopping');
     return { exitCode: EXIT.ok };

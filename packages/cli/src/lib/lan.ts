@@ -54,6 +54,6 @@ export async function joinUrlFor(
   }
   return {
     url: localUrl,
-    note: 'the relay listens only on this machine, so other machines cannot reach it: restart it with --host 0.0.0.0, or pass --url with the address they use (e.g. a proxy in front of it)',
+    note: 'the relay listens only on this machine, so other machines cannot reach it: restart it to listen on every interface (`crosstalk up --host 0.0.0.0`, or `crosstalk relay serve --host 0.0.0.0`), or pass --url with the address they use (e.g. a proxy in front of it)',
   };
 }

@@ -5,7 +5,12 @@ import { command, type CommandSpec } from './command.js';
 import { WEB_PORT } from './moderation.js';
 import { LOG_LEVEL } from './shared.js';
 
-export const UP_OPTIONS = options({ flags: '--port <port>', description: 'relay port', default: '7717', parse: port }, WEB_PORT, LOG_LEVEL);
+export const UP_OPTIONS = options(
+  { flags: '--host <address>', description: 'address the relay listens on (0.0.0.0: every interface, so other machines can join)', default: '127.0.0.1' },
+  { flags: '--port <port>', description: 'relay port', default: '7717', parse: port },
+  WEB_PORT,
+  LOG_LEVEL,
+);
 
 export const DEMO_OPTIONS = options({ flags: '--keep', description: 'keep the temp dir with the copies afterwards' });
 
@@ -28,9 +33,10 @@ export const SETUP_COMMANDS: CommandSpec[] = [
     group: 'setup',
     summary: 'zero-config start: a local relay plus an agent enrolled to it',
     description:
-      "Runs a relay on 127.0.0.1 and this machine's agent in one process until Ctrl-C. The first run creates the relay's data in <home>/relay and enrolls this machine; later runs reuse both. Logs go to <home>/logs/up.log. It also serves the web view (`crosstalk web`) and prints its one-time login link.",
+      "Runs a relay on 127.0.0.1 (or --host) and this machine's agent in one process until Ctrl-C. The first run creates the relay's data in <home>/relay and enrolls this machine; later runs reuse both. Logs go to <home>/logs/up.log. It also serves the web view (`crosstalk web`) and prints its one-time login link. " +
+      'With --host 0.0.0.0 other machines can join it: `crosstalk relay invite --host <name>` here prints the command for them (set CROSSTALK_PUBLIC_URL, or pass --url to invite, when they reach this machine by another name).',
     options: UP_OPTIONS,
-    examples: ['crosstalk up'],
+    examples: ['crosstalk up', 'crosstalk up --host 0.0.0.0'],
     load: () => import('../commands/up.js'),
   }),
   command({
