@@ -194,6 +194,23 @@ describe('invites, enrollment, hosts, revocation', () => {
     const refused = await host.run(['sessions']);
     expect(refused.exitCode, explain(refused)).toBe(4);
     expect(refused.stderr).toContain('[HOST_REVOKED]');
+    expect(refused.stderr).toContain('--replace');
+
+    // Back in with a new invite: join refuses an enrolled home and says how; --replace enrolls it again.
+    const invite = await lab.run(relay.home, ['relay', 'invite', '--host', 'omega', '--url', relay.url, '--json']);
+    const code = invite.json<{ invite: string }>().invite;
+    const before = JSON.parse(await readFile(join(host.home, 'config.json'), 'utf8')) as { conversationsDir: string };
+    const refusedJoin = await host.run(['agent', 'join', relay.url, '--invite', code]);
+    expect(refusedJoin.exitCode, explain(refusedJoin)).toBe(2);
+    expect(refusedJoin.stderr).toContain('is already enrolled as host omega');
+    expect(refusedJoin.stderr).toContain('--replace');
+    const oldKey = await readFile(join(host.home, 'host-key.json'), 'utf8');
+    const replaced = await host.run(['agent', 'join', relay.url, '--invite', code, '--replace', '--json']);
+    expect(replaced.exitCode, explain(replaced)).toBe(0);
+    expect(replaced.json()).toMatchObject({ host: 'omega', conversationsDir: before.conversationsDir });
+    expect(await readFile(join(host.home, 'host-key.json'), 'utf8')).not.toBe(oldKey);
+    const back = await host.run(['sessions']);
+    expect(back.exitCode, explain(back)).toBe(0);
     const unknown = await lab.run(relay.home, ['relay', 'revoke', 'nobody']);
     expect(unknown.exitCode, explain(unknown)).toBe(1);
     expect(unknown.stderr).toContain('[HOST_NOT_FOUND]');

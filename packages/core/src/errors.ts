@@ -70,7 +70,12 @@ export const ERRORS = {
     'this host is not enrolled with the relay',
     'ask the relay admin for an invite (`crosstalk relay invite`) and run `crosstalk agent join`',
   ),
-  HOST_REVOKED: spec(401, EXIT.auth, 'this host has been revoked', 'ask the relay admin for a new invite and enroll again'),
+  HOST_REVOKED: spec(
+    401,
+    EXIT.auth,
+    'this host has been revoked',
+    'ask the relay admin for a new invite and enroll again: `crosstalk agent join <relay-url> --invite <code> --replace`',
+  ),
   FORBIDDEN_ORIGIN: spec(403, EXIT.auth, 'the request came from a foreign web origin', 'connect from a crosstalk agent or CLI, not from a web page'),
   ADMIN_REQUIRED: spec(
     403,

@@ -25,6 +25,11 @@ export const AGENT_JOIN_OPTIONS = options(
   { flags: '--invite <code>', description: 'the invite code from `crosstalk relay invite` (required)', required: true },
   { flags: '--host <name>', description: "this host's name (default: from the machine name)", parse: name('host') },
   { flags: '--conversations-dir <dir>', description: 'where to keep the markdown copies' },
+  {
+    flags: '--replace',
+    description:
+      'enroll a home that is already enrolled again (after `relay revoke`, a lost key, or another relay): a new key; same host name and copies folder unless given',
+  },
 );
 
 export const AGENT_RUN_OPTIONS = options(LOG_LEVEL);
@@ -84,7 +89,10 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
     summary: 'enroll this machine with a relay using an invite',
     options: AGENT_JOIN_OPTIONS,
     json: true,
-    examples: ['crosstalk agent join http://relay.lan:7717 --invite 3kq9…  --host win-laptop'],
+    examples: [
+      'crosstalk agent join http://relay.lan:7717 --invite 3kq9…  --host win-laptop',
+      'crosstalk agent join http://relay.lan:7717 --invite 7hx2… --replace',
+    ],
     load: () => import('../commands/agent-join.js'),
   }),
   command({
