@@ -4,6 +4,7 @@ import { CrosstalkError, type Schema } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
 import { fetchTransport, nodeTransport, TransportError, type Transport } from './transport.js';
 import { displayUrl, unreachable } from './unreachable.js';
+import { nearMiss, pathMiss } from './wrong-url.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -99,9 +100,13 @@ async function exchange(options: HttpOptions, spec: RequestSpec, accept: string)
     if (err instanceof TransportError && err.reason === 'timeout') {
       throw unreachable(options.relayUrl, `no answer within ${Math.round(timeoutMs / 100) / 10} s`, err);
     }
-    throw unreachable(options.relayUrl, err instanceof TransportError ? err.reason : String(err).slice(0, 120), err);
+    const why = err instanceof TransportError ? err.reason : String(err).slice(0, 120);
+    throw (await nearMiss(transport, options.relayUrl, why)) ?? unreachable(options.relayUrl, why, err);
   }
-  if (res.status < 200 || res.status > 299) throw errorFromAnswer(res.status, res.body);
+  if (res.status < 200 || res.status > 299) {
+    const error = errorFromAnswer(res.status, res.body);
+    throw error.code === 'NOT_FOUND' ? await pathMiss(transport, options.relayUrl, error) : error;
+  }
   return res.body;
 }
 
