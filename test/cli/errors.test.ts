@@ -134,4 +134,27 @@ describe('errors', () => {
       expect(r.exitCode, explain(r)).toBe(2);
     }
   });
+
+  it('usage errors honour --json and name the help; an unknown command gets the nearest one, also with --help', async () => {
+    const missing = await alpha.run(['status', '--json']);
+    expect(missing.exitCode, explain(missing)).toBe(2);
+    expect(missing.json()).toEqual({ error: { code: 'USAGE', message: "missing required argument 'id'", hint: 'see `crosstalk status --help`' } });
+    expect(missing.stderr).toBe("crosstalk: missing required argument 'id' [USAGE]\n  hint: see `crosstalk status --help`\n");
+    const option = await alpha.run(['list', '--no-such-option', '--json']);
+    expect(option.json<{ error: { code: string; message: string } }>().error).toMatchObject({ code: 'USAGE', message: "unknown option '--no-such-option'" });
+
+    const typo = await alpha.run(['statu', 'x']);
+    expect(typo.exitCode, explain(typo)).toBe(2);
+    expect(typo.stderr).toContain("unknown command 'statu' [USAGE]");
+    expect(typo.stderr).toContain('did you mean `crosstalk status`?');
+    const help = await alpha.run(['frobnicate', '--help']);
+    expect(help.exitCode, explain(help)).toBe(2);
+    expect(help.stdout).toBe('');
+    expect(help.stderr).toContain("unknown command 'frobnicate'");
+    const sub = await alpha.run(['relay', 'invit', '--help', '--json']);
+    expect(sub.exitCode, explain(sub)).toBe(2);
+    expect(sub.json<{ error: { hint: string } }>().error.hint).toContain('did you mean `crosstalk relay invite`?');
+    const bare = await alpha.run(['relay']);
+    expect(bare.stderr).toBe('crosstalk: missing subcommand [USAGE]\n  hint: see `crosstalk relay --help`\n');
+  });
 });

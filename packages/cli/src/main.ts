@@ -6,6 +6,7 @@ import type { CliContext } from './handler.js';
 import { parseOptions } from './options/parse.js';
 import { printError, printResult } from './output.js';
 import { buildProgram } from './program.js';
+import { unknownCommand, usageError } from './usage.js';
 
 export async function main(argv: string[], base: Omit<CliContext, 'json'>): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -21,6 +22,8 @@ export async function main(argv: string[], base: Omit<CliContext, 'json'>): Prom
     printResult(ctx, result);
     if (result && result.exitCode !== undefined) exitCode = result.exitCode;
   }, io);
+  const unknown = unknownCommand(argv);
+  if (unknown) return printError({ ...base, json }, unknown);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -28,8 +31,7 @@ export async function main(argv: string[], base: Omit<CliContext, 'json'>): Prom
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0; everything else is a usage error.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-      if (err.code === 'crosstalk.missingSubcommand') base.stderr.write(`${err.message}\n`);
-      return EXIT.usage;
+      return printError({ ...base, json }, usageError(err.message, argv));
     }
     return printError({ ...base, json }, err);
   }

@@ -1,5 +1,5 @@
-// Builds the commander program from the command table. Commander never exits the process here:
-// usage errors become exit code 2 in main.ts.
+// Builds the commander program from the command table. Commander never exits the process here
+// and prints no error of its own: main.ts prints usage errors like every other (exit 2).
 import { Command, CommanderError, Option } from 'commander';
 import { CROSSTALK_VERSION as VERSION } from '@crosstalk/core/protocol';
 import { COMMANDS, type CommandSpec } from './commands.js';
@@ -21,6 +21,9 @@ export interface ProgramIo {
   writeErr: (s: string) => void;
 }
 
+/** Help and version go where io says; errors are thrown to main.ts, which prints them. */
+const output = (io: ProgramIo) => ({ writeOut: io.writeOut, writeErr: io.writeErr, outputError: () => undefined });
+
 function rootHelpExtra(): string {
   const lines: string[] = [''];
   for (const group of Object.keys(GROUP_TITLES) as CommandSpec['group'][]) {
@@ -40,7 +43,7 @@ export function buildProgram(run: Runner, io: ProgramIo): Command {
     .description('Moderated, turn-based conversations between coding-agent sessions across machines.')
     .version(VERSION, '-V, --version')
     .helpCommand(false)
-    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
+    .configureOutput(output(io))
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureHelp({ visibleCommands: () => [] })
@@ -52,13 +55,7 @@ export function buildProgram(run: Runner, io: ProgramIo): Command {
     for (const word of spec.path.slice(0, -1)) {
       let group = parents.get(word);
       if (!group) {
-        group = program
-          .command(word)
-          .description(`${word} commands`)
-          .helpCommand(false)
-          .configureHelp({})
-          .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
-          .exitOverride();
+        group = program.command(word).description(`${word} commands`).helpCommand(false).configureHelp({}).configureOutput(output(io)).exitOverride();
         parents.set(word, group);
       }
       parent = group;
@@ -67,7 +64,7 @@ export function buildProgram(run: Runner, io: ProgramIo): Command {
     const cmd = parent
       .command(`${name}${spec.args ? ` ${spec.args}` : ''}`)
       .description(spec.description ? `${spec.summary}\n\n${spec.description}` : spec.summary);
-    cmd.configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr }).exitOverride();
+    cmd.configureOutput(output(io)).exitOverride();
     for (const o of spec.options ?? []) {
       const option = new Option(o.flags, o.description);
       if (o.default !== undefined) option.default(o.default);
@@ -83,9 +80,9 @@ export function buildProgram(run: Runner, io: ProgramIo): Command {
       await run(spec, args, options);
     });
   }
-  for (const [word, group] of parents) {
+  for (const group of parents.values()) {
     group.action(() => {
-      throw new CommanderError(2, 'crosstalk.missingSubcommand', `error: missing subcommand; see \`crosstalk ${word} --help\``);
+      throw new CommanderError(2, 'crosstalk.missingSubcommand', 'missing subcommand');
     });
   }
   return program;

@@ -34,6 +34,7 @@ export const ERRORS = {
     'the request is malformed',
     'check the command or request body against `crosstalk <command> --help` or docs/PROTOCOL.md',
   ),
+  USAGE: spec(400, EXIT.usage, 'the command line is not valid', 'see `crosstalk <command> --help` for its arguments and options'),
   INVALID_NAME: spec(
     400,
     EXIT.usage,
