@@ -293,4 +293,17 @@ describe('open, reply, read, list, status', () => {
     expect(read.stdout).toContain('decision: "Pin 2.1.2 everywhere"');
     expect(read.stdout).toContain('## Decision — turn 4, agreed by b1, a1');
   });
+
+  it('--propose alone takes the body from stdin as the decision, without the line end', async () => {
+    const opened = await alpha.run(['open', '--as', 'a1', '--topic', 'decision from stdin', '--with', 'b1', '--body', 'Which shape?']);
+    const conv = opened.stdout.trim();
+    const p = await beta.run(['reply', conv, '--as', 'b1', '--propose', '--json'], { input: 'We take the paginated shape\n' });
+    expect(p.exitCode, explain(p)).toBe(0);
+    const s = await beta.run(['status', conv, '--json']);
+    expect(s.json<{ proposal: { text: string } }>().proposal.text).toBe('We take the paginated shape');
+    expect((await alpha.run(['reply', conv, '--as', 'a1', '--agree', '--body', 'Agreed.'])).exitCode).toBe(0);
+    const read = await beta.run(['read', conv]);
+    expect(read.stdout).toContain('decision: "We take the paginated shape"\n');
+    expect(read.stdout).not.toContain('shape\\n');
+  });
 });

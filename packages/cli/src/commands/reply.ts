@@ -15,7 +15,10 @@ const handler: CommandHandler<typeof REPLY_OPTIONS> = async (ctx, args, options)
   if (propose !== undefined && agree) throw new CrosstalkError('INVALID_REQUEST', 'a turn cannot both --propose and --agree');
   const host = await connectHost(ctx);
   const as = await resolveSession(ctx, host.layout, options.as);
-  const body = await readBody(ctx, options);
+  const read = await readBody(ctx, options);
+  // The body that is the decision drops the line end a pipe or heredoc leaves after the text, so
+  // the decision reads as written ("…shape", not "…shape\n").
+  const body = propose === '' ? read.replace(/\s+$/, '') : read;
   // The expected turn is read once, just before posting: a turn that lands in between is a
   // conflict, never an interleave.
   const expectedTurn = options.expectTurn ?? (await host.client.getConversation(id)).conversation.turns.length + 1;
