@@ -46,6 +46,21 @@ describe('moderate and close', () => {
     expect(ghost.stderr).toContain('[SESSION_NOT_FOUND]');
   });
 
+  it('from a shell that is no session, moderate and ask say to pass --as, join as oneself, or use --admin', async () => {
+    const id = await open('who moderates');
+    const extend = await alpha.run(['moderate', id, '--extend', '10']);
+    expect(extend.exitCode, explain(extend)).toBe(2);
+    expect(extend.stderr).toContain('[NO_SESSION]');
+    expect(extend.stderr).toContain('pass --as <session>');
+    expect(extend.stderr).toContain('`crosstalk join --as <you> --no-wake`');
+    expect(extend.stderr).toContain('act as the relay admin with --admin');
+    const ask = await alpha.run(['ask', 'b1', 'run the tests']);
+    expect(ask.exitCode, explain(ask)).toBe(2);
+    expect(ask.stderr).toContain('pass --as <session>');
+    expect(ask.stderr).toContain('`crosstalk join --as <you> --no-wake`');
+    expect(ask.stderr).not.toContain('--admin');
+  });
+
   it('close records the resolution; a closed conversation takes no turns (exit 3)', async () => {
     const id = await open('closing');
     const notMod = await beta.run(['close', id, '--as', 'b1', '--resolution', 'done']);

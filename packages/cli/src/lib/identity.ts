@@ -15,15 +15,29 @@ export function sessionsInPane(sessions: readonly LocalSession[], tmux: CliConte
     .sort((a, b) => (a.joinedAt < b.joinedAt ? 1 : a.joinedAt > b.joinedAt ? -1 : 0));
 }
 
-/** The acting session's name (`as`, already checked as a name), or NO_SESSION saying how to get one. */
-export async function resolveSession(ctx: Pick<CliContext, 'tmux'>, layout: HomeLayout, as: string | undefined): Promise<string> {
+/**
+ * The acting session's name (`as`, already checked as a name), or NO_SESSION saying how to get one:
+ * from a person's own shell, --as a session of this host, or a session joined for the person;
+ * for moderation, also the relay admin (`admin`: the command takes --admin).
+ */
+export async function resolveSession(
+  ctx: Pick<CliContext, 'tmux'>,
+  layout: HomeLayout,
+  as: string | undefined,
+  options: { admin?: boolean } = {},
+): Promise<string> {
   if (as !== undefined) return as;
+  const admin = options.admin ? '; or, on the relay machine, act as the relay admin with --admin' : '';
   if (ctx.tmux) {
     const found = sessionsInPane(await readLocalSessions(layout.sessions), ctx.tmux)[0];
     if (found) return found.name;
     throw new CrosstalkError('NO_SESSION', `no session identity: no session is joined in tmux pane ${ctx.tmux.pane}`, {
-      hint: `run \`crosstalk join --as <name>\` in this pane first, or pass --as <session>`,
+      hint: `run \`crosstalk join --as <name>\` in this pane first, or pass --as <session>${admin}`,
     });
   }
-  throw new CrosstalkError('NO_SESSION', 'no session identity: pass --as <session>, or run this inside the tmux pane of a joined session');
+  throw new CrosstalkError('NO_SESSION', 'no session identity: this is not the tmux pane of a joined session, and no --as was given', {
+    hint:
+      "pass --as <session> (this host's sessions: `crosstalk sessions`); to act as yourself from this shell, join once without a terminal: " +
+      `\`crosstalk join --as <you> --no-wake\`, then --as <you>${admin}`,
+  });
 }

@@ -15,6 +15,6 @@ export async function moderatorClient(
     return { client: admin.client, as: undefined, who: 'the relay admin' };
   }
   const host = await connectHost(ctx);
-  const as = await resolveSession(ctx, host.layout, options.as);
+  const as = await resolveSession(ctx, host.layout, options.as, { admin: true });
   return { client: host.client, as, who: as };
 }
