@@ -22,7 +22,7 @@ export const REPLY_OPTIONS = options(
   { flags: '--agree', description: 'agree with the current proposal' },
   {
     flags: '--expect-turn <n>',
-    description: 'fail with a conflict unless this is turn n (default: the next turn as of now)',
+    description: 'fail with a conflict unless this is turn n (the wake-up line gives it; default, for people: the next turn, read just before posting)',
     parse: wholeNumber(1, 1_000_000),
   },
   AS,
