@@ -87,6 +87,17 @@ describe('invites, enrollment, hosts, revocation', () => {
     const noRelay = await lab.run(join(lab.dir, 'nowhere'), ['relay', 'invite']);
     expect(noRelay.exitCode, explain(noRelay)).toBe(1);
     expect(noRelay.stderr).toContain('is not a relay data dir');
+    // On a machine that is not the relay's, both say where to run them.
+    for (const args of [
+      ['relay', 'invite', '--host', 'x'],
+      ['relay', 'hosts'],
+    ]) {
+      const elsewhere = await lab.run(join(lab.dir, 'nowhere'), args);
+      expect(elsewhere.exitCode, explain(elsewhere)).toBe(1);
+      expect(elsewhere.stderr).toContain("relay admin commands run on the relay's machine");
+      expect(elsewhere.stderr).toContain('docker compose exec relay crosstalk');
+      expect(elsewhere.stderr).not.toContain('start the relay once');
+    }
   });
 
   it('agent join enrolls with an invite, once; a bad invite is refused (exit 4)', async () => {

@@ -112,7 +112,9 @@ export async function rotateEpoch(dataDir: string): Promise<RelayIdentity> {
 
 function notARelayDir(dataDir: string): CrosstalkError {
   return new CrosstalkError('CONFIG_INVALID', `${resolve(dataDir)} is not a relay data dir (no ${DATA_FILES.relay})`, {
-    hint: 'pass the --data-dir the relay runs with, or start the relay once to create it',
+    hint:
+      "relay admin commands run on the relay's machine, where its data dir holds the admin key: run this there " +
+      '(for the docker image: `docker compose exec relay crosstalk …`), or pass the --data-dir of the relay that runs on this machine',
     details: { dataDir: resolve(dataDir) },
   });
 }
