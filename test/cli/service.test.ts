@@ -71,3 +71,33 @@ it('refuses to install for a home that is not enrolled', async () => {
   expect(r.exitCode, explain(r)).toBe(4);
   expect(r.stderr).toContain('[NOT_ENROLLED]');
 });
+
+it('without a user systemd bus: install fails and leaves no unit, status says not installed, uninstall removes the unit', async () => {
+  const unit = join(lab.userHome, '.config', 'systemd', 'user', 'crosstalk-agent.service');
+  const bin = join(lab.dir, 'no-bus-bin');
+  await mkdir(bin);
+  await writeFile(join(bin, 'systemctl'), '#!/bin/sh\necho "Failed to connect to bus: No medium found" >&2\nexit 1\n');
+  await chmod(join(bin, 'systemctl'), 0o755);
+  const noBus = { PATH: `${bin}:${process.env.PATH}` };
+
+  const failed = await host.run(['agent', 'install'], { env: noBus });
+  expect(failed.exitCode, explain(failed)).not.toBe(0);
+  expect(failed.stderr).toContain('Failed to connect to bus');
+  expect(failed.stderr).toContain(`nothing was installed (${unit} was removed again)`);
+  expect(await exists(unit)).toBe(false);
+  const status = await host.run(['agent', 'status', '--json'], { env: noBus });
+  expect(status.json<{ service: Record<string, unknown> }>().service).toMatchObject({ installed: false, running: false });
+
+  // Installed while the bus was there; it is gone now: uninstall still removes the unit.
+  expect((await host.run(['agent', 'install'], { env })).exitCode).toBe(0);
+  expect(await exists(unit)).toBe(true);
+  const removed = await host.run(['agent', 'uninstall', '--json'], { env: noBus });
+  expect(removed.exitCode, explain(removed)).toBe(0);
+  expect(removed.json()).toMatchObject({
+    removed: true,
+    definition: unit,
+    warnings: expect.arrayContaining([expect.stringContaining('Failed to connect to bus')]),
+  });
+  expect(removed.stderr).toContain('warning: ');
+  expect(await exists(unit)).toBe(false);
+});

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CrosstalkError } from '@crosstalk/core';
 import { installService, serviceStatus, uninstallService } from './install.js';
 import { renderLaunchdPlist } from './launchd.js';
-import { planServiceInstall } from './plan.js';
+import { planServiceInstall, serviceDefinitionPath } from './plan.js';
 import { renderEnvFile, renderTaskXml } from './schtasks.js';
 import { renderSystemdUnit } from './systemd.js';
 import type { ServiceCommandResult, ServiceRunner, ServiceCommand, ServiceContext, ServicePlatform } from './types.js';
@@ -94,7 +94,9 @@ describe('installService / uninstallService on Linux (systemd --user)', () => {
     const err = await installService(ctxFor('linux'), rec.runner).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CrosstalkError);
     expect(err).toMatchObject({ code: 'SERVICE_FAILED', exitCode: 1 });
-    expect((err as CrosstalkError).message).toBe('`systemctl --user daemon-reload` exited with 1: Failed to connect to bus: No medium found');
+    expect((err as CrosstalkError).message).toBe(
+      `\`systemctl --user daemon-reload\` exited with 1: Failed to connect to bus: No medium found; nothing was installed (${serviceDefinitionPath(ctxFor('linux'))} was removed again)`,
+    );
     expect((err as CrosstalkError).hint).toMatch(/loginctl enable-linger/);
     expect(rec.lines()).toEqual(['systemctl --user daemon-reload']);
 

@@ -24,6 +24,8 @@ export interface ServiceUninstallResult {
   definition: string;
   /** False when there was nothing crosstalk had installed. */
   removed: boolean;
+  /** What the service manager could not do; the files are removed all the same. */
+  warnings: string[];
 }
 
 function managerHint(ctx: ServiceContext): string {
@@ -76,7 +78,19 @@ export async function installService(ctx: ServiceContext, runner: ServiceRunner)
     await mkdir(dirname(file.path), { recursive: true });
     await atomicWriteFile(file.path, file.content, { mode: file.mode });
   }
-  for (const cmd of plan.commands) await run(ctx, runner, cmd);
+  try {
+    for (const cmd of plan.commands) await run(ctx, runner, cmd);
+  } catch (err) {
+    // A new install the service manager refused leaves nothing behind, so `agent status` does not
+    // report a service that was never registered.
+    if (hadDefinition || !(err instanceof CrosstalkError)) throw err;
+    for (const file of plan.files) await rm(file.path, { force: true });
+    throw new CrosstalkError(err.code, `${err.message}; nothing was installed (${definition} was removed again)`, {
+      hint: err.hint,
+      details: err.details,
+      cause: err,
+    });
+  }
   return { plan, definition, changed, warnings: plan.warnings };
 }
 
@@ -84,11 +98,22 @@ export async function installService(ctx: ServiceContext, runner: ServiceRunner)
 export async function uninstallService(ctx: ServiceContext, runner: ServiceRunner): Promise<ServiceUninstallResult> {
   const plan = planServiceUninstall(ctx);
   const definition = serviceDefinitionPath(ctx);
-  if ((await readIfExists(definition)) === undefined) return { plan, definition, removed: false };
-  for (const cmd of plan.commands) await run(ctx, runner, cmd);
+  if ((await readIfExists(definition)) === undefined) return { plan, definition, removed: false, warnings: [] };
+  // The files go even when the service manager cannot be asked (no user bus, say): what it never
+  // loaded it does not run, and a file left behind would keep reporting a service.
+  const warnings: string[] = [];
+  const tryRun = async (cmd: ServiceCommand) => {
+    try {
+      await run(ctx, runner, cmd);
+    } catch (err) {
+      if (!(err instanceof CrosstalkError)) throw err;
+      warnings.push(err.message);
+    }
+  };
+  for (const cmd of plan.commands) await tryRun(cmd);
   for (const file of plan.files) await rm(file, { force: true });
-  for (const cmd of plan.after) await run(ctx, runner, cmd);
-  return { plan, definition, removed: true };
+  for (const cmd of plan.after) await tryRun(cmd);
+  return { plan, definition, removed: true, warnings };
 }
 
 /** Asks the service manager whether the agent service exists and runs. Never throws for its answer. */

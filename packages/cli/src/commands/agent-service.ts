@@ -19,7 +19,8 @@ export const install: CommandHandler = async (ctx) => {
 
 export const uninstall: CommandHandler = async (ctx) => {
   const result = await uninstallService(serviceContext(ctx, layoutOf(ctx)), execaServiceRunner());
-  const data = { removed: result.removed, platform: ctx.platform, definition: result.definition };
+  for (const w of result.warnings) say(ctx, `warning: ${w}`);
+  const data = { removed: result.removed, platform: ctx.platform, definition: result.definition, warnings: result.warnings };
   return {
     data,
     text: result.removed ? `removed ${result.definition}; the agent no longer starts at login` : 'no crosstalk agent service was installed; nothing to do',

@@ -216,6 +216,11 @@ export const OUTPUT: Record<string, OutputDoc> = {
     },
   },
   'agent uninstall': {
-    fields: { removed: 'false when nothing was installed', platform: 'linux, darwin or win32', definition: 'the unit, plist or task file' },
+    fields: {
+      removed: 'false when nothing was installed',
+      platform: 'linux, darwin or win32',
+      definition: 'the unit, plist or task file',
+      warnings: 'what the service manager could not do (the file is removed all the same)',
+    },
   },
 };
