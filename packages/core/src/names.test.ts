@@ -29,6 +29,9 @@ describe('names', () => {
     expect(conversationId('\u001b[31mred\u001b[0m', rnd)).toBe('31mred-0m-123y');
     expect(conversationId('Ünïcødé tópic', rnd)).toBe('unic-de-topic-123y');
     expect(isValidName(conversationId('x'.repeat(500), rnd))).toBe(true);
+    // A long topic is cut at a word, never inside one.
+    expect(conversationId('run the test suite and tell me what fails, please', rnd)).toBe('run-the-test-suite-and-tell-me-what-123y');
+    expect(conversationId('run the test suite and tell me what fail', rnd)).toBe('run-the-test-suite-and-tell-me-what-fail-123y');
     expect(isValidName(conversationId('con', rnd))).toBe(true);
   });
 });

@@ -77,7 +77,10 @@ export function slugify(text: string, max: number): string {
  * `random` supplies bytes so the function stays pure and testable.
  */
 export function conversationId(topic: string, randomBytes: Uint8Array): string {
+  // Cut at a word: "…tell-me-what-fails" is cut to "…tell-me-what", never to "…tell-me-what-fail".
+  const whole = slugify(topic, 500);
   let slug = slugify(topic, 40);
+  if (whole.length > slug.length && whole[slug.length] !== '-' && slug.includes('-')) slug = slug.slice(0, slug.lastIndexOf('-'));
   if (slug === '') slug = 'talk';
   let suffix = '';
   for (let i = 0; i < 4; i++) suffix += SUFFIX_ALPHABET[(randomBytes[i] ?? 0) % SUFFIX_ALPHABET.length];

@@ -15,7 +15,11 @@ import { say } from '../output.js';
 function topicFrom(task: string): string {
   const line = task.trim().split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
   const chars = [...line];
-  return chars.length > 60 ? `${chars.slice(0, 59).join('').trimEnd()}…` : line || 'task';
+  if (chars.length <= 60) return line || 'task';
+  // Cut at a word when there is one to cut at.
+  const cut = chars.slice(0, 59).join('');
+  const space = cut.lastIndexOf(' ');
+  return `${(chars[59] !== ' ' && space > 20 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /** Turns by others after this session's last turn. */
