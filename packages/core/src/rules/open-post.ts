@@ -83,6 +83,8 @@ export function decidePost(state: RelayState, cmd: PostCommand): Outcome {
     status = 'converged';
     decision = { text: proposal.text, turn: proposal.turn, at: cmd.at, agreedBy: [...proposal.agreed] };
     next = [];
+    // The converging turn hands the floor to nobody, and its copy says so (NEXT: -), as the header does.
+    turn.next = [];
   } else if (n >= c.maxTurns) {
     status = 'at-limit';
     next = [c.moderator];

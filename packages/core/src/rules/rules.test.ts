@@ -258,6 +258,7 @@ describe('post', () => {
     c = post(c, 'carol', 'h3', { agree: true });
     expect(c.status).toBe('converged');
     expect(c.next).toEqual([]);
+    expect(c.turns.at(-1)?.next).toEqual([]);
     expect(c.decision).toMatchObject({ text: 'use 2.2 instead', turn: 4, agreedBy: ['alice', 'bob', 'carol'] });
     expect(sessionsToWake(c)).toEqual([]);
     expectCode(
