@@ -19,3 +19,13 @@ it('the wake-up line names the expected turn; README and reply --help say what l
     await lab.cleanup();
   }
 });
+
+it('docs/AGENT.md describes a copy in the order the copy is written: the decision above the opening', async () => {
+  const doc = await readFile(repoFile('docs/AGENT.md'), 'utf8');
+  const described = [...doc.matchAll(/^- `## (\w+) —/gm)].map((m) => m[1]);
+  const copy = await readFile(repoFile('packages/core/src/__fixtures__/render/converged-closed.md'), 'utf8');
+  const written = [...new Set([...copy.matchAll(/^## (\w+) —/gm)].map((m) => m[1]))];
+  expect(described).toEqual(['Decision', 'Opening', 'Moderation', 'Closed']);
+  expect(written.filter((h) => h !== 'Reply')).toEqual(described);
+  expect(doc).toContain('`-` for nobody: the turn that converged the conversation hands it to no one');
+});
