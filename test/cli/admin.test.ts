@@ -222,6 +222,13 @@ describe('invites, enrollment, hosts, revocation', () => {
     expect(await readFile(join(host.home, 'host-key.json'), 'utf8')).not.toBe(oldKey);
     const back = await host.run(['sessions']);
     expect(back.exitCode, explain(back)).toBe(0);
+    // An invite for a host that is enrolled again warns that it can only be refused.
+    const taken = await lab.run(relay.home, ['relay', 'invite', '--host', 'omega', '--url', relay.url]);
+    expect(taken.exitCode, explain(taken)).toBe(0);
+    expect(taken.stderr).toContain('warning: host omega is enrolled');
+    expect(taken.stderr).toContain('`crosstalk relay revoke omega`');
+    const fresh = await lab.run(relay.home, ['relay', 'invite', '--host', 'brand-new', '--url', relay.url]);
+    expect(fresh.stderr).not.toContain('warning');
     const unknown = await lab.run(relay.home, ['relay', 'revoke', 'nobody']);
     expect(unknown.exitCode, explain(unknown)).toBe(1);
     expect(unknown.stderr).toContain('[HOST_NOT_FOUND]');

@@ -15,6 +15,17 @@ const handler: CommandHandler<typeof INVITE_OPTIONS> = async (ctx, _args, option
   const admin = await connectAdmin(dataDirOf(ctx, options.dataDir), given);
   // The address first: no invite is spent on a line that could not be used.
   const target = given === undefined ? await joinUrlFor(admin.relayUrl, admin.relayId) : { url: given };
+  // An invite for a host that is enrolled and not revoked can only be refused when it is used.
+  if (host !== undefined) {
+    const enrolled = (await admin.client.listHosts()).hosts.find((h) => h.name === host && h.revokedAt === null);
+    if (enrolled) {
+      say(
+        ctx,
+        `warning: host ${host} is enrolled (since ${enrolled.enrolledAt}), so \`agent join\` with this invite will be refused (HOST_TAKEN); ` +
+          `to enroll that machine again, revoke it first (\`crosstalk relay revoke ${host}\`), then it joins with --replace; for a new machine, pick another --host`,
+      );
+    }
+  }
   const minted = await admin.client.createInvite({ expiresIn, ...(host === undefined ? {} : { host }) });
   const command = `crosstalk agent join ${target.url} --invite ${minted.invite}${host === undefined ? '' : ` --host ${host}`}`;
   if (!ctx.json) {
