@@ -23,6 +23,8 @@ export function createLogger(level: LogLevel, destination?: NodeJS.WritableStrea
     level,
     base: { pid: process.pid, name: 'crosstalk-relay' },
     redact: { paths: REDACT, censor: '[redacted]' },
+    // ISO times, as the agent writes them: up.log holds both, one after the other.
+    timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(options, destination) : pino(options, pino.destination({ dest: 2, sync: true }));
 }
