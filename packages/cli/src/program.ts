@@ -14,6 +14,9 @@ const GROUP_TITLES: Record<CommandSpec['group'], string> = {
 const EXIT_CODES = `Exit codes: 0 ok, 1 error, 2 usage, 3 not your turn or conflict, 4 auth,
 5 relay unreachable, 10 conversation ended (wait), 124 timeout. See docs/ERRORS.md.`;
 
+/** A summary as help prints it: a sentence, starting with a capital. */
+export const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 export type Runner = (spec: CommandSpec, args: string[], options: Record<string, unknown>) => Promise<void>;
 
 export interface ProgramIo {
@@ -30,7 +33,7 @@ function rootHelpExtra(): string {
     lines.push(`${GROUP_TITLES[group]}:`);
     for (const spec of COMMANDS.filter((c) => c.group === group)) {
       const usage = [spec.path.join(' '), spec.args ?? ''].join(' ').trim();
-      lines.push(`  ${usage.padEnd(30)} ${spec.summary}`);
+      lines.push(`  ${usage.padEnd(30)} ${sentence(spec.summary)}`);
     }
     lines.push('');
   }
@@ -55,7 +58,13 @@ export function buildProgram(run: Runner, io: ProgramIo): Command {
     for (const word of spec.path.slice(0, -1)) {
       let group = parents.get(word);
       if (!group) {
-        group = program.command(word).description(`${word} commands`).helpCommand(false).configureHelp({}).configureOutput(output(io)).exitOverride();
+        group = program
+          .command(word)
+          .description(`${sentence(word)} commands`)
+          .helpCommand(false)
+          .configureHelp({})
+          .configureOutput(output(io))
+          .exitOverride();
         parents.set(word, group);
       }
       parent = group;
@@ -63,7 +72,9 @@ export function buildProgram(run: Runner, io: ProgramIo): Command {
     const name = spec.path[spec.path.length - 1] as string;
     const cmd = parent
       .command(`${name}${spec.args ? ` ${spec.args}` : ''}`)
-      .description(spec.description ? `${spec.summary}\n\n${spec.description}` : spec.summary);
+      // The list of a group's commands shows the summary; the command's own help, all of it.
+      .summary(sentence(spec.summary))
+      .description(spec.description ? `${sentence(spec.summary)}.\n\n${spec.description}` : `${sentence(spec.summary)}.`);
     cmd.configureOutput(output(io)).exitOverride();
     for (const o of spec.options ?? []) {
       const option = new Option(o.flags, o.description);

@@ -1,0 +1,36 @@
+// Help reads as sentences: every command's description and every entry of a command list starts
+// with a capital; a group's list shows each command's summary, not its whole description.
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from './commands.js';
+import { buildProgram } from './program.js';
+
+function helpOf(argv: string[]): string {
+  let out = '';
+  const io = { writeOut: (s: string) => void (out += s), writeErr: (s: string) => void (out += s) };
+  const program = buildProgram(async () => {}, io);
+  let cmd = program;
+  for (const word of argv) cmd = cmd.commands.find((c) => c.name() === word) ?? cmd;
+  cmd.outputHelp();
+  return out;
+}
+
+describe('help', () => {
+  it('starts every description with a capital', () => {
+    for (const spec of COMMANDS) {
+      const help = helpOf(spec.path);
+      const description = help.split('\n\n')[1] ?? '';
+      expect(description.charAt(0), spec.path.join(' ')).toMatch(/[A-Z]/);
+    }
+    for (const line of helpOf([])
+      .split('\n')
+      .filter((l) => /^ {2}[a-z]/.test(l)))
+      expect(line.slice(33).charAt(0), line).toMatch(/[A-Z]/);
+  });
+
+  it("lists a group's commands by summary, capitalised", () => {
+    const relay = helpOf(['relay']);
+    expect(relay).toContain('Relay commands');
+    expect(relay).toMatch(/^ {2}invite \[options\]\s+Mint a one-time invite/m);
+    expect(relay).not.toContain('Run it on the relay machine');
+  });
+});
