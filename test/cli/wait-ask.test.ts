@@ -150,6 +150,17 @@ describe('ask', () => {
     expect(r.stderr).toContain('[TIMEOUT]');
   });
 
+  it('Ctrl-C stops only the waiting: it says the conversation stays open and how to close it', async () => {
+    const asking = lab.spawn('ask', alpha.home, ['ask', 'silent', 'anyone home?', '--as', 'asker', '--timeout', '60']);
+    const id = await lab.waitFor('ask to wait', () => /asked silent in (anyone-home-[a-z0-9]{4}); waiting/.exec(asking.stderr())?.[1]);
+    const exit = await asking.stop('SIGINT');
+    expect(exit.exitCode, asking.stderr()).toBe(130);
+    expect(asking.stderr()).toContain(`stopped waiting; ${id} stays open and silent still has the turn`);
+    expect(asking.stderr()).toContain(`\`crosstalk close ${id} --as asker --resolution "withdrawn"\``);
+    const status = await alpha.run(['status', id, '--json']);
+    expect(status.json<{ status: string; next: string[] }>()).toMatchObject({ status: 'in-progress', next: ['silent'] });
+  });
+
   it('refuses to ask itself or an unknown session', async () => {
     const self = await alpha.run(['ask', 'asker', 'hello me', '--as', 'asker']);
     expect(self.exitCode, explain(self)).toBe(2);

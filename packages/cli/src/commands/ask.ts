@@ -57,7 +57,16 @@ const handler: CommandHandler<typeof ASK_OPTIONS> = async (ctx, args, options) =
       return verdict;
     },
   });
-  if (outcome.result === 'interrupted') return { data: { id, to, result: 'interrupted' }, text: '', exitCode: INTERRUPTED };
+  if (outcome.result === 'interrupted') {
+    // Only the waiting stops: the conversation stays open with the turn at the asked session.
+    say(
+      ctx,
+      `stopped waiting; ${id} stays open and ${to} still has the turn, so its answer will be there: ` +
+        `\`crosstalk wait ${id} --as ${as}\` waits for it again, \`crosstalk read ${id} --new --as ${as}\` shows it; ` +
+        `if you no longer want it, close it: \`crosstalk close ${id} --as ${as} --resolution "withdrawn"\``,
+    );
+    return { data: { id, to, result: 'interrupted' }, text: '', exitCode: INTERRUPTED };
+  }
   const c = outcome.conversation;
   const turns = answersTo(c, as);
   const answer = turns.length > 0 ? turns.map((t) => t.body).join('\n\n') : null;
