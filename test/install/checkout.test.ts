@@ -72,5 +72,6 @@ it('every installed dependency with an install script is allowed or denied in al
 it('every package asks for the same node as the root', async () => {
   const root = (await readJson(repoFile('package.json'))).engines.node;
   expect(root).toBe('>=20.19');
-  for (const p of ['core', 'client', 'relay', 'agent', 'cli']) expect((await readJson(repoFile(`packages/${p}/package.json`))).engines.node, p).toBe(root);
+  for (const p of ['core', 'client', 'relay', 'agent', 'web', 'cli'])
+    expect((await readJson(repoFile(`packages/${p}/package.json`))).engines.node, p).toBe(root);
 });
