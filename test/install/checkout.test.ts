@@ -36,9 +36,12 @@ it('no line of the docs makes npm fetch the unrelated package named crosstalk', 
   }
 });
 
-it('the README’s first screen installs with one command, runs the demo and names the tests', async () => {
+it('the README’s first screen installs from the checkout with one line, runs the zero-config relay and agent, and names the tests', async () => {
   const firstScreen = (await readFile(repoFile('README.md'), 'utf8')).split('\n').slice(0, 24).join('\n');
-  expect(firstScreen).toContain('npm install -g crosstalk-cli');
+  // The package is not on the registry: the install line packs this checkout (package.test.ts runs it).
+  expect(firstScreen).toContain('npm ci && npm pack -w packages/cli && npm install -g ./crosstalk-cli-0.1.0.tgz');
+  expect(firstScreen).not.toMatch(/npm install -g crosstalk-cli/);
+  expect(firstScreen).toContain('crosstalk up');
   expect(firstScreen).toContain('crosstalk demo');
   expect(firstScreen).toContain('npm test');
 });
