@@ -65,7 +65,10 @@ describe('wake planning', () => {
     expect(wakeLine(spec!, c(), '/c/talk-1.md', 1)).toBe(
       'crosstalk: a has not answered in talk-1; you moderate it. New turns: crosstalk read talk-1 --new --as m; whole conversation: /c/talk-1.md. Hand the floor on: crosstalk moderate talk-1 --next <session> --as m',
     );
-    expect(wakeForUnanswered({ ...silent, reason: 'pane-gone' }, c(), here)).toBeNull();
+    // A wake-up that failed (its coding agent is gone) tells the moderator too; a session that polls does not.
+    expect(wakeForUnanswered({ ...silent, reason: 'bare-shell: the pane runs a shell' }, c(), here)).toEqual(spec);
+    expect(wakeForUnanswered({ ...silent, reason: 'pane-gone' }, c(), here)).toEqual(spec);
+    expect(wakeForUnanswered({ ...silent, reason: 'no-wake-target' }, c(), here)).toBeNull();
     // A wake-up that was deferred until it gave up (a dialog, a draft) tells the moderator too.
     expect(wakeForUnanswered({ ...silent, reason: 'gave-up: deferred 10 times, last: waiting-input' }, c(), here)).toEqual(spec);
     expect(wakeForUnanswered({ ...silent, reason: 'gave-upx' }, c(), here)).toBeNull();

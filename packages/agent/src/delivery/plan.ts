@@ -34,8 +34,15 @@ export function wakesFor(c: Conversation, isLocal: (session: string) => boolean)
  * The moderator's wake-up for a participant reported `unanswered`, or `gave-up` (its terminal
  * never got to an empty prompt: a dialog, a draft, a busy agent), if it is still due here.
  */
+/**
+ * Failures the moderator hears of: the session did not answer, its wake-up gave up, or it could
+ * not be woken at all (its pane or coding agent is gone) — it will not take the turn until someone
+ * acts. Not `no-wake-target`: that session polls with `crosstalk wait` by design.
+ */
+const TELLS_MODERATOR = /^(?:unanswered|gave-up|pane-gone|pane-dead|bare-shell|process-gone|not-submitted|wake-error)(?::|$)/;
+
 export function wakeForUnanswered(receipt: Receipt, c: Conversation | undefined, isLocal: (session: string) => boolean): WakeSpec | null {
-  if (receipt.status !== 'failed' || !receipt.reason || !/^(?:unanswered|gave-up)(?::|$)/.test(receipt.reason)) return null;
+  if (receipt.status !== 'failed' || !receipt.reason || !TELLS_MODERATOR.test(receipt.reason)) return null;
   if (!c) return null;
   const spec: WakeSpec = { kind: 'unanswered', conversation: c.id, turn: receipt.turn, session: c.moderator, silent: receipt.session };
   return stillWanted(spec, c, isLocal) ? spec : null;
