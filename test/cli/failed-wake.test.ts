@@ -1,7 +1,8 @@
 // A wake-up that failed because no coding agent ran in the pane (a bare shell): doctor fails the
 // session's check, naming the conversation and turn still owed and what to do; once the coding
 // agent runs in the pane and the session joins again there, the failed wake-up is tried again,
-// the session answers, and doctor has nothing more to say about it.
+// the session answers, and doctor has nothing more to say about it. The moderator is told of the
+// failure meanwhile.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -39,6 +40,11 @@ it('doctor fails a session whose failed wake-up is still owed, and is content on
     return r
       .json<{ receipts: Array<{ session: string; status: string; reason?: string }> }>()
       .receipts.some((x) => x.session === 's1' && x.status === 'failed');
+  });
+  // The moderator is told: an attempt to wake it about s1 (it polls, so nothing is typed for it).
+  await lab.waitFor('the moderator told of the failed wake-up', async () => {
+    const r = await host.run(['status', id, '--json']);
+    return r.json<{ receipts: Array<{ session: string }> }>().receipts.some((x) => x.session === 'mod');
   });
 
   const failing = await lab.waitFor('doctor to name the owed turn', async () => {
