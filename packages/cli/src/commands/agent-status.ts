@@ -3,7 +3,7 @@
 import { execaServiceRunner, readAgentConfig, readAgentStatus, serviceStatus } from '@crosstalk/agent';
 import { CrosstalkError, EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { safeText, table } from '../lib/format.js';
+import { table } from '../lib/format.js';
 import { layoutOf } from '../lib/home.js';
 import { serviceContext } from '../lib/service.js';
 
@@ -46,6 +46,6 @@ const handler: CommandHandler = async (ctx) => {
     service ? `service: ${service.installed ? `installed (${service.definition}), ${service.state}` : 'not installed'}` : 'service: not supported here',
   );
   const data = { running: report.running, host: config.host, relayUrl: config.relayUrl, status: s, service };
-  return { data, text: safeText(lines.join('\n')), exitCode: report.running ? EXIT.ok : EXIT.unreachable };
+  return { data, text: lines.join('\n'), exitCode: report.running ? EXIT.ok : EXIT.unreachable };
 };
 export default handler;

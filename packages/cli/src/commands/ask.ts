@@ -2,7 +2,6 @@
 // body, waits for the other side's answer and prints it on stdout; the id goes to stderr.
 import { checkLine, checkName, checkBody, CrosstalkError, EXIT, LIMITS, type Conversation } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { safeText } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';
 import { resolveSession } from '../lib/identity.js';
 import { postOnce } from '../lib/post.js';
@@ -79,6 +78,6 @@ const handler: CommandHandler<typeof ASK_OPTIONS> = async (ctx, args, options) =
     ctx,
     `${to} answered in ${id} (turn ${turns.at(-1)?.n}); reply with \`crosstalk reply ${id} --as ${as}\` or close it with \`crosstalk close ${id} --as ${as} --resolution <text>\``,
   );
-  return { data, text: safeText(answer), exitCode: EXIT.ok };
+  return { data, text: answer, exitCode: EXIT.ok };
 };
 export default handler;

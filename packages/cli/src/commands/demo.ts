@@ -6,7 +6,6 @@ import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { runDemo } from '../demo/run.js';
 import { DemoInterrupted } from '../demo/stage.js';
-import { safeText } from '../lib/format.js';
 import { INTERRUPTED } from '../lib/signal.js';
 import { say } from '../output.js';
 import type { DEMO_OPTIONS } from '../spec/setup.js';
@@ -53,7 +52,7 @@ const handler: CommandHandler<typeof DEMO_OPTIONS> = async (ctx, _args, options)
     ...where,
     result.kept ? `(kept in ${result.kept})` : '(removed now; run `crosstalk demo --keep` to keep them)',
     '',
-    safeText(result.markdown),
+    result.markdown,
   ].join('\n');
   return { data, text, exitCode: EXIT.ok };
 };

@@ -5,7 +5,6 @@ import { CrosstalkError, EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { runChecks } from '../lib/doctor.js';
 import { skillChecks } from '../lib/doctor-skills.js';
-import { safeText } from '../lib/format.js';
 import { layoutOf } from '../lib/home.js';
 import { findOnPath } from '../lib/on-path.js';
 import { isSystemError } from '../lib/system-error.js';
@@ -50,6 +49,6 @@ const handler: CommandHandler = async (ctx) => {
         ? `no check failed; ${warned} warning${warned === 1 ? '' : 's'} to look at.`
         : 'all checks passed.',
   );
-  return { data: { ok: failed === 0, checks }, text: safeText(lines.join('\n')), exitCode: failed > 0 ? EXIT.error : EXIT.ok };
+  return { data: { ok: failed === 0, checks }, text: lines.join('\n'), exitCode: failed > 0 ? EXIT.error : EXIT.ok };
 };
 export default handler;

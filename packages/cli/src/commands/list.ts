@@ -1,6 +1,6 @@
 // `crosstalk list`: conversations, optionally only this session's, by status.
 import type { CommandHandler } from '../handler.js';
-import { names, safeText, table } from '../lib/format.js';
+import { names, table } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';
 import { resolveSession } from '../lib/identity.js';
 import type { LIST_OPTIONS } from '../spec/sessions.js';
@@ -15,7 +15,7 @@ const handler: CommandHandler<typeof LIST_OPTIONS> = async (ctx, _args, options)
       ? 'no conversations'
       : table(
           ['ID', 'STATUS', 'TURNS', 'NEXT', 'TOPIC'],
-          conversations.map((c) => [c.id, c.status, `${c.turns}/${c.maxTurns}`, names(c.next), safeText(c.topic)]),
+          conversations.map((c) => [c.id, c.status, `${c.turns}/${c.maxTurns}`, names(c.next), c.topic]),
         );
   return { data: { conversations }, text };
 };

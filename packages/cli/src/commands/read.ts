@@ -3,7 +3,7 @@
 // the earlier turns, and reading them again would cost it the whole conversation every turn.
 import { checkName, CrosstalkError, unseenBy } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { formatSince, formatUnseen, safeText } from '../lib/format.js';
+import { formatSince, formatUnseen } from '../lib/format.js';
 import { connectHost, type HostConnection } from '../lib/home.js';
 import { resolveSession } from '../lib/identity.js';
 import type { READ_OPTIONS } from '../spec/sessions.js';
@@ -27,6 +27,6 @@ const handler: CommandHandler<typeof READ_OPTIONS> = async (ctx, args, options) 
     const { conversation } = await host.client.getConversation(id, { since });
     return { data: { conversation }, text: formatSince(conversation, since ?? 0).replace(/^\n/, '') || `no turns after turn ${since} in ${id}` };
   }
-  return { text: safeText(await host.client.getMarkdown(id)) };
+  return { text: await host.client.getMarkdown(id) };
 };
 export default handler;

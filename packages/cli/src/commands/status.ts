@@ -2,7 +2,7 @@
 // per session, last activity.
 import { checkName, type Conversation, type ReceiptRecord } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { names, safeText, stateWords, table } from '../lib/format.js';
+import { names, stateWords, table } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';
 import { receiptWords } from '../lib/receipt-words.js';
 
@@ -64,7 +64,7 @@ const handler: CommandHandler = async (ctx, args) => {
     })),
   };
   const lines = [
-    `${c.id}: ${safeText(c.topic)}`,
+    `${c.id}: ${c.topic}`,
     `status:        ${c.status}, turn ${c.turns.length}/${c.maxTurns}`,
     `next:          ${names(c.next)}`,
     `moderator:     ${c.moderator}`,
@@ -72,8 +72,8 @@ const handler: CommandHandler = async (ctx, args) => {
     `last activity: ${activity.what} by ${activity.by} at ${activity.at}`,
   ];
   if (c.proposal && !c.decision) lines.push(`proposal:      turn ${c.proposal.turn} by ${c.proposal.by}, agreed by ${names(c.proposal.agreed)}`);
-  if (c.decision) lines.push(`decision:      ${safeText(c.decision.text).replace(/\n/g, ' ')}`);
-  if (c.resolution) lines.push(`resolution:    ${safeText(c.resolution.text).replace(/\n/g, ' ')}`);
+  if (c.decision) lines.push(`decision:      ${c.decision.text.replace(/\r?\n/g, ' ')}`);
+  if (c.resolution) lines.push(`resolution:    ${c.resolution.text.replace(/\r?\n/g, ' ')}`);
   lines.push('', 'wake-ups:');
   if (latest.length === 0) lines.push('  none reported yet');
   else
@@ -84,7 +84,7 @@ const handler: CommandHandler = async (ctx, args) => {
       )
         .split('\n')
         .map((l) => `  ${l}`),
-      ...latest.filter((r) => r.status !== 'delivered' || r.reason).map((r) => `  ${r.session}: ${safeText(receiptWords(r))}`),
+      ...latest.filter((r) => r.status !== 'delivered' || r.reason).map((r) => `  ${r.session}: ${receiptWords(r)}`),
     );
   return { data, text: lines.join('\n') };
 };

@@ -3,9 +3,10 @@
 import { checkName, renderConversation, type Conversation, type Note, type Turn } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { followConversation } from '../lib/follow.js';
-import { formatClosed, formatDecision, formatNote, formatTurn, safeText } from '../lib/format.js';
+import { formatClosed, formatDecision, formatNote, formatTurn } from '../lib/format.js';
 import { connectHost } from '../lib/home.js';
 import type { TAIL_OPTIONS } from '../spec/moderation.js';
+import { printJsonLine, printText } from '../output.js';
 
 type Entry = { type: 'turn'; turn: Turn } | { type: 'note'; note: Note } | { type: 'status'; status: Conversation['status']; next: string[] };
 
@@ -29,9 +30,9 @@ const handler: CommandHandler<typeof TAIL_OPTIONS> = async (ctx, args, options) 
   const { client, signer } = await connectHost(ctx);
   if (!options.follow) {
     const { conversation } = await client.getConversation(id);
-    return { data: { conversation }, text: safeText(renderConversation(conversation)) };
+    return { data: { conversation }, text: renderConversation(conversation) };
   }
-  const write = (s: string) => void ctx.stdout.write(s);
+  const write = (s: string) => printText(ctx, s);
   let shown: Conversation | null = null;
   await followConversation({
     client,
@@ -40,11 +41,11 @@ const handler: CommandHandler<typeof TAIL_OPTIONS> = async (ctx, args, options) 
     signal: ctx.signal,
     onUpdate: (c) => {
       if (shown === null) {
-        if (ctx.json) write(`${JSON.stringify({ type: 'conversation', conversation: c })}\n`);
-        else write(safeText(renderConversation(c)));
+        if (ctx.json) printJsonLine(ctx, { type: 'conversation', conversation: c });
+        else write(renderConversation(c));
       } else {
         for (const entry of changes(shown, c)) {
-          if (ctx.json) write(`${JSON.stringify(entry)}\n`);
+          if (ctx.json) printJsonLine(ctx, entry);
           else if (entry.type === 'turn') write(formatTurn(c, entry.turn));
           else if (entry.type === 'note') write(formatNote(entry.note));
           else if (entry.status === 'converged') write(formatDecision(c));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderConversation, type Conversation } from '@crosstalk/core';
-import { formatSince, safeText, table } from './format.js';
+import { formatSince, table } from './format.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 14, 0, s)).toISOString();
 
@@ -35,10 +35,6 @@ describe('formatting', () => {
     expect(rendered.endsWith(formatSince(c, 0))).toBe(true);
     expect(rendered.endsWith(formatSince(c, 1))).toBe(true);
     expect(formatSince(c, 2)).toBe(rendered.slice(rendered.indexOf('\n## Reply — a @')));
-  });
-
-  it('remote text cannot steer the terminal', () => {
-    expect(safeText('ok\x1b]52;c;ZXZpbA==\x07 \x9b31m\u202ex\r\nnext\tcol')).toBe('ok\uFFFD]52;c;ZXZpbA==\uFFFD \uFFFD31m\uFFFDx\nnext\tcol');
   });
 
   it('tables align columns and leave the last one unpadded', () => {

@@ -1,14 +1,6 @@
-// Plain-text views for humans: tables, turns in the style of the markdown copy, and remote text
-// made harmless for a terminal. No colour, ever.
+// Plain-text views for humans: tables and turns in the style of the markdown copy. No colour,
+// ever. Remote text goes in as it is: output.ts makes everything printed harmless for a terminal.
 import { renderTime, type Conversation, type Note, type Turn, type Unseen } from '@crosstalk/core';
-
-// C0 controls but tab and newline, DEL, C1 controls, and bidi overrides: what could steer a terminal.
-const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Remote text (bodies, topics) as it may be printed: escape sequences cannot reach the terminal. */
-export function safeText(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(TERMINAL_UNSAFE, '\uFFFD');
-}
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function table(header: string[], rows: string[][]): string {
@@ -32,24 +24,24 @@ export function formatTurn(c: Pick<Conversation, 'maxTurns'>, t: Turn): string {
   let flags = '';
   if (t.proposes !== undefined) flags = ' · proposes a decision';
   else if (t.agrees !== undefined) flags = ` · agrees with the proposal of turn ${t.agrees}`;
-  let out = `\n## ${title} — ${t.author} @ ${renderTime(t.at)}\nTurn ${t.n}/${c.maxTurns}${flags}\n\n${withNewline(safeText(t.body))}`;
-  if (t.proposes !== undefined && t.proposes !== t.body) out += `\nPROPOSAL: ${safeText(t.proposes).replace(/\n/g, ' ')}\n`;
+  let out = `\n## ${title} — ${t.author} @ ${renderTime(t.at)}\nTurn ${t.n}/${c.maxTurns}${flags}\n\n${withNewline(t.body)}`;
+  if (t.proposes !== undefined && t.proposes !== t.body) out += `\nPROPOSAL: ${t.proposes.replace(/\r?\n/g, ' ')}\n`;
   out += `\nNEXT: ${t.next.length > 0 ? t.next.join(', ') : '-'}\n`;
   return out;
 }
 
 export function formatNote(n: Note): string {
-  return `\n## Moderation — ${n.by} @ ${renderTime(n.at)}\n\n${safeText(n.text)}\n`;
+  return `\n## Moderation — ${n.by} @ ${renderTime(n.at)}\n\n${n.text}\n`;
 }
 
 export function formatDecision(c: Conversation): string {
   if (!c.decision) return '';
-  return `\n## Decision — turn ${c.decision.turn}, agreed by ${c.decision.agreedBy.join(', ')} @ ${renderTime(c.decision.at)}\n\n${withNewline(safeText(c.decision.text))}`;
+  return `\n## Decision — turn ${c.decision.turn}, agreed by ${c.decision.agreedBy.join(', ')} @ ${renderTime(c.decision.at)}\n\n${withNewline(c.decision.text)}`;
 }
 
 export function formatClosed(c: Conversation): string {
   if (!c.resolution) return '';
-  return `\n## Closed — ${c.resolution.by} @ ${renderTime(c.resolution.at)}\n\n${withNewline(safeText(c.resolution.text))}`;
+  return `\n## Closed — ${c.resolution.by} @ ${renderTime(c.resolution.at)}\n\n${withNewline(c.resolution.text)}`;
 }
 
 /** Turns after `since` with the notes made among them, in the order the copy shows them. */
@@ -80,15 +72,10 @@ export function names(list: readonly string[]): string {
  */
 export function formatUnseen(c: Conversation, unseen: Unseen): string {
   const count = unseen.turns.length;
-  const lines = [
-    `${c.id}: ${safeText(c.topic)}`,
-    `status: ${c.status}, turn ${c.turns.length}/${c.maxTurns}; next: ${names(c.next)}; moderator: ${c.moderator}`,
-  ];
+  const lines = [`${c.id}: ${c.topic}`, `status: ${c.status}, turn ${c.turns.length}/${c.maxTurns}; next: ${names(c.next)}; moderator: ${c.moderator}`];
   if (c.proposal && !c.decision)
-    lines.push(
-      `proposal (turn ${c.proposal.turn} by ${c.proposal.by}, agreed by ${names(c.proposal.agreed)}): ${safeText(c.proposal.text).replace(/\n/g, ' ')}`,
-    );
-  if (c.decision) lines.push(`decision: ${safeText(c.decision.text).replace(/\n/g, ' ')}`);
+    lines.push(`proposal (turn ${c.proposal.turn} by ${c.proposal.by}, agreed by ${names(c.proposal.agreed)}): ${c.proposal.text.replace(/\r?\n/g, ' ')}`);
+  if (c.decision) lines.push(`decision: ${c.decision.text.replace(/\r?\n/g, ' ')}`);
   if (unseen.since === 0) lines.push(`you have not spoken yet: all ${count} turn${count === 1 ? '' : 's'} follow`);
   else if (count === 0) lines.push(`nothing new since your turn ${unseen.since}`);
   else lines.push(`new since your turn ${unseen.since}: ${count} turn${count === 1 ? '' : 's'}`);
