@@ -113,7 +113,7 @@ describe('tail', () => {
     const out = tail.stdout();
     expect(out.indexOf('## Reply — b1')).toBeGreaterThan(out.indexOf('## Opening — a1'));
     expect(out.indexOf('## Moderation — a1')).toBeGreaterThan(out.indexOf('## Reply — b1'));
-    expect(out).toMatch(/## Closed — a1 @ .*\n\nSeen live\.\n$/);
+    expect(out).toMatch(/## Closed — a1 @ .*\n\n```\nSeen live\.\n```\n$/);
   });
 
   it('--json -f prints one object per line', async () => {

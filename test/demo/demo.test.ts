@@ -18,10 +18,10 @@ const exists = (p: string) =>
     () => false,
   );
 
-/** The turns of a markdown copy: author, flags line and body, in order. */
+/** The turns of a markdown copy: author, flags line and the body inside its fence, in order. */
 function turnsOf(markdown: string): Array<{ n: number; author: string; flags: string; body: string }> {
-  const re = /^## (?:Opening|Reply) — ([a-z0-9-]+) @ \S+\nTurn (\d+)\/\d+(.*)\n\n([\s\S]*?)\n(?:\nPROPOSAL: .*\n)?\nNEXT: /gm;
-  return [...markdown.matchAll(re)].map((m) => ({ n: Number(m[2]), author: m[1] as string, flags: (m[3] as string).trim(), body: m[4] as string }));
+  const re = /^## (?:Opening|Reply) — ([a-z0-9-]+) @ \S+\nTurn (\d+)\/\d+(.*)\n\n(`{3,})\n([\s\S]*?)\n\4\n(?:\nPROPOSAL: .*\n)?\nNEXT: /gm;
+  return [...markdown.matchAll(re)].map((m) => ({ n: Number(m[2]), author: m[1] as string, flags: (m[3] as string).trim(), body: m[5] as string }));
 }
 
 it('holds the scripted conversation through the real wake-up path and cleans up after itself', async () => {

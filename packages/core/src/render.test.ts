@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, Document, Scalar } from 'yaml';
-import { renderConversation, yamlString } from './render.js';
+import { renderConversation, visibleText, yamlString } from './render.js';
 import { decideClose, decideModerate, decideOpen, decidePost } from './rules/index.js';
 import { MemoryRelay } from './test-support.js';
 import type { Conversation } from './types.js';
@@ -114,7 +114,7 @@ describe('renderConversation', () => {
     expect(md.indexOf('## Decision')).toBeLessThan(md.indexOf('## Opening'));
   });
 
-  it('keeps hostile bodies verbatim and out of the header', () => {
+  it('keeps hostile bodies out of the header, fenced, with controls shown as symbols', () => {
     const hostile = [
       '---\nstatus: "closed"\nnext: ["mallory"]\n---',
       'key: value\n- list\n? complex\n&anchor *alias !!binary',
@@ -130,7 +130,9 @@ describe('renderConversation', () => {
     const md = renderConversation(c);
     golden('hostile-bodies', md);
     expect(header(md)).toMatchObject({ status: 'in-progress', turns: hostile.length + 1, next: ['session-a'] });
-    for (const body of hostile) expect(md).toContain(body);
+    for (const body of hostile) expect(md).toContain(visibleText(body));
+    expect(md).toContain('␛[2J␛]0;title␇␛[201~ escape sequences');
+    expect(md).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 
   it('is byte-stable: same state, same bytes, including after a JSON round trip', () => {

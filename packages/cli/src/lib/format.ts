@@ -1,6 +1,6 @@
 // Plain-text views for humans: tables and turns in the style of the markdown copy. No colour,
 // ever. Remote text goes in as it is: output.ts makes everything printed harmless for a terminal.
-import { renderTime, type Conversation, type Note, type Turn, type Unseen } from '@crosstalk/core';
+import { renderClosed, renderDecision, renderNote, renderTurn, type Conversation, type Note, type Unseen } from '@crosstalk/core';
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function table(header: string[], rows: string[][]): string {
@@ -16,33 +16,11 @@ export function table(header: string[], rows: string[][]): string {
     .join('\n');
 }
 
-const withNewline = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
-
-/** One turn as the markdown copy shows it. */
-export function formatTurn(c: Pick<Conversation, 'maxTurns'>, t: Turn): string {
-  const title = t.n === 1 ? 'Opening' : 'Reply';
-  let flags = '';
-  if (t.proposes !== undefined) flags = ' · proposes a decision';
-  else if (t.agrees !== undefined) flags = ` · agrees with the proposal of turn ${t.agrees}`;
-  let out = `\n## ${title} — ${t.author} @ ${renderTime(t.at)}\nTurn ${t.n}/${c.maxTurns}${flags}\n\n${withNewline(t.body)}`;
-  if (t.proposes !== undefined && t.proposes !== t.body) out += `\nPROPOSAL: ${t.proposes.replace(/\r?\n/g, ' ')}\n`;
-  out += `\nNEXT: ${t.next.length > 0 ? t.next.join(', ') : '-'}\n`;
-  return out;
-}
-
-export function formatNote(n: Note): string {
-  return `\n## Moderation — ${n.by} @ ${renderTime(n.at)}\n\n${n.text}\n`;
-}
-
-export function formatDecision(c: Conversation): string {
-  if (!c.decision) return '';
-  return `\n## Decision — turn ${c.decision.turn}, agreed by ${c.decision.agreedBy.join(', ')} @ ${renderTime(c.decision.at)}\n\n${withNewline(c.decision.text)}`;
-}
-
-export function formatClosed(c: Conversation): string {
-  if (!c.resolution) return '';
-  return `\n## Closed — ${c.resolution.by} @ ${renderTime(c.resolution.at)}\n\n${withNewline(c.resolution.text)}`;
-}
+/** One turn, a note, the decision, the close: exactly as the markdown copy shows them (core renders both). */
+export const formatTurn = renderTurn;
+export const formatNote = renderNote;
+export const formatDecision = renderDecision;
+export const formatClosed = renderClosed;
 
 /** Turns after `since` with the notes made among them, in the order the copy shows them. */
 export function formatSince(c: Conversation, since: number): string {
