@@ -61,7 +61,7 @@ it('holds the scripted conversation through the real wake-up path and cleans up 
   const proposer = DEMO_TURNS.findIndex((t) => t.propose !== undefined);
   expect(turns[proposer]?.flags).toBe('· proposes a decision');
   expect(turns.at(-1)?.flags).toBe(`· agrees with the proposal of turn ${proposer + 1}`);
-  expect(data.markdown).toMatch(new RegExp(`## Closed — ${OPENER.session} @ \\S+\\n\\n${last.close!.replace(/\./g, '\\.')}\\n$`));
+  expect(data.markdown).toMatch(new RegExp(`## Closed — ${OPENER.session} @ \\S+\\n\\n\`\`\`\\n${last.close!.replace(/\./g, '\\.')}\\n\`\`\`\\n$`));
 
   // Progress on stderr, the copies' paths and the conversation on stdout without --json.
   expect(r.stderr).toContain('converged and was closed by its moderator linux-claude');
