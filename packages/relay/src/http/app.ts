@@ -1,7 +1,7 @@
 // The HTTP API of docs/PROTOCOL.md as one hono app. Every failure answers with the catalogue's
 // status and `{code, message, hint}`; nothing a client sends can crash the relay.
 import { CrosstalkError, LIMITS } from '@crosstalk/core';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Services } from '../services.js';
 import { bodyLimit } from './body-limit.js';
@@ -12,10 +12,24 @@ import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/hosts.js';
 import { sessionRoutes } from './routes/sessions.js';
 
+/** The client closed the connection before its request was read whole (node's `aborted`, ECONNRESET). */
+function clientHungUp(err: unknown, c: Context<RelayEnv>): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  const incoming = c.env?.incoming;
+  return (
+    code === 'ECONNRESET' || code === 'ECONNABORTED' || (incoming !== undefined && (incoming.errored !== null || incoming.destroyed) && !incoming.complete)
+  );
+}
+
 export function createApp(services: Services): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>();
 
   app.onError((err, c) => {
+    if (clientHungUp(err, c)) {
+      // Nobody is left to answer: a disconnect, not a fault of the relay.
+      services.logger.debug({ method: c.req.method, path: c.req.path }, 'client hung up mid-request');
+      return c.body(null, 400);
+    }
     let error: CrosstalkError;
     if (err instanceof CrosstalkError) {
       error = err;
