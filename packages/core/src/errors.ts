@@ -141,6 +141,12 @@ export const ERRORS = {
   SESSION_TAKEN: spec(409, EXIT.conflict, 'that session name is registered by another host', 'choose another name with --as'),
   // --- limits and protocol -------------------------------------------------------------------
   RATE_LIMITED: spec(429, EXIT.error, 'too many requests from this host', 'slow down and retry after a moment'),
+  QUOTA_EXCEEDED: spec(
+    429,
+    EXIT.error,
+    'this host is over one of its quotas at the relay',
+    'close conversations you no longer need (`crosstalk close`), wait for the hourly quota to free up, or ask the relay admin to raise the limit',
+  ),
   PROTOCOL_MISMATCH: spec(
     400,
     EXIT.error,

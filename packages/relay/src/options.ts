@@ -1,6 +1,7 @@
 // startRelay's options, defaulted and validated once.
 import { resolve } from 'node:path';
 import { CrosstalkError, DEFAULT_PORT, HEARTBEAT_MS, isLogLevel, LOG_LEVELS, type LogLevel } from '@crosstalk/core';
+import { DEFAULT_QUOTAS, type QuotaConfig } from './limits/quotas.js';
 import type { RateConfig } from './limits/token-bucket.js';
 import { normalizeOrigin } from './ws/upgrade.js';
 
@@ -14,6 +15,11 @@ export interface RelayOptions {
   allowedOrigins?: string[];
   /** Per-host token bucket for HTTP requests and link messages; `false` disables every limit. */
   rateLimit?: RateConfig | false;
+  /**
+   * Per-host quotas (docs/RELAY.md): open conversations, bytes of turns per hour, bytes of turns
+   * stored; each defaults to DEFAULT_QUOTAS (200, 32 MiB, 256 MiB). `false` disables them.
+   */
+  quotas?: Partial<QuotaConfig> | false;
   /** A clean stop writes a snapshot of the state when at least this many events came since the last one (default 1000). */
   snapshotAtStop?: number;
   /** While serving, a snapshot is built beside the relay each time this many events came since the last one (default 100,000). */
@@ -33,6 +39,7 @@ export interface ResolvedOptions {
   port: number;
   allowedOrigins: string[];
   rateLimit: RateConfig | false;
+  quotas: QuotaConfig | false;
   /** Enrollment attempts per remote address. */
   enrollRateLimit: RateConfig | false;
   heartbeatMs: number;
@@ -72,6 +79,13 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     const { perSecond, burst } = rateLimit;
     if (!(perSecond > 0) || !Number.isFinite(perSecond) || !(burst >= 1) || !Number.isFinite(burst)) throw bad('rateLimit needs perSecond > 0 and burst >= 1');
   }
+  let quotas: QuotaConfig | false = false;
+  if (options.quotas !== false) {
+    quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
+    for (const [key, value] of Object.entries(quotas)) {
+      if (!Number.isSafeInteger(value) || value < 1) throw bad(`quotas.${key} must be a whole number, at least 1`);
+    }
+  }
   const snapshotAtStop = options.snapshotAtStop ?? 1000;
   if (!Number.isSafeInteger(snapshotAtStop) || snapshotAtStop < 1) throw bad('snapshotAtStop must be a whole number of events, at least 1');
   const snapshotEvery = options.snapshotEvery ?? 100_000;
@@ -87,6 +101,7 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     port,
     allowedOrigins,
     rateLimit,
+    quotas,
     enrollRateLimit: rateLimit === false ? false : ENROLL_RATE_LIMIT,
     heartbeatMs,
     helloTimeoutMs,

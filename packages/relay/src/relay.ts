@@ -16,6 +16,7 @@ import { listen } from './listen.js';
 import { createLogger } from './logger.js';
 import { resolveOptions, type RelayOptions, type ResolvedOptions } from './options.js';
 import type { Services } from './services.js';
+import { HostQuotas } from './limits/quotas.js';
 import { HostActivity } from './state/activity.js';
 import { Ledger } from './state/ledger.js';
 import { createStopper } from './stop.js';
@@ -133,6 +134,9 @@ function createServices(
   logger: Logger,
   isShuttingDown: () => boolean,
 ): Services {
+  const quotas = new HostQuotas(opts.quotas, Date.now);
+  quotas.load(ledger.state);
+  ledger.onCommit((event) => quotas.apply(event, ledger.state));
   return {
     relayId: identity.relayId,
     epoch: identity.epoch,
@@ -145,6 +149,7 @@ function createServices(
       replays: new ReplayCache(REPLAY_CACHE_ENTRIES, 30),
     }),
     httpLimiter: new RateLimiter(opts.rateLimit),
+    quotas,
     enrollLimiter: new RateLimiter(opts.enrollRateLimit),
     logger,
     now: Date.now,

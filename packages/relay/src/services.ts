@@ -1,6 +1,7 @@
 // What the HTTP routes and the WebSocket links share: one relay's state and its helpers.
 import type { Logger } from 'pino';
 import type { Verifier } from './auth/verify.js';
+import type { HostQuotas } from './limits/quotas.js';
 import type { RateLimiter } from './limits/token-bucket.js';
 import type { HostActivity } from './state/activity.js';
 import type { Ledger } from './state/ledger.js';
@@ -14,6 +15,8 @@ export interface Services {
   verify: Verifier;
   /** Per host (or `admin`): HTTP requests. */
   httpLimiter: RateLimiter;
+  /** Per host: open conversations and bytes of turns. */
+  quotas: HostQuotas;
   /** Per remote address: enrollment attempts. */
   enrollLimiter: RateLimiter;
   logger: Logger;

@@ -84,6 +84,7 @@ async function openConversation(c: RelayContext, services: Services): Promise<Re
     key: body.idempotencyKey,
     at: isoNow(services),
   });
+  if (outcome.kind === 'events') services.quotas.admit(host, outcome.events);
   return answerTurn(c, services.ledger, outcome);
 }
 
@@ -121,6 +122,7 @@ async function postTurn(c: RelayContext, services: Services): Promise<Response> 
     agree: body.agree,
     at: isoNow(services),
   });
+  if (outcome.kind === 'events') services.quotas.admit(host, outcome.events);
   return answerTurn(c, services.ledger, outcome);
 }
 
