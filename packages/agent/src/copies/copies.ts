@@ -13,10 +13,17 @@ export async function ensureCopiesDir(conversationsDir: string): Promise<void> {
   await mkdir(conversationsDir, { recursive: true });
 }
 
-export async function writeCopy(conversationsDir: string, c: Conversation): Promise<string> {
+/** Writes the copy; its path and size in bytes. */
+export async function writeCopy(conversationsDir: string, c: Conversation): Promise<{ path: string; bytes: number }> {
   const path = copyPath(conversationsDir, c.id);
-  await atomicWriteFile(path, renderConversation(c));
-  return path;
+  const text = Buffer.from(renderConversation(c), 'utf8');
+  await atomicWriteFile(path, text);
+  return { path, bytes: text.length };
+}
+
+/** What one conversation takes on disk: its copy and its state file. */
+export function diskBytes(c: Conversation): number {
+  return Buffer.byteLength(renderConversation(c), 'utf8') + Buffer.byteLength(JSON.stringify(c), 'utf8');
 }
 
 /**

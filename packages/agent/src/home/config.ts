@@ -56,6 +56,11 @@ function build() {
       // Wake-up lines name the copy; a path they could not type faithfully is refused up front.
       .refine((p) => !hasUnsafeChars(p), 'a path without control, bidi or invisible characters'),
     wake: WakeSettingsSchema.default(WakeSettingsSchema.parse({})),
+    /**
+     * Disk the copies and their state files may take, in MiB. Past it the agent takes in no new
+     * conversation (the cursor stays before it, so nothing is lost); raise it and restart to catch up.
+     */
+    diskBudgetMiB: z.number().int().min(1).max(1_048_576).default(1024),
     logLevel: z.enum(LOG_LEVELS).default('info'),
   });
   return { WakeSettingsSchema, AgentConfigSchema };

@@ -63,7 +63,14 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const signer = await tokenSigner(key, config.host, config.relayId);
   const tuning: AgentTuning = { ...DEFAULT_TUNING, ...options.tuning };
   const hooks = options.hooks ?? {};
-  const replica = await Replica.open({ store: new StateStore(layout.stateDir), copiesDir: config.conversationsDir, relayId: config.relayId, hooks, log });
+  const replica = await Replica.open({
+    store: new StateStore(layout.stateDir),
+    copiesDir: config.conversationsDir,
+    relayId: config.relayId,
+    hooks,
+    log,
+    diskBudgetBytes: config.diskBudgetMiB * 1024 * 1024,
+  });
   log.info({ relayUrl: config.relayUrl, cursor: replica.seq, epoch: replica.currentEpoch, copies: config.conversationsDir }, 'agent starting');
   const journal = await WakeJournal.open(join(layout.stateDir, 'wakes.json'), Date.now(), config.wake.nudgeAfterSeconds * 1000);
   const waker = options.waker ?? defaultWaker(config, log);
@@ -324,6 +331,11 @@ class Agent {
       head,
       lag: head === null ? null : Math.max(0, head - cursor),
       lastError: this.lastError,
+      disk: {
+        usedBytes: replica.usedBytes,
+        budgetBytes: replica.budgetBytes,
+        paused: replica.pausedAt ? { seq: replica.pausedAt.seq, conversation: replica.pausedAt.conversation } : null,
+      },
       sessions: this.localSessions().map((s) => ({
         name: s.name,
         kind: s.kind,

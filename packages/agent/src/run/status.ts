@@ -36,6 +36,14 @@ const AgentStatusSchema = z.strictObject({
   /** head − cursor, when the head is known. */
   lag: z.number().int().min(0).nullable(),
   lastError: z.strictObject({ code: z.string().max(64), message: z.string().max(2000), at: Iso }).nullable(),
+  /** What the copies and state files take, the budget, and where the budget holds the replica back. */
+  disk: z
+    .strictObject({
+      usedBytes: z.number().int().min(0),
+      budgetBytes: z.number().int().min(0),
+      paused: z.strictObject({ seq: z.number().int().min(0), conversation: z.string().max(64) }).nullable(),
+    })
+    .optional(),
   sessions: z
     .array(
       z.strictObject({

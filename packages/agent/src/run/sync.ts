@@ -139,7 +139,10 @@ export class Sync {
 
   /** Live = linked, caught up with the announced head, no replay outstanding. */
   private checkLive(): void {
-    const caughtUp = this.deps.link()?.open === true && this.head !== null && this.deps.replica.seq >= this.head && !this.awaitingReplay;
+    // Held back by the disk budget counts as caught up: what was applied is woken for.
+    const { replica } = this.deps;
+    const applied = this.head !== null && (replica.seq >= this.head || replica.pausedAt !== null);
+    const caughtUp = this.deps.link()?.open === true && applied && !this.awaitingReplay;
     if (caughtUp) {
       if (this.dirty.size > 0) this.deps.orchestrator.plan([...this.dirty]);
       this.dirty.clear();

@@ -3,7 +3,7 @@
 // A crash anywhere in between is repaired by replay: applying is idempotent and copies are
 // rendered from state, so nothing is lost or written twice.
 import { applyEvent, emptyState, EventGapError, type Conversation, type ReceiptEvent, type RelayEvent, type RelayState } from '@crosstalk/core';
-import { copyPath, ensureCopiesDir, repairCopies, writeCopy } from '../copies/copies.js';
+import { copyPath, diskBytes, ensureCopiesDir, repairCopies, writeCopy } from '../copies/copies.js';
 import type { Cursor, StateStore } from './store.js';
 
 export interface ReplicaHooks {
@@ -29,6 +29,15 @@ export interface BatchOutcome {
   receipts: ReceiptEvent[];
 }
 
+/** The disk budget was reached: the replica stopped before the event that opens a new conversation. */
+export interface BudgetPause {
+  /** The event not applied (a conversation.opened); the cursor stays before it. */
+  seq: number;
+  conversation: string;
+  usedBytes: number;
+  budgetBytes: number;
+}
+
 export interface ReplicaLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
@@ -38,6 +47,11 @@ export class Replica {
   private persisted: Cursor;
   private epoch: string | null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Bytes each conversation's copy and state file take, and their sum. */
+  private readonly sizes = new Map<string, number>();
+  private used = 0;
+  /** Set while the disk budget holds the replica back; cleared when it applies past that point. */
+  pausedAt: BudgetPause | null = null;
 
   private constructor(
     private readonly store: StateStore,
@@ -47,6 +61,7 @@ export class Replica {
     cursor: Cursor,
     private readonly hooks: ReplicaHooks,
     private readonly log: ReplicaLogger,
+    readonly budgetBytes: number,
   ) {
     this.persisted = cursor;
     this.epoch = cursor.epoch;
@@ -59,6 +74,12 @@ export class Replica {
     relayId: string;
     hooks?: ReplicaHooks | undefined;
     log: ReplicaLogger;
+    /**
+     * Bytes the copies and state files may take. Past it no new conversation is applied (the
+     * replica stops before it, the cursor with it), so nothing is lost: a larger budget at the
+     * next start catches up from the cursor. Default: no budget.
+     */
+    diskBudgetBytes?: number;
   }): Promise<Replica> {
     const replica = new Replica(
       options.store,
@@ -68,6 +89,7 @@ export class Replica {
       { relayId: options.relayId, epoch: null, seq: 0 },
       options.hooks ?? {},
       options.log,
+      options.diskBudgetBytes ?? Number.POSITIVE_INFINITY,
     );
     await replica.loadNow();
     return replica;
@@ -90,8 +112,22 @@ export class Replica {
     const repaired = await repairCopies(this.copiesDir, loaded.state.conversations.values());
     if (repaired.length > 0) this.log.info({ repaired }, 'rewrote missing or damaged copies');
     this.current = loaded.state;
+    this.sizes.clear();
+    this.used = 0;
+    for (const c of loaded.state.conversations.values()) this.measure(c);
     this.persisted = loaded.cursor;
     this.epoch = loaded.cursor.epoch;
+  }
+
+  /** Bytes the copies and state files of the conversations take now. */
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  private measure(c: Conversation): void {
+    const bytes = diskBytes(c);
+    this.used += bytes - (this.sizes.get(c.id) ?? 0);
+    this.sizes.set(c.id, bytes);
   }
 
   /** Seq of the last event applied and written (between batches, every applied event is on disk). */
@@ -142,6 +178,17 @@ export class Replica {
         gap = { after: state.seq, seq: event.seq, detail: `expected event ${state.seq + 1}, got ${event.seq}` };
         break;
       }
+      // Past the disk budget no new conversation comes in: stop before it (the cursor with it).
+      if (event.type === 'conversation.opened' && this.used >= this.budgetBytes) {
+        if (this.pausedAt?.seq !== event.seq) {
+          this.pausedAt = { seq: event.seq, conversation: event.conversation.id, usedBytes: this.used, budgetBytes: this.budgetBytes };
+          this.log.warn(
+            { ...this.pausedAt, hint: 'raise diskBudgetMiB in the agent config and restart the agent; it catches up from its cursor' },
+            'DISK BUDGET REACHED: not writing new conversations; nothing is lost, the cursor stays before them',
+          );
+        }
+        break;
+      }
       let touched: Conversation | undefined;
       try {
         touched = applyEvent(state, event);
@@ -152,6 +199,8 @@ export class Replica {
       }
       applied++;
       if (touched) changed.set(touched.id, touched);
+      // Counted at once, so one batch cannot open its way past the budget; turns at the batch's end.
+      if (touched && event.type === 'conversation.opened') this.measure(touched);
       if (event.type === 'session.registered' || event.type === 'session.unregistered' || event.type === 'host.revoked') sessionsChanged = true;
       if (event.type === 'receipt') receipts.push(event);
     }
@@ -164,9 +213,11 @@ export class Replica {
     await Promise.all(
       [...changed.values()].flatMap((c) => [
         this.store.writeConversation(c),
-        writeCopy(this.copiesDir, c).then((path) => this.hooks.afterCopyWritten?.({ conversation: c.id, path, seq: c.seq })),
+        writeCopy(this.copiesDir, c).then(({ path }) => this.hooks.afterCopyWritten?.({ conversation: c.id, path, seq: c.seq })),
       ]),
     );
+    for (const c of changed.values()) this.measure(c);
+    if (this.pausedAt && state.seq >= this.pausedAt.seq) this.pausedAt = null;
     if (sessionsChanged) await this.store.writeSessions(state.sessions.values());
     return { applied, gap, changed: [...changed.keys()], sessionsChanged, receipts };
   }
@@ -192,6 +243,9 @@ export class Replica {
       if (resync || (this.epoch !== null && this.epoch !== epoch)) {
         await this.store.clear();
         this.current = emptyState();
+        this.sizes.clear();
+        this.used = 0;
+        this.pausedAt = null;
       } else if (this.epoch === epoch) {
         return;
       }

@@ -7,6 +7,18 @@ import { table } from '../lib/format.js';
 import { layoutOf } from '../lib/home.js';
 import { serviceContext } from '../lib/service.js';
 
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** The disk budget in one line; in capitals when it holds the agent back. */
+export function diskWords(disk: { usedBytes: number; budgetBytes: number; paused: { seq: number; conversation: string } | null }, configPath: string): string {
+  if (!disk.paused) return `disk: copies and state take ${mib(disk.usedBytes)} of the ${mib(disk.budgetBytes)} budget`;
+  return (
+    `DISK BUDGET REACHED: copies and state take ${mib(disk.usedBytes)} of the ${mib(disk.budgetBytes)} budget; ` +
+    `new conversations are not written, from ${disk.paused.conversation} (event ${disk.paused.seq}) on. Nothing is lost: ` +
+    `raise diskBudgetMiB in ${configPath} and restart the agent, and it catches up`
+  );
+}
+
 const handler: CommandHandler = async (ctx) => {
   const layout = layoutOf(ctx);
   const config = await readAgentConfig(layout.config);
@@ -22,6 +34,7 @@ const handler: CommandHandler = async (ctx) => {
   else if (s) {
     lines.push(`agent: running (pid ${s.pid}) as host ${s.host}, ${s.connected ? 'connected to' : 'not connected to'} ${s.relayUrl}`);
     lines.push(`cursor ${s.cursor}, relay head ${s.head ?? '?'}, lag ${s.lag ?? '?'}`);
+    if (s.disk) lines.push(diskWords(s.disk, layout.config));
   }
   if (s?.lastError) lines.push(`last error: ${s.lastError.message} [${s.lastError.code}] at ${s.lastError.at}`);
   if (s && s.sessions.length > 0) {

@@ -52,6 +52,14 @@ export async function agentCheck(layout: HomeLayout, config: AgentConfig | null)
     const why = s.lastError ? `: ${s.lastError.message} [${s.lastError.code}]` : '';
     return fail('agent', `the agent (pid ${s.pid}) runs but is not connected to the relay${why}`, "check the relay check above, and the agent's log");
   }
+  if (s.disk?.paused) {
+    const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+    return fail(
+      'agent',
+      `DISK BUDGET REACHED: the copies and state take ${mib(s.disk.usedBytes)} of the ${mib(s.disk.budgetBytes)} budget, so new conversations (from ${s.disk.paused.conversation} on) are not written`,
+      `raise diskBudgetMiB in ${layout.config} and restart the agent: it catches up from its cursor, nothing is lost; or find the host flooding the relay (\`crosstalk list\`)`,
+    );
+  }
   if (s.lag !== null && s.lag > 1000)
     return warn('agent', `the agent (pid ${s.pid}) is connected but ${s.lag} events behind`, "it is catching up; if the lag stays, check the agent's log");
   return ok('agent', `running (pid ${s.pid}), connected, cursor ${s.cursor}, lag ${s.lag ?? 0}`);
