@@ -89,7 +89,7 @@ export class Lab {
   }
 
   /** `crosstalk relay serve` in a home of its own, on port 0 by default; resolves once it listens. */
-  async startRelay(options: { port?: number; home?: string } = {}): Promise<RelayProc> {
+  async startRelay(options: { port?: number; home?: string; serveArgs?: string[] } = {}): Promise<RelayProc> {
     const home = options.home ?? join(this.dir, 'relay-home');
     this.relay = await RelayProc.start(this.procs, {
       dataDir: join(home, 'relay'),
@@ -97,6 +97,7 @@ export class Lab {
       port: options.port ?? 0,
       logLevel: 'debug',
       viaCliHome: home,
+      ...(options.serveArgs ? { serveArgs: options.serveArgs } : {}),
       env: this.env(home),
     });
     return this.relay;

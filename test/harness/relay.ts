@@ -20,6 +20,8 @@ export interface RelayProcOptions {
   rateLimit?: false | { perSecond: number; burst: number };
   /** Run it as users do, `crosstalk relay serve`, with this crosstalk home (the relay machine's). */
   viaCliHome?: string;
+  /** More options for `crosstalk relay serve` (with viaCliHome). */
+  serveArgs?: string[];
   env?: Record<string, string | undefined>;
 }
 
@@ -67,7 +69,7 @@ export class RelayProc {
       const entry = { dataDir: o.dataDir, host: this.host, port: this.port, logLevel: level, heartbeatMs: o.heartbeatMs, rateLimit: o.rateLimit };
       return this.procs.node(name, RELAY_ENTRY, [JSON.stringify(entry)], where);
     }
-    if (o.viaCliHome !== undefined) return this.procs.node(name, CLI_BIN, ['relay', ...serve], where);
+    if (o.viaCliHome !== undefined) return this.procs.node(name, CLI_BIN, ['relay', ...serve, ...(o.serveArgs ?? [])], where);
     return this.procs.node(name, RELAY_MAIN, serve, where);
   }
 

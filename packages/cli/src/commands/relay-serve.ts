@@ -13,7 +13,13 @@ const handler: CommandHandler<typeof SERVE_OPTIONS> = async (ctx, _args, options
   const { host, port, logLevel } = options;
   const dataDir = dataDirOf(ctx, options.dataDir);
   const allowedOrigins = options.allowOrigin ?? [];
-  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel });
+  const MiB = 1024 * 1024;
+  const quotas = {
+    ...(options.quotaOpen === undefined ? {} : { openConversations: options.quotaOpen }),
+    ...(options.quotaMibPerHour === undefined ? {} : { bytesPerHour: options.quotaMibPerHour * MiB }),
+    ...(options.quotaStoredMib === undefined ? {} : { storedBytes: options.quotaStoredMib * MiB }),
+  };
+  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel, quotas });
   say(ctx, `crosstalk relay listening on ${relay.url} (data dir ${dataDir}); Ctrl-C stops it`);
   if (ctx.publicUrl) {
     say(ctx, `other machines reach it at ${ctx.publicUrl} (CROSSTALK_PUBLIC_URL); invite one with \`crosstalk relay invite --host <name>\``);

@@ -1,6 +1,6 @@
 // Relay and agent administration.
 import { options } from '../options/types.js';
-import { commaList, duration, name, port } from '../options/values.js';
+import { commaList, duration, name, port, wholeNumber } from '../options/values.js';
 import { command, type CommandSpec } from './command.js';
 import { DATA_DIR, LOG_LEVEL } from './shared.js';
 
@@ -9,6 +9,9 @@ export const SERVE_OPTIONS = options(
   { flags: '--port <port>', description: 'port', default: '7717', parse: port },
   { flags: '--data-dir <dir>', description: 'data directory (default: ~/.crosstalk/relay)' },
   { flags: '--allow-origin <origins>', description: 'comma-separated web origins allowed to open the WebSocket', parse: commaList },
+  { flags: '--quota-open <n>', description: 'per host: conversations it opened and not closed (default 200)', parse: wholeNumber(1, 1_000_000) },
+  { flags: '--quota-mib-per-hour <n>', description: 'per host: MiB of turns posted in any hour (default 32)', parse: wholeNumber(1, 1_048_576) },
+  { flags: '--quota-stored-mib <n>', description: 'per host: MiB of turns stored in all (default 256)', parse: wholeNumber(1, 1_048_576) },
   LOG_LEVEL,
 );
 
