@@ -125,9 +125,12 @@ export class Replica {
   }
 
   private measure(c: Conversation): void {
-    const bytes = diskBytes(c);
-    this.used += bytes - (this.sizes.get(c.id) ?? 0);
-    this.sizes.set(c.id, bytes);
+    this.setSize(c.id, diskBytes(c));
+  }
+
+  private setSize(id: string, bytes: number): void {
+    this.used += bytes - (this.sizes.get(id) ?? 0);
+    this.sizes.set(id, bytes);
   }
 
   /** Seq of the last event applied and written (between batches, every applied event is on disk). */
@@ -211,12 +214,17 @@ export class Replica {
     // State and copy are written side by side: a copy that got ahead of its state in a crash is
     // left alone at start (see repairCopies) and rewritten when the replay reapplies the events.
     await Promise.all(
-      [...changed.values()].flatMap((c) => [
-        this.store.writeConversation(c),
-        writeCopy(this.copiesDir, c).then(({ path }) => this.hooks.afterCopyWritten?.({ conversation: c.id, path, seq: c.seq })),
-      ]),
+      [...changed.values()].map(async (c) => {
+        const [stateBytes, copyBytes] = await Promise.all([
+          this.store.writeConversation(c),
+          writeCopy(this.copiesDir, c).then(async ({ path, bytes }) => {
+            await this.hooks.afterCopyWritten?.({ conversation: c.id, path, seq: c.seq });
+            return bytes;
+          }),
+        ]);
+        this.setSize(c.id, stateBytes + copyBytes);
+      }),
     );
-    for (const c of changed.values()) this.measure(c);
     if (this.pausedAt && state.seq >= this.pausedAt.seq) this.pausedAt = null;
     if (sessionsChanged) await this.store.writeSessions(state.sessions.values());
     return { applied, gap, changed: [...changed.keys()], sessionsChanged, receipts };

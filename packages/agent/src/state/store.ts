@@ -138,8 +138,11 @@ export class StateStore {
     await this.ensureDirs();
   }
 
-  async writeConversation(c: Conversation): Promise<void> {
-    await atomicWriteFile(this.conversationPath(c.id), JSON.stringify(c), { mode: 0o600 });
+  /** Writes a conversation's state; the bytes written. */
+  async writeConversation(c: Conversation): Promise<number> {
+    const text = Buffer.from(JSON.stringify(c), 'utf8');
+    await atomicWriteFile(this.conversationPath(c.id), text, { mode: 0o600 });
+    return text.length;
   }
 
   async writeSessions(sessions: Iterable<Session>): Promise<void> {
