@@ -27,6 +27,7 @@ const NO_REMOTE_TEXT: Record<string, string> = {
   'agent install': 'prints the service file it wrote',
   'agent uninstall': 'prints the service file it removed',
   up: 'long-running; prints its own banner',
+  web: 'long-running; prints its own URL and login link (bodies go to the browser, through its own markdown renderer)',
   demo: 'runs its own scripted conversation (its output goes through printResult like every command)',
   'skill install': 'prints the files it wrote',
   hook: 'talks only to the local agent; never prints remote text to a terminal',

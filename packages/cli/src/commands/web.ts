@@ -5,7 +5,7 @@ import type { CommandHandler } from '../handler.js';
 import { connectHost } from '../lib/home.js';
 import { aborted } from '../lib/signal.js';
 import { openInBrowser, startWeb } from '../lib/web.js';
-import { say } from '../output.js';
+import { printJsonLine, printText, say } from '../output.js';
 import type { WEB_OPTIONS } from '../spec/moderation.js';
 
 const handler: CommandHandler<typeof WEB_OPTIONS> = async (ctx, _args, options) => {
@@ -17,8 +17,8 @@ const handler: CommandHandler<typeof WEB_OPTIONS> = async (ctx, _args, options) 
       ctx,
       `crosstalk web: serving ${web.url} as host ${host.config.host}. Open the login link below; it works once, until ${link.expiresAt.toISOString()}. Ctrl-C stops it.`,
     );
-    if (ctx.json) ctx.stdout.write(`${JSON.stringify({ url: web.url, login: link.url, expiresAt: link.expiresAt.toISOString() })}\n`);
-    else ctx.stdout.write(`${link.url}\n`);
+    if (ctx.json) printJsonLine(ctx, { url: web.url, login: link.url, expiresAt: link.expiresAt.toISOString() });
+    else printText(ctx, `${link.url}\n`);
     if (options.open) openInBrowser(ctx, link.url);
     await aborted(ctx.signal);
     say(ctx, 'stopping');
