@@ -54,10 +54,12 @@ export async function startMainRelay(dataDir, { nodeArgs = [], logLevel = 'warn'
   };
 }
 
-/** The bench entry in a forked process (rate limits off unless given). */
+/** The bench entry in a forked process (rate limits off and quotas out of reach unless given). */
 export async function startEntryRelay(dataDir, options = {}, { nodeArgs = ['--expose-gc'] } = {}) {
   const lines = [];
-  const child = fork(ENTRY, [JSON.stringify({ dataDir, port: 0, rateLimit: false, ...options })], {
+  // Quotas stay checked on every post, with limits no scenario reaches: their cost is measured.
+  const quotas = { openConversations: 1e9, bytesPerHour: 2 ** 50, storedBytes: 2 ** 50 };
+  const child = fork(ENTRY, [JSON.stringify({ dataDir, port: 0, rateLimit: false, quotas, ...options })], {
     execArgv: nodeArgs,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
