@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { visibleText } from '@crosstalk/core';
 import { endpointPath } from '@crosstalk/core/endpoint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, explain, Lab, type Host } from '../harness/index.js';
@@ -95,8 +96,11 @@ describe.skipIf(skip)('the host agent as a Windows program', () => {
     expect(reply.exitCode, reply.stderr).toBe(0);
     await expectSameCopies(id, 2);
     const copy = await readFile(join(home, 'conversations', `${id}.md`));
-    expect(copy.includes(Buffer.from('from Windows: C:\\path\\file.md\r\nsecond line'))).toBe(true);
-    expect(copy.includes(Buffer.from('line one\r\nline two\rthree\ttabs 😀  '))).toBe(true);
+    // No line-ending conversion on either side: a CR reaches the copy as the visible ␍ of every
+    // host's rendering (copies hold no control characters but newline and tab).
+    expect(copy.includes(Buffer.from(visibleText('from Windows: C:\\path\\file.md\r\nsecond line')))).toBe(true);
+    expect(copy.includes(Buffer.from(visibleText('line one\r\nline two\rthree\ttabs 😀  ')))).toBe(true);
+    expect(copy.includes(0x0d)).toBe(false);
   });
 
   it('listens on the named pipe every command of its home computes, and doctor under Windows sees it running and linked', async () => {
