@@ -14,7 +14,6 @@ export interface AttemptDeps {
   now(): number;
   retry: WakeRetry;
   holdTimes: HoldTimes;
-  activity(session: string): ActivityView;
   delivered(entry: WakeEntry): void;
   receipt(entry: WakeEntry, status: ReceiptBody['status'], reason?: string): void;
 }
@@ -27,16 +26,17 @@ export class WakeAttempt {
 
   /**
    * One attempt: no target, told by its own wait, handed to a waiting hook, or typed; then the
-   * receipt and the journal. `busyRecheck`: the session said it was busy; a screen that agrees
-   * keeps the wake-up held instead of counting a deferral.
+   * receipt and the journal. `activity`: what the session's hooks said when the step began.
+   * `busyRecheck`: they said busy; a screen that agrees keeps the wake-up held instead of counting
+   * a deferral.
    */
-  async run(entry: WakeEntry, c: Conversation, busyRecheck: ActivityView | null): Promise<void> {
+  async run(entry: WakeEntry, c: Conversation, activity: ActivityView, busyRecheck: boolean): Promise<void> {
     const { journal, view } = this.options;
     const target = view.target(entry.session);
     let note: ReceiptNote | null;
     if (!target || target.type === 'none') note = this.noTarget(entry);
     else if (await this.toldByWait(entry)) note = this.leftToWait(entry);
-    else note = await this.typeLine(entry, c, target, busyRecheck);
+    else note = await this.typeLine(entry, c, target, activity, busyRecheck);
     if (note) this.deps.receipt(entry, note.status, note.reason);
     journal.touch();
     await journal.flush();
@@ -61,7 +61,7 @@ export class WakeAttempt {
    * Types the line through the adapter, once the attempt is on record; an idle session with a hook
    * waiting to wake it gets the line through that hook instead, once the same checks passed.
    */
-  private async typeLine(entry: WakeEntry, c: Conversation, target: WakeTarget, busyRecheck: ActivityView | null): Promise<ReceiptNote | null> {
+  private async typeLine(entry: WakeEntry, c: Conversation, target: WakeTarget, activity: ActivityView, busyRecheck: boolean): Promise<ReceiptNote | null> {
     const { journal, view, adapter } = this.options;
     const phase = entry.phase;
     entry.phase = 'typing';
@@ -71,10 +71,13 @@ export class WakeAttempt {
     // Awaited below; this only keeps a failed write from counting as unhandled meanwhile.
     recorded.catch(() => undefined);
     const line = wakeLine(entry, c, view.copyPath(c.id), entry.attempt);
-    const activity = this.deps.activity(entry.session);
     let outcome: WakeOutcome;
     try {
-      outcome = await adapter.wake(target, line, { beforeTyping: recorded, kind: view.kind(entry.session), handOver: this.hookFor(entry.session, line) });
+      outcome = await adapter.wake(target, line, {
+        beforeTyping: recorded,
+        kind: view.kind(entry.session),
+        handOver: this.hookFor(entry.session, line, activity),
+      });
     } catch (err) {
       // An adapter that throws made a failed attempt: the receipt and the log below carry why.
       outcome = { status: 'failed', reason: 'wake-error', detail: String(err) };
@@ -86,7 +89,7 @@ export class WakeAttempt {
     if (busyRecheck && outcome.status === 'deferred' && (outcome.reason === 'busy' || outcome.reason === 'waiting-input')) {
       // The screen agrees with the hooks: still held, no deferral counted, no new receipt.
       entry.phase = phase;
-      entry.dueAt = recheckAt({ ...busyRecheck, heardAt: this.deps.now() }, this.deps.now(), this.deps.holdTimes);
+      entry.dueAt = recheckAt({ ...activity, heardAt: this.deps.now() }, this.deps.now(), this.deps.holdTimes);
       return null;
     }
     if (phase === 'due' && outcome.status === 'deferred' && outcome.reason === 'busy' && screenLags(activity, this.deps.now())) {
@@ -102,9 +105,9 @@ export class WakeAttempt {
   }
 
   /** For an idle session: hands the line to a hook waiting to wake it, if one is there. */
-  private hookFor(session: string, line: string): (() => boolean) | undefined {
+  private hookFor(session: string, line: string, activity: ActivityView): (() => boolean) | undefined {
     const { offerToHook } = this.options;
-    if (!offerToHook || this.deps.activity(session).state !== 'idle') return undefined;
+    if (!offerToHook || activity.state !== 'idle') return undefined;
     return () => offerToHook(session, line);
   }
 

@@ -44,7 +44,6 @@ export class WakeOrchestrator {
       now: this.now,
       retry: this.retry,
       holdTimes: this.holdTimes,
-      activity: (session) => this.activity(session),
       delivered: (entry) => this.delivered(entry),
       receipt: (entry, status, reason) => this.receipt(entry, status, reason),
     });
@@ -267,7 +266,7 @@ export class WakeOrchestrator {
     const activity = this.activity(entry.session);
     const way = route(entry, activity, this.now(), this.holdTimes);
     if (way === 'hold') await this.hold(entry, activity);
-    else await this.attempts.run(entry, c, way === 'recheck' ? activity : null);
+    else await this.attempts.run(entry, c, activity, way === 'recheck');
   }
 
   /** The next reminder of a delivered turn; false (and the moderator's notice) when none is left. */
