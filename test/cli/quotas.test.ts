@@ -1,25 +1,17 @@
 // The relay's per-host quotas as an operator sets them (`crosstalk relay serve --quota-…`) and as
 // a host meets them: a clear QUOTA_EXCEEDED naming the limit, exit 1, and what to do.
 import { afterAll, describe, expect, it } from 'vitest';
-import { explain, Lab } from '../harness/index.js';
+import { explain, type Lab } from '../harness/index.js';
+import { twoHosts } from './two-hosts.js';
 
 let lab: Lab;
 afterAll(() => lab?.cleanup());
 
 describe('relay quotas from the command line', () => {
   it('--quota-open 2: the third open conversation of a host is refused, naming the limit', async () => {
-    lab = await Lab.create('quotas');
-    await lab.startRelay({ serveArgs: ['--quota-open', '2', '--quota-mib-per-hour', '8', '--quota-stored-mib', '64'] });
-    const alpha = await lab.host('alpha');
-    const beta = await lab.host('beta');
-    await Promise.all([lab.startAgent(alpha), lab.startAgent(beta)]);
-    for (const [host, session] of [
-      [alpha, 'a1'],
-      [beta, 'b1'],
-    ] as const) {
-      const r = await host.run(['join', '--as', session, '--no-wake']);
-      expect(r.exitCode, explain(r)).toBe(0);
-    }
+    const hosts = await twoHosts('quotas', { serveArgs: ['--quota-open', '2', '--quota-mib-per-hour', '8', '--quota-stored-mib', '64'] });
+    ({ lab } = hosts);
+    const { alpha, beta } = hosts;
     const open = (n: number) => alpha.run(['open', '--as', 'a1', '--topic', `topic ${n}`, '--with', 'b1', '--body', `body ${n}`]);
     expect((await open(1)).exitCode).toBe(0);
     expect((await open(2)).exitCode).toBe(0);

@@ -3,6 +3,8 @@
 import { expect } from 'vitest';
 import { explain, Lab, type Host } from '../harness/index.js';
 
+type RelayOptions = Parameters<Lab['startRelay']>[0];
+
 export interface TwoHosts {
   lab: Lab;
   alpha: Host;
@@ -11,9 +13,10 @@ export interface TwoHosts {
   open(topic: string, extra?: string[]): Promise<string>;
 }
 
-export async function twoHosts(name: string): Promise<TwoHosts> {
+/** `relay`: how the relay is started (its `serve` flags, …), when a suite needs it otherwise. */
+export async function twoHosts(name: string, relay?: RelayOptions): Promise<TwoHosts> {
   const lab = await Lab.create(name);
-  await lab.startRelay();
+  await lab.startRelay(relay);
   const alpha = await lab.host('alpha');
   const beta = await lab.host('beta');
   await Promise.all([lab.startAgent(alpha), lab.startAgent(beta)]);
