@@ -9,12 +9,15 @@ import { submittedView, type PaneView } from './submit.js';
 /** Enter presses in all: the first and at most two more when the line was not taken. */
 const ENTER_PRESSES = 3;
 const POLL_MS = 50;
+/** How long the input may take to show the pasted line before the attempt gives up. */
+const SHOW_MS = 3_000;
+const SHOW_POLL_MS = 20;
 
 /** The pause, then Enter until the line is taken, the input holds something else, or the presses run out. */
 export async function pressEnter(ctx: PaneContext, text: string, reader: ScreenReader | undefined): Promise<WakeOutcome> {
   await sleep(ctx.timeouts.settleMs);
   for (let press = 1; press <= ENTER_PRESSES; press++) {
-    const before = await viewPane(ctx, reader !== undefined);
+    const before = press === 1 && reader ? await lineShown(ctx, text, reader) : await viewPane(ctx, reader !== undefined);
     if (reader) {
       const refused = await inputRefusal(ctx, before, text, reader);
       if (refused) return refused;
@@ -24,6 +27,20 @@ export async function pressEnter(ctx: PaneContext, text: string, reader: ScreenR
     ctx.logger?.debug({ pane: ctx.pane, press }, 'wake line still on the prompt after Enter');
   }
   return failed('not-submitted', `the line was still on the prompt after ${ENTER_PRESSES} Enter presses`);
+}
+
+/**
+ * The pane once the input shows exactly the line (or the line after other text), or as it is
+ * when the time is up. A coding agent reads and redraws a paste in its own time, later on a
+ * loaded machine: what shows meanwhile is part of the line, not yet a reason to give up.
+ */
+async function lineShown(ctx: PaneContext, text: string, reader: ScreenReader): Promise<PaneView> {
+  const deadline = Date.now() + SHOW_MS;
+  for (;;) {
+    const seen = await viewPane(ctx, true);
+    if (reader.input(seen, text).holds !== 'other' || Date.now() >= deadline) return seen;
+    await sleep(SHOW_POLL_MS);
+  }
 }
 
 /** Polls the pane until it shows the Enter was taken, or the time is up. */
