@@ -35,8 +35,12 @@ function build() {
     maxNudges: z.number().int().min(0).max(10).default(2),
     /** Defer a wake-up if someone typed in the terminal this recently. */
     quietMs: z.number().int().min(0).max(60_000).default(2000),
-    /** Pause between the text and the Enter key. */
+    /** Pause between the text and the Enter key, for a coding agent of no measured kind. */
     enterDelayMs: z.number().int().min(300).max(10_000).default(300),
+    /** The same pause for Claude Code and Codex; unset, the measured values (docs/WAKE.md). */
+    enterDelayMsByKind: z
+      .strictObject({ 'claude-code': z.number().int().min(0).max(10_000).optional(), codex: z.number().int().min(0).max(10_000).optional() })
+      .optional(),
   });
 
   const AgentConfigSchema = z.strictObject({

@@ -54,6 +54,15 @@ describe('home', () => {
     await expect(readAgentConfig(bad)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 
+  it('takes a pause before Enter per measured kind, and at least 300 ms for the others', async () => {
+    const path = join(dir, 'config.json');
+    const base = { version: 1 as const, relayUrl: 'http://127.0.0.1:7717', relayId: 'r1', host: 'linux-box', conversationsDir: join(dir, 'c') };
+    const written = await writeAgentConfig(path, { ...base, wake: { enterDelayMsByKind: { codex: 40 } } });
+    expect(written.wake).toMatchObject({ enterDelayMs: 300, enterDelayMsByKind: { codex: 40 } });
+    await expect(writeAgentConfig(path, { ...base, wake: { enterDelayMs: 100 } })).rejects.toThrow(/enterDelayMs/);
+    await expect(writeAgentConfig(path, { ...base, wake: { enterDelayMsByKind: { other: 10 } as never } })).rejects.toThrow(/enterDelayMsByKind/);
+  });
+
   it('keeps the host key readable only by the user and reads it back', async () => {
     const { privateJwk } = await generateEd25519();
     const path = join(dir, 'host-key.json');

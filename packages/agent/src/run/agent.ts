@@ -10,7 +10,7 @@ import { RelayLink } from '../link/link.js';
 import { Replica, type ReplicaHooks } from '../state/replica.js';
 import { toldByWait } from '../sessions/waiting.js';
 import { StateStore } from '../state/store.js';
-import { createWaker, type WakeAdapter, type WakeOutcome } from '../terminals/index.js';
+import { createWaker, DEFAULT_WAKE_TIMEOUTS, type WakeAdapter, type WakeOutcome } from '../terminals/index.js';
 import { WakeJournal } from '../delivery/journal.js';
 import { WakeOrchestrator } from '../delivery/orchestrator.js';
 import type { WakeSpec } from '../delivery/plan.js';
@@ -81,7 +81,9 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
 }
 
 function defaultWaker(config: AgentConfig, log: AgentLogger): WakeAdapter {
-  return createWaker({ platform: process.platform, logger: log, timeouts: { userIdleMs: config.wake.quietMs, settleMs: config.wake.enterDelayMs } });
+  const { quietMs, enterDelayMs, enterDelayMsByKind } = config.wake;
+  const byKind = enterDelayMsByKind ? { settleMsByKind: { ...DEFAULT_WAKE_TIMEOUTS.settleMsByKind, ...enterDelayMsByKind } } : {};
+  return createWaker({ platform: process.platform, logger: log, timeouts: { userIdleMs: quietMs, settleMs: enterDelayMs, ...byKind } });
 }
 
 interface AgentParts {

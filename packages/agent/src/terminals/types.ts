@@ -58,8 +58,10 @@ export interface WakeLogger {
 export interface WakeTimeouts {
   /** Limit for each tmux call. */
   commandMs: number;
-  /** Pause between typing the text and pressing Enter (at least 300 ms). */
+  /** Pause between typing the text and pressing Enter for a coding agent of no measured kind (at least 300 ms). */
   settleMs: number;
+  /** The same pause for the coding agents whose pause was measured (docs/WAKE.md, "The pause before Enter"). */
+  settleMsByKind: SettleByKind;
   /** How long to watch the pane for the line to be submitted after each Enter. */
   submitMs: number;
   /** A client that sent input this recently means someone is typing: defer. */
@@ -68,9 +70,21 @@ export interface WakeTimeouts {
   helperMs: number;
 }
 
+/** The kinds with a measured pause; every other kind gets `settleMs`. */
+export type SettleByKind = { 'claude-code': number; codex: number };
+
+/** The measured pauses: at least twice the shortest one that was submitted 100 times in 100 under load. */
+export const MEASURED_SETTLE_MS: SettleByKind = { 'claude-code': 25, codex: 25 };
+
+/** The pause before Enter for a session of this kind. */
+export function settleFor(timeouts: Pick<WakeTimeouts, 'settleMs' | 'settleMsByKind'>, kind: SessionKind | undefined): number {
+  return kind === 'claude-code' || kind === 'codex' ? timeouts.settleMsByKind[kind] : timeouts.settleMs;
+}
+
 export const DEFAULT_WAKE_TIMEOUTS: WakeTimeouts = {
   commandMs: 5_000,
   settleMs: 300,
+  settleMsByKind: MEASURED_SETTLE_MS,
   submitMs: 1_500,
   userIdleMs: 2_000,
   helperMs: 15_000,

@@ -3,7 +3,7 @@
 import { sanitizeWakeText } from '@crosstalk/core';
 import { screenReaderFor } from '../screens/index.js';
 import { KeyedSerializer } from '../serial.js';
-import { type AdapterBase, clip, failed, type Liveness, type TargetAdapter, type WakeOptions, type WakeOutcome } from '../types.js';
+import { type AdapterBase, clip, failed, type Liveness, settleFor, type TargetAdapter, type WakeOptions, type WakeOutcome } from '../types.js';
 import { createTmuxRunner, TmuxError } from './command.js';
 import type { PaneContext } from './pane.js';
 import { pasteChecked, pasteGuarded, type ProcessReaders } from './paste.js';
@@ -37,8 +37,10 @@ export function createTmuxAdapter(options: TmuxAdapterOptions): TmuxAdapter {
   };
 }
 
-async function wakeNow(ctx: PaneContext, target: TmuxTarget, text: string, wakeOptions: WakeOptions, readers: ProcessReaders): Promise<WakeOutcome> {
+async function wakeNow(pane: PaneContext, target: TmuxTarget, text: string, wakeOptions: WakeOptions, readers: ProcessReaders): Promise<WakeOutcome> {
   const { panePid } = target;
+  // The pause before Enter is the one measured for this coding agent (enter.ts reads settleMs).
+  const ctx = { ...pane, timeouts: { ...pane.timeouts, settleMs: settleFor(pane.timeouts, wakeOptions.kind) } };
   const job = { target, text, beforeTyping: wakeOptions.beforeTyping, reader: screenReaderFor(wakeOptions.kind), handOver: wakeOptions.handOver };
   try {
     if (panePid === undefined) return await pasteChecked(ctx, job, readers);
