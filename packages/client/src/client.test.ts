@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CrosstalkError } from '@crosstalk/core';
+import { CrosstalkError, PROTOCOL_VERSION } from '@crosstalk/core';
 import { key, TestRelay, type Host } from './__fixtures__/relay.js';
 import { createRelayClient } from './client.js';
 
@@ -50,7 +50,7 @@ async function oddServer(handler: Parameters<typeof createServer>[1]): Promise<{
 describe('relay client', () => {
   it('speaks every route, signing each request afresh', async () => {
     const health = await alpha.client.health();
-    expect(health).toMatchObject({ ok: true, relayId: lab.relay.relayId, protocol: 2 });
+    expect(health).toMatchObject({ ok: true, relayId: lab.relay.relayId, protocol: PROTOCOL_VERSION });
 
     const hosts = await alpha.client.listHosts();
     expect(hosts.hosts.map((h) => h.name).sort()).toEqual(['alpha', 'beta']);

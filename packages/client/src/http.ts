@@ -1,6 +1,6 @@
 // One HTTP exchange with the relay: a fresh token, a JSON body, a deadline, a bounded and
 // validated answer, and every failure turned into a CrosstalkError.
-import { CrosstalkError, type Schema } from '@crosstalk/core';
+import { CrosstalkError, PROTOCOL_HEADER, PROTOCOL_VERSION, type Schema } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
 import { fetchTransport, nodeTransport, TransportError, type Transport } from './transport.js';
 import { displayUrl, unreachable } from './unreachable.js';
@@ -80,7 +80,7 @@ export async function requestText(options: HttpOptions, spec: RequestSpec): Prom
 /** Sends one request; the answer's bytes if the relay accepted it, else its error. */
 async function exchange(options: HttpOptions, spec: RequestSpec, accept: string): Promise<Buffer> {
   const url = joinUrl(options.relayUrl, spec.path, spec.query);
-  const headers: Record<string, string> = { accept };
+  const headers: Record<string, string> = { accept, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
   if (spec.auth) {
     if (!options.signer) throw new CrosstalkError('NOT_ENROLLED', `${spec.method} ${spec.path} needs a credential and this client has none`);
     headers.authorization = `Bearer ${await options.signer.mint()}`;

@@ -153,6 +153,25 @@ export const ERRORS = {
     'the relay and this program speak different protocol versions',
     'upgrade the older side so both run the same crosstalk version',
   ),
+  // --- versions and formats --------------------------------------------------------------------
+  PROTOCOL_TOO_OLD: spec(
+    426,
+    EXIT.error,
+    'this program speaks a protocol version the relay no longer serves',
+    'upgrade crosstalk (agent and CLI) on this machine to the release the relay runs; `crosstalk doctor` shows both versions',
+  ),
+  PROTOCOL_TOO_NEW: spec(
+    426,
+    EXIT.error,
+    'this program speaks a protocol version newer than the relay',
+    'upgrade the relay first (it serves its own protocol version and the one before), then this machine',
+  ),
+  DATA_FORMAT_TOO_NEW: spec(
+    500,
+    EXIT.error,
+    'the data was written by a newer crosstalk',
+    'run the newer crosstalk release that wrote it, or restore the backup that release left when it migrated the data',
+  ),
   INTERNAL: spec(500, EXIT.error, 'the relay hit an internal error', 'retry; if it persists, check the relay log'),
   SHUTTING_DOWN: spec(503, EXIT.unreachable, 'the relay is shutting down', 'retry in a moment'),
   // --- the web view (`crosstalk web`) ---------------------------------------------------------

@@ -13,4 +13,5 @@ export * from './state.js';
 export * from './text.js';
 export * from './types.js';
 export * from './unseen.js';
+export * from './versions.js';
 export * from './wake.js';

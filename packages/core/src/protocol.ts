@@ -3,8 +3,12 @@
 /** The release, shown by `--version` and `/v1/health`; every package.json carries the same one. */
 export const CROSSTALK_VERSION = '0.1.0';
 
-/** Bumped on any incompatible change to HTTP bodies, events or WebSocket messages (2: the `human` session kind). */
-export const PROTOCOL_VERSION = 2;
+/**
+ * Bumped on any incompatible change to HTTP bodies, events or WebSocket messages (2: the `human`
+ * session kind; 3: the version stated on every request, key rotation, withheld events). The
+ * relay also serves the version before; versions.ts says which kind came with which version.
+ */
+export const PROTOCOL_VERSION = 3;
 
 export const API_PREFIX = '/v1';
 export const WS_PATH = '/v1/link';

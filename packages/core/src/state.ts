@@ -123,10 +123,20 @@ function applyClosed(state: RelayState, event: EventOf<'conversation.closed'>): 
   return c;
 }
 
-/** Sessions, hosts and invites; a receipt changes no state. */
+/** Sessions, hosts and invites; a receipt, a withheld event and an admin key rotation change no state. */
 function applyRegistry(
   state: RelayState,
-  event: EventOf<'session.registered' | 'session.unregistered' | 'host.enrolled' | 'host.revoked' | 'invite.created' | 'receipt'>,
+  event: EventOf<
+    | 'session.registered'
+    | 'session.unregistered'
+    | 'host.enrolled'
+    | 'host.revoked'
+    | 'invite.created'
+    | 'receipt'
+    | 'withheld'
+    | 'host.key-rotated'
+    | 'admin.key-rotated'
+  >,
 ): void {
   switch (event.type) {
     case 'session.registered':
@@ -150,6 +160,17 @@ function applyRegistry(
     case 'invite.created':
       state.invites.set(event.invite, { hash: event.hash, host: event.host, expiresAt: event.expiresAt, usedBy: null });
       return;
+    case 'host.key-rotated': {
+      const host = state.hosts.get(event.host);
+      if (host) {
+        host.publicKey = event.publicKey;
+        host.previousKey = { publicKey: event.previousKey, until: event.previousUntil };
+      }
+      return;
+    }
+    // The admin key lives in the relay's data dir; its event is the log's record of the change.
+    case 'admin.key-rotated':
+    case 'withheld':
     case 'receipt':
       return;
   }

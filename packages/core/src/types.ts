@@ -40,6 +40,9 @@ export type HostEnrolledEvent = Parsed<typeof events.hostEnrolled>;
 export type HostRevokedEvent = Parsed<typeof events.hostRevoked>;
 export type InviteCreatedEvent = Parsed<typeof events.inviteCreated>;
 export type ReceiptEvent = Parsed<typeof events.receiptReported>;
+export type WithheldEvent = Parsed<typeof events.eventWithheld>;
+export type HostKeyRotatedEvent = Parsed<typeof events.hostKeyRotated>;
+export type AdminKeyRotatedEvent = Parsed<typeof events.adminKeyRotated>;
 export type RelayEvent = Parsed<typeof events.relayEvent>;
 export type RelayEventType = RelayEvent['type'];
 
@@ -90,6 +93,8 @@ export interface Host {
   publicKey: Ed25519PublicJwk;
   enrolledAt: string;
   revokedAt: string | null;
+  /** After a key rotation: the key it replaced, still accepted until `until` (ISO time). */
+  previousKey?: { publicKey: Ed25519PublicJwk; until: string } | undefined;
 }
 
 /** Who performs an action: a session of an authenticated host, or the relay admin. */

@@ -111,14 +111,14 @@ describe('enroll', () => {
   it('says the relay is unreachable, or speaks another protocol, writing nothing', async () => {
     const server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, relayId: 'r-future-1', epoch: 'e-future-1', protocol: 3, version: '9.0.0', head: 0, time: new Date().toISOString() }));
+      res.end(JSON.stringify({ ok: true, relayId: 'r-future-1', epoch: 'e-future-1', protocol: 4, version: '9.0.0', head: 0, time: new Date().toISOString() }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const mismatch = await refused(enroll({ relayUrl: url, invite: 'a.b', host: 'h', layout }));
-      expect(mismatch.code).toBe('PROTOCOL_MISMATCH');
-      expect(mismatch.message).toMatch(/speaks protocol 3 \(version 9.0.0\); this program speaks 2/);
+      expect(mismatch.code).toBe('PROTOCOL_TOO_OLD');
+      expect(mismatch.message).toMatch(/crosstalk 9\.0\.0\) speaks protocol 4; this program speaks protocol 3: upgrade crosstalk on this machine to 9\.0\.0/);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }

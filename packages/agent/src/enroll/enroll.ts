@@ -1,7 +1,7 @@
 // Enrollment: prove an invite to the relay with a key pair made here, then keep the private key
 // (owner-only) and the config. Nothing is written unless the relay accepted the enrollment.
 import { hostname } from 'node:os';
-import { checkName, CrosstalkError, PROTOCOL_VERSION } from '@crosstalk/core';
+import { checkName, CrosstalkError, PROTOCOL_VERSION, relayMismatch } from '@crosstalk/core';
 import { generateEd25519 } from '@crosstalk/core/token';
 import { createRelayClient, type FetchLike } from '@crosstalk/client';
 import { AgentConfigSchema, protectHostKey, writeAgentConfig, writeHostKey, type AgentConfig, type HomeLayout, type KeyProtection } from '../home/index.js';
@@ -62,13 +62,7 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
   const client = createRelayClient({ relayUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
 
   const health = await client.health();
-  if (health.protocol !== PROTOCOL_VERSION) {
-    throw new CrosstalkError(
-      'PROTOCOL_MISMATCH',
-      `the relay at ${relayUrl} speaks protocol ${health.protocol} (version ${health.version}); this program speaks ${PROTOCOL_VERSION}`,
-      { details: { relay: health.protocol, local: PROTOCOL_VERSION } },
-    );
-  }
+  if (health.protocol !== PROTOCOL_VERSION) throw relayMismatch(relayUrl, health.protocol, health.version);
 
   const keys = await generateEd25519();
   const answer = await client.enroll({ invite, host, publicKey: keys.publicJwk });

@@ -2,7 +2,7 @@
 // same protocol, clocks close enough for tokens, and this host's key accepted.
 import { readAgentConfig, readHostKey, type AgentConfig, type HomeLayout } from '@crosstalk/agent';
 import { createRelayClient, unreachableHint } from '@crosstalk/client';
-import { CrosstalkError, LIMITS, PROTOCOL_VERSION, type Health } from '@crosstalk/core';
+import { CrosstalkError, LIMITS, PROTOCOL_VERSION, relayMismatch, type Health } from '@crosstalk/core';
 import { tokenSigner } from '@crosstalk/core/token';
 import { fail, failure, ok, skip, warn, type Check } from './doctor-check.js';
 
@@ -21,11 +21,8 @@ export async function enrollmentCheck(layout: HomeLayout): Promise<{ check: Chec
 
 function relayCheck(config: AgentConfig, health: Health, rttMs: number): Check {
   if (health.protocol !== PROTOCOL_VERSION) {
-    return fail(
-      'relay',
-      `the relay at ${config.relayUrl} speaks protocol ${health.protocol}; this program speaks ${PROTOCOL_VERSION}`,
-      'upgrade the older side so both run the same crosstalk version',
-    );
+    const mismatch = relayMismatch(config.relayUrl, health.protocol, health.version);
+    return fail('relay', mismatch.message, mismatch.hint);
   }
   if (health.relayId !== config.relayId) {
     return fail(

@@ -19,7 +19,10 @@ export const health = schemaOnce(() =>
     ok: z.boolean(),
     relayId: relayId(),
     epoch: relayId(),
+    /** The version the relay speaks to the caller: the one it stated, when served. */
     protocol: protocol(),
+    /** Every version the relay serves, oldest first (absent before protocol 3). */
+    protocols: z.array(protocol()).max(16).optional(),
     version: z.string().max(100),
     head: seq(),
     time: iso(),

@@ -91,6 +91,47 @@ export const inviteCreated = schemaOnce(() =>
 
 export const receiptReported = schemaOnce(() => z.strictObject({ ...base(), type: z.literal('receipt'), receipt: receipt() }));
 
+// --- protocol 3: versions and key rotation ---------------------------------------------------------
+
+/**
+ * Never in the log: what the relay sends a peer in place of an event of a kind newer than the
+ * peer's protocol (see versions.ts), so the peer keeps its place in the seq order.
+ */
+export const eventWithheld = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('withheld'),
+    /** The kind of the event withheld (not checked against any list: it is newer than the reader). */
+    kind: z
+      .string()
+      .max(64)
+      .regex(/^[a-z0-9.-]+$/),
+  }),
+);
+
+/** A host replaced its key; the previous one is still accepted until `previousUntil`. */
+export const hostKeyRotated = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('host.key-rotated'),
+    host: NameSchema,
+    publicKey: ed25519PublicJwk(),
+    previousKey: ed25519PublicJwk(),
+    previousUntil: iso(),
+  }),
+);
+
+/** The relay's admin key was replaced; the previous one is still accepted until `previousUntil`. */
+export const adminKeyRotated = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('admin.key-rotated'),
+    publicKey: ed25519PublicJwk(),
+    previousKey: ed25519PublicJwk(),
+    previousUntil: iso(),
+  }),
+);
+
 export const relayEvent = schemaOnce(() =>
   z.discriminatedUnion('type', [
     conversationOpened(),
@@ -103,6 +144,9 @@ export const relayEvent = schemaOnce(() =>
     hostRevoked(),
     inviteCreated(),
     receiptReported(),
+    eventWithheld(),
+    hostKeyRotated(),
+    adminKeyRotated(),
   ]),
 );
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { RelayEvent } from '@crosstalk/core';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION, type RelayEvent } from '@crosstalk/core';
 import { waitFor } from '@crosstalk/core/test-support';
 import { generateEd25519, tokenSigner, type Ed25519PrivateJwk, type TokenSigner } from '@crosstalk/core/token';
 import { afterEach } from 'vitest';
@@ -42,9 +42,12 @@ export class TestRelay {
     return this.relay.url;
   }
 
-  /** `auth`: a signer (a fresh token is minted), a raw Authorization value, or null for none. */
+  /**
+   * `auth`: a signer (a fresh token is minted), a raw Authorization value, or null for none. The
+   * request states the current protocol version unless `headers` says otherwise.
+   */
   async request(auth: TokenSigner | string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
-    const h: Record<string, string> = { ...headers };
+    const h: Record<string, string> = { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION), ...headers };
     if (typeof auth === 'string') h.authorization = auth;
     else if (auth) h.authorization = `Bearer ${await auth.mint()}`;
     let payload: string | undefined;
@@ -146,7 +149,7 @@ export class TestLink {
       });
       ws.once('error', reject);
     });
-    const hello = options.hello === undefined ? { t: 'hello', protocol: 2, role: 'agent', epoch: null, cursor: 0 } : options.hello;
+    const hello = options.hello === undefined ? { t: 'hello', protocol: PROTOCOL_VERSION, role: 'agent', epoch: null, cursor: 0 } : options.hello;
     if (hello !== null) link.send(hello);
     return link;
   }

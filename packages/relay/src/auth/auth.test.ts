@@ -1,6 +1,7 @@
 // The auth matrix against a running relay, over real HTTP requests and real WebSocket upgrades.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { PROTOCOL_VERSION } from '@crosstalk/core';
 import { audienceFor, generateEd25519, type Ed25519PrivateJwk } from '@crosstalk/core/token';
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -243,7 +244,7 @@ describe('invites and enrollment', () => {
     expect(inv.host).toBeNull();
     const first = await enroll(relay, inv.invite, 'linux-box');
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ relayId: relay.relay.relayId, epoch: relay.relay.epoch, protocol: 2, host: 'linux-box' });
+    expect(first.body).toEqual({ relayId: relay.relay.relayId, epoch: relay.relay.epoch, protocol: PROTOCOL_VERSION, host: 'linux-box' });
     const second = await enroll(relay, inv.invite, 'other-box');
     expect([second.status, second.body.code]).toEqual([409, 'INVITE_USED']);
   });

@@ -1,6 +1,7 @@
 // Every HTTP route outside conversations: happy paths, documented errors, and hostile input.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PROTOCOL_VERSION } from '@crosstalk/core';
 import { describe, expect, it } from 'vitest';
 import { relays } from '../__fixtures__/harness.js';
 
@@ -15,7 +16,8 @@ describe('health, invites, hosts', () => {
       ok: true,
       relayId: relay.relay.relayId,
       epoch: relay.relay.epoch,
-      protocol: 2,
+      protocol: PROTOCOL_VERSION,
+      protocols: [PROTOCOL_VERSION - 1, PROTOCOL_VERSION],
       version: '0.1.0',
       head: 0,
       time: expect.any(String),

@@ -1,12 +1,13 @@
 // The HTTP API of docs/PROTOCOL.md as one hono app. Every failure answers with the catalogue's
 // status and `{code, message, hint}`; nothing a client sends can crash the relay.
-import { CrosstalkError, LIMITS } from '@crosstalk/core';
+import { CrosstalkError, LIMITS, PROTOCOL_HEADER } from '@crosstalk/core';
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Services } from '../services.js';
 import { bodyLimit } from './body-limit.js';
 import { authenticate, guard } from './middleware.js';
-import type { RelayEnv } from './request.js';
+import { protocolCheck } from './protocol.js';
+import { protocolOf, type RelayEnv } from './request.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/hosts.js';
@@ -38,12 +39,13 @@ export function createApp(services: Services): Hono<RelayEnv> {
       services.logger.error({ err, method: c.req.method, path: c.req.path }, 'unexpected error while answering a request');
       error = new CrosstalkError('INTERNAL');
     }
-    return c.json(error.toBody(), error.status as ContentfulStatusCode);
+    return c.json(error.toBody(), error.status as ContentfulStatusCode, { [PROTOCOL_HEADER]: String(protocolOf(c)) });
   });
 
   app.notFound((c) => c.json(new CrosstalkError('NOT_FOUND', `no endpoint ${c.req.method} ${c.req.path.slice(0, 200)}`).toBody(), 404));
 
   app.use('*', guard(services));
+  app.use('*', protocolCheck(services));
   app.use(
     '*',
     bodyLimit({

@@ -1,12 +1,13 @@
 // Reading what a request carries: its principal, JSON body and query numbers, all checked.
-import { CrosstalkError, parseJson } from '@crosstalk/core';
+import { CrosstalkError, parseJson, PROTOCOL_VERSION } from '@crosstalk/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type * as z from 'zod';
 import type { Principal } from '../auth/verify.js';
 import { fromZod } from './errors.js';
 
-export type RelayEnv = { Bindings: HttpBindings; Variables: { principal: Principal } };
+/** `protocol`: the version the request stated (see protocol.ts in http/), which its answer speaks. */
+export type RelayEnv = { Bindings: HttpBindings; Variables: { principal: Principal; protocol: number } };
 export type RelayContext = Context<RelayEnv>;
 
 const JSON_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
@@ -48,6 +49,11 @@ export function queryInt(c: RelayContext, name: string, options: { min: number; 
   const n = Number(raw);
   if (n < options.min || n > options.max) throw new CrosstalkError('INVALID_REQUEST', `?${name} must be from ${options.min} to ${options.max}`);
   return n;
+}
+
+/** The protocol version the caller speaks (PROTOCOL_VERSION when the request never reached the check). */
+export function protocolOf(c: RelayContext): number {
+  return c.get('protocol') ?? PROTOCOL_VERSION;
 }
 
 export function principalOf(c: RelayContext): Principal {

@@ -4,11 +4,12 @@
 // every link at the same cursor).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CLOSE, CrosstalkError, LIMITS } from '@crosstalk/core';
+import { CLOSE, CrosstalkError, LIMITS, PROTOCOL_VERSION } from '@crosstalk/core';
 import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/verify.js';
 import type { RateLimiter } from '../limits/token-bucket.js';
 import { isoNow, type Services } from '../services.js';
+import { eventsForPeer } from '../versions/for-peer.js';
 import { PeerLink, type LinkHub, type Role } from './link.js';
 import { frameInterval, type LinkTimings } from './pacing.js';
 import { checkUpgradeRequest, refuseUpgrade } from './upgrade.js';
@@ -33,7 +34,8 @@ export class Hub implements LinkHub {
   private readonly watchers = new Map<string, Set<PeerLink>>();
   private readonly origins: ReadonlySet<string>;
   private readonly heartbeat: NodeJS.Timeout;
-  private lastFrame: { after: number; last: number; data: Buffer } | null = null;
+  /** The last frame built, per protocol version of the links that read it. */
+  private readonly lastFrames = new Map<number, { after: number; last: number; data: Buffer }>();
 
   constructor(
     readonly services: Services,
@@ -123,13 +125,14 @@ export class Hub implements LinkHub {
     if (set?.delete(link) && set.size === 0) this.watchers.delete(who);
   }
 
-  async frameAfter(after: number): Promise<{ data: Buffer; last: number } | null> {
-    const cached = this.lastFrame;
+  async frameAfter(after: number, protocol: number = PROTOCOL_VERSION): Promise<{ data: Buffer; last: number } | null> {
+    const cached = this.lastFrames.get(protocol);
     if (cached && cached.after === after) return cached;
-    const events = await this.services.ledger.events.read(after, MAX_EVENTS_PER_FRAME, MAX_FRAME_CHARS);
-    if (events.length === 0) return null;
+    const read = await this.services.ledger.events.read(after, MAX_EVENTS_PER_FRAME, MAX_FRAME_CHARS);
+    if (read.length === 0) return null;
+    const events = eventsForPeer(read, protocol);
     const frame = { after, last: after + events.length, data: Buffer.from(`{"t":"events","events":[${events.join(',')}]}`, 'utf8') };
-    this.lastFrame = frame;
+    this.lastFrames.set(protocol, frame);
     return frame;
   }
 

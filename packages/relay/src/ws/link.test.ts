@@ -1,7 +1,7 @@
 // WebSocket links against a running relay: fan-out, resume, replacement, revocation, heartbeat
 // and hostile frames.
 import { join } from 'node:path';
-import type { PendingEvent } from '@crosstalk/core';
+import { PROTOCOL_VERSION, type PendingEvent } from '@crosstalk/core';
 import { waitFor } from '@crosstalk/core/test-support';
 import { describe, expect, it } from 'vitest';
 import { relays, type TestHost, type TestLink, type TestRelay } from '../__fixtures__/harness.js';
@@ -57,9 +57,16 @@ describe('links', () => {
     const { relay, linux, win } = await twoHosts();
     const a = await r.link(relay, linux.signer);
     const b = await r.link(relay, win.signer);
-    const w = await r.link(relay, win.signer, { hello: { t: 'hello', protocol: 2, role: 'watch', epoch: null, cursor: 0 } });
+    const w = await r.link(relay, win.signer, { hello: { t: 'hello', protocol: PROTOCOL_VERSION, role: 'watch', epoch: null, cursor: 0 } });
     for (const l of [a, b, w])
-      expect(await l.welcome()).toEqual({ t: 'welcome', protocol: 2, relayId: relay.relay.relayId, epoch: relay.relay.epoch, head: 6, resync: false });
+      expect(await l.welcome()).toEqual({
+        t: 'welcome',
+        protocol: PROTOCOL_VERSION,
+        relayId: relay.relay.relayId,
+        epoch: relay.relay.epoch,
+        head: 6,
+        resync: false,
+      });
     const id = await relay.open(linux, 'codex-linux', ['claude-win']);
     let head = await post(relay, win, id, 'claude-win', 2);
     head = await post(relay, linux, id, 'codex-linux', 3);
@@ -88,7 +95,7 @@ describe('links', () => {
     const cursor = first.events[got - 1]?.seq ?? 0;
     expectExactlyOnceInOrder(first, 1, cursor);
 
-    const second = await r.link(relay, host.signer, { hello: { t: 'hello', protocol: 2, role: 'agent', epoch: relay.relay.epoch, cursor } });
+    const second = await r.link(relay, host.signer, { hello: { t: 'hello', protocol: PROTOCOL_VERSION, role: 'agent', epoch: relay.relay.epoch, cursor } });
     const welcome = await second.welcome();
     expect(welcome.resync).toBe(false);
     // New events arrive while the replay is still running: they follow without gap or duplicate.
@@ -107,7 +114,7 @@ describe('links', () => {
     // Stop reading from the socket: the relay's send buffer fills up.
     const socket = (link.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
-    link.send({ t: 'hello', protocol: 2, role: 'agent', epoch: null, cursor: 0 });
+    link.send({ t: 'hello', protocol: PROTOCOL_VERSION, role: 'agent', epoch: null, cursor: 0 });
     await waitFor('the relay to wait for the slow reader', () => relay.logs.some((l) => l.includes('waiting for it to drain')));
     socket.resume();
     await link.waitForSeq(40_002, 60_000);
@@ -117,12 +124,12 @@ describe('links', () => {
 
   it('tells a client from another epoch to resync, and starts it from seq 1', async () => {
     const { relay, linux } = await twoHosts();
-    const link = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: 2, role: 'agent', epoch: 'an-old-epoch', cursor: 4 } });
+    const link = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: PROTOCOL_VERSION, role: 'agent', epoch: 'an-old-epoch', cursor: 4 } });
     expect(await link.welcome()).toMatchObject({ resync: true, epoch: relay.relay.epoch, head: 6 });
     await link.waitForSeq(6);
     expectExactlyOnceInOrder(link, 1, 6);
     // A cursor beyond the head cannot come from this log either.
-    const ahead = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: 2, role: 'agent', epoch: relay.relay.epoch, cursor: 99 } });
+    const ahead = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: PROTOCOL_VERSION, role: 'agent', epoch: relay.relay.epoch, cursor: 99 } });
     expect((await ahead.welcome()).resync).toBe(true);
   });
 
@@ -186,7 +193,7 @@ describe('links', () => {
     const receipts = await relay.request(linux.signer, 'GET', `/v1/conversations/${id}/receipts`);
     expect(receipts.body.receipts).toHaveLength(1);
     // Watch links are read-only.
-    const watch = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: 2, role: 'watch', epoch: null, cursor: 0 } });
+    const watch = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: PROTOCOL_VERSION, role: 'watch', epoch: null, cursor: 0 } });
     await watch.welcome();
     watch.send({ t: 'ack', seq: 1 });
     expect((await watch.waitForMessage((m) => m.t === 'error', 'an error')).code).toBe('INVALID_REQUEST');
@@ -200,7 +207,7 @@ describe('links', () => {
     await fresh.welcome();
     expect((await old.closed).code).toBe(4002);
     expect(fresh.closeCode).toBeNull();
-    const hello = { t: 'hello', protocol: 2, role: 'watch', epoch: null, cursor: 0 };
+    const hello = { t: 'hello', protocol: PROTOCOL_VERSION, role: 'watch', epoch: null, cursor: 0 };
     const watchers = [];
     for (let i = 0; i < 8; i++) watchers.push(await r.link(relay, linux.signer, { hello }));
     for (const w of watchers) await w.welcome();
@@ -215,7 +222,7 @@ describe('links', () => {
   it('closes every link of a revoked host at once (4001)', async () => {
     const { relay, linux, win } = await twoHosts();
     const agent = await r.link(relay, linux.signer);
-    const watch = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: 2, role: 'watch', epoch: null, cursor: 0 } });
+    const watch = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: PROTOCOL_VERSION, role: 'watch', epoch: null, cursor: 0 } });
     const other = await r.link(relay, win.signer);
     for (const l of [agent, watch, other]) await l.welcome();
     expect((await relay.request(relay.admin, 'POST', '/v1/hosts/linux-box/revoke')).status).toBe(200);
@@ -245,7 +252,7 @@ describe('links', () => {
     const link = await r.link(relay, host.signer, { hello: null });
     const socket = (link.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
-    link.send({ t: 'hello', protocol: 2, role: 'agent', epoch: null, cursor: 0 });
+    link.send({ t: 'hello', protocol: PROTOCOL_VERSION, role: 'agent', epoch: null, cursor: 0 });
     await waitFor('the link to be up', async () => (await connected()) === true);
     // The reader never reads again: the relay gives up on it and lets the host go.
     await waitFor('the relay to drop the stuck link', async () => (await connected()) === false, { timeoutMs: 10_000 });
@@ -270,9 +277,9 @@ describe('links', () => {
     const { relay, linux } = await twoHosts();
     const noHello = await r.link(relay, linux.signer, { hello: { t: 'ack', seq: 1 } });
     expect((await noHello.closed).code).toBe(4003);
-    const badProtocol = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: 3, role: 'agent', epoch: null, cursor: 0 } });
+    const badProtocol = await r.link(relay, linux.signer, { hello: { t: 'hello', protocol: PROTOCOL_VERSION + 1, role: 'agent', epoch: null, cursor: 0 } });
     expect((await badProtocol.closed).code).toBe(4003);
-    expect(badProtocol.messages.find((m) => m.t === 'error')?.code).toBe('PROTOCOL_MISMATCH');
+    expect(badProtocol.messages.find((m) => m.t === 'error')?.code).toBe('PROTOCOL_TOO_NEW');
     const helloGarbage = await r.link(relay, linux.signer, { hello: 'not json' });
     expect((await helloGarbage.closed).code).toBe(4003);
 
@@ -282,7 +289,7 @@ describe('links', () => {
     link.send({ t: 'ack', seq: -1 });
     link.send({ t: 'ack', seq: 1e300 });
     link.send({ t: 'presence', sessions: { 'Bad Name': 'online' } });
-    link.send({ t: 'hello', protocol: 2, role: 'agent', epoch: null, cursor: 0 });
+    link.send({ t: 'hello', protocol: PROTOCOL_VERSION, role: 'agent', epoch: null, cursor: 0 });
     await waitFor('five errors', () => link.messages.filter((m) => m.t === 'error').length >= 5);
     expect(link.messages.filter((m) => m.t === 'error').map((m) => m.code)).toEqual([
       'INVALID_REQUEST',

@@ -1,7 +1,7 @@
 // One WebSocket link: the hello, then a single send loop that reads the log after the link's
 // cursor and follows live appends (so the switch from replay to live has no gap and no
 // duplicate), and the few messages an agent may send.
-import { CLOSE, ClientMessageSchema, CrosstalkError, parseJson, PROTOCOL_VERSION, type ClientMessage } from '@crosstalk/core';
+import { checkProtocol, CLOSE, ClientMessageSchema, CrosstalkError, parseJson, peerMaySend, protocolRefusal, type ClientMessage } from '@crosstalk/core';
 import type { WebSocket, RawData } from 'ws';
 import type { Principal } from '../auth/verify.js';
 import { fromZod } from '../http/errors.js';
@@ -17,8 +17,8 @@ export interface LinkHub {
   readonly services: Services;
   readonly wsLimiter: RateLimiter;
   readonly timings: LinkTimings;
-  /** A ready `events` frame with the durable events after `after`, or null when there are none. */
-  frameAfter(after: number): Promise<{ data: Buffer; last: number } | null>;
+  /** A ready `events` frame with the durable events after `after` as a peer of `protocol` sees them, or null when there are none. */
+  frameAfter(after: number, protocol: number): Promise<{ data: Buffer; last: number } | null>;
   /** The pause between frames of a link that follows the head, in ms. */
   frameIntervalMs(): number;
   /** Registers the link in its role, or says why it cannot have it. */
@@ -28,6 +28,8 @@ export interface LinkHub {
 
 export class PeerLink {
   role: Role | null = null;
+  /** The protocol version the peer stated in its hello, which the link speaks. */
+  protocol = 0;
   /** Answered the last ping. */
   alive = true;
   private cursor = 0;
@@ -123,10 +125,11 @@ export class PeerLink {
 
   private onHello(hello: Extract<ClientMessage, { t: 'hello' }>): void {
     clearTimeout(this.helloTimer);
-    if (hello.protocol !== PROTOCOL_VERSION) {
-      this.sendError(new CrosstalkError('PROTOCOL_MISMATCH', `this relay speaks protocol ${PROTOCOL_VERSION}, the client ${hello.protocol}`));
-      return this.close(CLOSE.badHello, 'protocol mismatch');
+    if (!checkProtocol(hello.protocol).ok) {
+      this.sendError(protocolRefusal(hello.protocol, this.hub.services.version));
+      return this.close(CLOSE.badHello, 'protocol version not served');
     }
+    this.protocol = hello.protocol;
     const refused = this.hub.admit(this, hello.role);
     if (refused) {
       this.sendError(refused);
@@ -139,7 +142,7 @@ export class PeerLink {
     // comes from another log: it starts over from the beginning.
     const resync = (hello.epoch !== null && hello.epoch !== services.epoch) || hello.cursor > head;
     this.cursor = resync ? 0 : hello.cursor;
-    this.ws.send(JSON.stringify({ t: 'welcome', protocol: PROTOCOL_VERSION, relayId: services.relayId, epoch: services.epoch, head, resync }));
+    this.ws.send(JSON.stringify({ t: 'welcome', protocol: this.protocol, relayId: services.relayId, epoch: services.epoch, head, resync }));
     void this.sendLoop().catch((err: unknown) => {
       services.logger.error({ err, who: this.who }, 'link send loop failed');
       this.close(CLOSE.goingAway, 'the relay could not read its log');
@@ -148,6 +151,8 @@ export class PeerLink {
 
   private onAfterHello(msg: ClientMessage): void {
     const { services } = this.hub;
+    if (!peerMaySend(msg.t, this.protocol))
+      throw new CrosstalkError('INVALID_REQUEST', `a "${msg.t}" message is not part of protocol ${this.protocol}, which this link speaks`);
     const log = services.ledger.events;
     switch (msg.t) {
       case 'hello':
@@ -199,7 +204,7 @@ export class PeerLink {
         await this.sleep(pause);
         continue;
       }
-      const frame = await this.hub.frameAfter(this.cursor);
+      const frame = await this.hub.frameAfter(this.cursor, this.protocol);
       if (this.closed) return;
       if (!frame || this.rewind !== null) continue;
       this.cursor = frame.last;

@@ -1,6 +1,7 @@
 // Frame pacing: links that follow the head share a frame budget, and a burst of commits reaches
 // every link exactly once and in order however the events are grouped into frames.
 import { randomBytes } from 'node:crypto';
+import { PROTOCOL_VERSION } from '@crosstalk/core';
 import { describe, expect, it } from 'vitest';
 import { relays, type TestHost, type TestLink } from '../__fixtures__/harness.js';
 import { FRAME_INTERVAL_MS, frameInterval, framePause } from './pacing.js';
@@ -32,7 +33,8 @@ describe('frame pacing', () => {
     const links: TestLink[] = [];
     for (const host of hosts) {
       links.push(await r.link(relay, host.signer));
-      for (let i = 0; i < 2; i++) links.push(await r.link(relay, host.signer, { hello: { t: 'hello', protocol: 2, role: 'watch', epoch: null, cursor: 0 } }));
+      for (let i = 0; i < 2; i++)
+        links.push(await r.link(relay, host.signer, { hello: { t: 'hello', protocol: PROTOCOL_VERSION, role: 'watch', epoch: null, cursor: 0 } }));
     }
     // Four conversations, each posted to as fast as its turns allow, all at once.
     const heads = await Promise.all(

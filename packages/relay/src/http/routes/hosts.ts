@@ -5,6 +5,7 @@ import {
   CrosstalkError,
   EnrollRequestSchema,
   InviteRequestSchema,
+  OLDEST_PROTOCOL,
   PROTOCOL_VERSION,
   type EnrollAnswer,
   type Health,
@@ -20,7 +21,7 @@ import { ADMIN_KID } from '../../auth/keys.js';
 import { isoNow, type Services } from '../../services.js';
 import { hostInfo } from '../../state/views.js';
 import { enrollLimit } from '../middleware.js';
-import { readBody, requireAdmin, type RelayContext, type RelayEnv } from '../request.js';
+import { protocolOf, readBody, requireAdmin, type RelayContext, type RelayEnv } from '../request.js';
 
 const DEFAULT_INVITE_SECONDS = 3600;
 const EmptyBody = z.strictObject({});
@@ -40,7 +41,8 @@ function health(c: RelayContext, services: Services): Response {
     ok: true,
     relayId: services.relayId,
     epoch: services.epoch,
-    protocol: PROTOCOL_VERSION,
+    protocol: protocolOf(c),
+    protocols: Array.from({ length: PROTOCOL_VERSION - OLDEST_PROTOCOL + 1 }, (_, i) => OLDEST_PROTOCOL + i),
     version: services.version,
     head: services.ledger.events.durableSeq,
     time: isoNow(services),
@@ -62,7 +64,7 @@ async function enrollHost(c: RelayContext, services: Services): Promise<Response
   const { durable } = ledger.commit([{ type: 'host.enrolled', at: isoNow(services), host: body.host, publicKey: body.publicKey, invite }]);
   await durable;
   services.logger.info({ host: body.host, invite }, 'host enrolled');
-  return c.json({ relayId: services.relayId, epoch: services.epoch, protocol: PROTOCOL_VERSION, host: body.host } satisfies EnrollAnswer, 201);
+  return c.json({ relayId: services.relayId, epoch: services.epoch, protocol: protocolOf(c), host: body.host } satisfies EnrollAnswer, 201);
 }
 
 async function createInvite(c: RelayContext, services: Services): Promise<Response> {
