@@ -56,7 +56,7 @@ describe('the token verifier', () => {
   it('accepts what the shared signer mints, once', async () => {
     const { verify, host } = await setup();
     const t = await (await tokenSigner(host.privateJwk, 'linux-box', RELAY)).mint({ now: NOW });
-    expect(await verify(`Bearer ${t}`)).toEqual({ kind: 'host', host: 'linux-box' });
+    expect(await verify(`Bearer ${t}`)).toEqual({ kind: 'host', host: 'linux-box', key: host.publicJwk.x });
     expect(await codeOf(verify(`Bearer ${t}`))).toBe('AUTH_REPLAYED');
   });
 
