@@ -22,6 +22,8 @@ const NO_REMOTE_TEXT: Record<string, string> = {
   'relay hosts': 'host names, validated at enrollment (^[a-z0-9-]+$)',
   'relay revoke': 'prints the validated host name it revoked',
   'relay repair': 'works on the local data dir; prints its own counts',
+  'relay rotate-admin-key': 'prints the key fingerprint and the end of the overlap the relay made itself',
+  'agent rotate-key': 'prints the validated host name, the key fingerprint made here and a relay time checked as ISO',
   'agent join': 'prints the validated relay id and host name',
   'agent run': 'long-running; logs go to the log file',
   'agent install': 'prints the service file it wrote',

@@ -5,6 +5,7 @@ export { enroll, normalizeRelayUrl, type EnrollOptions, type EnrollResult } from
 export { defaultHostName } from './enroll/host-name.js';
 export * from './home/index.js';
 export { hostClient } from './home/host-client.js';
+export { rotateHostKey, type RotateKeyResult } from './home/rotate-key.js';
 export { atomicWriteFile, syncDir, type AtomicWriteOptions } from './fs/atomic-write.js';
 export { RelayLink, type LinkHandlers, type LinkLogger, type LinkOptions } from './link/link.js';
 export { runAgent, type AgentHooks, type RunAgentOptions, type RunningAgent, type StopReason } from './run/agent.js';

@@ -14,6 +14,7 @@ import {
   type HostsAnswer,
   type InviteAnswer,
   type InviteRequest,
+  type KeyRotatedAnswer,
   type ModerateAnswer,
   type ModerateRequest,
   type OpenRequest,
@@ -24,6 +25,7 @@ import {
   type ReceiptsAnswer,
   type RegisterSessionRequest,
   type RevokeAnswer,
+  type RotateKeyRequest,
   type Schema,
   type SessionAnswer,
   type SessionsAnswer,
@@ -53,6 +55,10 @@ export interface RelayClient {
   listHosts(): Promise<HostsAnswer>;
   /** Admin. */
   revokeHost(name: string): Promise<RevokeAnswer>;
+  /** The host itself, signing with its current key: replaces that key with `body.publicKey`. */
+  rotateHostKey(name: string, body: RotateKeyRequest): Promise<KeyRotatedAnswer>;
+  /** Admin, signing with the current admin key: the relay makes a new admin key in its data dir. */
+  rotateAdminKey(): Promise<KeyRotatedAnswer>;
   listSessions(): Promise<SessionsAnswer>;
   registerSession(body: RegisterSessionRequest): Promise<SessionAnswer>;
   unregisterSession(name: string): Promise<SessionAnswer>;
@@ -106,6 +112,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     createInvite: (body = {}) => json('POST', '/invites', answers.InviteAnswerSchema, { body }),
     listHosts: () => json('GET', '/hosts', answers.HostsAnswerSchema, { bulk: true }),
     revokeHost: async (name) => json('POST', `/hosts/${seg('host', name)}/revoke`, answers.RevokeAnswerSchema),
+    rotateHostKey: async (name, body) => json('POST', `/hosts/${seg('host', name)}/key`, answers.KeyRotatedAnswerSchema, { body }),
+    rotateAdminKey: () => json('POST', '/admin/key', answers.KeyRotatedAnswerSchema),
     listSessions: () => json('GET', '/sessions', answers.SessionsAnswerSchema, { bulk: true }),
     registerSession: (body) => json('POST', '/sessions', answers.SessionAnswerSchema, { body }),
     unregisterSession: async (name) => json('DELETE', `/sessions/${seg('session', name)}`, answers.SessionAnswerSchema),

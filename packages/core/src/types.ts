@@ -59,6 +59,7 @@ export type PostRequest = Parsed<typeof requests.postRequest>;
 export type ModerateRequest = Parsed<typeof requests.moderateRequest>;
 export type CloseRequest = Parsed<typeof requests.closeRequest>;
 export type ReceiptBody = Parsed<typeof sessions.receiptBody>;
+export type RotateKeyRequest = Parsed<typeof requests.rotateKeyRequest>;
 
 export type Health = Parsed<typeof answers.health>;
 export type EnrollAnswer = Parsed<typeof answers.enrollAnswer>;
@@ -66,6 +67,7 @@ export type InviteAnswer = Parsed<typeof answers.inviteAnswer>;
 export type HostInfo = Parsed<typeof answers.hostInfo>;
 export type HostsAnswer = Parsed<typeof answers.hostsAnswer>;
 export type RevokeAnswer = Parsed<typeof answers.revokeAnswer>;
+export type KeyRotatedAnswer = Parsed<typeof answers.keyRotatedAnswer>;
 /** A session as every host sees it (`GET /v1/sessions`). */
 export type SessionInfo = Parsed<typeof answers.sessionInfo>;
 export type SessionsAnswer = Parsed<typeof answers.sessionsAnswer>;

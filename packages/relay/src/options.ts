@@ -29,6 +29,8 @@ export interface RelayOptions {
   helloTimeoutMs?: number;
   /** How long a link's reader may leave a full send buffer undrained before it is cut off (default 30 s). */
   stuckMs?: number;
+  /** After a key rotation (host or admin), how long the replaced key is still accepted (default 5 min). */
+  keyOverlapMs?: number;
   logLevel?: string;
   logDestination?: NodeJS.WritableStream;
 }
@@ -49,11 +51,13 @@ export interface ResolvedOptions {
   frameBudgetPerSecond: number;
   snapshotAtStop: number;
   snapshotEvery: number;
+  keyOverlapMs: number;
   logLevel: LogLevel;
   logDestination: NodeJS.WritableStream | undefined;
 }
 
 const DEFAULT_RATE_LIMIT: RateConfig = { perSecond: 100, burst: 400 };
+export const DEFAULT_KEY_OVERLAP_MS = 5 * 60_000;
 const ENROLL_RATE_LIMIT: RateConfig = { perSecond: 0.2, burst: 10 };
 
 function bad(message: string): CrosstalkError {
@@ -90,6 +94,8 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
   if (!Number.isSafeInteger(snapshotAtStop) || snapshotAtStop < 1) throw bad('snapshotAtStop must be a whole number of events, at least 1');
   const snapshotEvery = options.snapshotEvery ?? 100_000;
   if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1) throw bad('snapshotEvery must be a whole number of events, at least 1');
+  const keyOverlapMs = options.keyOverlapMs ?? DEFAULT_KEY_OVERLAP_MS;
+  if (!Number.isSafeInteger(keyOverlapMs) || keyOverlapMs < 0 || keyOverlapMs > 86_400_000) throw bad('keyOverlapMs must be from 0 to 86400000');
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => {
     if (typeof o !== 'string' || !/^https?:\/\/[^\s/]+\/?$/i.test(o.trim()))
       throw bad(`allowedOrigins entry ${JSON.stringify(o)} is not an origin like https://host:port`);
@@ -110,6 +116,7 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     frameBudgetPerSecond: 10_000,
     snapshotAtStop,
     snapshotEvery,
+    keyOverlapMs,
     logLevel,
     logDestination: options.logDestination,
   };

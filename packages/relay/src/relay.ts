@@ -2,13 +2,13 @@
 // links on one server. Stopping it is stop.ts; what a half-done start took is given back.
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { audienceFor, type Ed25519PrivateJwk } from '@crosstalk/core/token';
+import { audienceFor } from '@crosstalk/core/token';
 import { getRequestListener } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { KeyRing } from './auth/keys.js';
 import { ReplayCache } from './auth/replay-cache.js';
 import { createVerifier } from './auth/verify.js';
-import { dataPath, initDataDir, publicPart, readAdminKey, writeListen } from './datadir/datadir.js';
+import { type AdminKeyFile, dataPath, initDataDir, publicPart, readAdminKeyFile, writeListen } from './datadir/datadir.js';
 import { acquireLock } from './datadir/lock.js';
 import { createApp } from './http/app.js';
 import { RateLimiter } from './limits/token-bucket.js';
@@ -58,7 +58,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const undo: Array<() => unknown> = [() => lock.release()];
   try {
     const identity = await initDataDir(opts.dataDir);
-    const adminKey = await readAdminKey(identity.dataDir);
+    const adminKey = await readAdminKeyFile(identity.dataDir);
     let onFatal: (err: Error) => void = () => {};
     const ledger = await openLedger(identity, opts, logger, (err) => onFatal(err));
     undo.push(() => ledger.events.close());
@@ -129,7 +129,7 @@ async function openLedger(identity: Identity, opts: ResolvedOptions, logger: Log
 function createServices(
   identity: Identity,
   ledger: Ledger,
-  adminKey: Ed25519PrivateJwk,
+  adminKey: AdminKeyFile,
   opts: ResolvedOptions,
   logger: Logger,
   isShuttingDown: () => boolean,
@@ -137,17 +137,18 @@ function createServices(
   const quotas = new HostQuotas(opts.quotas, Date.now);
   quotas.load(ledger.state);
   ledger.onCommit((event) => quotas.apply(event, ledger.state));
+  const previous = adminKey.previous ? { publicKey: adminKey.previous.publicKey, until: Date.parse(adminKey.previous.until) } : null;
+  const keys = new KeyRing(ledger.state.hosts, { current: publicPart(adminKey.key), previous });
   return {
     relayId: identity.relayId,
     epoch: identity.epoch,
     version: readVersion(),
     ledger,
     activity: new HostActivity(),
-    verify: createVerifier({
-      audience: audienceFor(identity.relayId),
-      keys: new KeyRing(ledger.state.hosts, publicPart(adminKey)),
-      replays: new ReplayCache(REPLAY_CACHE_ENTRIES, 30),
-    }),
+    verify: createVerifier({ audience: audienceFor(identity.relayId), keys, replays: new ReplayCache(REPLAY_CACHE_ENTRIES, 30) }),
+    keys,
+    keyOverlapMs: opts.keyOverlapMs,
+    dataDir: identity.dataDir,
     httpLimiter: new RateLimiter(opts.rateLimit),
     quotas,
     enrollLimiter: new RateLimiter(opts.enrollRateLimit),

@@ -1,5 +1,6 @@
 // What the HTTP routes and the WebSocket links share: one relay's state and its helpers.
 import type { Logger } from 'pino';
+import type { KeyRing } from './auth/keys.js';
 import type { Verifier } from './auth/verify.js';
 import type { HostQuotas } from './limits/quotas.js';
 import type { RateLimiter } from './limits/token-bucket.js';
@@ -13,6 +14,12 @@ export interface Services {
   ledger: Ledger;
   activity: HostActivity;
   verify: Verifier;
+  /** The keys tokens are verified with; key rotations change them. */
+  keys: KeyRing;
+  /** How long a rotated-out key is still accepted, in ms. */
+  keyOverlapMs: number;
+  /** The data dir, where the admin key lives. */
+  dataDir: string;
   /** Per host (or `admin`): HTTP requests. */
   httpLimiter: RateLimiter;
   /** Per host: open conversations and bytes of turns. */

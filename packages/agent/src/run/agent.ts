@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CrosstalkError, type LogLevel } from '@crosstalk/core';
 import { endpointPath } from '@crosstalk/core/endpoint';
-import { tokenSigner, type TokenSigner } from '@crosstalk/core/token';
-import { readAgentConfig, readHostKey, type AgentConfig, type HomeLayout } from '../home/index.js';
+import type { TokenSigner } from '@crosstalk/core/token';
+import { hostKeySigner, readAgentConfig, type AgentConfig, type HomeLayout } from '../home/index.js';
 import { RelayLink } from '../link/link.js';
 import { Replica, type ReplicaHooks } from '../state/replica.js';
 import { toldByWait } from '../sessions/waiting.js';
@@ -58,9 +58,9 @@ export interface RunningAgent {
 export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> {
   const { layout } = options;
   const config = options.config ?? (await readAgentConfig(layout.config));
-  const key = await readHostKey(layout.hostKey);
   const log = createLogger(options.logLevel ?? config.logLevel, options.logDestination, { host: config.host });
-  const signer = await tokenSigner(key, config.host, config.relayId);
+  // Follows host-key.json, so a key rotation takes effect at the next connection.
+  const signer = await hostKeySigner(layout.hostKey, config.host, config.relayId);
   const tuning: AgentTuning = { ...DEFAULT_TUNING, ...options.tuning };
   const hooks = options.hooks ?? {};
   const replica = await Replica.open({

@@ -19,7 +19,8 @@ const handler: CommandHandler<typeof SERVE_OPTIONS> = async (ctx, _args, options
     ...(options.quotaMibPerHour === undefined ? {} : { bytesPerHour: options.quotaMibPerHour * MiB }),
     ...(options.quotaStoredMib === undefined ? {} : { storedBytes: options.quotaStoredMib * MiB }),
   };
-  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel, quotas });
+  const keyOverlap = options.keyOverlap === undefined ? {} : { keyOverlapMs: options.keyOverlap * 1000 };
+  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel, quotas, ...keyOverlap });
   say(ctx, `crosstalk relay listening on ${relay.url} (data dir ${dataDir}); Ctrl-C stops it`);
   if (ctx.publicUrl) {
     say(ctx, `other machines reach it at ${ctx.publicUrl} (CROSSTALK_PUBLIC_URL); invite one with \`crosstalk relay invite --host <name>\``);

@@ -12,6 +12,11 @@ export const SERVE_OPTIONS = options(
   { flags: '--quota-open <n>', description: 'per host: conversations it opened and not closed (default 200)', parse: wholeNumber(1, 1_000_000) },
   { flags: '--quota-mib-per-hour <n>', description: 'per host: MiB of turns posted in any hour (default 32)', parse: wholeNumber(1, 1_048_576) },
   { flags: '--quota-stored-mib <n>', description: 'per host: MiB of turns stored in all (default 256)', parse: wholeNumber(1, 1_048_576) },
+  {
+    flags: '--key-overlap <duration>',
+    description: 'after a key rotation, how long the replaced key still works, e.g. 30s, 5m (default 5m)',
+    parse: duration(1, 86_400),
+  },
   LOG_LEVEL,
 );
 
@@ -77,6 +82,17 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
     load: () => import('../commands/relay-revoke.js'),
   }),
   command({
+    path: ['relay', 'rotate-admin-key'],
+    group: 'admin',
+    summary: 'replace the relay admin key; the old one keeps working for the overlap (default 5 min)',
+    description:
+      'Run it on the relay machine: the running relay makes a new key pair and writes it over admin-key.json (mode 0600); the replaced key is accepted until the overlap ends, then refused. The log records the change (admin.key-rotated).',
+    options: DATA_DIR_ONLY,
+    json: true,
+    examples: ['crosstalk relay rotate-admin-key', 'docker compose exec relay crosstalk relay rotate-admin-key'],
+    load: () => import('../commands/relay-rotate-admin-key.js'),
+  }),
+  command({
     path: ['relay', 'repair'],
     group: 'admin',
     summary: 'truncate a damaged event log at its first damaged record (keeps everything before it)',
@@ -113,6 +129,16 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
     json: true,
     examples: ['crosstalk agent status', 'crosstalk agent status --json'],
     load: () => import('../commands/agent-status.js'),
+  }),
+  command({
+    path: ['agent', 'rotate-key'],
+    group: 'admin',
+    summary: "replace this host's key: a new key pair here, the relay takes it on a request signed with the old one",
+    description:
+      'The old key keeps working for the overlap (default 5 min), then the relay refuses it; a running agent reconnects with the new key by itself. host-key.json is replaced atomically and stays readable by you only. The log records the change (host.key-rotated).',
+    json: true,
+    examples: ['crosstalk agent rotate-key'],
+    load: () => import('../commands/agent-rotate-key.js'),
   }),
   command({
     path: ['agent', 'install'],

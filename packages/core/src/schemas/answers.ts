@@ -9,7 +9,7 @@ import { relayEvent } from './events.js';
 import { conversationStatus, iso, maxTurns, NameSchema, nameList, seq, SessionKindSchema, topicText } from './fields.js';
 import { schemaOnce } from './lazy.js';
 import { SESSION_STATES } from '../session-state.js';
-import { receipt, WAKE_TYPES } from './sessions.js';
+import { ed25519PublicJwk, receipt, WAKE_TYPES } from './sessions.js';
 
 const relayId = schemaOnce(() => z.string().min(1).max(64));
 const protocol = schemaOnce(() => z.number().int());
@@ -101,6 +101,9 @@ export const receiptsAnswer = schemaOnce(() => z.object({ receipts: z.array(rece
 export const receiptAnswer = schemaOnce(() => z.object({ seq: seq() }));
 export const eventsAnswer = schemaOnce(() => z.object({ events: z.array(relayEvent()).max(10_000), head: seq() }));
 
+/** A key rotation: the new public key, until when the previous one is still accepted, and the event's seq. */
+export const keyRotatedAnswer = schemaOnce(() => z.object({ publicKey: ed25519PublicJwk(), previousUntil: iso(), seq: seq() }));
+
 export const HealthSchema = z.lazy(health);
 export const EnrollAnswerSchema = z.lazy(enrollAnswer);
 export const InviteAnswerSchema = z.lazy(inviteAnswer);
@@ -115,3 +118,4 @@ export const ModerateAnswerSchema = z.lazy(moderateAnswer);
 export const ReceiptsAnswerSchema = z.lazy(receiptsAnswer);
 export const ReceiptAnswerSchema = z.lazy(receiptAnswer);
 export const EventsAnswerSchema = z.lazy(eventsAnswer);
+export const KeyRotatedAnswerSchema = z.lazy(keyRotatedAnswer);

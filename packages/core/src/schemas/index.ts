@@ -14,6 +14,7 @@ export {
   OpenRequestSchema,
   PostRequestSchema,
   RegisterSessionRequestSchema,
+  RotateKeyRequestSchema,
 } from './requests.js';
 export { ClientMessageSchema, ServerMessageSchema } from './messages.js';
 export {
@@ -24,6 +25,7 @@ export {
   HealthSchema,
   HostsAnswerSchema,
   InviteAnswerSchema,
+  KeyRotatedAnswerSchema,
   ModerateAnswerSchema,
   PostAnswerSchema,
   ReceiptAnswerSchema,

@@ -74,6 +74,9 @@ export const closeRequest = schemaOnce(() =>
   }),
 );
 
+/** A host's new public key, sent signed with the key it replaces (`POST /v1/hosts/:name/key`). */
+export const rotateKeyRequest = schemaOnce(() => z.strictObject({ publicKey: ed25519PublicJwk() }));
+
 export const EnrollRequestSchema = z.lazy(enrollRequest);
 export const InviteRequestSchema = z.lazy(inviteRequest);
 export const RegisterSessionRequestSchema = z.lazy(registerSessionRequest);
@@ -81,3 +84,4 @@ export const OpenRequestSchema = z.lazy(openRequest);
 export const PostRequestSchema = z.lazy(postRequest);
 export const ModerateRequestSchema = z.lazy(moderateRequest);
 export const CloseRequestSchema = z.lazy(closeRequest);
+export const RotateKeyRequestSchema = z.lazy(rotateKeyRequest);

@@ -24,7 +24,14 @@ const Iso = z
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/);
 const RelayFileSchema = z.strictObject({ relayId: Id, epoch: Id, createdAt: Iso });
 const KeyPart = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
-const AdminKeySchema = z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: KeyPart, d: KeyPart });
+const AdminKeySchema = z.object({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  x: KeyPart,
+  d: KeyPart,
+  /** After `rotate-admin-key`: the public part of the key it replaced, accepted until `until`. */
+  previous: z.strictObject({ x: KeyPart, until: Iso }).optional(),
+});
 const ListenSchema = z.strictObject({
   url: z
     .string()
@@ -132,6 +139,25 @@ export async function readAdminKey(dataDir: string): Promise<Ed25519PrivateJwk> 
   const key = await readJsonFile(dataPath(dataDir, 'adminKey'), AdminKeySchema);
   if (!key) throw notARelayDir(dataDir);
   return { kty: key.kty, crv: key.crv, x: key.x, d: key.d };
+}
+
+/** The admin key and, after a rotation, the public part of the key it replaced with the end of its overlap. */
+export interface AdminKeyFile {
+  key: Ed25519PrivateJwk;
+  previous: { publicKey: Ed25519PublicJwk; until: string } | null;
+}
+
+export async function readAdminKeyFile(dataDir: string): Promise<AdminKeyFile> {
+  const file = await readJsonFile(dataPath(dataDir, 'adminKey'), AdminKeySchema);
+  if (!file) throw notARelayDir(dataDir);
+  const previous = file.previous ? { publicKey: { kty: 'OKP' as const, crv: 'Ed25519' as const, x: file.previous.x }, until: file.previous.until } : null;
+  return { key: { kty: file.kty, crv: file.crv, x: file.x, d: file.d }, previous };
+}
+
+/** Replaces admin-key.json (mode 0600) at once: a reader sees the old key or the new one. */
+export async function writeAdminKeyFile(dataDir: string, file: AdminKeyFile): Promise<void> {
+  const previous = file.previous ? { x: file.previous.publicKey.x, until: file.previous.until } : undefined;
+  await writeFileAtomic(dataPath(dataDir, 'adminKey'), `${JSON.stringify({ ...file.key, ...(previous ? { previous } : {}) }, null, 2)}\n`, 0o600);
 }
 
 export function publicPart(key: Ed25519PrivateJwk): Ed25519PublicJwk {

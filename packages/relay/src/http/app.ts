@@ -11,6 +11,7 @@ import { protocolOf, type RelayEnv } from './request.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/hosts.js';
+import { keyRoutes } from './routes/keys.js';
 import { sessionRoutes } from './routes/sessions.js';
 
 /** The client closed the connection before its request was read whole (node's `aborted`, ECONNRESET). */
@@ -59,5 +60,6 @@ export function createApp(services: Services): Hono<RelayEnv> {
   sessionRoutes(app, services, auth);
   conversationRoutes(app, services, auth);
   eventRoutes(app, services, auth);
+  keyRoutes(app, services, auth);
   return app;
 }

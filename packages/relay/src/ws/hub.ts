@@ -34,6 +34,8 @@ export class Hub implements LinkHub {
   private readonly watchers = new Map<string, Set<PeerLink>>();
   private readonly origins: ReadonlySet<string>;
   private readonly heartbeat: NodeJS.Timeout;
+  /** Timers that close links signed by a rotated-out key when its overlap ends. */
+  private readonly retirements = new Set<NodeJS.Timeout>();
   /** The last frame built, per protocol version of the links that read it. */
   private readonly lastFrames = new Map<number, { after: number; last: number; data: Buffer }>();
 
@@ -56,8 +58,18 @@ export class Hub implements LinkHub {
       if (event.type === 'host.revoked') {
         this.closeHost(event.host, CLOSE.revoked, 'host revoked');
         services.activity.forget(event.host);
+      } else if (event.type === 'host.key-rotated') {
+        this.retireKey(event.previousKey.x, Date.parse(event.previousUntil));
+      } else if (event.type === 'admin.key-rotated') {
+        this.retireKey(event.previousKey.x, Date.parse(event.previousUntil));
       }
     });
+    // Overlaps that a restart interrupted.
+    for (const host of services.ledger.state.hosts.values()) {
+      if (host.previousKey) this.retireKey(host.previousKey.publicKey.x, Date.parse(host.previousKey.until));
+    }
+    const admin = services.keys.adminKeys.previous;
+    if (admin) this.retireKey(admin.publicKey.x, admin.until);
   }
 
   get size(): number {
@@ -136,6 +148,22 @@ export class Hub implements LinkHub {
     return frame;
   }
 
+  /**
+   * At the end of a key's overlap, closes the links it signed (4007: reconnect with a fresh
+   * token, which only the new key can sign now).
+   */
+  private retireKey(x: string, until: number): void {
+    const timer = setTimeout(
+      () => {
+        this.retirements.delete(timer);
+        for (const link of [...this.links]) if (link.principal.key === x) link.close(CLOSE.tokenExpired, 'signed with a key that was rotated out');
+      },
+      Math.max(0, until - this.services.now()),
+    );
+    timer.unref();
+    this.retirements.add(timer);
+  }
+
   /** Closes every link of a host (agent and watch). */
   closeHost(host: string, code: number, reason: string): void {
     for (const link of [...this.links]) if (link.who === host) link.close(code, reason);
@@ -162,6 +190,7 @@ export class Hub implements LinkHub {
   /** Closes every link (1001) and waits, briefly, for them to go. */
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
+    for (const timer of this.retirements) clearTimeout(timer);
     const sockets = [...this.links].map((l) => l.ws);
     for (const link of [...this.links]) link.close(CLOSE.goingAway, 'relay shutting down');
     await Promise.all(
