@@ -58,6 +58,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const undo: Array<() => unknown> = [() => lock.release()];
   try {
     const identity = await initDataDir(opts.dataDir);
+    if (identity.migration) logger.warn({ ...identity.migration }, 'data dir migrated to a newer format; the files it rewrote were copied to the backup first');
     const adminKey = await readAdminKeyFile(identity.dataDir);
     let onFatal: (err: Error) => void = () => {};
     const ledger = await openLedger(identity, opts, logger, (err) => onFatal(err));

@@ -7,6 +7,7 @@ import { CrosstalkError, type Ed25519PublicJwk } from '@crosstalk/core';
 import { generateEd25519, type Ed25519PrivateJwk } from '@crosstalk/core/token';
 import * as z from 'zod';
 import { readJsonFile, syncDir, writeFileAtomic } from './files.js';
+import { checkFormat, DATA_FORMAT, type Migration, migrateDataDir } from './format.js';
 
 export const DATA_FILES = {
   relay: 'relay.json',
@@ -22,7 +23,8 @@ const Iso = z
   .string()
   .max(40)
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/);
-const RelayFileSchema = z.strictObject({ relayId: Id, epoch: Id, createdAt: Iso });
+/** `format` (format.ts) is absent in a data dir of format 1. */
+const RelayFileSchema = z.strictObject({ relayId: Id, epoch: Id, createdAt: Iso, format: z.number().int().min(1).max(1_000_000).optional() });
 const KeyPart = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const AdminKeySchema = z.object({
   kty: z.literal('OKP'),
@@ -84,14 +86,16 @@ async function createEmptyLog(dataDir: string): Promise<void> {
  * or checks an existing one. A data dir whose log is missing gets a new epoch: the log was
  * replaced, so every agent must resync.
  */
-export async function initDataDir(dataDir: string): Promise<RelayIdentity & { dataDir: string }> {
+export async function initDataDir(dataDir: string): Promise<RelayIdentity & { dataDir: string; migration: Migration | null }> {
   const dir = resolve(dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await restrictMode(dir, 0o700);
+  // Before anything else reads it: an older format is migrated (with a backup), a newer one refused.
+  const migration = await migrateDataDir(dir);
 
   let identity = await readJsonFile(dataPath(dir, 'relay'), RelayFileSchema);
   if (!identity) {
-    identity = { relayId: newId(), epoch: newId(), createdAt: new Date().toISOString() };
+    identity = { relayId: newId(), epoch: newId(), createdAt: new Date().toISOString(), format: DATA_FORMAT };
     await createEmptyLog(dir);
     await writeFileAtomic(dataPath(dir, 'relay'), `${JSON.stringify(identity, null, 2)}\n`, 0o644);
   } else if (!(await exists(dataPath(dir, 'log')))) {
@@ -105,7 +109,7 @@ export async function initDataDir(dataDir: string): Promise<RelayIdentity & { da
     await writeFileAtomic(keyPath, `${JSON.stringify(privateJwk, null, 2)}\n`, 0o600);
   }
   await restrictMode(keyPath, 0o600);
-  return { ...identity, dataDir: dir };
+  return { relayId: identity.relayId, epoch: identity.epoch, createdAt: identity.createdAt, dataDir: dir, migration };
 }
 
 /** Gives the relay a new epoch (after its log was replaced or cut short). */
@@ -128,10 +132,11 @@ function notARelayDir(dataDir: string): CrosstalkError {
 
 /** relay.json plus listen.json, for local admin commands. */
 export async function readRelayInfo(dataDir: string): Promise<RelayInfo> {
+  await checkFormat(dataDir);
   const identity = await readJsonFile(dataPath(dataDir, 'relay'), RelayFileSchema);
   if (!identity) throw notARelayDir(dataDir);
   const listen = await readListen(dataDir);
-  return { ...identity, url: listen?.url ?? null, pid: listen?.pid ?? null };
+  return { relayId: identity.relayId, epoch: identity.epoch, createdAt: identity.createdAt, url: listen?.url ?? null, pid: listen?.pid ?? null };
 }
 
 /** The admin private key; whoever can read it is the relay admin. */
