@@ -6,6 +6,7 @@ import { CrosstalkError, type LogLevel } from '@crosstalk/core';
 import { endpointPath } from '@crosstalk/core/endpoint';
 import type { TokenSigner } from '@crosstalk/core/token';
 import { hostKeySigner, readAgentConfig, type AgentConfig, type HomeLayout } from '../home/index.js';
+import { migrateStateDir } from '../home/state-format.js';
 import { RelayLink } from '../link/link.js';
 import { Replica, type ReplicaHooks } from '../state/replica.js';
 import { toldByWait } from '../sessions/waiting.js';
@@ -63,6 +64,9 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const signer = await hostKeySigner(layout.hostKey, config.host, config.relayId);
   const tuning: AgentTuning = { ...DEFAULT_TUNING, ...options.tuning };
   const hooks = options.hooks ?? {};
+  // Before anything reads it: an older state format is migrated (with a backup), a newer one refused.
+  const migration = await migrateStateDir(layout.stateDir);
+  if (migration) log.warn({ ...migration }, 'agent state migrated to a newer format; the files it rewrote were copied to the backup first');
   const replica = await Replica.open({
     store: new StateStore(layout.stateDir),
     copiesDir: config.conversationsDir,
