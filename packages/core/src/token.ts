@@ -3,8 +3,8 @@
 // definition of the claims; verification lives in the relay.
 //
 // Built on node:crypto alone: every CLI invocation mints a token, and loading a JOSE library
-// costs more than the whole signature. The format is fixed (EdDSA compact JWS), and the relay's
-// auth tests verify these tokens with an independent JOSE implementation.
+// costs more than the whole signature. The format is fixed (EdDSA compact JWS), and the relay
+// verifies these tokens with jose.
 import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { LIMITS } from './limits.js';
 import type { Ed25519PublicJwk } from './types.js';

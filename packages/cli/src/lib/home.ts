@@ -1,7 +1,7 @@
 // Where this CLI finds the crosstalk home, and clients that sign as this host.
 import { createRelayClient, type RelayClient } from '@crosstalk/client';
-import { homeLayout, readAgentConfig, readHostKey, resolveHome, type AgentConfig, type HomeLayout } from '@crosstalk/agent/home';
-import { tokenSigner, type TokenSigner } from '@crosstalk/core/token';
+import { homeLayout, hostKeySigner, readAgentConfig, resolveHome, type AgentConfig, type HomeLayout } from '@crosstalk/agent/home';
+import type { TokenSigner } from '@crosstalk/core/token';
 import type { CliContext } from '../handler.js';
 
 export function layoutOf(ctx: Pick<CliContext, 'crosstalkHome' | 'userHome'>): HomeLayout {
@@ -19,7 +19,7 @@ export interface HostConnection {
 /** Reads the home's config and key; NOT_ENROLLED when there are none. */
 export async function connectHost(ctx: Pick<CliContext, 'crosstalkHome' | 'userHome'>, layout: HomeLayout = layoutOf(ctx)): Promise<HostConnection> {
   const config = await readAgentConfig(layout.config);
-  const key = await readHostKey(layout.hostKey);
-  const signer = await tokenSigner(key, config.host, config.relayId);
+  // Follows host-key.json, so a long-running command (web, tail -f) signs with a rotated key.
+  const signer = await hostKeySigner(layout.hostKey, config.host, config.relayId);
   return { layout, config, signer, client: createRelayClient({ relayUrl: config.relayUrl, signer }) };
 }
