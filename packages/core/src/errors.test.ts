@@ -5,7 +5,7 @@ import { renderErrorsDoc } from './errors-doc.js';
 
 describe('error catalogue', () => {
   it('gives every code a status, an exit code, a message and a hint', () => {
-    const statuses = new Set([400, 401, 403, 404, 409, 413, 422, 429, 500, 503, 504]);
+    const statuses = new Set([400, 401, 403, 404, 409, 413, 422, 426, 429, 500, 503, 504]);
     for (const [code, e] of Object.entries(ERRORS)) {
       expect(code).toMatch(/^[A-Z][A-Z_]+$/);
       expect(statuses.has(e.status), `${code} status ${e.status}`).toBe(true);

@@ -185,6 +185,13 @@ export const OUTPUT: Record<string, OutputDoc> = {
   },
   'relay hosts': { fields: { hosts: '`{name, enrolledAt, revokedAt, connected, cursor, lastSeenAt}[]`' } },
   'relay revoke': { fields: { host: 'host name', revoked: 'true' } },
+  'relay rotate-admin-key': {
+    fields: {
+      publicKey: '`x` of the new admin public key',
+      previousUntil: 'until when the replaced key is still accepted (ISO time)',
+      dataDir: 'the data dir whose admin-key.json holds the new key',
+    },
+  },
   'relay repair': {
     fields: {
       file: 'the event log',
@@ -197,6 +204,13 @@ export const OUTPUT: Record<string, OutputDoc> = {
     },
   },
   'agent join': { fields: { host: 'host name', relayUrl: 'relay URL', relayId: 'relay id', conversationsDir: 'where copies go', home: 'the crosstalk home' } },
+  'agent rotate-key': {
+    fields: {
+      host: 'host name',
+      publicKey: '`x` of the new public key',
+      previousUntil: 'until when the replaced key is still accepted (ISO time); null when an interrupted rotation was finished',
+    },
+  },
   'agent status': {
     fields: {
       running: 'whether the agent runs (exit 5 when not)',
