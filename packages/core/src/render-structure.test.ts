@@ -114,7 +114,8 @@ function conversation(bodies: string[], proposal: string | null, resolution: str
 function plain(c: Conversation): Conversation {
   return {
     ...c,
-    turns: c.turns.map((t) => ({ ...t, body: 'body', ...(t.proposes !== undefined ? { proposes: 'proposal' } : {}) })),
+    // A proposal that is the turn's body stays the body (the copy then shows no PROPOSAL: line).
+    turns: c.turns.map((t) => ({ ...t, body: 'body', ...(t.proposes !== undefined ? { proposes: t.proposes === t.body ? 'body' : 'proposal' } : {}) })),
     ...(c.proposal ? { proposal: { ...c.proposal, text: 'proposal' } } : {}),
     ...(c.decision ? { decision: { ...c.decision, text: 'proposal' } } : {}),
     ...(c.resolution ? { resolution: { ...c.resolution, text: 'resolution' } } : {}),
