@@ -6,7 +6,8 @@ import { ADMIN_COMMANDS } from './spec/admin.js';
 import { MODERATION_COMMANDS } from './spec/moderation.js';
 import { SESSIONS_COMMANDS } from './spec/sessions.js';
 import { SETUP_COMMANDS } from './spec/setup.js';
+import { SPAWN_COMMANDS } from './spec/spawn.js';
 
 export type { CommandSpec } from './spec/command.js';
 
-export const COMMANDS: CommandSpec[] = [...SESSIONS_COMMANDS, ...MODERATION_COMMANDS, ...SETUP_COMMANDS, ...ADMIN_COMMANDS];
+export const COMMANDS: CommandSpec[] = [...SESSIONS_COMMANDS, ...SPAWN_COMMANDS, ...MODERATION_COMMANDS, ...SETUP_COMMANDS, ...ADMIN_COMMANDS];

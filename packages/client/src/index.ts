@@ -4,3 +4,4 @@ export * from './client.js';
 export * from './admin.js';
 export type { FetchLike } from './http.js';
 export { displayUrl, isLoopbackUrl, unreachable, unreachableHint } from './unreachable.js';
+export { createSpawnClient, type SpawnClient } from './spawns.js';

@@ -139,6 +139,19 @@ export const ERRORS = {
   TOO_FEW_PARTICIPANTS: spec(422, EXIT.usage, 'a conversation needs at least two participants', 'name the other side with --with <session>'),
   IDEMPOTENCY_KEY_REUSED: spec(422, EXIT.usage, 'that idempotency key was used for a different request', 'use a fresh idempotency key for a new request'),
   SESSION_TAKEN: spec(409, EXIT.conflict, 'that session name is registered by another host', 'choose another name with --as'),
+  // --- spawn, kill, peek (docs/SPAWN.md) ----------------------------------------------------------
+  SPAWN_REFUSED: spec(
+    403,
+    EXIT.auth,
+    "the host's spawn policy refused the request",
+    "the message names the rule; the policy is in the `spawn` section of that host's config.json (`crosstalk doctor` there shows it; docs/SPAWN.md)",
+  ),
+  SPAWN_FAILED: spec(
+    500,
+    EXIT.error,
+    'the host could not start or stop the coding agent',
+    'the message says why; `crosstalk doctor` and the agent log on that host say more',
+  ),
   // --- limits and protocol -------------------------------------------------------------------
   RATE_LIMITED: spec(429, EXIT.error, 'too many requests from this host', 'slow down and retry after a moment'),
   QUOTA_EXCEEDED: spec(

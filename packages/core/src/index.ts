@@ -7,6 +7,7 @@ export * from './names.js';
 export * from './protocol.js';
 export * from './render.js';
 export * from './session-state.js';
+export * from './spawn-policy.js';
 export * from './rules/index.js';
 export * from './schemas/index.js';
 export * from './state.js';

@@ -123,7 +123,7 @@ function applyClosed(state: RelayState, event: EventOf<'conversation.closed'>): 
   return c;
 }
 
-/** Sessions, hosts and invites; a receipt, a withheld event and an admin key rotation change no state. */
+/** Sessions, hosts and invites; a receipt, a withheld event, an admin key rotation, and a spawn or kill record (an audit entry) change no state. */
 function applyRegistry(
   state: RelayState,
   event: EventOf<
@@ -136,6 +136,10 @@ function applyRegistry(
     | 'withheld'
     | 'host.key-rotated'
     | 'admin.key-rotated'
+    | 'spawn.requested'
+    | 'spawn.resulted'
+    | 'kill.requested'
+    | 'kill.resulted'
   >,
 ): void {
   switch (event.type) {
@@ -172,6 +176,10 @@ function applyRegistry(
     case 'admin.key-rotated':
     case 'withheld':
     case 'receipt':
+    case 'spawn.requested':
+    case 'spawn.resulted':
+    case 'kill.requested':
+    case 'kill.resulted':
       return;
   }
 }

@@ -33,6 +33,10 @@ export const EVENT_KIND_SINCE = {
   withheld: 3,
   'host.key-rotated': 3,
   'admin.key-rotated': 3,
+  'spawn.requested': 3,
+  'spawn.resulted': 3,
+  'kill.requested': 3,
+  'kill.resulted': 3,
 } as const satisfies Record<RelayEvent['type'], number>;
 
 /** Link frames an agent or watcher sends → the protocol version each came with. */

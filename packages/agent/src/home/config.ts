@@ -4,6 +4,7 @@ import { dirname, isAbsolute } from 'node:path';
 import * as z from 'zod';
 import { CrosstalkError, hasUnsafeChars, LOG_LEVELS, NameSchema, unreadableFile } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
+import { spawnPolicySchema } from './spawn-config.js';
 
 const MAX_CONFIG_BYTES = 64 * 1024;
 
@@ -43,6 +44,8 @@ function build() {
       .optional(),
   });
 
+  const SpawnPolicySchema = spawnPolicySchema();
+
   const AgentConfigSchema = z.strictObject({
     version: z.literal(1),
     relayUrl: RelayUrl,
@@ -66,6 +69,8 @@ function build() {
      */
     diskBudgetMiB: z.number().int().min(1).max(1_048_576).default(1024),
     logLevel: z.enum(LOG_LEVELS).default('info'),
+    /** Who may start coding agents here, which, where and how many (docs/SPAWN.md); off by default. */
+    spawn: SpawnPolicySchema.default(SpawnPolicySchema.parse({})),
   });
   return { WakeSettingsSchema, AgentConfigSchema };
 }

@@ -22,6 +22,7 @@ import { StatusWriter, type AgentStatusSnapshot } from './status.js';
 import { SessionHooks } from './session-hooks.js';
 import { Sync } from './sync.js';
 import { DEFAULT_TUNING, type AgentTuning } from './tuning.js';
+import { openSpawning, type Spawning } from '../spawn/wire.js';
 
 export interface AgentHooks extends ReplicaHooks {
   /** Every wake-up attempt, after the adapter answered. */
@@ -78,7 +79,8 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   log.info({ relayUrl: config.relayUrl, cursor: replica.seq, epoch: replica.currentEpoch, copies: config.conversationsDir }, 'agent starting');
   const journal = await WakeJournal.open(join(layout.stateDir, 'wakes.json'), Date.now(), config.wake.nudgeAfterSeconds * 1000);
   const waker = options.waker ?? defaultWaker(config, log);
-  const agent = new Agent({ config, layout, log, replica, journal, tuning, hooks, waker });
+  const spawning = await openSpawning({ layout, config, signer, log });
+  const agent = new Agent({ config, layout, log, replica, journal, tuning, hooks, waker, spawning });
   await agent.listen(options.endpoint ?? endpointPath(layout.home, process.platform, tmpdir(), process.getuid?.() ?? 0));
   agent.start(signer);
   return agent.handle();
@@ -99,6 +101,7 @@ interface AgentParts {
   tuning: AgentTuning;
   hooks: AgentHooks;
   waker: WakeAdapter;
+  spawning: Spawning;
 }
 
 class Agent {
@@ -183,6 +186,16 @@ class Agent {
       },
       onChange: () => this.statusWriter.update(),
       onError: (err) => this.setError(err),
+      onApplied: (events) => parts.spawning.applied(events),
+    });
+    parts.spawning.attach({
+      joinedHere: (name, pane) => {
+        const s = replica.state.sessions.get(name);
+        return s?.host === config.host && s.wake.type === 'tmux' && s.wake.pane === pane;
+      },
+      taken: (name) => replica.state.sessions.has(name),
+      lastSignal: (name) => this.sessionHooks.get(name).lastSignal,
+      ended: (name) => this.sessionHooks.ended(name),
     });
     this.presence = new PresenceTracker(parts.waker, () => this.localSessions(), log);
     this.statusWriter = new StatusWriter(
@@ -219,6 +232,7 @@ class Agent {
       },
     });
     this.link.start();
+    void this.parts.spawning.start();
     this.presenceTimer = setInterval(() => void this.reportPresence(false), tuning.presenceIntervalMs);
     void this.statusWriter.flush();
   }
@@ -292,6 +306,7 @@ class Agent {
     const { log, replica } = this.parts;
     if (this.presenceTimer) clearInterval(this.presenceTimer);
     if (this.statesTimer) clearTimeout(this.statesTimer);
+    await this.parts.spawning.stop();
     await this.sessionHooks.close();
     try {
       await this.sync.stop();

@@ -99,6 +99,14 @@ export class SessionHooks {
     this.armExpiry();
   }
 
+  /** The session's process is gone without a hook saying so (a spawned session that exited or was killed). */
+  ended(session: string): void {
+    const change = this.activities.signal(session, 'SessionEnd', 'ended', Date.now());
+    if (!change) return;
+    this.deps.orchestrator.stateChanged(session);
+    this.deps.onStates();
+  }
+
   /** States of the local sessions, for the relay. */
   states(): Record<string, { state: SessionState; since: string }> {
     const out: Record<string, { state: SessionState; since: string }> = {};

@@ -24,6 +24,8 @@ export interface SyncDeps {
   /** Something the status file shows changed. */
   onChange(): void;
   onError(error: unknown): void;
+  /** The events of a batch that the replica applied, once their copies are written. */
+  onApplied?(events: readonly RelayEvent[]): Promise<void>;
 }
 
 export class Sync {
@@ -124,6 +126,7 @@ export class Sync {
     const outcome = await replica.apply(events);
     if (outcome.gap) this.askReplay(outcome.gap.after, outcome.gap.detail);
     else if (this.awaitingReplay && replica.seq > this.awaitingReplay.after) this.clearReplayWait();
+    if (replica.seq > before && this.deps.onApplied) await this.deps.onApplied(events.filter((e) => e.seq > before && e.seq <= replica.seq));
     if (replica.seq > before) this.scheduleCursor();
     if (outcome.sessionsChanged) {
       // A session that joined here may be next in conversations that did not change.

@@ -39,6 +39,8 @@ describe('systemd user unit', () => {
     expect(directive(unit, 'Restart')).toEqual(['on-failure']);
     expect(directive(unit, 'RestartSec')).toEqual(['5']);
     expect(directive(unit, 'WantedBy')).toEqual(['default.target']);
+    // A restart stops the agent alone: the tmux server of its spawned sessions, in the same control group, lives on.
+    expect(directive(unit, 'KillMode')).toEqual(['process']);
     expect(unit).toMatch(/^\[Unit\]$[\s\S]*^\[Service\]$[\s\S]*^\[Install\]$/m);
   });
 

@@ -49,6 +49,9 @@ export function renderSystemdUnit(ctx: ServiceContext): string {
     'RestartSec=5',
     // The agent flushes its cursor and exits on SIGTERM.
     'KillSignal=SIGTERM',
+    // Only the agent is stopped: the coding agents it spawned live on its private tmux server, in
+    // this unit's control group, and must outlive a restart of the agent (docs/SPAWN.md).
+    'KillMode=process',
     'TimeoutStopSec=20',
     '',
     '[Install]',

@@ -6,6 +6,7 @@ import type { CommandHandler } from '../handler.js';
 import { table } from '../lib/format.js';
 import { layoutOf } from '../lib/home.js';
 import { serviceContext } from '../lib/service.js';
+import { spawnPolicyWords } from '../lib/spawn-policy-text.js';
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -58,7 +59,8 @@ const handler: CommandHandler = async (ctx) => {
     '',
     service ? `service: ${service.installed ? `installed (${service.definition}), ${service.state}` : 'not installed'}` : 'service: not supported here',
   );
-  const data = { running: report.running, host: config.host, relayUrl: config.relayUrl, status: s, service };
+  lines.push(spawnPolicyWords(config.spawn));
+  const data = { running: report.running, host: config.host, relayUrl: config.relayUrl, status: s, service, spawn: config.spawn };
   return { data, text: lines.join('\n'), exitCode: report.running ? EXIT.ok : EXIT.unreachable };
 };
 export default handler;

@@ -4,6 +4,7 @@ import { readLocalSessions, type HomeLayout } from '@crosstalk/agent';
 import { agentCheck, commandCheck, copiesCheck, keysCheck, sessionChecks, tmuxCheck } from './doctor-host.js';
 import type { Check } from './doctor-check.js';
 import { authCheck, enrollmentCheck, relayChecks } from './doctor-relay.js';
+import { spawnPolicyCheck } from './spawn-policy-text.js';
 
 export type { Check } from './doctor-check.js';
 
@@ -39,5 +40,6 @@ export async function runChecks(inputs: DoctorInputs): Promise<Check[]> {
   );
   if (inputs.skills) checks.push(...(await inputs.skills(new Set(sessions.map((s) => s.kind)))));
   checks.push(await copiesCheck(config));
+  checks.push(spawnPolicyCheck(config));
   return checks;
 }

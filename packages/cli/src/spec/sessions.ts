@@ -56,6 +56,11 @@ export const JOIN_OPTIONS = options(
 
 export const AS_ONLY = options(AS);
 
+export const SESSIONS_OPTIONS = options({
+  flags: '--spawned',
+  description: 'spawned sessions and every spawn and kill request, from the audit log in the copies directory',
+});
+
 export const SESSIONS_COMMANDS: CommandSpec[] = [
   command({
     path: ['open'],
@@ -126,8 +131,9 @@ export const SESSIONS_COMMANDS: CommandSpec[] = [
     path: ['sessions'],
     group: 'sessions',
     summary: 'list sessions, their hosts and whether they are online',
+    options: SESSIONS_OPTIONS,
     json: true,
-    examples: ['crosstalk sessions', 'crosstalk sessions --json'],
+    examples: ['crosstalk sessions', 'crosstalk sessions --json', 'crosstalk sessions --spawned'],
     load: () => import('../commands/sessions.js'),
   }),
   command({

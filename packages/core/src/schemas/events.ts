@@ -2,7 +2,8 @@
 // status, next, …), so applying one never re-decides a rule.
 import * as z from 'zod';
 import { conversation, decision, moderationAction, proposal, turn } from './conversation.js';
-import { actorName, conversationStatus, decisionText, iso, maxTurns, NameSchema, nameList, seq, text } from './fields.js';
+import { LIMITS } from '../limits.js';
+import { actorName, conversationStatus, decisionText, iso, maxTurns, NameSchema, nameList, SessionKindSchema, seq, text } from './fields.js';
 import { schemaOnce } from './lazy.js';
 import { ed25519PublicJwk, receipt, session } from './sessions.js';
 
@@ -132,6 +133,78 @@ export const adminKeyRotated = schemaOnce(() =>
   }),
 );
 
+// --- spawn and kill: requests and what the target host did about them (docs/SPAWN.md) ------------
+
+/** A spawn or kill request's id: made by the relay, unique in its log. */
+export const requestId = schemaOnce(() => z.string().regex(/^[0-9a-f]{16,32}$/));
+/** What a host's policy or its terminal said about a request: a rule of SPAWN_RULES or a failure reason. */
+const outcomeReason = schemaOnce(() =>
+  z
+    .string()
+    .max(64)
+    .regex(/^[a-z0-9-]*$/),
+);
+const pathText = schemaOnce(() => text(4096));
+
+export const spawnRequested = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('spawn.requested'),
+    id: requestId(),
+    /** Who asked: the host the credential belongs to, or `admin`; stamped by the relay. */
+    by: actorName(),
+    /** The host asked to start the coding agent. */
+    host: NameSchema,
+    kind: SessionKindSchema,
+    session: NameSchema,
+    cwd: pathText(),
+    prompt: text(LIMITS.bodyBytes).nullable(),
+    model: text(200).nullable(),
+  }),
+);
+
+export const spawnResulted = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('spawn.resulted'),
+    id: requestId(),
+    /** The host that reports it, stamped by the relay: only the asked host's report counts. */
+    host: NameSchema,
+    session: NameSchema,
+    outcome: z.enum(['started', 'refused', 'failed']),
+    /** The rule that refused it, or why it failed (`not-ready`, `tmux-error`, …); empty when started. */
+    reason: outcomeReason(),
+    detail: text(1000),
+    /** The directory the coding agent was started in (resolved), when started. */
+    cwd: pathText().nullable(),
+  }),
+);
+
+export const killRequested = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('kill.requested'),
+    id: requestId(),
+    by: actorName(),
+    /** The host the session belongs to. */
+    host: NameSchema,
+    session: NameSchema,
+  }),
+);
+
+export const killResulted = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('kill.resulted'),
+    id: requestId(),
+    host: NameSchema,
+    session: NameSchema,
+    outcome: z.enum(['killed', 'refused', 'failed']),
+    reason: outcomeReason(),
+    detail: text(1000),
+  }),
+);
+
 export const relayEvent = schemaOnce(() =>
   z.discriminatedUnion('type', [
     conversationOpened(),
@@ -147,6 +220,10 @@ export const relayEvent = schemaOnce(() =>
     eventWithheld(),
     hostKeyRotated(),
     adminKeyRotated(),
+    spawnRequested(),
+    spawnResulted(),
+    killRequested(),
+    killResulted(),
   ]),
 );
 

@@ -34,3 +34,22 @@ export {
   SessionAnswerSchema,
   SessionsAnswerSchema,
 } from './answers.js';
+export {
+  isSpawnAuditEvent,
+  KillRequestSchema,
+  KillResultBodySchema,
+  RequestAnswerSchema,
+  SPAWN_AUDIT_TYPES,
+  SpawnRequestSchema,
+  SpawnResultBodySchema,
+  type KillRequest,
+  type KillRequestedEvent,
+  type KillResultBody,
+  type KillResultedEvent,
+  type RequestAnswer,
+  type SpawnAuditEvent,
+  type SpawnRequest,
+  type SpawnRequestedEvent,
+  type SpawnResultBody,
+  type SpawnResultedEvent,
+} from './spawn.js';

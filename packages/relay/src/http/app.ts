@@ -13,6 +13,7 @@ import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/hosts.js';
 import { keyRoutes } from './routes/keys.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { spawnRoutes } from './routes/spawns.js';
 
 /** The client closed the connection before its request was read whole (node's `aborted`, ECONNRESET). */
 function clientHungUp(err: unknown, c: Context<RelayEnv>): boolean {
@@ -61,5 +62,6 @@ export function createApp(services: Services): Hono<RelayEnv> {
   conversationRoutes(app, services, auth);
   eventRoutes(app, services, auth);
   keyRoutes(app, services, auth);
+  spawnRoutes(app, services, auth);
   return app;
 }

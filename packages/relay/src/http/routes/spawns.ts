@@ -1,0 +1,75 @@
+// Spawn and kill requests (docs/SPAWN.md). The relay decides nothing about them: it records who
+// asked, from which host, for what, as an event that reaches the asked host's agent through its
+// link like every other; that agent applies its own policy, acts, and reports the outcome, which
+// is recorded as an event too. The log is the audit trail.
+import { randomBytes } from 'node:crypto';
+import {
+  ADMIN_ACTOR,
+  CrosstalkError,
+  KillRequestSchema,
+  KillResultBodySchema,
+  type RequestAnswer,
+  SpawnRequestSchema,
+  SpawnResultBodySchema,
+} from '@crosstalk/core';
+import type { Hono, MiddlewareHandler } from 'hono';
+import { isoNow, type Services } from '../../services.js';
+import { principalOf, readBody, requireHost, type RelayEnv, type RelayContext } from '../request.js';
+
+const newId = (): string => randomBytes(12).toString('hex');
+
+/** The requester as recorded: its host, or `admin` for the admin key. */
+function requester(c: RelayContext): string {
+  const p = principalOf(c);
+  return p.kind === 'host' ? p.host : ADMIN_ACTOR;
+}
+
+export function spawnRoutes(app: Hono<RelayEnv>, services: Services, auth: MiddlewareHandler<RelayEnv>): void {
+  const { ledger } = services;
+
+  const enrolled = (host: string): void => {
+    const h = ledger.state.hosts.get(host);
+    if (!h || h.revokedAt !== null) throw new CrosstalkError('HOST_NOT_FOUND', `no enrolled host named ${host}`);
+  };
+
+  app.post('/v1/spawns', auth, async (c) => {
+    const by = requester(c);
+    const body = await readBody(c, SpawnRequestSchema);
+    enrolled(body.host);
+    const owner = ledger.state.sessions.get(body.session)?.host;
+    if (owner !== undefined && owner !== body.host) {
+      throw new CrosstalkError('SESSION_TAKEN', `session ${body.session} is registered by host ${owner}`, { details: { owner } });
+    }
+    const id = newId();
+    const { events, durable } = ledger.commit([{ type: 'spawn.requested', at: isoNow(services), id, by, ...body }]);
+    await durable;
+    return c.json({ id, seq: events[0]?.seq ?? 0, host: body.host } satisfies RequestAnswer, 201);
+  });
+
+  app.post('/v1/spawns/results', auth, async (c) => {
+    const host = requireHost(c);
+    const body = await readBody(c, SpawnResultBodySchema);
+    const { events, durable } = ledger.commit([{ type: 'spawn.resulted', at: isoNow(services), host, ...body }]);
+    await durable;
+    return c.json({ id: body.id, seq: events[0]?.seq ?? 0, host } satisfies RequestAnswer, 201);
+  });
+
+  app.post('/v1/kills', auth, async (c) => {
+    const by = requester(c);
+    const body = await readBody(c, KillRequestSchema);
+    const session = ledger.state.sessions.get(body.session);
+    if (!session) throw new CrosstalkError('SESSION_NOT_FOUND', `no session named ${body.session}`);
+    const id = newId();
+    const { events, durable } = ledger.commit([{ type: 'kill.requested', at: isoNow(services), id, by, host: session.host, session: session.name }]);
+    await durable;
+    return c.json({ id, seq: events[0]?.seq ?? 0, host: session.host } satisfies RequestAnswer, 201);
+  });
+
+  app.post('/v1/kills/results', auth, async (c) => {
+    const host = requireHost(c);
+    const body = await readBody(c, KillResultBodySchema);
+    const { events, durable } = ledger.commit([{ type: 'kill.resulted', at: isoNow(services), host, ...body }]);
+    await durable;
+    return c.json({ id: body.id, seq: events[0]?.seq ?? 0, host } satisfies RequestAnswer, 201);
+  });
+}
