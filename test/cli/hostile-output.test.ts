@@ -33,6 +33,9 @@ const NO_REMOTE_TEXT: Record<string, string> = {
   demo: 'runs its own scripted conversation (its output goes through printResult like every command)',
   'skill install': 'prints the files it wrote',
   hook: 'talks only to the local agent; never prints remote text to a terminal',
+  spawn: 'prints through printResult like every command; it needs a host whose policy allows spawning: run in test/cli/spawn.test.ts',
+  kill: 'prints validated names and the outcome through printResult; run in test/cli/spawn.test.ts',
+  peek: 'strips every control from the screen (lib/screen-text.ts) before printResult; it needs a spawned session: run in test/cli/spawn.test.ts',
   ask: "prints the answer turn through printResult like read; it needs a host that may spawn a coding agent, covered in wait-ask's suite",
 };
 

@@ -11,17 +11,22 @@
 //   joined.json, whoami.json  the results of those commands; `ready` once joined
 //
 //   node scripted-agent.mjs '<json: {dir, cli, session, kind, play, reply}>'
+// Started by `crosstalk spawn` instead (already joined by its host agent), it takes
+// {dirBase, cli, join: false, hook: true, reply}: its session is CROSSTALK_SESSION, its dir
+// dirBase/<session>, and it reports its start as Claude Code does, with a SessionStart hook.
 // reply: the body of every reply the play does not script, as "<reply> (turn N)".
 // play: { "<topic>": { turns: { "<n>": Step }, limit: [Step, ...] } }
 // Step: { before?: Action[], reply?: false | {body?, next?, propose?, agree?}, after?: Action[] }
 // Action: { moderate: ["--add", "x"] } | { close: "resolution" }
 import { execFile } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { takeLines } from '../../packages/agent/src/terminals/tmux/__fixtures__/tui-input.mjs';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
-const { dir, cli, session, kind = 'other', play, reply } = config;
+const session = config.session ?? process.env.CROSSTALK_SESSION;
+const dir = config.dir ?? (config.dirBase && session ? join(config.dirBase, session) : undefined);
+const { cli, kind = 'other', play, reply } = config;
 if (!dir || !cli || !session || !process.stdin.isTTY) {
   process.stderr.write('scripted-agent: needs dir, cli, session and a terminal\n');
   process.exit(2);
@@ -121,13 +126,24 @@ function submitted(line) {
     .catch((err) => record('actions.jsonl', { kind: 'error', error: String(err) }));
 }
 
+mkdirSync(dir, { recursive: true });
 for (const f of ['bytes.log', 'lines.jsonl', 'actions.jsonl']) writeFileSync(join(dir, f), '');
 // A fresh prompt after each line, as a TUI redraws after taking one.
 takeLines({ onLine: submitted, onBytes: (chunk) => appendFileSync(join(dir, 'bytes.log'), chunk), prompt: '> ' });
 for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(0));
 
-const joined = await crosstalk(['join', '--as', session, '--kind', kind, '--json']);
-writeFileSync(join(dir, 'joined.json'), JSON.stringify(joined));
+if (config.join !== false) {
+  const joined = await crosstalk(['join', '--as', session, '--kind', kind, '--json']);
+  writeFileSync(join(dir, 'joined.json'), JSON.stringify(joined));
+}
+if (config.hook) {
+  const start = { hook_event_name: 'SessionStart', session_id: `scripted-${process.pid}`, source: 'startup', cwd: process.cwd() };
+  await new Promise((resolve) => {
+    const child = execFile(process.execPath, [cli, 'hook', 'claude-code'], { timeout: 30_000 }, resolve);
+    child.stdin.end(JSON.stringify(start));
+  });
+}
 writeFileSync(join(dir, 'whoami.json'), JSON.stringify(await crosstalk(['whoami', '--json'])));
 process.stdout.write(`${session} ready\r\n> `);
+writeFileSync(join(dir, 'cwd'), process.cwd());
 writeFileSync(join(dir, 'ready'), String(process.pid));

@@ -264,12 +264,19 @@ export class Spawner {
     }
     await tmux.killSession(record.name);
     await tmux.stopIfEmpty();
-    await this.forget(record.name);
+    await this.forget(record);
   }
 
-  private async forget(name: string): Promise<void> {
-    await this.deps.registry.remove(name);
-    this.deps.ended(name);
+  /**
+   * The session stays registered, `gone`, with no terminal: its pane id may be given to the next
+   * spawned session once the server restarts, and no hook or wake-up of that one may reach it.
+   */
+  private async forget(record: SpawnRecord): Promise<void> {
+    await this.deps.registry.remove(record.name);
+    this.deps.ended(record.name);
+    await this.deps.join(record.name, record.kind, { type: 'none' }).catch((err: unknown) => {
+      this.deps.log.warn({ err: String(err), session: record.name }, 'could not unhook the spawned session from its pane at the relay');
+    });
   }
 
   /** Spawned sessions whose tmux session or process is gone are forgotten and `gone`; nothing is restarted. */
@@ -287,7 +294,7 @@ export class Spawner {
       const pane = panes.find((p) => p.name === r.name && p.pane === r.pane);
       if (pane && !pane.dead) continue;
       log.info({ session: r.name }, 'spawned session exited');
-      await this.forget(r.name);
+      await this.forget(r);
     }
     if (registry.all().length === 0) await tmux.stopIfEmpty().catch(() => undefined);
   }
