@@ -209,6 +209,11 @@ export class Stage {
     await writeFile(join(this.lab.dir, 'mock-exchanges.json'), JSON.stringify(data, null, 1)).catch(() => undefined);
   }
 
+  /** Runs at cleanup, after the lab's processes are stopped. */
+  onCleanup(clean: () => Promise<void>): void {
+    this.cleanups.push(clean);
+  }
+
   async cleanup(): Promise<void> {
     await this.saveExchanges();
     await this.lab.cleanup();

@@ -10,10 +10,17 @@ import type { SpawnConfig } from '../home/spawn-config.js';
 import { DEFAULT_COMMANDS } from '../home/spawn-config.js';
 import { processAlive } from '../os/process-alive.js';
 import { readProcessTree } from '../terminals/processes/read.js';
+import { screenReaderFor } from '../terminals/screens/index.js';
 import type { AgentLogger } from '../run/logger.js';
 import type { SpawnRegistry, SpawnRecord } from './registry.js';
 import { resolvePaths } from './resolve.js';
 import type { SpawnTmux } from './tmux.js';
+
+/**
+ * Kinds whose coding agent runs its SessionStart hook only with its first prompt (Codex): their
+ * start is seen on the screen alone, the product's screen reader finding the empty prompt.
+ */
+const START_WITH_FIRST_PROMPT: ReadonlySet<string> = new Set(['codex']);
 
 /** A request older than this when it arrives (the agent was down) is not acted on. */
 const STALE_MS = 120_000;
@@ -184,12 +191,15 @@ export class Spawner {
       await deps.tmux.release(record.name);
       const readyBy = this.now() + deps.policy.readyTimeoutSeconds * 1000;
       let exited = false;
+      const reader = screenReaderFor(record.kind);
       const ready = await waitUntil(
         async () => {
-          const s = deps.lastSignal(record.name);
-          if (s && s.event === 'SessionStart' && s.at >= at) return true;
           exited = !(await this.alive(record));
-          return exited;
+          if (exited) return true;
+          const s = deps.lastSignal(record.name);
+          const started = START_WITH_FIRST_PROMPT.has(record.kind) || (s !== null && s.event === 'SessionStart' && s.at >= at);
+          // The start hook can come before the input is drawn: the screen must show the empty prompt too.
+          return started && (!reader || reader.before(await deps.tmux.view(record.pane)).state === 'ready');
         },
         readyBy,
         this.now,
@@ -203,13 +213,31 @@ export class Spawner {
           exited ? 'exited' : 'not-ready',
           exited
             ? 'the coding agent exited before it was ready'
-            : `no SessionStart hook within ${deps.policy.readyTimeoutSeconds} s: are the crosstalk hooks installed for it (\`crosstalk skill install\`)?`,
+            : `not ready within ${deps.policy.readyTimeoutSeconds} s (no SessionStart hook${reader ? ', or no empty prompt on its screen' : ''}): are the crosstalk hooks installed for it (\`crosstalk skill install\`)? \`crosstalk peek ${record.name}\` showed what it was doing`,
         );
       }
-      if (e.prompt) await deps.tmux.type(record.pane, e.prompt, deps.enterDelayMs);
+      if (e.prompt) await this.typePrompt(record, e.prompt);
       await report('started', '', `ready in ${this.now() - at} ms${e.prompt ? '; first task typed' : ''}`, record.cwd);
     } catch (err) {
       await fail('spawn-error', String(err));
+    }
+  }
+
+  /**
+   * The first task, pasted into the empty prompt, then Enter as its own key; pressed again (at most
+   * twice) while the screen shows it still sitting in the input, as a wake-up's Enter is.
+   */
+  private async typePrompt(record: SpawnRecord, prompt: string): Promise<void> {
+    const { tmux, enterDelayMs } = this.deps;
+    await tmux.paste(record.pane, prompt);
+    await new Promise((r) => setTimeout(r, enterDelayMs));
+    await tmux.enter(record.pane);
+    const reader = screenReaderFor(record.kind);
+    if (!reader) return;
+    for (let press = 0; press < 2; press++) {
+      const submitted = await waitUntil(async () => reader.before(await tmux.view(record.pane)).state !== 'draft', this.now() + 1_500, this.now, 100);
+      if (submitted) return;
+      await tmux.enter(record.pane);
     }
   }
 

@@ -3,6 +3,7 @@
 // spawned session again by listing it. Every call is an argument array with a timeout.
 import { join } from 'node:path';
 import { createTmuxRunner, TmuxError, type TmuxRunner } from '../terminals/tmux/command.js';
+import { type PaneView, paneViewArgs, parsePaneView } from '../terminals/tmux/submit.js';
 
 export interface SpawnedPane {
   /** The tmux session, named after the crosstalk session. */
@@ -98,12 +99,19 @@ export class SpawnTmux {
     return this.run(['capture-pane', '-p', '-J', '-t', pane, '-S', `-${lines}`]);
   }
 
-  /** Pastes `text` into the pane (bracketed), then presses Enter after `settleMs`, as a wake-up is typed. */
-  async type(pane: string, text: string, settleMs: number): Promise<void> {
+  /** The pane's screen with its styles and the cursor, for the screen readers. */
+  async view(pane: string): Promise<PaneView> {
+    return parsePaneView(await this.run(paneViewArgs(pane, true)), true);
+  }
+
+  /** Pastes `text` into the pane (bracketed), as a wake-up is typed; Enter is its own call. */
+  async paste(pane: string, text: string): Promise<void> {
     const buffer = `crosstalk-spawn-${process.pid}-${Date.now()}`;
     await this.run(['load-buffer', '-b', buffer, '-'], text);
     await this.run(['paste-buffer', '-p', '-d', '-b', buffer, '-t', pane]);
-    await new Promise((r) => setTimeout(r, settleMs));
+  }
+
+  async enter(pane: string): Promise<void> {
     await this.run(['send-keys', '-t', pane, 'Enter']);
   }
 
