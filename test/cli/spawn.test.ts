@@ -9,6 +9,7 @@ import { mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentProc, CLI_BIN, explain, type Host, Lab, NODE, repoFile } from '../harness/index.js';
+import { documentedFields, keys } from './fields.js';
 
 let lab: Lab;
 let alpha: Host;
@@ -91,6 +92,7 @@ describe('crosstalk spawn, peek and kill', () => {
     const out = r.json<{ session: string; host: string; kind: string; state: string; cwd: string; detail: string }>();
     expect(out).toMatchObject({ session: 'helper', host: 'beta', kind: 'other', cwd: await realpath(join(projects, 'api')) });
     expect(out.detail).toMatch(/^ready in \d+ ms; first task typed$/);
+    expect(keys(out)).toEqual(documentedFields('spawn'));
     const dir = join(lab.dir, 'spawned', 'helper');
     pid = Number(await readFile(join(dir, 'ready'), 'utf8'));
     expect(await readFile(join(dir, 'cwd'), 'utf8')).toBe(await realpath(join(projects, 'api')));
@@ -113,6 +115,7 @@ describe('crosstalk spawn, peek and kill', () => {
   it('peek shows its screen on its own host, and points elsewhere to it', async () => {
     const r = await beta.run(['peek', 'helper', '--lines', '20', '--json']);
     expect(r.exitCode, explain(r)).toBe(0);
+    expect(keys(r.json())).toEqual(documentedFields('peek'));
     const lines = r.json<{ lines: string[] }>().lines;
     expect(lines.join('\n')).toContain('helper ready');
     expect(lines.join('\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
@@ -138,6 +141,7 @@ describe('crosstalk spawn, peek and kill', () => {
     const r = await alpha.run(['kill', 'helper', '--json']);
     expect(r.exitCode, explain(r)).toBe(0);
     expect(r.json()).toMatchObject({ session: 'helper', host: 'beta', state: 'gone' });
+    expect(keys(r.json())).toEqual(documentedFields('kill'));
     expect(alive(pid)).toBe(false);
     expect(await spawnTmux(beta, ['list-sessions'])).toBeNull();
     await lab.waitFor('helper gone', async () => (await stateOf('helper')) === 'gone');
@@ -175,6 +179,7 @@ describe('crosstalk spawn, peek and kill', () => {
       spawned: unknown[];
     }>();
     expect(spawned).toEqual([]);
+    expect(keys(r.json())).toEqual(documentedFields('sessions'));
     const summary = requests.map((q) => `${q.action} ${q.session}@${q.host} by ${q.by}: ${q.outcome}${q.reason ? ` ${q.reason}` : ''}`);
     expect(summary).toEqual([
       'spawn helper@beta by alpha: started',

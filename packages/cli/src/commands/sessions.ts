@@ -39,7 +39,7 @@ const handler: CommandHandler<typeof SESSIONS_OPTIONS> = async (ctx, _args, opti
             requests.map((r) => [r.requestedAt, r.action, r.session, r.host, r.by, r.outcome, r.reason || '-']),
           ),
     ].join('\n');
-    return { data: { spawned, requests }, text };
+    return { data: { sessions: sorted, spawned, requests }, text };
   }
   const online = (o: boolean | undefined) => (o === undefined ? '?' : o ? 'yes' : 'no');
   const now = Date.now();
@@ -59,6 +59,6 @@ const handler: CommandHandler<typeof SESSIONS_OPTIONS> = async (ctx, _args, opti
             s.joinedAt,
           ]),
         );
-  return { data: { sessions: sorted }, text };
+  return { data: { sessions: sorted, spawned: null, requests: null }, text };
 };
 export default handler;

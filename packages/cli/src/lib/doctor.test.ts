@@ -1,5 +1,5 @@
 // doctor's checks against a stand-in relay on loopback, whose answers each test chooses.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,21 @@ describe('doctor checks', () => {
     expect(c.auth?.message).toContain('1 session registered');
     expect(c.agent).toMatchObject({ status: 'fail', hint: expect.stringContaining('crosstalk agent run') });
     expect(c.sessions?.status).toBe('skip');
+    // Spawning is off unless the host's config turns it on, and doctor says so.
+    expect(c.spawn).toMatchObject({ status: 'ok', message: expect.stringMatching(/^spawn: off/) });
+  });
+
+  it('shows the spawn policy when it is on, and warns when it allows nothing', async () => {
+    const config = JSON.parse(await readFile(layout.config, 'utf8')) as Record<string, unknown>;
+    await writeFile(layout.config, JSON.stringify({ ...config, spawn: { enabled: true, allow: ['laptop'], roots: ['/srv/work'] } }));
+    expect(byName(await run()).spawn).toMatchObject({
+      status: 'ok',
+      message:
+        'spawn: ON: allowed: laptop; kinds: claude-code, codex; roots: /srv/work; at most 2 at once (remote code execution by design: see docs/SPAWN.md)',
+    });
+    await writeFile(layout.config, JSON.stringify({ ...config, spawn: { enabled: true } }));
+    expect(byName(await run()).spawn).toMatchObject({ status: 'warn', message: expect.stringContaining('it allows nothing yet') });
+    await writeFile(layout.config, JSON.stringify(config));
   });
 
   it('clock skew: a warning past 5 s, a failure past the 30 s token tolerance', async () => {

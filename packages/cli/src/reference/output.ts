@@ -102,8 +102,26 @@ export const OUTPUT: Record<string, OutputDoc> = {
     fields: {
       sessions:
         "`{name, host, kind, wake: {type}, joinedAt, online, state?, stateSince?}[]`; `state` is `idle`, `working`, `waiting-input`, `gone` or `unknown` (no hooks), as its host last reported; absent while its host's agent is not connected",
+      spawned:
+        'with `--spawned`: the spawned sessions not killed since, `{session, host, kind, by, cwd, startedAt, state}[]` (`state` as above, `gone` once unregistered); else null',
+      requests:
+        'with `--spawned`: every spawn and kill request in the audit log, `{request, action, session, host, by, kind, cwd, requestedAt, outcome, reason, detail, answeredAt}[]`; `outcome` is `started`, `killed`, `refused` (with the rule in `reason`), `failed` or `pending`; else null',
     },
   },
+  spawn: {
+    fields: {
+      session: 'the new session name',
+      host: 'the host it runs on',
+      kind: '`claude-code`, `codex` or `other`',
+      state: 'its state as its host reported it (`idle`, `working`, …)',
+      cwd: 'the resolved directory it was started in',
+      request: 'the request id (in the log and the audit)',
+      detail: 'what the host said (`ready in N ms; first task typed`)',
+      conversation: 'the conversation `--with` opened, or null',
+    },
+  },
+  kill: { fields: { session: 'session name', host: 'its host', state: '`gone`', request: 'the request id' } },
+  peek: { fields: { session: 'session name', host: 'this host', pane: 'its tmux pane', lines: 'the last lines of its screen, controls removed' } },
   status: {
     fields: {
       id: 'conversation id',
@@ -218,6 +236,7 @@ export const OUTPUT: Record<string, OutputDoc> = {
       relayUrl: 'relay URL',
       status: 'what the agent last wrote to its status file (`state`, `connected`, `cursor`, `head`, `lag`, `lastError`, `sessions`, …), or null',
       service: '`{platform, definition, installed, running, state}`, or null where no service manager is supported',
+      spawn: "this host's spawn policy: `{enabled, allow, kinds, roots, maxSessions, commands, readyTimeoutSeconds}` (docs/SPAWN.md)",
     },
   },
   'agent install': {
