@@ -2,7 +2,7 @@
 // (a new one drops everything), events go to the replica, a hole asks for a replay, the cursor is
 // persisted (batched) after the copies and acknowledged. Once the replica has caught up with the
 // head the relay announced, it is live and the wake-ups it asks for are planned.
-import { CrosstalkError, PROTOCOL_VERSION, type Receipt, type RelayEvent, type ServerMessage } from '@crosstalk/core';
+import { CrosstalkError, isSpawnAuditEvent, PROTOCOL_VERSION, type Receipt, type RelayEvent, type ServerMessage } from '@crosstalk/core';
 import type { RelayLink } from '../link/link.js';
 import type { Replica } from '../state/replica.js';
 import type { WakeOrchestrator } from '../delivery/orchestrator.js';
@@ -24,7 +24,7 @@ export interface SyncDeps {
   /** Something the status file shows changed. */
   onChange(): void;
   onError(error: unknown): void;
-  /** The events of a batch that the replica applied, once their copies are written. */
+  /** The spawn and kill events of a batch that the replica applied (docs/SPAWN.md). */
   onApplied?(events: readonly RelayEvent[]): Promise<void>;
 }
 
@@ -126,7 +126,10 @@ export class Sync {
     const outcome = await replica.apply(events);
     if (outcome.gap) this.askReplay(outcome.gap.after, outcome.gap.detail);
     else if (this.awaitingReplay && replica.seq > this.awaitingReplay.after) this.clearReplayWait();
-    if (replica.seq > before && this.deps.onApplied) await this.deps.onApplied(events.filter((e) => e.seq > before && e.seq <= replica.seq));
+    if (replica.seq > before && this.deps.onApplied) {
+      const audit = events.filter((e) => isSpawnAuditEvent(e) && e.seq > before && e.seq <= replica.seq);
+      if (audit.length > 0) await this.deps.onApplied(audit);
+    }
     if (replica.seq > before) this.scheduleCursor();
     if (outcome.sessionsChanged) {
       // A session that joined here may be next in conversations that did not change.
