@@ -221,4 +221,15 @@ describe('crosstalk spawn --with', () => {
     expect(killed.exitCode, explain(killed)).toBe(0);
     expect(await spawnTmux(beta, ['list-sessions'])).toBeNull();
   });
+
+  it('never takes over a session joined by hand, and spawns again under the name of one that ended', async () => {
+    const joined = await beta.run(['join', '--as', 'b-hand', '--no-wake']);
+    expect(joined.exitCode, explain(joined)).toBe(0);
+    const r = await alpha.run(['spawn', 'other', '--host', 'beta', '--as', 'b-hand', '--cwd', join(projects, 'api')]);
+    expect(r.exitCode, explain(r)).toBe(1);
+    expect(r.stderr).toContain('could not spawn: name-taken');
+    const again = await alpha.run(['spawn', 'other', '--host', 'beta', '--as', 'helper-3', '--cwd', join(projects, 'api')], { timeoutMs: 120_000 });
+    expect(again.exitCode, explain(again)).toBe(0);
+    expect((await alpha.run(['kill', 'helper-3'])).exitCode).toBe(0);
+  });
 });

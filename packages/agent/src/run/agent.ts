@@ -193,11 +193,7 @@ class Agent {
         const s = replica.state.sessions.get(name);
         return s?.host === config.host && s.wake.type === 'tmux' && s.wake.pane === pane;
       },
-      // A gone spawned session (no terminal) may be spawned again under its name; a live one may not.
-      taken: (name) => {
-        const s = replica.state.sessions.get(name);
-        return s !== undefined && s.wake.type !== 'none';
-      },
+      wakeOf: (name) => replica.state.sessions.get(name)?.wake.type ?? null,
       lastSignal: (name) => this.sessionHooks.get(name).lastSignal,
       ended: (name) => this.sessionHooks.ended(name),
     });

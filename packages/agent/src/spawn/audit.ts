@@ -34,14 +34,14 @@ export class AuditLog {
   private constructor(
     private readonly dir: string,
     private lastSeq: number,
+    /** The file ends in a torn line (a crash mid-append): the next append starts on a line of its own. */
+    private torn: boolean,
   ) {}
 
   static async open(copiesDir: string): Promise<AuditLog> {
-    const events = await readAudit(copiesDir);
-    return new AuditLog(
-      copiesDir,
-      events.reduce((m, e) => Math.max(m, e.seq), 0),
-    );
+    const text = await readFile(auditPath(copiesDir), 'utf8').catch(() => '');
+    const seq = parseAudit(text).reduce((m, e) => Math.max(m, e.seq), 0);
+    return new AuditLog(copiesDir, seq, text !== '' && !text.endsWith('\n'));
   }
 
   /** Appends the audit events among `events` that are not written yet. */
@@ -49,7 +49,9 @@ export class AuditLog {
     const fresh = events.filter((e) => isSpawnAuditEvent(e) && e.seq > this.lastSeq);
     if (fresh.length === 0) return;
     await mkdir(this.dir, { recursive: true });
-    await appendFile(auditPath(this.dir), fresh.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
+    const lines = fresh.map((e) => `${JSON.stringify(e)}\n`).join('');
+    await appendFile(auditPath(this.dir), this.torn ? `\n${lines}` : lines, { mode: 0o600 });
+    this.torn = false;
     this.lastSeq = fresh[fresh.length - 1]?.seq ?? this.lastSeq;
   }
 }

@@ -21,7 +21,14 @@ const record = () =>
     panePid: z.number().int().positive(),
     startedAt: z.string().max(40),
   });
-const file = () => z.strictObject({ version: z.literal(1), sessions: z.array(record()).max(1000), handled: z.array(z.string().max(64)).max(HANDLED_KEPT) });
+const file = () =>
+  z.strictObject({
+    version: z.literal(1),
+    sessions: z.array(record()).max(1000),
+    handled: z.array(z.string().max(64)).max(HANDLED_KEPT),
+    /** Names of spawned sessions that ended here: only such a name may be spawned again. */
+    ended: z.array(z.string().max(64)).max(HANDLED_KEPT).default([]),
+  });
 
 export type SpawnRecord = z.output<ReturnType<typeof record>>;
 
@@ -30,12 +37,13 @@ export class SpawnRegistry {
     private readonly path: string,
     private sessions: SpawnRecord[],
     private readonly handled: string[],
+    private ended: string[],
   ) {}
 
   /** A missing or damaged file reads as nothing spawned. */
   static async open(path: string): Promise<SpawnRegistry> {
     const parsed = file().safeParse(await readJson(path, 4 * 1024 * 1024));
-    return parsed.success ? new SpawnRegistry(path, parsed.data.sessions, parsed.data.handled) : new SpawnRegistry(path, [], []);
+    return parsed.success ? new SpawnRegistry(path, parsed.data.sessions, parsed.data.handled, parsed.data.ended) : new SpawnRegistry(path, [], [], []);
   }
 
   all(): readonly SpawnRecord[] {
@@ -57,21 +65,30 @@ export class SpawnRegistry {
     await this.save();
   }
 
+  hasEnded(name: string): boolean {
+    return this.ended.includes(name);
+  }
+
   async add(r: SpawnRecord): Promise<void> {
     this.sessions = [...this.sessions.filter((s) => s.name !== r.name), r];
+    this.ended = this.ended.filter((n) => n !== r.name);
     await this.save();
   }
 
-  async remove(name: string): Promise<boolean> {
+  /** Forgets a spawned session; `ended`: its process is gone (its name may be spawned again). */
+  async remove(name: string, options: { ended?: boolean } = {}): Promise<boolean> {
     const before = this.sessions.length;
     this.sessions = this.sessions.filter((s) => s.name !== name);
     if (this.sessions.length === before) return false;
+    if (options.ended) this.ended = [...this.ended.filter((n) => n !== name), name].slice(-HANDLED_KEPT);
     await this.save();
     return true;
   }
 
   private async save(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    await atomicWriteFile(this.path, `${JSON.stringify({ version: 1, sessions: this.sessions, handled: this.handled }, null, 2)}\n`, { mode: 0o600 });
+    await atomicWriteFile(this.path, `${JSON.stringify({ version: 1, sessions: this.sessions, handled: this.handled, ended: this.ended }, null, 2)}\n`, {
+      mode: 0o600,
+    });
   }
 }

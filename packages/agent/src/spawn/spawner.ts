@@ -42,8 +42,8 @@ export interface SpawnerDeps {
   join(name: string, kind: SpawnRecord['kind'], wake: WakeTarget): Promise<void>;
   /** Whether the replica holds the session as registered from this pane (the join came back). */
   joinedHere(name: string, pane: string): boolean;
-  /** Whether a session of that name is registered here already. */
-  taken(name: string): boolean;
+  /** The wake target type of the session of that name registered with the relay, or null for none. */
+  wakeOf(name: string): WakeTarget['type'] | null;
   /** The last hook event of a session and when it came (ms). */
   lastSignal(name: string): { event: string; at: number } | null;
   /** The session's process is gone: its state becomes `gone`. */
@@ -147,7 +147,9 @@ export class Spawner {
         await report('refused', decision.rule, decision.message);
         return null;
       }
-      if (deps.taken(e.session) || deps.registry.get(e.session)) {
+      // A name is free, or held by a spawned session of this host that ended (no terminal left).
+      const wake = deps.wakeOf(e.session);
+      if (deps.registry.get(e.session) || (wake !== null && !(wake === 'none' && deps.registry.hasEnded(e.session)))) {
         await report('failed', 'name-taken', `a session named ${e.session} is registered here already`);
         return null;
       }
@@ -300,7 +302,7 @@ export class Spawner {
    * spawned session once the server restarts, and no hook or wake-up of that one may reach it.
    */
   private async forget(record: SpawnRecord): Promise<void> {
-    await this.deps.registry.remove(record.name);
+    await this.deps.registry.remove(record.name, { ended: true });
     this.deps.ended(record.name);
     await this.deps.join(record.name, record.kind, { type: 'none' }).catch((err: unknown) => {
       this.deps.log.warn({ err: String(err), session: record.name }, 'could not unhook the spawned session from its pane at the relay');

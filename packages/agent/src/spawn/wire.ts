@@ -16,7 +16,7 @@ import { join } from 'node:path';
 /** How often spawned sessions are checked for having exited. */
 const WATCH_MS = 2_000;
 
-export type SpawnViews = Pick<SpawnerDeps, 'joinedHere' | 'taken' | 'lastSignal' | 'ended'>;
+export type SpawnViews = Pick<SpawnerDeps, 'joinedHere' | 'wakeOf' | 'lastSignal' | 'ended'>;
 
 export interface Spawning {
   attach(views: SpawnViews): void;
