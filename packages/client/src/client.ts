@@ -24,6 +24,8 @@ import {
   type ReceiptBody,
   type ReceiptsAnswer,
   type RegisterSessionRequest,
+  type RemovalAnswer,
+  type RemovalRequest,
   type RevokeAnswer,
   type RotateKeyRequest,
   type Schema,
@@ -62,7 +64,7 @@ export interface RelayClient {
   listSessions(): Promise<SessionsAnswer>;
   registerSession(body: RegisterSessionRequest): Promise<SessionAnswer>;
   unregisterSession(name: string): Promise<SessionAnswer>;
-  listConversations(filter?: { status?: string | undefined; participant?: string | undefined }): Promise<ConversationsAnswer>;
+  listConversations(filter?: { status?: string | undefined; participant?: string | undefined; archived?: boolean | undefined }): Promise<ConversationsAnswer>;
   openConversation(body: OpenRequest): Promise<PostAnswer>;
   getConversation(id: string, options?: { since?: number | undefined }): Promise<ConversationAnswer>;
   getMarkdown(id: string): Promise<string>;
@@ -71,6 +73,8 @@ export interface RelayClient {
   moderate(id: string, body: ModerateRequest): Promise<ModerateAnswer>;
   close(id: string, body: CloseRequest): Promise<ModerateAnswer>;
   postReceipt(body: ReceiptBody): Promise<ReceiptAnswer>;
+  archive(id: string, body: RemovalRequest): Promise<RemovalAnswer>;
+  deleteConversation(id: string, body: RemovalRequest): Promise<RemovalAnswer>;
   events(after: number, options?: { limit?: number | undefined }): Promise<EventsAnswer>;
 }
 
@@ -118,7 +122,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     registerSession: (body) => json('POST', '/sessions', answers.SessionAnswerSchema, { body }),
     unregisterSession: async (name) => json('DELETE', `/sessions/${seg('session', name)}`, answers.SessionAnswerSchema),
     listConversations: (filter = {}) =>
-      json('GET', '/conversations', answers.ConversationsAnswerSchema, { query: { status: filter.status, participant: filter.participant }, bulk: true }),
+      json('GET', '/conversations', answers.ConversationsAnswerSchema, {
+        query: { status: filter.status, participant: filter.participant, archived: filter.archived ? 1 : undefined },
+        bulk: true,
+      }),
     openConversation: (body) => json('POST', '/conversations', answers.PostAnswerSchema, { body }),
     getConversation: async (id, opts = {}) =>
       json('GET', `/conversations/${seg('conversation', id)}`, answers.ConversationAnswerSchema, { query: { since: opts.since }, bulk: true }),
@@ -135,6 +142,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     moderate: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/moderate`, answers.ModerateAnswerSchema, { body }),
     close: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/close`, answers.ModerateAnswerSchema, { body }),
     postReceipt: (body) => json('POST', '/receipts', answers.ReceiptAnswerSchema, { body }),
+    archive: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/archive`, answers.RemovalAnswerSchema, { body }),
+    deleteConversation: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/delete`, answers.RemovalAnswerSchema, { body }),
     events: (after, opts = {}) => json('GET', '/events', answers.EventsAnswerSchema, { query: { after, limit: opts.limit }, bulk: true }),
   };
 }

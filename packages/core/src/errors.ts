@@ -133,6 +133,14 @@ export const ERRORS = {
     'the conversation reached its turn limit',
     'the moderator can extend it (`crosstalk moderate <id> --extend 10`) or close it',
   ),
+  // --- archive and delete ----------------------------------------------------------------------
+  CONVERSATION_ARCHIVED: spec(409, EXIT.conflict, 'the conversation is already archived', 'nothing to do; `crosstalk list --archived` shows it'),
+  CONVERSATION_NOT_CLOSED: spec(
+    409,
+    EXIT.conflict,
+    'only a closed conversation can be deleted by its moderator',
+    'close it first (`crosstalk close <id>`), or have the relay admin delete it',
+  ),
   NO_PROPOSAL: spec(409, EXIT.conflict, 'there is no proposal to agree with', 'propose a decision with `crosstalk reply <id> --propose`'),
   NOT_A_PARTICIPANT: spec(422, EXIT.usage, 'that session is not a participant', 'the moderator can add it with `crosstalk moderate <id> --add <session>`'),
   ALREADY_PARTICIPANT: spec(409, EXIT.conflict, 'that session is already a participant', 'nothing to do'),

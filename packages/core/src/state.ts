@@ -61,6 +61,14 @@ function applyChange(state: RelayState, event: RelayEvent): Conversation | undef
       return applyModerated(state, event);
     case 'conversation.closed':
       return applyClosed(state, event);
+    case 'conversation.archived':
+      return applyArchived(state, event);
+    case 'conversation.deleted':
+      // The tombstone; a conversation this state never held (its events purged) is no gap.
+      state.conversations.delete(event.conversation);
+      return undefined;
+    case 'conversation.purged':
+      return undefined;
     default:
       applyRegistry(state, event);
       return undefined;
@@ -121,6 +129,33 @@ function applyClosed(state: RelayState, event: EventOf<'conversation.closed'>): 
   c.resolution = { text: event.resolution, by: event.by, at: event.at };
   c.seq = event.seq;
   return c;
+}
+
+function applyArchived(state: RelayState, event: EventOf<'conversation.archived'>): Conversation | undefined {
+  const c = conversationOf(state, event.conversation, event.seq);
+  if (event.seq <= c.seq) return undefined;
+  c.archived = true;
+  c.seq = event.seq;
+  return c;
+}
+
+/** The conversation an event is about, if it is about one (every conversation event and receipts). */
+export function conversationOfEvent(event: RelayEvent): string | null {
+  switch (event.type) {
+    case 'conversation.opened':
+      return event.conversation.id;
+    case 'receipt':
+      return event.receipt.conversation;
+    case 'turn.posted':
+    case 'conversation.moderated':
+    case 'conversation.closed':
+    case 'conversation.archived':
+    case 'conversation.deleted':
+    case 'conversation.purged':
+      return event.conversation;
+    default:
+      return null;
+  }
 }
 
 /** Sessions, hosts and invites; a receipt, a withheld event, an admin key rotation, and a spawn or kill record (an audit entry) change no state. */

@@ -43,6 +43,9 @@ export type ReceiptEvent = Parsed<typeof events.receiptReported>;
 export type WithheldEvent = Parsed<typeof events.eventWithheld>;
 export type HostKeyRotatedEvent = Parsed<typeof events.hostKeyRotated>;
 export type AdminKeyRotatedEvent = Parsed<typeof events.adminKeyRotated>;
+export type ConversationArchivedEvent = Parsed<typeof events.conversationArchived>;
+export type ConversationDeletedEvent = Parsed<typeof events.conversationDeleted>;
+export type ConversationPurgedEvent = Parsed<typeof events.conversationPurged>;
 export type RelayEvent = Parsed<typeof events.relayEvent>;
 export type RelayEventType = RelayEvent['type'];
 
@@ -58,6 +61,7 @@ export type OpenRequest = Parsed<typeof requests.openRequest>;
 export type PostRequest = Parsed<typeof requests.postRequest>;
 export type ModerateRequest = Parsed<typeof requests.moderateRequest>;
 export type CloseRequest = Parsed<typeof requests.closeRequest>;
+export type RemovalRequest = Parsed<typeof requests.removalRequest>;
 export type ReceiptBody = Parsed<typeof sessions.receiptBody>;
 export type RotateKeyRequest = Parsed<typeof requests.rotateKeyRequest>;
 
@@ -83,6 +87,8 @@ export type ReceiptRecord = Parsed<typeof answers.receiptRecord>;
 export type ReceiptsAnswer = Parsed<typeof answers.receiptsAnswer>;
 export type ReceiptAnswer = Parsed<typeof answers.receiptAnswer>;
 export type EventsAnswer = Parsed<typeof answers.eventsAnswer>;
+/** The answer to an archive or a delete. */
+export type RemovalAnswer = Parsed<typeof answers.removalAnswer>;
 
 export type ClientMessage = Parsed<typeof messages.clientMessage>;
 export type ServerMessage = Parsed<typeof messages.serverMessage>;

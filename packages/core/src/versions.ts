@@ -37,6 +37,9 @@ export const EVENT_KIND_SINCE = {
   'spawn.resulted': 3,
   'kill.requested': 3,
   'kill.resulted': 3,
+  'conversation.archived': 3,
+  'conversation.deleted': 3,
+  'conversation.purged': 3,
 } as const satisfies Record<RelayEvent['type'], number>;
 
 /** Link frames an agent or watcher sends → the protocol version each came with. */

@@ -24,6 +24,12 @@ export interface RelayOptions {
   snapshotAtStop?: number;
   /** While serving, a snapshot is built beside the relay each time this many events came since the last one (default 100,000). */
   snapshotEvery?: number;
+  /** Delete conversations closed more than this many days ago, checked every `retentionCheckMs` (default: keep them). */
+  retainClosedDays?: number;
+  /** How often retention looks (default one hour). */
+  retentionCheckMs?: number;
+  /** The relay's clock for event times and retention, in ms since 1970 (default Date.now; tests move it). */
+  clock?: () => number;
   heartbeatMs?: number;
   /** How long a new link may take to send its hello (default 10 s). */
   helloTimeoutMs?: number;
@@ -52,6 +58,8 @@ export interface ResolvedOptions {
   snapshotAtStop: number;
   snapshotEvery: number;
   keyOverlapMs: number;
+  retention: { closedDays: number; everyMs: number } | null;
+  clock: () => number;
   logLevel: LogLevel;
   logDestination: NodeJS.WritableStream | undefined;
 }
@@ -96,6 +104,14 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
   if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1) throw bad('snapshotEvery must be a whole number of events, at least 1');
   const keyOverlapMs = options.keyOverlapMs ?? DEFAULT_KEY_OVERLAP_MS;
   if (!Number.isSafeInteger(keyOverlapMs) || keyOverlapMs < 0 || keyOverlapMs > 86_400_000) throw bad('keyOverlapMs must be from 0 to 86400000');
+  let retention: ResolvedOptions['retention'] = null;
+  if (options.retainClosedDays !== undefined) {
+    const closedDays = options.retainClosedDays;
+    if (!Number.isFinite(closedDays) || closedDays <= 0 || closedDays > 36_500) throw bad('retainClosedDays must be a number of days above 0');
+    const everyMs = options.retentionCheckMs ?? 3_600_000;
+    if (!Number.isSafeInteger(everyMs) || everyMs < 10) throw bad('retentionCheckMs must be a whole number of milliseconds, at least 10');
+    retention = { closedDays, everyMs };
+  }
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => {
     if (typeof o !== 'string' || !/^https?:\/\/[^\s/]+\/?$/i.test(o.trim()))
       throw bad(`allowedOrigins entry ${JSON.stringify(o)} is not an origin like https://host:port`);
@@ -117,6 +133,8 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     snapshotAtStop,
     snapshotEvery,
     keyOverlapMs,
+    retention,
+    clock: options.clock ?? Date.now,
     logLevel,
     logDestination: options.logDestination,
   };

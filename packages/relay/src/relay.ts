@@ -19,6 +19,7 @@ import type { Services } from './services.js';
 import { HostQuotas } from './limits/quotas.js';
 import { HostActivity } from './state/activity.js';
 import { Ledger } from './state/ledger.js';
+import { startRetention } from './state/retention.js';
 import { createStopper } from './stop.js';
 import { readVersion } from './version.js';
 import { Hub } from './ws/hub.js';
@@ -85,6 +86,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       snapshotAtStop: opts.snapshotAtStop,
       onShuttingDown: () => (shuttingDown = true),
     });
+    if (opts.retention) {
+      const retention = startRetention(services, opts.retention, logger);
+      void stopper.stopped.then(() => retention.stop());
+    }
     onFatal = (err) => {
       logger.fatal({ err }, 'the event log cannot be written; stopping');
       void stopper.close(err);
@@ -135,7 +140,7 @@ function createServices(
   logger: Logger,
   isShuttingDown: () => boolean,
 ): Services {
-  const quotas = new HostQuotas(opts.quotas, Date.now);
+  const quotas = new HostQuotas(opts.quotas, opts.clock);
   quotas.load(ledger.state);
   ledger.onCommit((event) => quotas.apply(event, ledger.state));
   const previous = adminKey.previous ? { publicKey: adminKey.previous.publicKey, until: Date.parse(adminKey.previous.until) } : null;
@@ -154,7 +159,7 @@ function createServices(
     quotas,
     enrollLimiter: new RateLimiter(opts.enrollRateLimit),
     logger,
-    now: Date.now,
+    now: opts.clock,
     isShuttingDown,
   };
 }

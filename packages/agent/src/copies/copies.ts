@@ -1,12 +1,13 @@
 // The markdown copies: one file per conversation, always rendered whole from state (never
 // appended to), so a copy can neither lose nor repeat a turn, and replaced atomically.
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { renderConversation, type Conversation } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
+import { archiveDir, placedCopyPath, removeLiveCopy } from './archive.js';
 
-export function copyPath(conversationsDir: string, id: string): string {
-  return join(conversationsDir, `${id}.md`);
+/** The copy's path: `<dir>/<id>.md`, or in `<dir>/archive/` for an archived conversation. */
+export function copyPath(conversationsDir: string, id: string, archived = false): string {
+  return placedCopyPath(conversationsDir, id, archived);
 }
 
 export async function ensureCopiesDir(conversationsDir: string): Promise<void> {
@@ -15,9 +16,11 @@ export async function ensureCopiesDir(conversationsDir: string): Promise<void> {
 
 /** Writes the copy; its path and size in bytes. */
 export async function writeCopy(conversationsDir: string, c: Conversation): Promise<{ path: string; bytes: number }> {
-  const path = copyPath(conversationsDir, c.id);
+  const path = copyPath(conversationsDir, c.id, c.archived === true);
   const text = Buffer.from(renderConversation(c), 'utf8');
+  if (c.archived) await mkdir(archiveDir(conversationsDir), { recursive: true });
   await atomicWriteFile(path, text);
+  if (c.archived) await removeLiveCopy(conversationsDir, c.id);
   return { path, bytes: text.length };
 }
 
@@ -37,9 +40,11 @@ export async function repairCopies(conversationsDir: string, conversations: Iter
   const repaired: string[] = [];
   for (const c of conversations) {
     const expected = Buffer.from(renderConversation(c), 'utf8');
-    const path = copyPath(conversationsDir, c.id);
+    const path = copyPath(conversationsDir, c.id, c.archived === true);
     if (await holds(path, expected, c.seq)) continue;
+    if (c.archived) await mkdir(archiveDir(conversationsDir), { recursive: true });
     await atomicWriteFile(path, expected);
+    if (c.archived) await removeLiveCopy(conversationsDir, c.id);
     repaired.push(c.id);
   }
   return repaired;

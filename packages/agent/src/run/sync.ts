@@ -42,6 +42,8 @@ export class Sync {
   private cursorTimer: NodeJS.Timeout | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
   private lastAck = 0;
+  /** Once caught up (after a start, or a replaced log), copies the relay no longer has go to the archive folder. */
+  private sweepOrphans = true;
 
   constructor(private readonly deps: SyncDeps) {
     // What was stored but perhaps never planned (a crash between writing and planning).
@@ -104,6 +106,7 @@ export class Sync {
       this.setLive(false);
       this.dirty.clear();
       this.failedReceipts.length = 0;
+      this.sweepOrphans = true;
       await this.deps.orchestrator.reset();
     }
     await replica.adoptEpoch(w.epoch, resync);
@@ -153,8 +156,19 @@ export class Sync {
       if (this.dirty.size > 0) this.deps.orchestrator.plan([...this.dirty]);
       this.dirty.clear();
       if (this.failedReceipts.length > 0) this.deps.orchestrator.planUnanswered(this.failedReceipts.splice(0));
+      if (this.sweepOrphans) this.archiveOrphans();
     }
     this.setLive(caughtUp);
+  }
+
+  private archiveOrphans(): void {
+    this.sweepOrphans = false;
+    this.deps.replica.archiveOrphans().then(
+      (moved) => {
+        if (moved.length > 0) this.deps.log.info({ moved }, 'moved copies of conversations the relay no longer has to the archive folder');
+      },
+      (err: unknown) => this.deps.log.warn({ err: String(err) }, 'could not move old copies to the archive folder'),
+    );
   }
 
   private setLive(live: boolean): void {

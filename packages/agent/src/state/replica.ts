@@ -3,6 +3,7 @@
 // A crash anywhere in between is repaired by replay: applying is idempotent and copies are
 // rendered from state, so nothing is lost or written twice.
 import { applyEvent, emptyState, EventGapError, type Conversation, type ReceiptEvent, type RelayEvent, type RelayState } from '@crosstalk/core';
+import { archiveOrphans, removeCopies } from '../copies/archive.js';
 import { copyPath, diskBytes, ensureCopiesDir, repairCopies, writeCopy } from '../copies/copies.js';
 import type { Cursor, StateStore } from './store.js';
 
@@ -27,6 +28,8 @@ export interface BatchOutcome {
   changed: string[];
   sessionsChanged: boolean;
   receipts: ReceiptEvent[];
+  /** Conversations deleted: their copies and state removed. */
+  deleted: string[];
 }
 
 /** The disk budget was reached: the replica stopped before the event that opens a new conversation. */
@@ -151,7 +154,12 @@ export class Replica {
   }
 
   copyPath(id: string): string {
-    return copyPath(this.copiesDir, id);
+    return copyPath(this.copiesDir, id, this.current.conversations.get(id)?.archived === true);
+  }
+
+  /** Moves copies of conversations this replica does not hold into the archive folder; the ids moved. */
+  archiveOrphans(): Promise<string[]> {
+    return this.serial(() => archiveOrphans(this.copiesDir, new Set(this.current.conversations.keys())));
   }
 
   /** Runs one operation at a time: batches, cursor writes and resyncs never interleave. */
@@ -169,6 +177,8 @@ export class Replica {
   private async applyNow(events: readonly RelayEvent[]): Promise<BatchOutcome> {
     const state = this.current;
     const changed = new Map<string, Conversation>();
+    /** Deleted conversations: their copies and state go. */
+    const deleted = new Set<string>();
     const receipts: ReceiptEvent[] = [];
     let sessionsChanged = false;
     let applied = 0;
@@ -202,6 +212,10 @@ export class Replica {
       }
       applied++;
       if (touched) changed.set(touched.id, touched);
+      if (event.type === 'conversation.deleted') {
+        changed.delete(event.conversation);
+        deleted.add(event.conversation);
+      }
       // Counted at once, so one batch cannot open its way past the budget; turns at the batch's end.
       if (touched && event.type === 'conversation.opened') this.measure(touched);
       if (event.type === 'session.registered' || event.type === 'session.unregistered' || event.type === 'host.revoked') sessionsChanged = true;
@@ -225,9 +239,15 @@ export class Replica {
         this.setSize(c.id, stateBytes + copyBytes);
       }),
     );
+    for (const id of deleted) {
+      await removeCopies(this.copiesDir, id);
+      await this.store.removeConversation(id);
+      this.setSize(id, 0);
+      this.sizes.delete(id);
+    }
     if (this.pausedAt && state.seq >= this.pausedAt.seq) this.pausedAt = null;
     if (sessionsChanged) await this.store.writeSessions(state.sessions.values());
-    return { applied, gap, changed: [...changed.keys()], sessionsChanged, receipts };
+    return { applied, gap, changed: [...changed.keys()], sessionsChanged, receipts, deleted: [...deleted] };
   }
 
   /** Persists the cursor if the replica moved past it. Returns whether it wrote. */

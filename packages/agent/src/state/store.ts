@@ -145,6 +145,11 @@ export class StateStore {
     return text.length;
   }
 
+  /** Forgets a deleted conversation. */
+  async removeConversation(id: string): Promise<void> {
+    await rm(this.conversationPath(id), { force: true });
+  }
+
   async writeSessions(sessions: Iterable<Session>): Promise<void> {
     await atomicWriteFile(this.sessionsPath, JSON.stringify({ version: 1, sessions: [...sessions] }), { mode: 0o600 });
   }

@@ -9,13 +9,13 @@ const handler: CommandHandler<typeof LIST_OPTIONS> = async (ctx, _args, options)
   const { status } = options;
   const host = await connectHost(ctx);
   const participant = options.mine ? await resolveSession(ctx, host.layout, options.as) : undefined;
-  const { conversations } = await host.client.listConversations({ status, participant });
+  const { conversations } = await host.client.listConversations({ status, participant, archived: options.archived });
   const text =
     conversations.length === 0
       ? 'no conversations'
       : table(
           ['ID', 'STATUS', 'TURNS', 'NEXT', 'TOPIC'],
-          conversations.map((c) => [c.id, c.status, `${c.turns}/${c.maxTurns}`, names(c.next), c.topic]),
+          conversations.map((c) => [c.id, c.archived ? `${c.status} (archived)` : c.status, `${c.turns}/${c.maxTurns}`, names(c.next), c.topic]),
         );
   return { data: { conversations }, text };
 };

@@ -20,7 +20,8 @@ const handler: CommandHandler<typeof SERVE_OPTIONS> = async (ctx, _args, options
     ...(options.quotaStoredMib === undefined ? {} : { storedBytes: options.quotaStoredMib * MiB }),
   };
   const keyOverlap = options.keyOverlap === undefined ? {} : { keyOverlapMs: options.keyOverlap * 1000 };
-  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel, quotas, ...keyOverlap });
+  const retention = options.retainClosedDays === undefined ? {} : { retainClosedDays: options.retainClosedDays };
+  const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel, quotas, ...keyOverlap, ...retention });
   say(ctx, `crosstalk relay listening on ${relay.url} (data dir ${dataDir}); Ctrl-C stops it`);
   if (ctx.publicUrl) {
     say(ctx, `other machines reach it at ${ctx.publicUrl} (CROSSTALK_PUBLIC_URL); invite one with \`crosstalk relay invite --host <name>\``);

@@ -17,6 +17,11 @@ export const SERVE_OPTIONS = options(
     description: 'after a key rotation, how long the replaced key still works, e.g. 30s, 5m (default 5m)',
     parse: duration(1, 86_400),
   },
+  {
+    flags: '--retain-closed-days <n>',
+    description: 'delete conversations closed more than n days ago (checked hourly; default: keep them)',
+    parse: wholeNumber(1, 36_500),
+  },
   LOG_LEVEL,
 );
 
@@ -100,6 +105,17 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
     json: true,
     examples: ['crosstalk relay repair --data-dir /srv/crosstalk'],
     load: () => import('../commands/relay-repair.js'),
+  }),
+  command({
+    path: ['relay', 'compact'],
+    group: 'admin',
+    summary: 'rewrite the event log without the turns of deleted conversations; prints its size before and after',
+    description:
+      'The relay must be stopped (compaction takes the data dir lock). Tombstones stay; the relay gets a new epoch, and every agent rebuilds its copies from what it already has on its next connection. A kill at any moment leaves the old log or the new one.',
+    options: DATA_DIR_ONLY,
+    json: true,
+    examples: ['crosstalk relay compact --data-dir /srv/crosstalk'],
+    load: () => import('../commands/relay-compact.js'),
   }),
   command({
     path: ['agent', 'join'],

@@ -24,6 +24,8 @@ export const CLOSE_OPTIONS = options(
   AS,
 );
 
+export const REMOVAL_OPTIONS = options(ADMIN, AS);
+
 export const WEB_PORT = { flags: '--web-port <port>', description: 'port of the web view', default: '7718', parse: port } as const;
 
 export const WEB_OPTIONS = options(
@@ -75,5 +77,27 @@ export const MODERATION_COMMANDS: CommandSpec[] = [
     json: true,
     examples: ['crosstalk close api-shape-x1y2 --resolution "Use the paginated shape"'],
     load: () => import('../commands/close.js'),
+  }),
+  command({
+    path: ['archive'],
+    args: '<id>',
+    group: 'moderation',
+    summary: "archive a conversation: hidden from `list` (see --archived), every host's copy moved to archive/",
+    options: REMOVAL_OPTIONS,
+    json: true,
+    examples: ['crosstalk archive api-shape-x1y2'],
+    load: () => import('../commands/archive.js'),
+  }),
+  command({
+    path: ['delete'],
+    args: '<id>',
+    group: 'moderation',
+    summary: "delete a conversation: its turns leave the relay's answers and every host's copies (admin, or the moderator once closed)",
+    description:
+      "A tombstone stays in the log; the bodies leave the log file itself at the next `crosstalk relay compact`. The turns stop counting against the hosts' stored-bytes quota at once.",
+    options: REMOVAL_OPTIONS,
+    json: true,
+    examples: ['crosstalk delete api-shape-x1y2', 'crosstalk delete api-shape-x1y2 --admin'],
+    load: () => import('../commands/delete.js'),
   }),
 ];

@@ -37,6 +37,7 @@ export const READ_OPTIONS = options(
 export const LIST_OPTIONS = options(
   { flags: '--mine', description: 'only conversations you take part in' },
   { flags: '--status <status>', description: 'in-progress, at-limit, converged or closed', parse: oneOf(CONVERSATION_STATUSES) },
+  { flags: '--archived', description: 'include archived conversations' },
   AS,
 );
 

@@ -4,3 +4,4 @@ export type { CloseCommand, ModerateCommand, OpenCommand, Outcome, PostCommand }
 export { checkActingSession, getConversation, rotationNext, sessionsToWake } from './checks.js';
 export { decideClose, decideModerate } from './moderate.js';
 export { decideOpen, decidePost } from './open-post.js';
+export { decideArchive, decideDelete, type RemovalCommand } from './remove.js';

@@ -83,6 +83,7 @@ export const conversationSummary = schemaOnce(() =>
     openedAt: iso(),
     seq: seq(),
     updatedAt: iso(),
+    archived: z.boolean().optional(),
   }),
 );
 
@@ -99,6 +100,8 @@ export const conversationAnswer = schemaOnce(() => z.object({ conversation: conv
 export const moderateAnswer = schemaOnce(() => z.object({ conversation: conversationSummary(), seq: seq() }));
 export const receiptsAnswer = schemaOnce(() => z.object({ receipts: z.array(receiptRecord()).max(10_000) }));
 export const receiptAnswer = schemaOnce(() => z.object({ seq: seq() }));
+/** What archiving or deleting a conversation did. */
+export const removalAnswer = schemaOnce(() => z.object({ conversation: NameSchema, seq: seq() }));
 export const eventsAnswer = schemaOnce(() => z.object({ events: z.array(relayEvent()).max(10_000), head: seq() }));
 
 /** A key rotation: the new public key, until when the previous one is still accepted, and the event's seq. */
@@ -119,3 +122,4 @@ export const ReceiptsAnswerSchema = z.lazy(receiptsAnswer);
 export const ReceiptAnswerSchema = z.lazy(receiptAnswer);
 export const EventsAnswerSchema = z.lazy(eventsAnswer);
 export const KeyRotatedAnswerSchema = z.lazy(keyRotatedAnswer);
+export const RemovalAnswerSchema = z.lazy(removalAnswer);

@@ -54,6 +54,8 @@ export const conversation = schemaOnce(() =>
     resolution: resolution().nullable(),
     /** Seq of the last event that changed this conversation. */
     seq: seq(),
+    /** Archived: left out of listings unless asked for; copies live in the `archive/` folder. */
+    archived: z.literal(true).optional(),
   }),
 );
 

@@ -132,6 +132,29 @@ export const adminKeyRotated = schemaOnce(() =>
     previousUntil: iso(),
   }),
 );
+// --- archive, delete, compaction -------------------------------------------------------------
+/** The conversation is archived: hidden from listings by default, its copies kept apart. */
+export const conversationArchived = schemaOnce(() =>
+  z.strictObject({ ...base(), type: z.literal('conversation.archived'), conversation: NameSchema, by: actorName() }),
+);
+
+/**
+ * The tombstone: the conversation is deleted. Its earlier events stay in the log until compaction
+ * replaces them with `conversation.purged`; meanwhile the relay serves them as such.
+ */
+export const conversationDeleted = schemaOnce(() =>
+  z.strictObject({
+    ...base(),
+    type: z.literal('conversation.deleted'),
+    conversation: NameSchema,
+    by: actorName(),
+    /** `request`: an admin or moderator asked; `retention`: the relay's retention setting. */
+    reason: z.enum(['request', 'retention']),
+  }),
+);
+
+/** What stands at the seq of an event of a deleted conversation once its content is gone. */
+export const conversationPurged = schemaOnce(() => z.strictObject({ ...base(), type: z.literal('conversation.purged'), conversation: NameSchema }));
 
 // --- spawn and kill: requests and what the target host did about them (docs/SPAWN.md) ------------
 
@@ -224,6 +247,9 @@ export const relayEvent = schemaOnce(() =>
     spawnResulted(),
     killRequested(),
     killResulted(),
+    conversationArchived(),
+    conversationDeleted(),
+    conversationPurged(),
   ]),
 );
 

@@ -15,6 +15,7 @@ export {
   PostRequestSchema,
   RegisterSessionRequestSchema,
   RotateKeyRequestSchema,
+  RemovalRequestSchema,
 } from './requests.js';
 export { ClientMessageSchema, ServerMessageSchema } from './messages.js';
 export {
@@ -30,6 +31,7 @@ export {
   PostAnswerSchema,
   ReceiptAnswerSchema,
   ReceiptsAnswerSchema,
+  RemovalAnswerSchema,
   RevokeAnswerSchema,
   SessionAnswerSchema,
   SessionsAnswerSchema,

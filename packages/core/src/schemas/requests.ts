@@ -85,3 +85,6 @@ export const PostRequestSchema = z.lazy(postRequest);
 export const ModerateRequestSchema = z.lazy(moderateRequest);
 export const CloseRequestSchema = z.lazy(closeRequest);
 export const RotateKeyRequestSchema = z.lazy(rotateKeyRequest);
+/** Archiving or deleting a conversation: the moderator session acting (the admin names none). */
+export const removalRequest = schemaOnce(() => z.strictObject({ as: NameSchema.optional() }));
+export const RemovalRequestSchema = z.lazy(removalRequest);

@@ -12,6 +12,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/hosts.js';
 import { keyRoutes } from './routes/keys.js';
+import { removalRoutes } from './routes/removal.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { spawnRoutes } from './routes/spawns.js';
 
@@ -63,5 +64,6 @@ export function createApp(services: Services): Hono<RelayEnv> {
   eventRoutes(app, services, auth);
   keyRoutes(app, services, auth);
   spawnRoutes(app, services, auth);
+  removalRoutes(app, services, auth);
   return app;
 }

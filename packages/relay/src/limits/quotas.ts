@@ -72,6 +72,16 @@ export class HostQuotas {
     }
   }
 
+  /** A deleted conversation's turns are no longer stored, and it is no longer open. */
+  release(c: Conversation): void {
+    const opener = c.turns[0]?.host;
+    if (opener) this.usage.get(opener)?.open.delete(c.id);
+    for (const t of c.turns) {
+      const u = this.usage.get(t.host);
+      if (u) u.stored = Math.max(0, u.stored - turnBytes(t));
+    }
+  }
+
   /** Throws QUOTA_EXCEEDED when committing these events (an open or a post by `host`) would pass a limit. */
   admit(host: string, events: readonly PendingEvent[]): void {
     if (this.config === false) return;

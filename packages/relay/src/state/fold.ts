@@ -2,6 +2,7 @@
 // repeated post with the original) and the latest receipts of each conversation. One pure fold,
 // shared by the live ledger, the replay at start and snapshots.
 import { applyEvent, emptyState, type ReceiptRecord, type RelayEvent, type RelayState } from '@crosstalk/core';
+import { foldRemoval } from './purge.js';
 
 /** A receipt with the seq and time of its event, as `GET …/receipts` answers it. */
 export type ReceiptView = ReceiptRecord;
@@ -14,13 +15,16 @@ export interface LedgerData {
   /** Seq of the event that added each turn, by conversation (index n - 1). */
   turnSeqs: Map<string, number[]>;
   receipts: Map<string, ReceiptView[]>;
+  /** Deleted conversations whose records the log still holds (until compaction); served as stubs. */
+  purge: Set<string>;
 }
 
 export function emptyLedgerData(): LedgerData {
-  return { state: emptyState(), turnSeqs: new Map(), receipts: new Map() };
+  return { state: emptyState(), turnSeqs: new Map(), receipts: new Map(), purge: new Set() };
 }
 
 export function foldEvent(data: LedgerData, event: RelayEvent): void {
+  foldRemoval(data, event);
   applyEvent(data.state, event);
   switch (event.type) {
     case 'conversation.opened':

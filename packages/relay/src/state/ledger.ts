@@ -12,6 +12,7 @@ import { readRecordAt } from '../store/record.js';
 import { anchorHolds, readSnapshot, writeSnapshot } from '../store/snapshot.js';
 import type { BuiltSnapshot } from '../store/snapshot-build.js';
 import { emptyLedgerData, foldEvent, type LedgerData, type ReceiptView } from './fold.js';
+import { purgeRecord } from './purge.js';
 
 export type { ReceiptView } from './fold.js';
 
@@ -104,6 +105,8 @@ export class Ledger {
       onRecord: (record) => foldEvent(ledger.data, record.event as RelayEvent),
     });
     ledger.log = log;
+    // Records of deleted conversations the log still holds are served as stubs.
+    log.setReadFilter((json) => purgeRecord(json, ledger.data.purge));
     return { ledger, tornBytes: scan.tornTail?.bytes ?? 0, records: scan.records, snapshot };
   }
 

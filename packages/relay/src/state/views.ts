@@ -25,6 +25,7 @@ export function summarize(c: Conversation): ConversationSummary {
     openedAt: c.openedAt,
     seq: c.seq,
     updatedAt: updatedAt(c),
+    ...(c.archived ? { archived: true } : {}),
   };
 }
 

@@ -38,6 +38,8 @@ export class EventLog {
   private readsInFlight = new Set<Promise<unknown>>();
   private failure: Error | null = null;
   private closed = false;
+  /** Applied to each record readers get: the ledger's way of keeping deleted content out of answers. */
+  private readFilter: ((json: string) => string) | null = null;
 
   private constructor(
     readonly file: string,
@@ -178,8 +180,19 @@ export class EventLog {
     this.onFatal(err);
   }
 
+  /** From now on every record `read` returns passes through `filter` (null: none). */
+  setReadFilter(filter: ((json: string) => string) | null): void {
+    this.readFilter = filter;
+  }
+
   /** Durable events after `after`, serialized: at most `maxCount`, about `maxBytes` (at least one); recent ones from memory. */
   async read(after: number, maxCount: number, maxBytes: number): Promise<string[]> {
+    const records = await this.readUnfiltered(after, maxCount, maxBytes);
+    const filter = this.readFilter;
+    return filter ? records.map(filter) : records;
+  }
+
+  private async readUnfiltered(after: number, maxCount: number, maxBytes: number): Promise<string[]> {
     const last = Math.min(this.durable, after + maxCount);
     if (after >= last) return [];
     const from = after + 1;

@@ -103,6 +103,7 @@ function* snapshotLines(data: LedgerData): Generator<unknown> {
   yield { invites: [...state.invites] };
   for (const c of state.conversations.values()) yield { c, t: data.turnSeqs.get(c.id) ?? [] };
   for (const [id, list] of data.receipts) yield { r: id, v: list };
+  if (data.purge.size > 0) yield { p: [...data.purge] };
   let chunk: Array<[string, string, number]> = [];
   for (const [key, v] of state.idempotency) {
     chunk.push([key, v.conversation, v.turn]);
@@ -190,6 +191,8 @@ function restoreLine(data: LedgerData, value: Record<string, unknown>): void {
     data.turnSeqs.set(c.id, value.t as number[]);
   } else if (typeof value.r === 'string' && Array.isArray(value.v)) {
     data.receipts.set(value.r, value.v as ReceiptView[]);
+  } else if (Array.isArray(value.p)) {
+    for (const id of value.p as string[]) data.purge.add(id);
   } else if (Array.isArray(value.i)) {
     for (const [key, conversation, turn] of value.i as Array<[string, string, number]>) state.idempotency.set(key, { conversation, turn });
   } else {

@@ -47,7 +47,7 @@ export function conversationRoutes(app: Hono<RelayEnv>, services: Services, auth
   app.post('/v1/conversations/:id/close', auth, (c) => close(c, services));
 }
 
-/** `?status` and `?participant` narrow the list; newest first. */
+/** `?status` and `?participant` narrow the list; archived conversations only with `?archived=1`; newest first. */
 async function listConversations(c: RelayContext, { ledger }: Services): Promise<Response> {
   const status = c.req.query('status');
   const participant = c.req.query('participant');
@@ -55,10 +55,13 @@ async function listConversations(c: RelayContext, { ledger }: Services): Promise
     throw new CrosstalkError('INVALID_REQUEST', `?status must be one of ${CONVERSATION_STATUSES.join(', ')}`);
   }
   if (participant !== undefined && participant !== '') checkName('session', participant);
+  const archived = c.req.query('archived');
+  if (archived !== undefined && archived !== '0' && archived !== '1') throw new CrosstalkError('INVALID_REQUEST', '?archived must be 0 or 1');
   await ledger.settled();
   const conversations = [];
   for (const conv of ledger.state.conversations.values()) {
     if (status && conv.status !== status) continue;
+    if (conv.archived && archived !== '1') continue;
     if (participant && !conv.participants.includes(participant) && conv.moderator !== participant) continue;
     conversations.push(summarize(conv));
   }

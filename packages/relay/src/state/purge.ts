@@ -1,0 +1,45 @@
+// Deleted conversations in the relay: the tombstone removes the conversation from the state at
+// once, and from then on every record of it that the log still holds is served as a
+// `conversation.purged` stub (same seq and time, no content), until compaction writes the stubs
+// into the log itself. One function makes the stub for both, so what a client reads is the same
+// before and after compaction.
+import type { RelayEvent } from '@crosstalk/core';
+import type { LedgerData } from './fold.js';
+
+/**
+ * The conversation a record is about, read from its JSON text without parsing it: `"conversation":"<id>"`
+ * (turns, moderation, close, receipts, archive, delete) or `"conversation":{"id":"<id>"` (the opening).
+ * Text inside a JSON string has every quote escaped, so a body can never match the pattern.
+ */
+const CONVERSATION_FIELD = /"conversation":(?:\{"id":)?"([a-z0-9-]{1,64})"/;
+
+export function recordConversation(json: string): string | null {
+  return CONVERSATION_FIELD.exec(json)?.[1] ?? null;
+}
+
+/** The stub that stands for an event of a deleted conversation: seq first, as every record. */
+export function purgedJson(event: { seq: number; at: string }, conversation: string): string {
+  return JSON.stringify({ seq: event.seq, type: 'conversation.purged', at: event.at, conversation });
+}
+
+/** `json` as it may be served: a record of a conversation in `deleted` (but not its tombstone) becomes a stub. */
+export function purgeRecord(json: string, deleted: ReadonlySet<string>): string {
+  if (deleted.size === 0) return json;
+  const id = recordConversation(json);
+  if (id === null || !deleted.has(id)) return json;
+  const event = JSON.parse(json) as RelayEvent;
+  if (event.type === 'conversation.deleted' || event.type === 'conversation.purged') return json;
+  return purgedJson(event, id);
+}
+
+/**
+ * Called by the fold before it applies an event: a tombstone for a conversation the state holds
+ * means the log still holds its records, to be served as stubs; what the relay kept of it beside
+ * the state (turn seqs, receipts) goes now.
+ */
+export function foldRemoval(data: LedgerData, event: RelayEvent): void {
+  if (event.type !== 'conversation.deleted' || !data.state.conversations.has(event.conversation)) return;
+  data.purge.add(event.conversation);
+  data.turnSeqs.delete(event.conversation);
+  data.receipts.delete(event.conversation);
+}
