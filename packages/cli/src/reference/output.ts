@@ -75,7 +75,10 @@ export const OUTPUT: Record<string, OutputDoc> = {
   open: post,
   reply: post,
   read: { fields: { conversation: 'Conversation (with `--since N`, only turns after N; with `--new`, only the turns and notes after your own last turn)' } },
-  list: { fields: { conversations: 'Summary[]' } },
+  list: {
+    fields: { conversations: 'Summary[]' },
+    note: 'With --archived, archived conversations are listed too, each Summary with `archived: true`.',
+  },
   wait: {
     fields: {
       id: 'conversation id',
@@ -171,6 +174,8 @@ export const OUTPUT: Record<string, OutputDoc> = {
     note: 'Printed once the web view serves, as one line; the command then runs until Ctrl-C.',
   },
   close: { fields: { conversation: 'Summary after closing', seq: 'relay seq of the close' } },
+  archive: { fields: { conversation: 'conversation id', seq: 'relay seq of the archive event', archived: '`true`' } },
+  delete: { fields: { conversation: 'conversation id', seq: 'relay seq of the tombstone', deleted: '`true`' } },
   demo: {
     fields: {
       id: 'conversation id',
@@ -219,6 +224,18 @@ export const OUTPUT: Record<string, OutputDoc> = {
       removedBytes: 'bytes removed',
       damage: 'what was damaged, or null',
       newEpoch: "the relay's new epoch when records agents may have seen were dropped, else null",
+    },
+  },
+  'relay compact': {
+    fields: {
+      file: 'the event log',
+      bytesBefore: 'its size before',
+      bytesAfter: 'its size after (the same when there was nothing to remove)',
+      records: 'records in the log (compaction keeps every seq)',
+      purged: 'records of deleted conversations emptied',
+      conversations: 'deleted conversations whose content was removed',
+      newEpoch: "the relay's new epoch, or null when the log was left as it was",
+      ms: 'milliseconds taken',
     },
   },
   'agent join': { fields: { host: 'host name', relayUrl: 'relay URL', relayId: 'relay id', conversationsDir: 'where copies go', home: 'the crosstalk home' } },
