@@ -5,6 +5,8 @@ import {
   checkName,
   LIMITS,
   type CloseRequest,
+  type CompactAnswer,
+  type CompactionStatusAnswer,
   type ConversationAnswer,
   type ConversationsAnswer,
   type EnrollAnswer,
@@ -75,6 +77,9 @@ export interface RelayClient {
   postReceipt(body: ReceiptBody): Promise<ReceiptAnswer>;
   archive(id: string, body: RemovalRequest): Promise<RemovalAnswer>;
   deleteConversation(id: string, body: RemovalRequest): Promise<RemovalAnswer>;
+  /** Admin: asks the running relay to compact its log (it restarts for it). */
+  requestCompaction(): Promise<CompactAnswer>;
+  compactionStatus(): Promise<CompactionStatusAnswer>;
   events(after: number, options?: { limit?: number | undefined }): Promise<EventsAnswer>;
 }
 
@@ -143,6 +148,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     close: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/close`, answers.ModerateAnswerSchema, { body }),
     postReceipt: (body) => json('POST', '/receipts', answers.ReceiptAnswerSchema, { body }),
     archive: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/archive`, answers.RemovalAnswerSchema, { body }),
+    requestCompaction: () => json('POST', '/admin/compact', answers.CompactAnswerSchema, { body: {} }),
+    compactionStatus: () => json('GET', '/admin/compaction', answers.CompactionStatusAnswerSchema),
     deleteConversation: async (id, body) => json('POST', `/conversations/${seg('conversation', id)}/delete`, answers.RemovalAnswerSchema, { body }),
     events: (after, opts = {}) => json('GET', '/events', answers.EventsAnswerSchema, { query: { after, limit: opts.limit }, bulk: true }),
   };

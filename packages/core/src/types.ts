@@ -89,6 +89,8 @@ export type ReceiptAnswer = Parsed<typeof answers.receiptAnswer>;
 export type EventsAnswer = Parsed<typeof answers.eventsAnswer>;
 /** The answer to an archive or a delete. */
 export type RemovalAnswer = Parsed<typeof answers.removalAnswer>;
+export type CompactAnswer = Parsed<typeof answers.compactAnswer>;
+export type CompactionStatusAnswer = Parsed<typeof answers.compactionStatusAnswer>;
 
 export type ClientMessage = Parsed<typeof messages.clientMessage>;
 export type ServerMessage = Parsed<typeof messages.serverMessage>;

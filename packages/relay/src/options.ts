@@ -28,6 +28,8 @@ export interface RelayOptions {
   retainClosedDays?: number;
   /** How often retention looks (default one hour). */
   retentionCheckMs?: number;
+  /** Compact the log (a short restart) this often when deleted conversations left content in it (default: never by itself). */
+  compactEveryMs?: number;
   /** The relay's clock for event times and retention, in ms since 1970 (default Date.now; tests move it). */
   clock?: () => number;
   heartbeatMs?: number;
@@ -59,6 +61,7 @@ export interface ResolvedOptions {
   snapshotEvery: number;
   keyOverlapMs: number;
   retention: { closedDays: number; everyMs: number } | null;
+  compactEveryMs: number | null;
   clock: () => number;
   logLevel: LogLevel;
   logDestination: NodeJS.WritableStream | undefined;
@@ -112,6 +115,9 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     if (!Number.isSafeInteger(everyMs) || everyMs < 10) throw bad('retentionCheckMs must be a whole number of milliseconds, at least 10');
     retention = { closedDays, everyMs };
   }
+  const compactEveryMs = options.compactEveryMs ?? null;
+  if (compactEveryMs !== null && (!Number.isSafeInteger(compactEveryMs) || compactEveryMs < 10))
+    throw bad('compactEveryMs must be a whole number of milliseconds, at least 10');
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => {
     if (typeof o !== 'string' || !/^https?:\/\/[^\s/]+\/?$/i.test(o.trim()))
       throw bad(`allowedOrigins entry ${JSON.stringify(o)} is not an origin like https://host:port`);
@@ -134,6 +140,7 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
     snapshotEvery,
     keyOverlapMs,
     retention,
+    compactEveryMs,
     clock: options.clock ?? Date.now,
     logLevel,
     logDestination: options.logDestination,

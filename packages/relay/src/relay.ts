@@ -13,6 +13,7 @@ import { acquireLock } from './datadir/lock.js';
 import { createApp } from './http/app.js';
 import { RateLimiter } from './limits/token-bucket.js';
 import { listen } from './listen.js';
+import { superviseRelay, type MaintenanceLink } from './maintenance.js';
 import { createLogger } from './logger.js';
 import { resolveOptions, type RelayOptions, type ResolvedOptions } from './options.js';
 import type { Services } from './services.js';
@@ -49,7 +50,12 @@ function urlFor(host: string, port: number): string {
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
-export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
+/** Starts a relay; it restarts itself in place to compact its log (maintenance.ts). */
+export function startRelay(options: RelayOptions): Promise<RunningRelay> {
+  return superviseRelay(options, startInstance);
+}
+
+async function startInstance(options: RelayOptions, maintenance: MaintenanceLink): Promise<RunningRelay> {
   const opts = resolveOptions(options);
   const logger = createLogger(opts.logLevel, opts.logDestination);
   // Lock first: nothing in the data dir is touched while another relay may be using it.
@@ -65,7 +71,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     const ledger = await openLedger(identity, opts, logger, (err) => onFatal(err));
     undo.push(() => ledger.events.close());
     let shuttingDown = false;
-    const services = createServices(identity, ledger, adminKey, opts, logger, () => shuttingDown);
+    const services = createServices(identity, ledger, adminKey, opts, logger, () => shuttingDown, maintenance);
+    maintenance.pendingPurge = () => ledger.purgePending;
     const hub = new Hub(services, { ...hubTimings(opts), wsLimiter: new RateLimiter(opts.rateLimit) });
     undo.push(() => hub.close());
     const server = createHttpServer(services, hub);
@@ -139,6 +146,7 @@ function createServices(
   opts: ResolvedOptions,
   logger: Logger,
   isShuttingDown: () => boolean,
+  maintenance: MaintenanceLink,
 ): Services {
   const quotas = new HostQuotas(opts.quotas, opts.clock);
   quotas.load(ledger.state);
@@ -159,6 +167,7 @@ function createServices(
     quotas,
     enrollLimiter: new RateLimiter(opts.enrollRateLimit),
     logger,
+    maintenance,
     now: opts.clock,
     isShuttingDown,
   };

@@ -5,6 +5,7 @@ import type { Verifier } from './auth/verify.js';
 import type { HostQuotas } from './limits/quotas.js';
 import type { RateLimiter } from './limits/token-bucket.js';
 import type { HostActivity } from './state/activity.js';
+import type { MaintenanceLink } from './maintenance.js';
 import type { Ledger } from './state/ledger.js';
 
 export interface Services {
@@ -27,6 +28,8 @@ export interface Services {
   /** Per remote address: enrollment attempts. */
   enrollLimiter: RateLimiter;
   logger: Logger;
+  /** Compaction of the running relay (a short restart), and its last outcome. */
+  maintenance: Pick<MaintenanceLink, 'requestCompaction' | 'status'>;
   /** Milliseconds since the epoch. */
   now(): number;
   isShuttingDown(): boolean;

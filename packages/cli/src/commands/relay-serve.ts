@@ -20,7 +20,10 @@ const handler: CommandHandler<typeof SERVE_OPTIONS> = async (ctx, _args, options
     ...(options.quotaStoredMib === undefined ? {} : { storedBytes: options.quotaStoredMib * MiB }),
   };
   const keyOverlap = options.keyOverlap === undefined ? {} : { keyOverlapMs: options.keyOverlap * 1000 };
-  const retention = options.retainClosedDays === undefined ? {} : { retainClosedDays: options.retainClosedDays };
+  const retention = {
+    ...(options.retainClosedDays === undefined ? {} : { retainClosedDays: options.retainClosedDays }),
+    ...(options.compactEveryHours === undefined ? {} : { compactEveryMs: options.compactEveryHours * 3_600_000 }),
+  };
   const relay = await startRelay({ dataDir, host, port, allowedOrigins, logLevel, quotas, ...keyOverlap, ...retention });
   say(ctx, `crosstalk relay listening on ${relay.url} (data dir ${dataDir}); Ctrl-C stops it`);
   if (ctx.publicUrl) {

@@ -18,6 +18,11 @@ export const SERVE_OPTIONS = options(
     parse: duration(1, 86_400),
   },
   {
+    flags: '--compact-every-hours <n>',
+    description: 'compact the log this often when deleted conversations left content in it (a restart of a moment; default: only `relay compact`)',
+    parse: wholeNumber(1, 8760),
+  },
+  {
     flags: '--retain-closed-days <n>',
     description: 'delete conversations closed more than n days ago (checked hourly; default: keep them)',
     parse: wholeNumber(1, 36_500),

@@ -102,6 +102,29 @@ export const receiptsAnswer = schemaOnce(() => z.object({ receipts: z.array(rece
 export const receiptAnswer = schemaOnce(() => z.object({ seq: seq() }));
 /** What archiving or deleting a conversation did. */
 export const removalAnswer = schemaOnce(() => z.object({ conversation: NameSchema, seq: seq() }));
+/** What one compaction did (`crosstalk relay compact`). */
+export const compactResult = schemaOnce(() =>
+  z.object({
+    file: z.string().max(4096),
+    bytesBefore: z.number().int().min(0),
+    bytesAfter: z.number().int().min(0),
+    records: z.number().int().min(0),
+    purged: z.number().int().min(0),
+    conversations: z.number().int().min(0),
+    newEpoch: relayId().nullable(),
+    ms: z.number().min(0),
+  }),
+);
+/** `POST /v1/admin/compact`: whether the relay restarts to compact, and the epoch it had. */
+export const compactAnswer = schemaOnce(() => z.object({ scheduled: z.boolean(), reason: z.string().max(300), epoch: relayId() }));
+/** `GET /v1/admin/compaction`: one under way, and the last one's outcome. */
+export const compactionStatusAnswer = schemaOnce(() =>
+  z.object({
+    running: z.boolean(),
+    last: z.object({ at: iso(), result: compactResult().nullable(), error: z.string().max(2000).nullable() }).nullable(),
+    epoch: relayId(),
+  }),
+);
 export const eventsAnswer = schemaOnce(() => z.object({ events: z.array(relayEvent()).max(10_000), head: seq() }));
 
 /** A key rotation: the new public key, until when the previous one is still accepted, and the event's seq. */
@@ -123,3 +146,5 @@ export const ReceiptAnswerSchema = z.lazy(receiptAnswer);
 export const EventsAnswerSchema = z.lazy(eventsAnswer);
 export const KeyRotatedAnswerSchema = z.lazy(keyRotatedAnswer);
 export const RemovalAnswerSchema = z.lazy(removalAnswer);
+export const CompactAnswerSchema = z.lazy(compactAnswer);
+export const CompactionStatusAnswerSchema = z.lazy(compactionStatusAnswer);

@@ -19,6 +19,8 @@ export {
 } from './requests.js';
 export { ClientMessageSchema, ServerMessageSchema } from './messages.js';
 export {
+  CompactAnswerSchema,
+  CompactionStatusAnswerSchema,
   ConversationAnswerSchema,
   ConversationsAnswerSchema,
   EnrollAnswerSchema,

@@ -12,6 +12,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/hosts.js';
 import { keyRoutes } from './routes/keys.js';
+import { compactionRoutes } from './routes/compaction.js';
 import { removalRoutes } from './routes/removal.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { spawnRoutes } from './routes/spawns.js';
@@ -65,5 +66,6 @@ export function createApp(services: Services): Hono<RelayEnv> {
   keyRoutes(app, services, auth);
   spawnRoutes(app, services, auth);
   removalRoutes(app, services, auth);
+  compactionRoutes(app, services, auth);
   return app;
 }

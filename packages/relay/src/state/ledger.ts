@@ -193,6 +193,11 @@ export class Ledger {
     return this.data.receipts.get(conversation) ?? [];
   }
 
+  /** Deleted conversations whose content the log file still holds (what compaction would remove). */
+  get purgePending(): number {
+    return this.data.purge.size;
+  }
+
   /** Events folded since the newest snapshot on disk. */
   get sinceSnapshot(): number {
     return this.log.durableSeq - this.snapshotSeq;

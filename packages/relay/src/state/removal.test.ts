@@ -156,3 +156,51 @@ describe('retention', () => {
     expect(await ids()).toEqual([openOld]);
   });
 });
+
+describe('compaction of a running relay', () => {
+  /** The compaction status, or null while the relay restarts for it. */
+  const status = async (relay: TestRelay) => {
+    const res = await relay.request(relay.admin, 'GET', '/v1/admin/compaction').catch(() => null);
+    return res?.status === 200 ? res.body : null;
+  };
+
+  it('on request: answered first, then a restart on the same port with a new epoch and a log without the bodies', async () => {
+    const { relay, alpha } = await setup();
+    const epoch = relay.relay.epoch;
+    const nothing = await relay.request(relay.admin, 'POST', '/v1/admin/compact', {});
+    expect(nothing.status).toBe(200);
+    expect(nothing.body).toMatchObject({ scheduled: false, epoch });
+    expect((await relay.request(alpha.signer, 'POST', '/v1/admin/compact', {})).status).toBe(403);
+    const id = await relay.open(alpha, 'a1', ['b1'], 'SECRET-ONLINE');
+    const other = await relay.open(alpha, 'a1', ['b1'], 'STAYS');
+    expect((await relay.request(relay.admin, 'POST', `/v1/conversations/${id}/delete`, {})).status).toBe(200);
+    const asked = await relay.request(relay.admin, 'POST', '/v1/admin/compact', {});
+    expect(asked.status).toBe(202);
+    expect(asked.body).toMatchObject({ scheduled: true, epoch });
+    const done = await waitFor('the compaction to be reported', async () => {
+      const s = await status(relay);
+      return s && !s.running && s.last ? s : null;
+    });
+    expect(done.last).toMatchObject({ error: null, result: { purged: 1, conversations: 1, newEpoch: expect.any(String) } });
+    expect(done.epoch).toBe(done.last.result.newEpoch);
+    expect(relay.relay.epoch).toBe(done.epoch);
+    const log = await readFile(join(relay.dataDir, 'events.log'), 'utf8');
+    expect(log).not.toContain('SECRET-ONLINE');
+    expect((await relay.request(alpha.signer, 'GET', `/v1/conversations/${other}`)).body.conversation.turns[0].body).toBe('STAYS');
+  });
+
+  it('on a schedule, only when deleted conversations left content in the log', async () => {
+    const { relay, alpha } = await setup({ compactEveryMs: 30 });
+    const epoch = relay.relay.epoch;
+    const id = await relay.open(alpha, 'a1', ['b1'], 'SECRET-SCHEDULED');
+    // Nothing deleted: the schedule leaves the relay alone.
+    expect((await status(relay))?.last).toBeNull();
+    expect((await relay.request(relay.admin, 'POST', `/v1/conversations/${id}/delete`, {})).status).toBe(200);
+    const done = await waitFor('the scheduled compaction', async () => {
+      const s = await status(relay);
+      return s && !s.running && s.last ? s : null;
+    });
+    expect(done.epoch).not.toBe(epoch);
+    expect(await readFile(join(relay.dataDir, 'events.log'), 'utf8')).not.toContain('SECRET-SCHEDULED');
+  });
+});
