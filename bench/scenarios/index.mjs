@@ -1,6 +1,7 @@
 // Every scenario, in the order the table shows them. `figures` names what a scenario reports,
 // so a failed scenario still has its rows in the table.
 import { cliStart } from './cli-start.mjs';
+import { compact } from './compact.mjs';
 import { fanout } from './fanout.mjs';
 import { hook } from './hook.mjs';
 import { memory } from './memory.mjs';
@@ -46,5 +47,10 @@ export const SCENARIOS = [
     name: 'restart',
     run: restart,
     figures: ['relay restart, 1,000,000-event log, from the snapshot of a clean stop', 'relay restart, 1,000,000-event log, whole log folded (no snapshot)'],
+  },
+  {
+    name: 'compact',
+    run: compact,
+    figures: ['log compaction, 1,000,000 events, half the conversations deleted', 'log compaction: bytes after / before'],
   },
 ];

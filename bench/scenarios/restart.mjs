@@ -15,7 +15,8 @@ import { within } from '../lib/wait.mjs';
 /** Bump when the generator changes, so a stale cache is not reused. */
 const GENERATOR_VERSION = 1;
 
-async function cachedLog(events, progress) {
+/** The generated log of `events` events (cached); `compact` reuses it. */
+export async function cachedLog(events, progress) {
   const dir = join(tmpdir(), 'crosstalk-bench-cache', `log-${events}-v${GENERATOR_VERSION}`);
   const marker = join(dir, 'generated.json');
   if (existsSync(marker)) return { dataDir: join(dir, 'relay'), info: JSON.parse(await readFile(marker, 'utf8')), cached: true };
