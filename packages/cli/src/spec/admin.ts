@@ -116,7 +116,7 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
     group: 'admin',
     summary: 'rewrite the event log without the turns of deleted conversations; prints its size before and after',
     description:
-      'The relay must be stopped (compaction takes the data dir lock). Tombstones stay; the relay gets a new epoch, and every agent rebuilds its copies from what it already has on its next connection. A kill at any moment leaves the old log or the new one.',
+      'On a stopped relay it works on the data dir under its lock; a running relay is asked (with the admin key from the data dir) and restarts in place for it, and the command waits for the outcome. Tombstones stay; the relay gets a new epoch, and every agent rebuilds its copies from what it already has on its next connection. A kill at any moment leaves the old log or the new one.',
     options: DATA_DIR_ONLY,
     json: true,
     examples: ['crosstalk relay compact --data-dir /srv/crosstalk'],
