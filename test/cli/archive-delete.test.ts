@@ -76,7 +76,9 @@ describe('archive and delete across two hosts', () => {
     const r = await alpha.run(['delete', removed, '--as', 'a1', '--json']);
     expect(r.exitCode, explain(r)).toBe(0);
     expect(r.json()).toMatchObject({ conversation: removed, deleted: true });
-    // The admin deletes the archived one, still in progress.
+    // The admin deletes the archived one, still in progress, which someone follows live: the delete ends that.
+    const follower = lab.spawn('tail -f', beta.home, ['tail', shelved, '-f']);
+    await lab.waitFor('tail -f to print the conversation', () => follower.stdout().includes('About shelved'));
     const admin = await lab.run(lab.relay?.home, ['delete', shelved, '--admin']);
     expect(admin.exitCode, explain(admin)).toBe(0);
     for (const host of [alpha, beta]) {
@@ -85,6 +87,9 @@ describe('archive and delete across two hosts', () => {
       }
       await lab.waitFor(`${host.name}'s state of ${removed} to go`, async () => !(await exists(join(host.home, 'state', 'conversations', `${removed}.json`))));
     }
+    const ended = await follower.exited;
+    expect(ended.exitCode, follower.stderr()).not.toBe(0);
+    expect(follower.stderr()).toContain('was deleted');
     const read = await beta.run(['read', removed]);
     expect(read.exitCode).not.toBe(0);
     expect(read.stderr).toContain('CONVERSATION_NOT_FOUND');

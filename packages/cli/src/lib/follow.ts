@@ -138,7 +138,8 @@ class Follower {
 
   /** A read the relay failed (it is away, or restarting) is retried by the poll; anything else ends the follow. */
   private readFailed(err: unknown): void {
-    if (err instanceof CrosstalkError) this.schedulePoll();
+    // A deleted conversation is not coming back.
+    if (err instanceof CrosstalkError && err.code !== 'CONVERSATION_NOT_FOUND') this.schedulePoll();
     else this.finish(err instanceof Error ? err : new Error(String(err)));
   }
 
@@ -165,6 +166,10 @@ class Follower {
     const { id } = this.options;
     let touched: Conversation | undefined;
     for (const event of events) {
+      if (event.type === 'conversation.deleted' && event.conversation === id) {
+        this.finish(new CrosstalkError('CONVERSATION_NOT_FOUND', `${id} was deleted`, { details: { conversation: id } }));
+        return;
+      }
       if (conversationOf(event) !== id) {
         this.state.seq = Math.max(this.state.seq, event.seq);
         continue;
