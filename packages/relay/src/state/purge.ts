@@ -17,6 +17,23 @@ export function recordConversation(json: string): string | null {
   return CONVERSATION_FIELD.exec(json)?.[1] ?? null;
 }
 
+/**
+ * The kinds whose whole effect is on one conversation: those a deleted conversation's records are
+ * emptied of. Anything else that names a conversation (its tombstone, a kind added later) is kept.
+ */
+const PURGEABLE: ReadonlySet<string> = new Set([
+  'conversation.opened',
+  'turn.posted',
+  'conversation.moderated',
+  'conversation.closed',
+  'conversation.archived',
+  'receipt',
+]);
+
+export function isPurgeable(type: string): boolean {
+  return PURGEABLE.has(type);
+}
+
 /** The stub that stands for an event of a deleted conversation: seq first, as every record. */
 export function purgedJson(event: { seq: number; at: string }, conversation: string): string {
   return JSON.stringify({ seq: event.seq, type: 'conversation.purged', at: event.at, conversation });
@@ -28,8 +45,7 @@ export function purgeRecord(json: string, deleted: ReadonlySet<string>): string 
   const id = recordConversation(json);
   if (id === null || !deleted.has(id)) return json;
   const event = JSON.parse(json) as RelayEvent;
-  if (event.type === 'conversation.deleted' || event.type === 'conversation.purged') return json;
-  return purgedJson(event, id);
+  return isPurgeable(event.type) ? purgedJson(event, id) : json;
 }
 
 /**

@@ -12,7 +12,7 @@ import { CrosstalkError, type RelayEvent } from '@crosstalk/core';
 import { dataPath, rotateEpoch } from '../datadir/datadir.js';
 import { syncDir } from '../datadir/files.js';
 import { acquireLock } from '../datadir/lock.js';
-import { purgedJson, recordConversation } from '../state/purge.js';
+import { isPurgeable, purgedJson, recordConversation } from '../state/purge.js';
 import { logCorrupt } from './open-log.js';
 import { encodeRecord } from './record.js';
 import { scanLog } from './scan.js';
@@ -71,7 +71,7 @@ async function compactLocked(dir: string, options: CompactOptions): Promise<Comp
   const first = await scanLog(file, (record) => {
     const event = record.event as RelayEvent;
     if (event.type === 'conversation.deleted') deleted.add(event.conversation);
-    else if (event.type !== 'conversation.purged') {
+    else if (isPurgeable(event.type)) {
       const id = recordConversation(record.json);
       if (id !== null) withContent.add(id);
     }
@@ -101,7 +101,7 @@ async function compactLocked(dir: string, options: CompactOptions): Promise<Comp
     const second = await scanLog(file, (record) => {
       const event = record.event as RelayEvent;
       let json = record.json;
-      if (event.type !== 'conversation.deleted' && event.type !== 'conversation.purged') {
+      if (isPurgeable(event.type)) {
         const id = recordConversation(json);
         if (id !== null && toPurge.has(id)) {
           json = purgedJson(event as { seq: number; at: string }, id);
