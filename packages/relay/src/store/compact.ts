@@ -8,13 +8,14 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CrosstalkError, type RelayEvent } from '@crosstalk/core';
+import type { RelayEvent } from '@crosstalk/core';
 import { dataPath, rotateEpoch } from '../datadir/datadir.js';
 import { syncDir } from '../datadir/files.js';
 import { acquireLock } from '../datadir/lock.js';
 import { isPurgeable, purgedJson, recordConversation } from '../state/purge.js';
 import { logCorrupt } from './open-log.js';
 import { encodeRecord } from './record.js';
+import { surveyLog } from './compact-survey.js';
 import { scanLog } from './scan.js';
 
 export interface CompactResult {
@@ -65,28 +66,28 @@ async function compactLocked(dir: string, options: CompactOptions): Promise<Comp
   await unlink(tmp).catch(gone);
   const bytesBefore = (await stat(file)).size;
 
-  // First pass: which deleted conversations still have content in the log.
-  const deleted = new Set<string>();
-  const withContent = new Set<string>();
-  const first = await scanLog(file, (record) => {
-    const event = record.event as RelayEvent;
-    if (event.type === 'conversation.deleted') deleted.add(event.conversation);
-    else if (isPurgeable(event.type)) {
-      const id = recordConversation(record.json);
-      if (id !== null) withContent.add(id);
-    }
-  });
-  if (first.damage) throw logCorrupt(file, first.damage.offset, first.damage.reason);
-  const toPurge = new Set([...deleted].filter((id) => withContent.has(id)));
+  // First pass: which deleted conversations still have content (their opening) in the log.
+  const { deleted, opened, lines } = await surveyLog(file);
+  const toPurge = new Set([...deleted].filter((id) => opened.has(id)));
   await options.onStep?.('scanned');
-  const result = { file, bytesBefore, records: first.records, conversations: toPurge.size };
-  if (toPurge.size === 0) return { ...result, bytesAfter: bytesBefore, purged: 0, newEpoch: null, ms: Math.round(performance.now() - started) };
+  if (toPurge.size === 0)
+    return {
+      file,
+      bytesBefore,
+      records: lines,
+      conversations: 0,
+      bytesAfter: bytesBefore,
+      purged: 0,
+      newEpoch: null,
+      ms: Math.round(performance.now() - started),
+    };
 
   // Second pass: the new log, record by record, in bounded writes.
   const limit = options.writeBytes ?? 4 * 1024 * 1024;
   const fd = openSync(tmp, 'wx', 0o600);
   let purged = 0;
   let bytesAfter = 0;
+  let records = 0;
   try {
     let chunk: Buffer[] = [];
     let chunkBytes = 0;
@@ -114,10 +115,9 @@ async function compactLocked(dir: string, options: CompactOptions): Promise<Comp
       if (chunkBytes >= limit) flush();
     });
     if (second.damage) throw logCorrupt(file, second.damage.offset, second.damage.reason);
-    if (second.lastSeq !== first.lastSeq)
-      throw new CrosstalkError('INTERNAL', `the log changed while it was compacted (seq ${first.lastSeq}, then ${second.lastSeq})`);
     if (chunkBytes > 0) flush();
     fsyncSync(fd);
+    records = second.records;
   } catch (err) {
     closeSync(fd);
     await unlink(tmp).catch(() => undefined);
@@ -134,5 +134,5 @@ async function compactLocked(dir: string, options: CompactOptions): Promise<Comp
   await rename(tmp, file);
   await options.onStep?.('renamed');
   await syncDir(dir);
-  return { ...result, bytesAfter, purged, newEpoch: epoch, ms: Math.round(performance.now() - started) };
+  return { file, bytesBefore, records, conversations: toPurge.size, bytesAfter, purged, newEpoch: epoch, ms: Math.round(performance.now() - started) };
 }
