@@ -72,7 +72,7 @@ export async function compact(ctx) {
   const note =
     `${events.toLocaleString('en-US')}-event log (${info.conversations.toLocaleString('en-US')} conversations) plus ${doomed.length.toLocaleString('en-US')} tombstones; ` +
     `${mb(result.bytesBefore)} → ${mb(result.bytesAfter)} (${result.purged.toLocaleString('en-US')} records emptied, seqs kept); ` +
-    `two passes over the log, written in 4 MiB writes, one fsync; the relay then started on it in ${Math.round(startMs)} ms (whole log folded)`;
+    `a first pass searching the bytes for tombstones and openings, a second checking every record and writing it or its stub in 4 MiB writes, one fsync; the relay then started on it in ${Math.round(startMs)} ms (whole log folded)`;
   return [
     { name: `log compaction, ${events.toLocaleString('en-US')} events, half the conversations deleted`, unit: 'ms', median: ms, p95: null, target: null, note },
     {
