@@ -25,6 +25,8 @@ export interface MaintenanceLink {
   requestCompaction(): boolean;
   /** The last compaction this relay process made, and whether one is under way. */
   status(): { running: boolean; last: CompactionReport | null };
+  /** True while the relay stops to compact (its stop writes no snapshot: compaction removes it). */
+  stoppingToCompact: boolean;
 }
 
 export type StartInstance = (options: RelayOptions, link: MaintenanceLink) => Promise<RunningRelay>;
@@ -49,6 +51,7 @@ export async function superviseRelay(options: RelayOptions, startInstance: Start
       return true;
     },
     status: () => ({ running: cycling !== null, last }),
+    stoppingToCompact: false,
   };
 
   let current = await startInstance(options, link);
@@ -63,7 +66,12 @@ export async function superviseRelay(options: RelayOptions, startInstance: Start
   async function cycle(): Promise<void> {
     if (closing) return;
     logger.info('stopping to compact the log');
-    await current.close();
+    link.stoppingToCompact = true;
+    try {
+      await current.close();
+    } finally {
+      link.stoppingToCompact = false;
+    }
     const started = new Date().toISOString();
     try {
       const result = await compactLog(opts.dataDir);

@@ -91,6 +91,7 @@ async function startInstance(options: RelayOptions, maintenance: MaintenanceLink
       snapshotPath: dataPath(identity.dataDir, 'snapshot'),
       epoch: identity.epoch,
       snapshotAtStop: opts.snapshotAtStop,
+      skipSnapshot: () => maintenance.stoppingToCompact,
       onShuttingDown: () => (shuttingDown = true),
     });
     if (opts.retention) {

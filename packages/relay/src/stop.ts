@@ -18,6 +18,8 @@ export interface StopParts {
   epoch: string;
   /** A clean stop writes a snapshot when at least this many events came since the last one. */
   snapshotAtStop: number;
+  /** True when the stop is for a compaction, which removes any snapshot: none is written then. */
+  skipSnapshot?: () => boolean;
   logger: Logger;
   /** Tells the routes and links the relay is going away. */
   onShuttingDown(): void;
@@ -70,7 +72,7 @@ async function stopServing(parts: StopParts): Promise<{ serverClosed: Promise<vo
 
 async function snapshotAtStop(parts: StopParts): Promise<void> {
   const { ledger, logger } = parts;
-  if (ledger.sinceSnapshot < parts.snapshotAtStop) return;
+  if (ledger.sinceSnapshot < parts.snapshotAtStop || parts.skipSnapshot?.()) return;
   const t = performance.now();
   try {
     const written = await ledger.writeSnapshot(parts.snapshotPath, parts.epoch);
