@@ -3,7 +3,7 @@
 // CSRF token and this server's Origin; pages are served under a strict Content-Security-Policy,
 // with no inline script or handler, and every value escaped; refused input is said in words;
 // a change to the state reaches an open page's event stream.
-import { decidePost } from '@crosstalk/core';
+import { decideArchive, decidePost } from '@crosstalk/core';
 import { describe, expect, it } from 'vitest';
 import { strayOpenings, tagsOf } from './__fixtures__/markup.js';
 import { formPost, ORIGIN, world } from './__fixtures__/world.js';
@@ -155,6 +155,19 @@ describe('pages', () => {
     expect(page).toContain('<title>Your turn (alice) · users API shape · crosstalk</title>');
     expect(page).toContain('Your turn (alice): post turn 2.');
     expect(await (await w.request('/', { cookie })).text()).toContain('<title>(1) Your turn · Conversations · crosstalk</title>');
+  });
+
+  it('hide an archived conversation from the list unless archived ones are asked for, as `crosstalk list` does', async () => {
+    const w = await world();
+    const { cookie } = await w.login();
+    expect(await (await w.request('/', { cookie })).text()).toContain('id="c-users-api-1a2b"');
+    w.relay.commit(decideArchive(w.relay.state, { actor: { kind: 'admin' }, conversation: 'users-api-1a2b', at: w.relay.now() }));
+    w.sync();
+    const list = await (await w.request('/', { cookie })).text();
+    expect(list).not.toContain('id="c-users-api-1a2b"');
+    expect(list).toContain('name="archived" value="1"');
+    expect(await (await w.request('/?archived=1', { cookie })).text()).toContain('id="c-users-api-1a2b"');
+    expect((await w.request('/c/users-api-1a2b', { cookie })).status).toBe(200);
   });
 
   it("stream a conversation's change to its open page", async () => {

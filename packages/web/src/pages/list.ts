@@ -11,9 +11,12 @@ import { floorHolders, lastActivity, shortTime, yourTurn } from './model.js';
 export interface ListFilter {
   status?: string | undefined;
   participant?: string | undefined;
+  /** Archived conversations are hidden unless asked for, as in `crosstalk list`. */
+  archived?: boolean | undefined;
 }
 
 export function matches(c: Conversation, filter: ListFilter): boolean {
+  if (c.archived && !filter.archived) return false;
   if (filter.status && c.status !== filter.status) return false;
   if (filter.participant && !c.participants.includes(filter.participant)) return false;
   return true;
@@ -48,6 +51,7 @@ function filters(filter: ListFilter, participants: readonly string[]): Html {
   return h`<form class="filters" method="get" action="/">
 <label>Status <select name="status">${option('', 'any', filter.status)}${CONVERSATION_STATUSES.map((s) => option(s, s, filter.status))}</select></label>
 <label>Participant <select name="participant">${option('', 'anyone', filter.participant)}${participants.map((p) => option(p, p, filter.participant))}</select></label>
+<label><input type="checkbox" name="archived" value="1"${filter.archived ? h` checked` : ''}> archived too</label>
 <button type="submit">Filter</button>
 </form>`;
 }

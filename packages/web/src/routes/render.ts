@@ -30,10 +30,12 @@ export function filterOf(c: Context): ListFilter {
   return {
     status: status && (CONVERSATION_STATUSES as readonly string[]).includes(status) ? status : undefined,
     participant: participant || undefined,
+    archived: c.req.query('archived') === '1' || undefined,
   };
 }
 
-const listStream = (f: ListFilter) => `/events/list?${new URLSearchParams({ status: f.status ?? '', participant: f.participant ?? '' }).toString()}`;
+const listStream = (f: ListFilter) =>
+  `/events/list?${new URLSearchParams({ status: f.status ?? '', participant: f.participant ?? '', ...(f.archived ? { archived: '1' } : {}) }).toString()}`;
 
 export function listAnswer(c: Context, deps: WebDeps, login: Login, opts: { values?: Values; error?: CrosstalkError } = {}): Response {
   const filter = filterOf(c);
