@@ -3,7 +3,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { checkBody, CrosstalkError, LIMITS } from '@crosstalk/core';
+import { checkBody, CrosstalkError, LIMITS } from '@crosstalk/core/light';
 import type { CliContext } from '../handler.js';
 
 const LIMIT = LIMITS.bodyBytes;

@@ -2,7 +2,7 @@
 // with backoff. The caller keeps one idempotency key across attempts, so a post that did land
 // before its answer was lost comes back as the original (`duplicate: true`), never twice.
 import { randomBytes } from 'node:crypto';
-import { CrosstalkError } from '@crosstalk/core';
+import { CrosstalkError } from '@crosstalk/core/errors';
 
 export function idempotencyKey(): string {
   return randomBytes(18).toString('base64url');

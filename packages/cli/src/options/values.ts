@@ -1,6 +1,6 @@
 // How an option's text becomes a checked value: each checker runs once, before the handler, and a
 // bad value is a usage error (exit 2). Kept free of zod so every command starts fast.
-import { checkBody, checkLine, checkName, CrosstalkError, LOG_LEVELS, type LogLevel, type NameKind } from '@crosstalk/core';
+import { checkBody, checkLine, checkName, CrosstalkError, LOG_LEVELS, type LogLevel, type NameKind } from '@crosstalk/core/light';
 
 /** Turns an option's text into its value, or throws a CrosstalkError naming `flag`. */
 export type ValueCheck<V> = (text: string, flag: string) => V;

@@ -1,9 +1,9 @@
 // For humans and moderators.
-import { LIMITS } from '@crosstalk/core';
+import { LIMITS } from '@crosstalk/core/light';
 import { options } from '../options/types.js';
 import { name, port, sessionNames, text, wholeNumber } from '../options/values.js';
 import { command, type CommandSpec } from './command.js';
-import { AS } from './shared.js';
+import { AS, POSTING } from './shared.js';
 
 export const TAIL_OPTIONS = options({ flags: '-f, --follow', description: 'keep printing turns as they arrive' });
 
@@ -16,12 +16,14 @@ export const MODERATE_OPTIONS = options(
   { flags: '--remove <session>', description: 'remove a participant', parse: name('session') },
   ADMIN,
   AS,
+  ...POSTING,
 );
 
 export const CLOSE_OPTIONS = options(
   { flags: '--resolution <text>', description: 'what was decided (required)', required: true, parse: text('resolution', LIMITS.resolutionBytes) },
   ADMIN,
   AS,
+  ...POSTING,
 );
 
 export const REMOVAL_OPTIONS = options(ADMIN, AS);

@@ -1,9 +1,9 @@
 // For coding-agent sessions: conversations, turns, identity.
-import { CONVERSATION_STATUSES, LIMITS, SESSION_KINDS } from '@crosstalk/core';
+import { CONVERSATION_STATUSES, LIMITS, SESSION_KINDS } from '@crosstalk/core/light';
 import { options } from '../options/types.js';
 import { line, name, oneOf, sessionNames, timeoutMs, wholeNumber } from '../options/values.js';
 import { command, type CommandSpec } from './command.js';
-import { AS, BODY } from './shared.js';
+import { AS, BODY, POSTING } from './shared.js';
 
 export const OPEN_OPTIONS = options(
   { flags: '--topic <text>', description: 'what the conversation is about (required)', required: true, parse: line('topic', LIMITS.topicChars) },
@@ -13,6 +13,7 @@ export const OPEN_OPTIONS = options(
   { flags: '--next <sessions>', description: 'who speaks next (default: the next participant)', parse: sessionNames },
   ...BODY,
   AS,
+  ...POSTING,
 );
 
 export const REPLY_OPTIONS = options(
@@ -26,6 +27,7 @@ export const REPLY_OPTIONS = options(
     parse: wholeNumber(1, 1_000_000),
   },
   AS,
+  ...POSTING,
 );
 
 export const READ_OPTIONS = options(
@@ -47,6 +49,7 @@ export const ASK_OPTIONS = options(
   { flags: '--topic <text>', description: 'topic (default: the start of the task)', parse: line('topic', LIMITS.topicChars) },
   { flags: '--timeout <seconds>', description: 'give up after this long (exit 124)', default: '1800', parse: timeoutMs },
   AS,
+  ...POSTING,
 );
 
 export const JOIN_OPTIONS = options(

@@ -1,6 +1,6 @@
 // Options several commands share.
 import { option, options } from '../options/types.js';
-import { logLevel, name } from '../options/values.js';
+import { logLevel, name, timeoutMs } from '../options/values.js';
 
 export const AS = option({
   flags: '--as <session>',
@@ -13,3 +13,13 @@ export const BODY = options(
 );
 export const DATA_DIR = option({ flags: '--data-dir <dir>', description: 'relay data directory (default: ~/.crosstalk/relay)' });
 export const LOG_LEVEL = option({ flags: '--log-level <level>', description: 'trace, debug, info, warn, error', default: 'info', parse: logLevel });
+/** The commands that post: through this host's agent when one runs, else straight to the relay. */
+export const POSTING = options(
+  {
+    flags: '--post-timeout <seconds>',
+    description: 'wait this long for the relay to acknowledge the post, across relay restarts (default 60)',
+    default: '60',
+    parse: timeoutMs,
+  },
+  { flags: '--verbose', description: "say on stderr which way the post went: through this host's agent, or straight to the relay" },
+);

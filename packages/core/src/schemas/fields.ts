@@ -6,10 +6,9 @@ import { isValidName } from '../names.js';
 import { isValidText } from '../text.js';
 import { schemaOnce } from './lazy.js';
 
-// `human`: a person taking part from `crosstalk web`; never typed into, the page shows its turn.
-export const SESSION_KINDS = ['claude-code', 'codex', 'other', 'human'] as const;
-export const CONVERSATION_STATUSES = ['in-progress', 'at-limit', 'converged', 'closed'] as const;
-export const RECEIPT_STATUSES = ['delivered', 'deferred', 'failed'] as const;
+import { CONVERSATION_STATUSES, RECEIPT_STATUSES, SESSION_KINDS } from '../words.js';
+
+export { CONVERSATION_STATUSES, RECEIPT_STATUSES, SESSION_KINDS };
 
 // Used by almost every schema and cheap to build, so built at once.
 export const NameSchema = z.string().max(64).refine(isValidName, { message: 'invalid name' });
