@@ -49,6 +49,7 @@ export const CLIENT_FRAME_SINCE = {
   presence: 1,
   replay: 1,
   ack: 1,
+  post: 3,
 } as const satisfies Record<ClientMessage['t'], number>;
 
 /** Link frames the relay sends → the protocol version each came with. */
@@ -56,6 +57,8 @@ export const SERVER_FRAME_SINCE = {
   welcome: 1,
   events: 1,
   error: 1,
+  posted: 3,
+  refused: 3,
 } as const satisfies Record<ServerMessage['t'], number>;
 
 export type ProtocolCheck = { ok: true; version: number } | { ok: false; tooOld: boolean; version: number };

@@ -17,7 +17,7 @@ export {
   RotateKeyRequestSchema,
   RemovalRequestSchema,
 } from './requests.js';
-export { ClientMessageSchema, ServerMessageSchema } from './messages.js';
+export { ClientMessageSchema, LINK_POST_OPS, type LinkPostOp, ServerMessageSchema } from './messages.js';
 export {
   CompactAnswerSchema,
   CompactionStatusAnswerSchema,

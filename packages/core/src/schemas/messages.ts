@@ -6,6 +6,11 @@ import { iso, NameSchema, seq } from './fields.js';
 import { schemaOnce } from './lazy.js';
 import { receiptBody } from './sessions.js';
 
+/** What a link's `post` frame may post: the HTTP API's posting routes. */
+export const LINK_POST_OPS = ['open', 'turn', 'moderate', 'close', 'receipt'] as const;
+export type LinkPostOp = (typeof LINK_POST_OPS)[number];
+const postId = schemaOnce(() => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/));
+
 export const clientMessage = schemaOnce(() =>
   z.discriminatedUnion('t', [
     z.strictObject({
@@ -25,6 +30,8 @@ export const clientMessage = schemaOnce(() =>
     }),
     z.strictObject({ t: z.literal('replay'), after: seq() }),
     z.strictObject({ t: z.literal('ack'), seq: seq() }),
+    /** A change the agent posts for its user (the body is what the HTTP route takes, checked by the relay as there). */
+    z.strictObject({ t: z.literal('post'), id: postId(), op: z.enum(LINK_POST_OPS), conversation: NameSchema.optional(), body: z.unknown() }),
   ]),
 );
 
@@ -41,6 +48,18 @@ export const serverMessage = schemaOnce(() =>
     }),
     z.strictObject({ t: z.literal('events'), events: z.array(relayEvent()).max(10_000) }),
     z.strictObject({ t: z.literal('error'), code: z.string().max(64), message: z.string().max(2000), hint: z.string().max(2000) }),
+    /** A `post` done and durable: the HTTP status and answer of the same request over HTTP. */
+    z.strictObject({ t: z.literal('posted'), id: postId(), status: z.number().int(), answer: z.record(z.string(), z.unknown()) }),
+    /** A `post` refused: the HTTP status and error of the same request over HTTP. */
+    z.strictObject({
+      t: z.literal('refused'),
+      id: postId(),
+      status: z.number().int(),
+      code: z.string().max(64),
+      message: z.string().max(2000),
+      hint: z.string().max(2000),
+      details: z.unknown().optional(),
+    }),
   ]),
 );
 

@@ -4,6 +4,7 @@ import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type * as z from 'zod';
 import type { Principal } from '../auth/verify.js';
+import { hostOf } from '../posts/run.js';
 import { fromZod } from './errors.js';
 
 /** `protocol`: the version the request stated (see protocol.ts in http/), which its answer speaks. */
@@ -16,6 +17,13 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses and validates the JSON body. `emptyAs` stands in for an empty body where all fields are optional. */
 export async function readBody<S extends z.ZodType>(c: RelayContext, schema: S, emptyAs?: unknown): Promise<z.infer<S>> {
+  const parsed = schema.safeParse(await readJson(c, emptyAs));
+  if (!parsed.success) throw fromZod(parsed.error);
+  return parsed.data;
+}
+
+/** The JSON body, parsed but not yet checked against a schema. */
+export async function readJson(c: RelayContext, emptyAs?: unknown): Promise<unknown> {
   const bytes = await c.req.arrayBuffer();
   let text: string;
   try {
@@ -36,9 +44,7 @@ export async function readBody<S extends z.ZodType>(c: RelayContext, schema: S, 
     value = parseJson(text);
     if (value === undefined) throw new CrosstalkError('INVALID_REQUEST', 'the body is not valid JSON');
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw fromZod(parsed.error);
-  return parsed.data;
+  return value;
 }
 
 /** A whole number from the query string, or the default when absent. */
@@ -62,13 +68,7 @@ export function principalOf(c: RelayContext): Principal {
 
 /** The calling host; the admin key acts as no host and owns no session. */
 export function requireHost(c: RelayContext): string {
-  const p = principalOf(c);
-  if (p.kind !== 'host') {
-    throw new CrosstalkError('SESSION_NOT_OWNED', 'the admin key acts as no session; use the credential of the host that owns the session', {
-      hint: 'run this from the host the session joined on',
-    });
-  }
-  return p.host;
+  return hostOf(principalOf(c));
 }
 
 export function requireAdmin(c: RelayContext): void {

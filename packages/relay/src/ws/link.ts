@@ -8,6 +8,7 @@ import { fromZod } from '../http/errors.js';
 import type { RateLimiter } from '../limits/token-bucket.js';
 import type { Services } from '../services.js';
 import { handleAgentMessage } from './agent-messages.js';
+import { handleLinkPost } from './posts.js';
 import { framePause, type LinkTimings } from './pacing.js';
 
 export type Role = 'agent' | 'watch';
@@ -97,6 +98,12 @@ export class PeerLink {
     go?.();
   }
 
+  /** An answer to the peer, unless the link is gone (the agent sends the post again). */
+  private sendFrame(frame: object): void {
+    if (this.closed) return;
+    this.ws.send(JSON.stringify(frame));
+  }
+
   private sendError(error: CrosstalkError): void {
     if (this.closed) return;
     this.ws.send(JSON.stringify({ t: 'error', code: error.code, message: error.message, hint: error.hint }));
@@ -106,8 +113,10 @@ export class PeerLink {
     if (this.closed) return;
     try {
       if (isBinary) return this.close(CLOSE.badMessage, 'binary frames are not part of the protocol');
-      if (!this.hub.wsLimiter.take(this.who)) return this.close(CLOSE.badMessage, 'too many messages');
       const value = parseJson(data.toString());
+      // Posts are counted as requests (ws/posts.ts), everything else as frames.
+      const post = this.role !== null && typeof value === 'object' && value !== null && (value as { t?: unknown }).t === 'post';
+      if (!post && !this.hub.wsLimiter.take(this.who)) return this.close(CLOSE.badMessage, 'too many messages');
       if (value === undefined) return this.close(this.role === null ? CLOSE.badHello : CLOSE.badMessage, 'the frame is not JSON');
       const parsed = ClientMessageSchema.safeParse(value);
       if (this.role === null) {
@@ -166,6 +175,7 @@ export class PeerLink {
         break;
     }
     if (this.role !== 'agent' || this.principal.kind !== 'host') throw new CrosstalkError('INVALID_REQUEST', `a ${this.role} link is read-only`);
+    if (msg.t === 'post') return handleLinkPost(services, this.principal, msg, (frame) => this.sendFrame(frame));
     handleAgentMessage(services, this.principal.host, msg);
   }
 

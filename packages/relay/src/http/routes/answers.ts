@@ -1,15 +1,20 @@
 // How a decided outcome is answered: committed, and answered only once durable, with the
 // conversation as it now stands. A repeated idempotency key gets the original turn, just as
-// durable as the first answer was.
+// durable as the first answer was. The same answers go out over HTTP and over an agent's link.
 import { CrosstalkError, getConversation, type ModerateAnswer, type Outcome, type PostAnswer } from '@crosstalk/core';
 import type { Ledger } from '../../state/ledger.js';
 import { summarize } from '../../state/views.js';
-import type { RelayContext } from '../request.js';
 
 interface TurnRef {
   conversation: string;
   n: number;
   seq: number;
+}
+
+/** An answer and the HTTP status it goes with. */
+export interface Answered<T> {
+  status: number;
+  answer: T;
 }
 
 /** Commits the events of an open or a post and waits for them; the turn they made. */
@@ -31,22 +36,22 @@ async function originalTurn(ledger: Ledger, conversation: string, n: number): Pr
 }
 
 /** Answers an open or a post: 201 with the new turn, or 200 with the original for a repeated key. */
-export async function answerTurn(c: RelayContext, ledger: Ledger, outcome: Outcome): Promise<Response> {
+export async function answerTurn(ledger: Ledger, outcome: Outcome): Promise<Answered<PostAnswer>> {
   const duplicate = outcome.kind === 'duplicate';
   const ref = outcome.kind === 'events' ? await commitTurn(ledger, outcome.events) : await originalTurn(ledger, outcome.conversation, outcome.turn);
   const conversation = getConversation(ledger.state, ref.conversation);
   const turn = conversation.turns[ref.n - 1];
   if (!turn) throw new CrosstalkError('INTERNAL', `turn ${ref.n} of ${ref.conversation} is not in the state`);
-  return c.json({ conversation: summarize(conversation), turn, seq: ref.seq, duplicate } satisfies PostAnswer, duplicate ? 200 : 201);
+  return { status: duplicate ? 200 : 201, answer: { conversation: summarize(conversation), turn, seq: ref.seq, duplicate } };
 }
 
 /** Answers a moderation or a close, which always changes the conversation. */
-export async function answerChange(c: RelayContext, ledger: Ledger, outcome: Outcome): Promise<Response> {
+export async function answerChange(ledger: Ledger, outcome: Outcome): Promise<Answered<ModerateAnswer>> {
   if (outcome.kind !== 'events') throw new CrosstalkError('INTERNAL', 'moderation produced no change');
   const { events, durable } = ledger.commit(outcome.events);
   await durable;
   const event = events[0];
   if (!event || !('conversation' in event) || typeof event.conversation !== 'string')
     throw new CrosstalkError('INTERNAL', 'moderation produced no conversation event');
-  return c.json({ conversation: summarize(getConversation(ledger.state, event.conversation)), seq: event.seq } satisfies ModerateAnswer);
+  return { status: 200, answer: { conversation: summarize(getConversation(ledger.state, event.conversation)), seq: event.seq } };
 }

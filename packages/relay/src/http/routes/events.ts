@@ -1,10 +1,9 @@
 // The raw event stream over HTTP (for polling clients) and receipts posted by host agents.
-import { ReceiptBodySchema, type ReceiptAnswer } from '@crosstalk/core';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { isoNow, type Services } from '../../services.js';
-import { receiptEvent } from '../../state/receipts.js';
+import { runPost } from '../../posts/run.js';
+import type { Services } from '../../services.js';
 import { eventsForPeer } from '../../versions/for-peer.js';
-import { protocolOf, queryInt, readBody, requireHost, type RelayEnv } from '../request.js';
+import { principalOf, protocolOf, queryInt, readJson, requireHost, type RelayEnv } from '../request.js';
 
 const MAX_EVENTS = 1000;
 /** Keeps one answer well below what a client should have to hold. */
@@ -23,10 +22,8 @@ export function eventRoutes(app: Hono<RelayEnv>, services: Services, auth: Middl
   });
 
   app.post('/v1/receipts', auth, async (c) => {
-    const host = requireHost(c);
-    const body = await readBody(c, ReceiptBodySchema);
-    const { events, durable } = ledger.commit([receiptEvent(ledger.state, host, body, isoNow(services))]);
-    await durable;
-    return c.json({ seq: events[0]?.seq ?? 0 } satisfies ReceiptAnswer, 201);
+    requireHost(c);
+    const { status, answer } = await runPost(services, principalOf(c), 'receipt', undefined, await readJson(c));
+    return c.json(answer, status as 201);
   });
 }
