@@ -2,7 +2,7 @@
 // socket in the crosstalk home, mode 0600; a named pipe on Windows), and the frames spoken there:
 // one JSON object per line, bounded, a hello first. Pure, and free of zod, so the commands that
 // talk to it (`crosstalk hook`, which runs on every turn of every session) start fast.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { join } from 'node:path';
 
 export const ENDPOINT_PROTOCOL = 1;
@@ -67,4 +67,30 @@ function parseFrame(line: string): Record<string, unknown> {
 /** One frame on the wire. */
 export function frame(value: object): string {
   return `${JSON.stringify(value)}\n`;
+}
+
+// --- posting through the agent ---------------------------------------------------------------
+
+/** What the CLI may post through its agent; the agent forwards each over its link. */
+export const ENDPOINT_POST_OPS = ['open', 'turn', 'moderate', 'close'] as const;
+export type EndpointPostOp = (typeof ENDPOINT_POST_OPS)[number];
+/**
+ * Kept in the agent's outbox on disk until the relay answers: each carries an idempotency key, so
+ * sending it again (after a link drop, a relay restart, an agent restart) never posts it twice.
+ * A moderation or a close has no key: the agent sends it once, never again.
+ */
+export const DURABLE_POST_OPS: readonly EndpointPostOp[] = ['open', 'turn'];
+
+/** The agent's secret, beside its socket, readable only by its user: proves the agent to a client. */
+export function endpointSecretPath(home: string): string {
+  return join(home, 'agent.secret');
+}
+
+/**
+ * The agent's answer to a client's nonce. Only a process that can read the user's own secret file
+ * can give it, so a client that checks it knows it talks to its user's agent, not to a process of
+ * another user squatting on the endpoint's name.
+ */
+export function agentProof(secret: string, nonce: string): string {
+  return createHmac('sha256', secret.trim()).update(`crosstalk-agent-proof:${nonce}`).digest('base64url');
 }

@@ -256,6 +256,12 @@ export const ERRORS = {
     'run one agent per host: stop the other one (`crosstalk agent status` on each machine), or enroll this machine under its own host name',
   ),
   AGENT_NOT_RUNNING: spec(503, EXIT.unreachable, 'the host agent is not running', 'start it with `crosstalk agent run` (or `crosstalk up`)'),
+  POST_QUEUED: spec(
+    503,
+    EXIT.unreachable,
+    "the relay did not acknowledge the post in time; this host's agent keeps it and sends it when the relay is back",
+    'nothing to redo: the post lands once the relay is back (`crosstalk read <id>` shows it); `crosstalk agent status` shows the link',
+  ),
   AGENT_RUNNING: spec(
     409,
     EXIT.conflict,

@@ -6,7 +6,7 @@ import { chmod, mkdir, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { CrosstalkError } from '@crosstalk/core';
-import { ENDPOINT_PROTOCOL, FrameReader, frame } from '@crosstalk/core/endpoint';
+import { agentProof, ENDPOINT_PROTOCOL, FrameReader, frame } from '@crosstalk/core/endpoint';
 
 export interface EndpointLogger {
   debug(obj: object, msg: string): void;
@@ -17,7 +17,11 @@ export interface EndpointLogger {
  * Answers one request (a frame with `t` and a numeric `id`); throws a CrosstalkError to refuse it.
  * `closed` aborts when the asker hangs up, so a request that waits can let go.
  */
-export type EndpointHandler = (request: Record<string, unknown>, closed: AbortSignal) => Promise<Record<string, unknown>>;
+export type EndpointHandler = (
+  request: Record<string, unknown>,
+  closed: AbortSignal,
+  progress: (fields: Record<string, unknown>) => void,
+) => Promise<Record<string, unknown>>;
 
 export interface EndpointOptions {
   path: string;
@@ -26,7 +30,12 @@ export interface EndpointOptions {
   log: EndpointLogger;
   /** A connection that sends nothing for this long is closed. */
   idleMs?: number;
+  /** The endpoint secret (endpoint/secret.ts): a hello with a nonce gets a proof of it in the welcome. */
+  secret?: string | undefined;
 }
+
+/** A client's nonce: short, printable. */
+const NONCE = /^[A-Za-z0-9_-]{16,128}$/;
 
 export interface RunningEndpoint {
   path: string;
@@ -108,7 +117,8 @@ function serve(socket: Socket, options: EndpointOptions): void {
       if (!greeted) {
         if (f.t !== 'hello' || f.v !== ENDPOINT_PROTOCOL) return refuse('PROTOCOL_MISMATCH', `the first frame must be a hello of version ${ENDPOINT_PROTOCOL}`);
         greeted = true;
-        socket.write(frame({ t: 'welcome', v: ENDPOINT_PROTOCOL }));
+        const proof = options.secret !== undefined && typeof f.nonce === 'string' && NONCE.test(f.nonce) ? { proof: agentProof(options.secret, f.nonce) } : {};
+        socket.write(frame({ t: 'welcome', v: ENDPOINT_PROTOCOL, ...proof }));
         continue;
       }
       if (typeof f.id !== 'number' || typeof f.t !== 'string') return refuse('INVALID_REQUEST', 'a request needs a numeric id and a type');
@@ -125,7 +135,10 @@ function serve(socket: Socket, options: EndpointOptions): void {
 async function answer(socket: Socket, request: Record<string, unknown>, options: EndpointOptions, closed: AbortSignal): Promise<void> {
   let reply: object;
   try {
-    reply = { t: 'reply', id: request.id, ...(await options.handle(request, closed)) };
+    const progress = (fields: Record<string, unknown>) => {
+      if (!socket.destroyed) socket.write(frame({ t: 'progress', id: request.id, ...fields }));
+    };
+    reply = { t: 'reply', id: request.id, ...(await options.handle(request, closed, progress)) };
   } catch (err) {
     const e = err instanceof CrosstalkError ? err : new CrosstalkError('INTERNAL', String(err).slice(0, 200));
     if (!(err instanceof CrosstalkError)) options.log.warn({ err: String(err) }, 'endpoint request failed');

@@ -3,7 +3,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CrosstalkError, type LogLevel } from '@crosstalk/core';
-import { endpointPath } from '@crosstalk/core/endpoint';
+import { endpointPath, endpointSecretPath } from '@crosstalk/core/endpoint';
 import type { TokenSigner } from '@crosstalk/core/token';
 import { hostKeySigner, readAgentConfig, type AgentConfig, type HomeLayout } from '../home/index.js';
 import { migrateStateDir } from '../home/state-format.js';
@@ -17,6 +17,10 @@ import { WakeOrchestrator } from '../delivery/orchestrator.js';
 import type { WakeSpec } from '../delivery/plan.js';
 import { PresenceTracker } from '../delivery/presence.js';
 import { createLogger, type AgentLogger, type LogDestination } from './logger.js';
+import { ensureEndpointSecret } from '../endpoint/secret.js';
+import { PostForwarder } from '../outbox/forwarder.js';
+import { OutboxLog } from '../outbox/log.js';
+import { answerPost } from '../outbox/requests.js';
 import { ReceiptOutbox } from './outbox.js';
 import { StatusWriter, type AgentStatusSnapshot } from './status.js';
 import { SessionHooks } from './session-hooks.js';
@@ -80,8 +84,16 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const journal = await WakeJournal.open(join(layout.stateDir, 'wakes.json'), Date.now(), config.wake.nudgeAfterSeconds * 1000);
   const waker = options.waker ?? defaultWaker(config, log);
   const spawning = await openSpawning({ layout, config, signer, log });
-  const agent = new Agent({ config, layout, log, replica, journal, tuning, hooks, waker, spawning });
-  await agent.listen(options.endpoint ?? endpointPath(layout.home, process.platform, tmpdir(), process.getuid?.() ?? 0));
+  // Posts and receipts not yet answered by the relay, kept across a kill of either.
+  const outbox = await OutboxLog.open(layout.stateDir);
+  if (outbox.pending.length > 0) log.info({ pending: outbox.pending.length }, 'outbox holds posts the relay has not answered; they go when linked');
+  const agent = new Agent({ config, layout, log, replica, journal, tuning, hooks, waker, spawning, outbox });
+  // Without a secret the endpoint still serves hooks; clients then post over HTTP themselves.
+  const secret = await ensureEndpointSecret(endpointSecretPath(layout.home)).catch((err: unknown) => {
+    log.warn({ err: String(err) }, 'no endpoint secret: commands post over HTTP, not through this agent');
+    return undefined;
+  });
+  await agent.listen(options.endpoint ?? endpointPath(layout.home, process.platform, tmpdir(), process.getuid?.() ?? 0), secret);
   agent.start(signer);
   return agent.handle();
 }
@@ -102,6 +114,7 @@ interface AgentParts {
   hooks: AgentHooks;
   waker: WakeAdapter;
   spawning: Spawning;
+  outbox: Awaited<ReturnType<typeof OutboxLog.open>>;
 }
 
 class Agent {
@@ -113,6 +126,7 @@ class Agent {
   private readonly orchestrator: WakeOrchestrator;
   private readonly sync: Sync;
   private readonly outbox: ReceiptOutbox;
+  private readonly forwarder: PostForwarder;
   private readonly presence: PresenceTracker;
   private readonly statusWriter: StatusWriter;
   private readonly sessionHooks: SessionHooks;
@@ -138,7 +152,15 @@ class Agent {
       log,
     });
     for (const s of this.localSessions()) this.joinedAt.set(s.name, s.joinedAt);
-    this.outbox = new ReceiptOutbox((receipt) => this.link?.send({ t: 'receipt', receipt }) === true, tuning.maxQueuedReceipts);
+    this.forwarder = new PostForwarder({ send: (frame) => this.link?.send(frame) === true, log, store: parts.outbox.log }, parts.outbox.pending);
+    // Receipts ride the forwarder too: kept on disk until the relay answers, sent again after a drop.
+    this.outbox = new ReceiptOutbox((receipt) => {
+      const { result } = this.forwarder.submit('receipt', undefined, receipt, true);
+      void result.then((r) => {
+        if (!r.ok) log.warn({ code: r.code, message: r.message, conversation: receipt.conversation }, 'the relay refused a receipt');
+      });
+      return true;
+    }, tuning.maxQueuedReceipts);
     this.orchestrator = new WakeOrchestrator({
       adapter: parts.waker,
       journal: parts.journal,
@@ -177,6 +199,7 @@ class Agent {
         this.state = 'connected';
         this.lastError = null;
         this.outbox.flush();
+        this.forwarder.linkUp();
         void this.reportPresence(true);
       },
       onSessionsChanged: () => {
@@ -210,8 +233,16 @@ class Agent {
     return { stop: () => this.stop(), status: () => this.snapshot(), stopped: this.stopped };
   }
 
-  listen(path: string): Promise<void> {
-    return this.sessionHooks.listen(path);
+  listen(path: string, secret: string | undefined): Promise<void> {
+    const { replica } = this.parts;
+    const deps = {
+      forwarder: this.forwarder,
+      nextTurn: (id: string) => {
+        const c = replica.conversation(id);
+        return c ? c.turns.length + 1 : null;
+      },
+    };
+    return this.sessionHooks.listen(path, secret, { post: (request, closed, progress) => answerPost(deps, request, closed, progress) });
   }
 
   start(signer: TokenSigner): void {
@@ -226,7 +257,7 @@ class Agent {
       heartbeatMs: tuning.heartbeatMs,
       backoff: tuning.backoff,
       handlers: {
-        onMessage: (m) => this.sync.receive(m),
+        onMessage: (m) => (m.t === 'posted' || m.t === 'refused' ? this.forwarder.answer(m) : this.sync.receive(m)),
         onDisconnect: (info) => this.disconnected(info),
         onFatal: (error) => void this.fatal(error),
       },
@@ -281,6 +312,7 @@ class Agent {
     if (info.error) this.setError(info.error);
     this.state = 'connecting';
     this.sync.linkDown();
+    this.forwarder.linkDown();
     this.statusWriter.update();
   }
 
@@ -315,6 +347,7 @@ class Agent {
     }
     await this.orchestrator.stop();
     await this.link?.stop();
+    await this.parts.outbox.log.close();
     this.state = 'stopped';
     this.statusWriter.cancel();
     await this.statusWriter.flush();

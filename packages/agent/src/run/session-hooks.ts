@@ -4,7 +4,7 @@
 import type { SessionState, WakeTarget } from '@crosstalk/core';
 import type { Handover } from '../delivery/orchestrator.js';
 import type { ActivityView } from '../delivery/policy.js';
-import { listenEndpoint, type RunningEndpoint } from '../endpoint/server.js';
+import { listenEndpoint, type EndpointHandler, type RunningEndpoint } from '../endpoint/server.js';
 import { SessionActivities, type SessionActivity } from '../hooks/activity.js';
 import { SessionBinder } from '../hooks/binding.js';
 import { HookHandler, type HookHandlerDeps } from '../hooks/handler.js';
@@ -52,14 +52,17 @@ export class SessionHooks {
   }
 
   /** Listens on the local endpoint; an agent without one still runs, its sessions without hooks. */
-  async listen(path: string): Promise<void> {
+  async listen(path: string, secret?: string, more: Record<string, EndpointHandler> = {}): Promise<void> {
     try {
       this.endpoint = await listenEndpoint({
         path,
         platform: this.deps.platform,
         log: this.deps.log,
-        handle: async (request, closed) => {
+        secret,
+        handle: async (request, closed, progress) => {
           if (request.t === 'hook') return this.handler.handle(request, closed);
+          const other = typeof request.t === 'string' && Object.hasOwn(more, request.t) ? more[request.t] : undefined;
+          if (other) return other(request, closed, progress);
           return { unknown: true };
         },
       });

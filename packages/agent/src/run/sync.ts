@@ -2,7 +2,10 @@
 // (a new one drops everything), events go to the replica, a hole asks for a replay, the cursor is
 // persisted (batched) after the copies and acknowledged. Once the replica has caught up with the
 // head the relay announced, it is live and the wake-ups it asks for are planned.
-import { CrosstalkError, isSpawnAuditEvent, PROTOCOL_VERSION, type Receipt, type RelayEvent, type ServerMessage } from '@crosstalk/core';
+import { CrosstalkError, isSpawnAuditEvent, PROTOCOL_VERSION, type Receipt, type RelayEvent, type ServerMessage as AnyServerMessage } from '@crosstalk/core';
+
+/** What the link's log sync takes; answers to posts go to the post forwarder instead. */
+export type ServerMessage = Extract<AnyServerMessage, { t: 'welcome' | 'events' | 'error' }>;
 import type { RelayLink } from '../link/link.js';
 import type { Replica } from '../state/replica.js';
 import type { WakeOrchestrator } from '../delivery/orchestrator.js';

@@ -1,0 +1,135 @@
+// The agent's outbox on disk: posts and receipts it has taken but the relay has not yet answered,
+// so a kill -9 of the agent, or of the relay, loses none. One append-only file of JSON lines
+// (`+` an entry, `-` its answer came); entries arriving together share one write and one fsync,
+// and a caller is told an entry is kept only after that fsync. At open the file is read back
+// (a torn last line is dropped: nobody was told it was kept) and rewritten with what is pending.
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { atomicWriteFile } from '../fs/atomic-write.js';
+
+export interface OutboxEntry {
+  id: string;
+  op: string;
+  conversation?: string | undefined;
+  body: unknown;
+  /** When the agent took it (ISO). */
+  at: string;
+}
+
+/** The file is rewritten with only what is pending once it holds nothing pending and grew past this. */
+const COMPACT_BYTES = 4 * 1024 * 1024;
+
+type Line = { '+': OutboxEntry } | { '-': string };
+
+export class OutboxLog {
+  private queue: Array<{ line: string; done?: (err?: Error) => void }> = [];
+  private writing: Promise<void> | null = null;
+  private size = 0;
+  private livePending = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly path: string,
+    private handle: FileHandle,
+  ) {}
+
+  /** Opens (creates) the outbox in `dir`; the entries still pending, oldest first. */
+  static async open(dir: string): Promise<{ log: OutboxLog; pending: OutboxEntry[] }> {
+    const path = join(dir, 'outbox.jsonl');
+    const pending = new Map<string, OutboxEntry>();
+    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    for (const raw of text.split('\n')) {
+      const line = parseLine(raw);
+      if (line === null) continue;
+      if ('+' in line) pending.set(line['+'].id, line['+']);
+      else pending.delete(line['-']);
+    }
+    const kept = [...pending.values()];
+    const body = kept.map((e) => `${JSON.stringify({ '+': e })}\n`).join('');
+    await atomicWriteFile(path, body, { mode: 0o600 });
+    const log = new OutboxLog(path, await open(path, 'a', 0o600));
+    log.size = Buffer.byteLength(body);
+    log.livePending = kept.length;
+    return { log, pending: kept };
+  }
+
+  /** Keeps an entry; resolves once it is on disk. */
+  add(entry: OutboxEntry): Promise<void> {
+    this.livePending++;
+    return new Promise<void>((resolve, reject) => {
+      this.push(`${JSON.stringify({ '+': entry })}\n`, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  /**
+   * The relay answered `id`. Written with the next batch, without waiting for it: an answer whose
+   * line is lost to a crash only means the entry is sent again, and the relay answers a repeat
+   * with the original.
+   */
+  done(id: string): void {
+    this.livePending = Math.max(0, this.livePending - 1);
+    this.push(`${JSON.stringify({ '-': id })}\n`);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.writing;
+    await this.handle.close();
+  }
+
+  private push(line: string, done?: (err?: Error) => void): void {
+    if (this.closed) {
+      done?.(new Error('the outbox is closed'));
+      return;
+    }
+    this.queue.push(done ? { line, done } : { line });
+    this.writing ??= this.flush().finally(() => (this.writing = null));
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      const data = batch.map((b) => b.line).join('');
+      let error: Error | undefined;
+      try {
+        await this.handle.write(data);
+        // Only a batch that keeps something needs to reach the disk before its callers hear of it.
+        if (batch.some((b) => b.done)) await this.handle.sync();
+        this.size += Buffer.byteLength(data);
+        if (this.livePending === 0 && this.queue.length === 0 && this.size > COMPACT_BYTES) await this.compact();
+      } catch (err) {
+        error = err instanceof Error ? err : new Error(String(err));
+      }
+      for (const b of batch) b.done?.(error);
+    }
+  }
+
+  /** Nothing pending: start the file over. */
+  private async compact(): Promise<void> {
+    await this.handle.truncate(0);
+    await this.handle.sync();
+    this.size = 0;
+  }
+
+  get file(): string {
+    return this.path;
+  }
+}
+
+function parseLine(raw: string): Line | null {
+  if (raw.trim() === '') return null;
+  try {
+    const v = JSON.parse(raw) as Line;
+    if (typeof v !== 'object' || v === null) return null;
+    if ('+' in v && typeof v['+'] === 'object' && v['+'] !== null && typeof v['+'].id === 'string' && typeof v['+'].op === 'string') return v;
+    if ('-' in v && typeof v['-'] === 'string') return v;
+    return null;
+  } catch {
+    // A torn last line: its writer was never told it was kept.
+    return null;
+  }
+}
