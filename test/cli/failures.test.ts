@@ -52,8 +52,9 @@ describe('relay unreachable', () => {
     for (const args of [
       ['sessions'],
       ['list', '--json'],
-      ['reply', 'some-talk-1234', '--as', 'a1', '--body', 'x', '--expect-turn', '2'],
-      ['open', '--as', 'a1', '--topic', 't', '--with', 'b1', '--body', 'x'],
+      // Posts retry with their idempotency key for --post-timeout (default 60 s) before giving up.
+      ['reply', 'some-talk-1234', '--as', 'a1', '--body', 'x', '--expect-turn', '2', '--post-timeout', '1'],
+      ['open', '--as', 'a1', '--topic', 't', '--with', 'b1', '--body', 'x', '--post-timeout', '1'],
     ]) {
       const r = await alpha.run(args);
       expect(r.exitCode, explain(r)).toBe(5);

@@ -1,10 +1,10 @@
 // `crosstalk ask <session> "task"`: delegate. Opens a two-party conversation with the task as its
 // body, waits for the other side's answer and prints it on stdout; the id goes to stderr.
-import { checkLine, checkName, checkBody, CrosstalkError, EXIT, LIMITS, type Conversation } from '@crosstalk/core';
+import { checkLine, checkName, checkBody, CrosstalkError, EXIT, LIMITS, type Conversation, type OpenRequest, type PostAnswer } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { connectHost } from '../lib/home.js';
 import { resolveSession } from '../lib/identity.js';
-import { postOnce } from '../lib/post.js';
+import { sendPost } from '../lib/post.js';
 import { INTERRUPTED } from '../lib/signal.js';
 import type { ASK_OPTIONS } from '../spec/sessions.js';
 import { judge, waitForTurn } from '../lib/waiting.js';
@@ -34,9 +34,11 @@ const handler: CommandHandler<typeof ASK_OPTIONS> = async (ctx, args, options) =
   const host = await connectHost(ctx);
   const as = await resolveSession(ctx, host.layout, options.as);
   if (as === to) throw new CrosstalkError('TOO_FEW_PARTICIPANTS', `${as} cannot ask itself`);
-  const opened = await postOnce(
-    (idempotencyKey) => host.client.openConversation({ as, topic, with: [to], next: [to], body: task, idempotencyKey }),
-    ctx.signal,
+  // The opening goes through this host's agent when one runs, like `crosstalk open`.
+  const opened = await sendPost<PostAnswer>(
+    ctx,
+    { op: 'open', body: { as, topic, with: [to], next: [to], body: task }, direct: (client, b) => client.openConversation(b as OpenRequest) },
+    { postTimeout: options.postTimeout, verbose: options.verbose },
   );
   const id = opened.conversation.id;
   say(ctx, `asked ${to} in ${id}; waiting for the answer`);

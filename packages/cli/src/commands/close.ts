@@ -1,14 +1,16 @@
 // `crosstalk close <id> --resolution <text>`: close a conversation; it wakes nobody after this.
-import { checkName } from '@crosstalk/core';
+import { checkName } from '@crosstalk/core/light';
+import type { ModerateAnswer } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
-import { moderatorClient } from '../lib/moderator.js';
+import { moderation } from '../lib/moderator.js';
 import type { CLOSE_OPTIONS } from '../spec/moderation.js';
 
 const handler: CommandHandler<typeof CLOSE_OPTIONS> = async (ctx, args, options) => {
   const id = checkName('conversation', args[0]);
   const { resolution } = options;
-  const { client, as } = await moderatorClient(ctx, options);
-  const answer = await client.close(id, { resolution, ...(as === undefined ? {} : { as }) });
+  const answer: ModerateAnswer = await moderation(ctx, options, 'close', id, { resolution }, (client, body) =>
+    client.close(id, body as { resolution: string }),
+  );
   return { data: { conversation: answer.conversation, seq: answer.seq }, text: `closed ${id}` };
 };
 export default handler;

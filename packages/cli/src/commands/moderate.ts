@@ -1,9 +1,9 @@
 // `crosstalk moderate <id>`: exactly one moderator action.
-import { checkName, CrosstalkError, type ModerationAction } from '@crosstalk/core';
+import { checkName, CrosstalkError } from '@crosstalk/core/light';
+import type { ModerationAction } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import type { OptionsOf } from '../options/types.js';
-import { names } from '../lib/format.js';
-import { moderatorClient } from '../lib/moderator.js';
+import { moderation } from '../lib/moderator.js';
 import type { MODERATE_OPTIONS } from '../spec/moderation.js';
 
 const ACTIONS = ['next', 'extend', 'add', 'remove'] as const;
@@ -30,9 +30,9 @@ function actionOf(options: OptionsOf<typeof MODERATE_OPTIONS>): ModerationAction
 const handler: CommandHandler<typeof MODERATE_OPTIONS> = async (ctx, args, options) => {
   const id = checkName('conversation', args[0]);
   const action = actionOf(options);
-  const { client, as } = await moderatorClient(ctx, options);
-  const answer = await client.moderate(id, { action, ...(as === undefined ? {} : { as }) });
+  const answer = await moderation(ctx, options, 'moderate', id, { action }, (client, body) => client.moderate(id, body as { action: ModerationAction }));
   const c = answer.conversation;
+  const names = (list: readonly string[]) => (list.length > 0 ? list.join(', ') : '-');
   const text = `${c.id}: ${c.status}, turn ${c.turns}/${c.maxTurns}, next: ${names(c.next)}, participants: ${c.participants.join(', ')}`;
   return { data: { conversation: c, seq: answer.seq }, text };
 };
