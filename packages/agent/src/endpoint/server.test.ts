@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CrosstalkError } from '@crosstalk/core';
 import { askAgent, LocalRefusal } from '@crosstalk/client/local';
 import { waitFor } from '@crosstalk/core/test-support';
+import { ensureEndpointSecret } from './secret.js';
 import { listenEndpoint, type RunningEndpoint } from './server.js';
 
 const log = { debug() {}, warn() {} };
@@ -120,6 +121,40 @@ describe('the local endpoint', () => {
       message: expect.stringContaining('another process already listens'),
     });
     expect(await askAgent(e.path, { t: 'x' }, 2_000)).toEqual({ echo: 'x' });
+  });
+
+  it('proves itself to a client that holds the secret; a client holding another secret sends nothing', async () => {
+    const seen: string[] = [];
+    endpoint = await listenEndpoint({
+      path: join(dir, 'agent.sock'),
+      platform: process.platform,
+      secret: 'a'.repeat(64),
+      log,
+      handle: async (r, _closed, progress) => {
+        seen.push(String(r.t));
+        progress({ queued: true });
+        return { done: r.t };
+      },
+    });
+    const progress: unknown[] = [];
+    const ok = await askAgent(endpoint.path, { t: 'post' }, 2_000, { secret: 'a'.repeat(64), onProgress: (p) => progress.push(p) });
+    expect(ok).toEqual({ done: 'post' });
+    expect(progress).toEqual([{ queued: true }]);
+    await expect(askAgent(endpoint.path, { t: 'post' }, 2_000, { secret: 'b'.repeat(64) })).rejects.toMatchObject({ name: 'AgentUnproven' });
+    // The impostor check happens before the request: the agent never saw the second one.
+    expect(seen).toEqual(['post']);
+    // A server without the secret proves nothing either.
+    await endpoint.close();
+    endpoint = await listenEndpoint({ path: join(dir, 'agent.sock'), platform: process.platform, log, handle: async () => ({}) });
+    await expect(askAgent(endpoint.path, { t: 'post' }, 2_000, { secret: 'a'.repeat(64) })).rejects.toMatchObject({ name: 'AgentUnproven' });
+  });
+
+  it('makes its secret once, user-only, and keeps it', async () => {
+    const path = join(dir, 'agent.secret');
+    const secret = await ensureEndpointSecret(path);
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await ensureEndpointSecret(path)).toBe(secret);
   });
 
   it('tells a caller there is no agent, without an error', async () => {
