@@ -2,7 +2,8 @@
 // between each agent and the relay, and thousands of turns posted across five conversations while
 // the relay is killed (-9) and restarted, agents are killed and restarted, connections are reset
 // and blackholed long enough for the heartbeats to act. Clients retry with the same idempotency
-// keys. Afterwards every host's copies must hold exactly the relay's log: nothing lost, nothing
+// keys. Two of the five lanes post the way `crosstalk reply` does, through the hosts' agents (with
+// its fall-back to HTTP when an agent is down); the others post over HTTP. Afterwards every host's copies must hold exactly the relay's log: nothing lost, nothing
 // twice, nothing out of order. Seeded (CROSSTALK_CHAOS_SEED); CHAOS_LONG=1 posts 50,000 turns.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AgentProc, enrollHost, FaultProxy, pickSeed, Procs, RelayProc, rng, type Home } from '../harness/index.js';
 import { add, checkCopies, compare, loggedTurns, type Tally } from './check.js';
 import { Faults, type FaultCounts } from './faults.js';
+import { agentPosting, type AgentPosting } from './agent-posting.js';
 import { Posters, type Lane } from './posters.js';
 
 const LONG = process.env.CHAOS_LONG === '1';
@@ -27,6 +29,8 @@ const FAULTS: FaultCounts = LONG
 const HEARTBEAT_MS = 600;
 const LATENCY_MS: [number, number] = [0, 4];
 const HOSTS = ['alpha', 'beta', 'gamma'] as const;
+/** Lanes that post through the hosts' agents. */
+const AGENT_LANES = new Set([1, 3]);
 const LANE_SESSIONS: Array<[number, number]> = [
   [0, 1],
   [1, 2],
@@ -70,10 +74,16 @@ describe(`chaos (seed ${SEED})`, () => {
     const agents = homes.map((home) => AgentProc.start(procs, home, { tuning, logLevel: 'info' }));
     for (const a of agents) await a.connected({ logs });
 
+    const viaAgents: AgentPosting[] = [];
+    const throughAgent = (i: number) => {
+      const p = agentPosting((homes[i] as Home).home, dir, 20_000);
+      viaAgents.push(p);
+      return p;
+    };
     const lanes: Lane[] = LANE_SESSIONS.map(([x, y], index) => ({
       index,
       sessions: [`s-${HOSTS[x]}`, `s-${HOSTS[y]}`],
-      clients: [posting[x] as RelayClient, posting[y] as RelayClient],
+      clients: AGENT_LANES.has(index) ? [throughAgent(x), throughAgent(y)] : [posting[x] as RelayClient, posting[y] as RelayClient],
     }));
     const faults = new Faults(FAULTS, TURNS, r, { relay, agents, proxies, logs });
     const posters = new Posters(lanes, { total: TURNS, perConversation: LONG ? 900 : 1000, rng: r, gate: faults.gate });
@@ -114,10 +124,12 @@ describe(`chaos (seed ${SEED})`, () => {
         `faults: relay_kills=${d['relay-kill']} agent_kills=${d['agent-kill']} resets=${d.reset} (connections cut ${d.connectionsCut}) ` +
         `blackholes=${d.blackhole} (connections both ends dropped on their own ${d.heartbeatDrops}: links by heartbeat, idle HTTP by idle timeout) latency=${LATENCY_MS[0]}-${LATENCY_MS[1]}ms heartbeat=${HEARTBEAT_MS}ms ` +
         `turns=${TURNS} conversations=${p.conversations} attempts=${p.attempts} retried=${p.retried} answered_as_duplicate=${p.duplicates} ` +
+        `posted_through_agents=${viaAgents.reduce((n, p) => n + p.counts.agent, 0)} (fell_back_to_http=${viaAgents.reduce((n, p) => n + p.counts.direct, 0)}) ` +
         `relay_starts=${relay.starts} agent_starts=${agents.map((a) => a.starts).join('/')} posting_s=${(postedMs / 1000).toFixed(1)} fault_s=${JSON.stringify(faults.spentMs)} seed=${SEED}\n`,
     );
 
     expect(p.acked).toBe(TURNS);
+    expect(viaAgents.reduce((n, a) => n + a.counts.agent, 0)).toBeGreaterThan(TURNS / 5);
     expect(atRelay).toEqual({ delivered: TURNS, lost: 0, dup: 0, outOfOrder: 0 });
     expect(loggedTotal).toBe(TURNS);
     for (const [name, t] of tallies) expect({ name, ...t }).toEqual({ name, delivered: TURNS, lost: 0, dup: 0, outOfOrder: 0 });

@@ -1,20 +1,24 @@
-// The load of the chaos suite: lanes of turns posted over HTTP by in-process clients signing as
-// the sessions' hosts, each lane one conversation at a time between two sessions on two hosts.
-// Every post is retried with the same idempotency key until the relay answers it, whatever the
+// The load of the chaos suites: lanes of turns posted by in-process clients — over HTTP signing as
+// the sessions' hosts, or the CLI's way through the hosts' agents — each lane one conversation at a
+// time between two sessions on two hosts. Every post is retried with the same idempotency key until the relay answers it, whatever the
 // faults do in between; what the relay acknowledged is kept for the final check.
 import { randomBytes } from 'node:crypto';
-import type { RelayClient } from '@crosstalk/client';
 import { CrosstalkError } from '@crosstalk/core';
 import type { Rng } from '../harness/index.js';
+import type { PostingClient } from './agent-posting.js';
 
-/** Answers that mean "try again": the relay is down, restarting, busy, or the connection broke. */
-const RETRYABLE = new Set(['RELAY_UNREACHABLE', 'SHUTTING_DOWN', 'RATE_LIMITED', 'TIMEOUT']);
+/**
+ * Answers that mean "try again": the relay is down, restarting, busy, or the connection broke; or
+ * the host's agent kept the post but the relay did not answer in time (the same key follows it).
+ */
+const RETRYABLE = new Set(['RELAY_UNREACHABLE', 'SHUTTING_DOWN', 'RATE_LIMITED', 'TIMEOUT', 'POST_QUEUED']);
 
 export interface Lane {
   index: number;
   /** Opener first; turns alternate. */
   sessions: [string, string];
-  clients: [RelayClient, RelayClient];
+  /** An HTTP client, or the CLI's way through the host's agent (agent-posting.ts). */
+  clients: [PostingClient, PostingClient];
 }
 
 export interface PostStats {

@@ -23,6 +23,8 @@ export interface PostPlan<A> {
   conversation?: string;
   /** The body the HTTP route takes, without the idempotency key (added here for opens and turns). */
   body: Record<string, unknown>;
+  /** The idempotency key of an open or a turn; default a fresh one (a caller retrying a post gives the same). */
+  key?: string;
   /** The same post over HTTP. */
   direct(client: DirectClient, body: Record<string, unknown>): Promise<A>;
 }
@@ -42,7 +44,7 @@ const ANSWER_SLACK_MS = 10_000;
 
 export async function sendPost<A>(ctx: Ctx, plan: PostPlan<A>, way: PostWay): Promise<A> {
   const durable = DURABLE_POST_OPS.includes(plan.op);
-  const body = durable ? { ...plan.body, idempotencyKey: idempotencyKey() } : plan.body;
+  const body = durable ? { ...plan.body, idempotencyKey: plan.key ?? idempotencyKey() } : plan.body;
   const started = Date.now();
   const viaAgent = await throughAgent<A>(ctx, plan, body, way);
   if (viaAgent.done) return viaAgent.answer;
