@@ -15,7 +15,11 @@ export const SCENARIOS = [
   {
     name: 'wake',
     run: wake,
-    figures: ['turn → wake-up in the pane, from the HTTP post (relay + agent)', 'turn → wake-up in the pane, from starting `crosstalk reply`'],
+    figures: [
+      'turn → wake-up in the pane, from the HTTP post (relay + agent)',
+      'turn → wake-up in the pane, from starting `crosstalk reply`',
+      'turn → wake-up in the pane, from starting `crosstalk reply`, direct HTTP (no agent)',
+    ],
   },
   {
     name: 'reading',
@@ -39,7 +43,12 @@ export const SCENARIOS = [
   {
     name: 'posts',
     run: posts,
-    figures: ['durable posts/s, 1 concurrent poster', 'durable posts/s, 10 concurrent posters', 'durable posts/s, 100 concurrent posters'],
+    figures: [
+      'durable posts/s, 1 concurrent poster',
+      'durable posts/s, 10 concurrent posters',
+      'durable posts/s, 100 concurrent posters',
+      'durable posts/s, 100 concurrent posters, through host agents',
+    ],
   },
   { name: 'fanout', run: fanout, figures: ['fan-out deliveries/s to 200 agent links', 'fan-out delivery delay (post → link) at that load'] },
   { name: 'memory', run: memory, figures: ['relay memory per idle agent link', 'relay RSS with 1,000 idle agent links'] },

@@ -3,6 +3,7 @@
 // tmux server, where a fake coding agent reports the moment the text arrives. Measured from the
 // HTTP post being sent (relay + agent), and from starting a `crosstalk reply` process.
 import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -155,11 +156,16 @@ export async function wake(ctx) {
     await settled(from, turn + 1);
     return pasted.at - t0;
   };
-  const viaCli = async () => {
+  // A's home without the endpoint secret: the CLI finds no agent to post through and goes straight
+  // to the relay, as it does where no agent runs.
+  const direct = { layout: { home: join(dir, 'bench-a-direct') } };
+  await mkdir(direct.layout.home, { mode: 0o700 });
+  for (const file of ['config.json', 'host-key.json']) await copyFile(join(a.layout.home, file), join(direct.layout.home, file));
+  const viaCli = async (home = a) => {
     const from = notes.count;
     const t0 = performance.now();
     // What a woken session runs: the command from its wake-up line, which names the turn.
-    await runCli(a, ['reply', id, '--as', 'bench-a', '--expect-turn', String(turn + 1), '--body', `turn ${turn + 1}: a short answer`], ctx.env);
+    await runCli(home, ['reply', id, '--as', 'bench-a', '--expect-turn', String(turn + 1), '--body', `turn ${turn + 1}: a short answer`], ctx.env);
     const pasted = await notes.next('paste', from);
     turn++;
     await settled(from, turn + 1);
@@ -176,9 +182,12 @@ export async function wake(ctx) {
   });
   const http = [];
   const cli = [];
+  const cliDirect = [];
+  if (!cliProblem) await viaCli(direct);
   for (let i = 0; i < samples; i++) {
     http.push(await viaHttp());
     if (!cliProblem) cli.push(await viaCli());
+    if (!cliProblem) cliDirect.push(await viaCli(direct));
   }
   /** @type {Array<Record<string, unknown>>} */
   const figures = [
@@ -207,8 +216,17 @@ export async function wake(ctx) {
           median: median(cli),
           p95: p95(cli),
           target: { op: '<=', value: 100 },
-          note: `${cli.length} turns, interleaved with the HTTP ones; from spawning \`node crosstalk reply <id> --as … --expect-turn N --body …\`, the command of the wake-up line`,
+          note: `${cli.length} turns, interleaved with the HTTP ones; from spawning \`node crosstalk reply <id> --as … --expect-turn N --body …\`, the command of the wake-up line, which posts through A's agent`,
         },
   );
+  if (!cliProblem)
+    figures.push({
+      name: 'turn → wake-up in the pane, from starting `crosstalk reply`, direct HTTP (no agent)',
+      unit: 'ms',
+      median: median(cliDirect),
+      p95: p95(cliDirect),
+      target: null,
+      note: `${cliDirect.length} turns, interleaved; the same command with a home holding no endpoint secret, so it signs a token with the host key and posts over HTTP`,
+    });
   return figures;
 }
