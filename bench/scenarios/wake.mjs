@@ -65,6 +65,7 @@ function notifications(path) {
   };
 }
 
+/** @param {{ layout: { home: string } }} home */
 function runCli(home, args, baseEnv) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -161,6 +162,7 @@ export async function wake(ctx) {
   const direct = { layout: { home: join(dir, 'bench-a-direct') } };
   await mkdir(direct.layout.home, { mode: 0o700 });
   for (const file of ['config.json', 'host-key.json']) await copyFile(join(a.layout.home, file), join(direct.layout.home, file));
+  /** @param {{ layout: { home: string } }} home */
   const viaCli = async (home = a) => {
     const from = notes.count;
     const t0 = performance.now();

@@ -24,7 +24,7 @@ function endpointConnection(path, secret) {
   let next = 1;
   socket.on('connect', () => socket.write(frame({ t: 'hello', v: ENDPOINT_PROTOCOL, nonce })));
   socket.on('data', (chunk) => {
-    const { frames, error } = reader.push(chunk);
+    const { frames, error } = reader.push(String(chunk));
     if (error) return socket.destroy(error);
     for (const f of frames) {
       if (f.t === 'welcome') {
