@@ -10,6 +10,7 @@ export class LocalRefusal extends Error {
     readonly code: string,
     message: string,
     readonly hint?: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'LocalRefusal';
@@ -74,7 +75,10 @@ export function askAgent(path: string, request: Record<string, unknown>, timeout
       const { frames, error } = reader.push(chunk);
       if (error) return finish(() => reject(error));
       for (const f of frames) {
-        if (f.t === 'error') return finish(() => reject(new LocalRefusal(String(f.code), String(f.message), typeof f.hint === 'string' ? f.hint : undefined)));
+        if (f.t === 'error') {
+          const details = typeof f.details === 'object' && f.details !== null && !Array.isArray(f.details) ? (f.details as Record<string, unknown>) : undefined;
+          return finish(() => reject(new LocalRefusal(String(f.code), String(f.message), typeof f.hint === 'string' ? f.hint : undefined, details)));
+        }
         if (!welcomed) {
           if (f.t !== 'welcome') return finish(() => reject(new Error(`the agent answered the hello with ${String(f.t)}`)));
           if (nonce !== undefined && options.secret !== undefined && !sameProof(f.proof, agentProof(options.secret, nonce)))

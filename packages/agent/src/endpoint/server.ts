@@ -142,7 +142,7 @@ async function answer(socket: Socket, request: Record<string, unknown>, options:
   } catch (err) {
     const e = err instanceof CrosstalkError ? err : new CrosstalkError('INTERNAL', String(err).slice(0, 200));
     if (!(err instanceof CrosstalkError)) options.log.warn({ err: String(err) }, 'endpoint request failed');
-    reply = { t: 'error', id: request.id, code: e.code, message: e.message, hint: e.hint };
+    reply = { t: 'error', id: request.id, ...e.toBody() };
   }
   if (!socket.destroyed) socket.write(frame(reply));
 }

@@ -10,7 +10,7 @@ import type { OutboxEntry, OutboxLog } from './log.js';
 
 export type PostResult =
   | { ok: true; status: number; answer: Record<string, unknown> }
-  | { ok: false; status: number; code: string; message: string; hint: string };
+  | { ok: false; status: number; code: string; message: string; hint: string; details?: Record<string, unknown> };
 
 export interface ForwarderDeps {
   /** Sends a frame on the link; false when the link is down. */
@@ -133,7 +133,7 @@ export class PostForwarder {
   answer(
     frame:
       | { t: 'posted'; id: string; status: number; answer: Record<string, unknown> }
-      | { t: 'refused'; id: string; status: number; code: string; message: string; hint: string },
+      | { t: 'refused'; id: string; status: number; code: string; message: string; hint: string; details?: unknown },
   ): void {
     const p = this.pending.get(frame.id);
     if (!p) return this.deps.log.debug({ id: frame.id }, 'an answer to a post no longer pending');
@@ -148,7 +148,7 @@ export class PostForwarder {
       p,
       frame.t === 'posted'
         ? { ok: true, status: frame.status, answer: frame.answer }
-        : { ok: false, status: frame.status, code: frame.code, message: frame.message, hint: frame.hint },
+        : { ok: false, status: frame.status, code: frame.code, message: frame.message, hint: frame.hint, ...detailsOf(frame.details) },
     );
   }
 
@@ -160,4 +160,9 @@ export class PostForwarder {
   private settle(p: Pending, r: PostResult): void {
     for (const w of p.waiters.splice(0)) w(r);
   }
+}
+
+/** The details of a refusal, when they are an object (as the relay sends them). */
+function detailsOf(details: unknown): { details?: Record<string, unknown> } {
+  return typeof details === 'object' && details !== null && !Array.isArray(details) ? { details: details as Record<string, unknown> } : {};
 }

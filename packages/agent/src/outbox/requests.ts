@@ -75,7 +75,7 @@ export async function answerPost(
 function answerOf(kind: EndpointPostOp, r: PostResult): Record<string, unknown> {
   if (!r.ok) {
     const code: ErrorCode = isErrorCode(r.code) ? r.code : 'INTERNAL';
-    throw new CrosstalkError(code, r.message, { hint: r.hint });
+    throw new CrosstalkError(code, r.message, { hint: r.hint, ...(r.details === undefined ? {} : { details: r.details }) });
   }
   const schema = kind === 'open' || kind === 'turn' ? PostAnswerSchema : ModerateAnswerSchema;
   const parsed = schema.safeParse(r.answer);

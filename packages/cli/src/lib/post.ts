@@ -82,8 +82,12 @@ async function throughAgent<A>(ctx: Ctx, plan: PostPlan<A>, body: Record<string,
       },
     });
   } catch (err) {
-    if (err instanceof LocalRefusal)
-      throw new CrosstalkError(isErrorCode(err.code) ? err.code : 'INTERNAL', err.message, err.hint === undefined ? {} : { hint: err.hint });
+    if (err instanceof LocalRefusal) {
+      throw new CrosstalkError(isErrorCode(err.code) ? err.code : 'INTERNAL', err.message, {
+        ...(err.hint === undefined ? {} : { hint: err.hint }),
+        ...(err.details === undefined ? {} : { details: err.details }),
+      });
+    }
     if (err instanceof AgentUnproven) {
       say(ctx, `warning: ${err.message}; not posting through it`);
       return { done: false, why: 'the endpoint did not prove it is this user’s agent' };

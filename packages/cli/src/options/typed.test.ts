@@ -54,8 +54,19 @@ describe('typed options', () => {
 
   it('checks and converts values once, fills switches and defaults, and drops what is not declared', () => {
     const options = parseOptions(REPLY_OPTIONS, { expectTurn: ' 7 ', next: 'a, b,a', json: true });
-    expect(options).toEqual({ body: undefined, bodyFile: undefined, next: ['a', 'b'], propose: undefined, agree: false, expectTurn: 7, as: undefined });
+    expect(options).toEqual({
+      body: undefined,
+      bodyFile: undefined,
+      next: ['a', 'b'],
+      propose: undefined,
+      agree: false,
+      expectTurn: 7,
+      as: undefined,
+      postTimeout: undefined,
+      verbose: false,
+    });
     expect(parseOptions(ASK_OPTIONS, { timeout: '1800' }).timeout).toBe(1_800_000);
+    expect(parseOptions(REPLY_OPTIONS, { postTimeout: '1.5' }).postTimeout).toBe(1_500);
     expect(parseOptions(REPLY_OPTIONS, { propose: true }).propose).toBe(true);
   });
 

@@ -134,29 +134,9 @@ async function turn(services: Services, host: string, id: string, value: unknown
   return answerTurn(services.ledger, outcome);
 }
 
-/**
- * A receipt. The same receipt sent again (an agent resending what it kept on disk, not knowing
- * whether the first one landed) is answered with the original's seq and logged once.
- */
 async function receipt(services: Services, host: string, body: ReceiptBody): Promise<Answered<object>> {
   const { ledger } = services;
-  const event = receiptEvent(ledger.state, host, body, isoNow(services));
-  const same = ledger
-    .receiptsOf(body.conversation)
-    .find(
-      (r) =>
-        r.host === host &&
-        r.session === body.session &&
-        r.turn === body.turn &&
-        r.attempt === body.attempt &&
-        r.status === body.status &&
-        r.reason === body.reason,
-    );
-  if (same) {
-    await ledger.events.waitDurable(same.seq);
-    return { status: 201, answer: { seq: same.seq } };
-  }
-  const { events, durable } = ledger.commit([event]);
+  const { events, durable } = ledger.commit([receiptEvent(ledger.state, host, body, isoNow(services))]);
   await durable;
   return { status: 201, answer: { seq: events[0]?.seq ?? 0 } };
 }

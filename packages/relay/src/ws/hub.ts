@@ -11,6 +11,7 @@ import type { RateLimiter } from '../limits/token-bucket.js';
 import { isoNow, type Services } from '../services.js';
 import { eventsForPeer } from '../versions/for-peer.js';
 import { PeerLink, type LinkHub, type Role } from './link.js';
+import { PostMemory } from './posts.js';
 import { frameInterval, type LinkTimings } from './pacing.js';
 import { checkUpgradeRequest, refuseUpgrade } from './upgrade.js';
 
@@ -28,6 +29,7 @@ export interface HubOptions extends LinkTimings {
 export class Hub implements LinkHub {
   readonly timings: LinkTimings;
   readonly wsLimiter: RateLimiter;
+  readonly postMemory = new PostMemory();
   private readonly wss: WebSocketServer;
   private readonly links = new Set<PeerLink>();
   private readonly agents = new Map<string, PeerLink>();

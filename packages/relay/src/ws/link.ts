@@ -8,7 +8,7 @@ import { fromZod } from '../http/errors.js';
 import type { RateLimiter } from '../limits/token-bucket.js';
 import type { Services } from '../services.js';
 import { handleAgentMessage } from './agent-messages.js';
-import { handleLinkPost } from './posts.js';
+import { handleLinkPost, type PostMemory } from './posts.js';
 import { framePause, type LinkTimings } from './pacing.js';
 
 export type Role = 'agent' | 'watch';
@@ -18,6 +18,8 @@ export interface LinkHub {
   readonly services: Services;
   readonly wsLimiter: RateLimiter;
   readonly timings: LinkTimings;
+  /** Answers to recent link posts, so a post sent again is answered, not made again. */
+  readonly postMemory: PostMemory;
   /** A ready `events` frame with the durable events after `after` as a peer of `protocol` sees them, or null when there are none. */
   frameAfter(after: number, protocol: number): Promise<{ data: Buffer; last: number } | null>;
   /** The pause between frames of a link that follows the head, in ms. */
@@ -175,7 +177,7 @@ export class PeerLink {
         break;
     }
     if (this.role !== 'agent' || this.principal.kind !== 'host') throw new CrosstalkError('INVALID_REQUEST', `a ${this.role} link is read-only`);
-    if (msg.t === 'post') return handleLinkPost(services, this.principal, msg, (frame) => this.sendFrame(frame));
+    if (msg.t === 'post') return handleLinkPost(services, this.hub.postMemory, this.principal, msg, (frame) => this.sendFrame(frame));
     handleAgentMessage(services, this.principal.host, msg);
   }
 

@@ -1,14 +1,16 @@
-// Posts over an agent's link beyond what the shared rule table covers: receipts sent again (an
-// agent resending its outbox) land once, a body over the HTTP limit is refused as HTTP refuses it,
+// Posts over an agent's link beyond what the shared rule table covers: a post sent again under
+// its id (an agent resending its outbox) lands once, while the same receipt under another id (a
+// second wake-up of the same turn) is a receipt of its own; a body over the HTTP limit is refused as HTTP refuses it,
 // and a host over its request budget gets RATE_LIMITED with its link left open.
 import { PROTOCOL_VERSION } from '@crosstalk/core';
+import { waitFor } from '@crosstalk/core/test-support';
 import { describe, expect, it } from 'vitest';
 import { relays } from '../__fixtures__/harness.js';
 
 const r = relays();
 
 describe('post frames on the agent link', () => {
-  it('logs a receipt sent twice once, answering both with its seq', async () => {
+  it('logs a receipt sent again under its id once, answering with its seq, and one under a new id again', async () => {
     const relay = await r.start();
     const host = await relay.enroll('linux-box');
     await relay.join(host, 'codex-linux');
@@ -19,12 +21,16 @@ describe('post frames on the agent link', () => {
     const receipt = { session: 'claude-linux', conversation: id, turn: 1, status: 'delivered', attempt: 1 };
     link.send({ t: 'post', id: 'r1', op: 'receipt', body: receipt });
     const first = await link.waitForMessage((m) => m.id === 'r1', 'the first answer');
+    expect(first).toMatchObject({ t: 'posted', status: 201, answer: { seq: expect.any(Number) } });
+    const answers = () => link.messages.filter((m) => m.id === 'r1');
+    link.send({ t: 'post', id: 'r1', op: 'receipt', body: receipt });
+    await waitFor('the answer to the resend', () => answers().length === 2);
+    expect(answers()[1]).toEqual(first);
     link.send({ t: 'post', id: 'r2', op: 'receipt', body: receipt });
     const second = await link.waitForMessage((m) => m.id === 'r2', 'the second answer');
-    expect(first).toMatchObject({ t: 'posted', status: 201, answer: { seq: expect.any(Number) } });
-    expect(second).toEqual({ ...first, id: 'r2' });
+    expect(second.answer.seq).toBeGreaterThan(first.answer.seq);
     const receipts = (await relay.request(host.signer, 'GET', `/v1/conversations/${id}/receipts`)).body.receipts;
-    expect(receipts).toHaveLength(1);
+    expect(receipts).toHaveLength(2);
   });
 
   it('refuses a body over the HTTP limit with BODY_TOO_LARGE, and a host over its budget with RATE_LIMITED, keeping the link', async () => {

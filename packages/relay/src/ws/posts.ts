@@ -1,7 +1,9 @@
 // A `post` frame on an agent's link: the same change as the HTTP route of its kind (posts/run.ts),
 // answered on the link with the same status and answer once durable, or the same error. Counted
 // against the host's request budget, as an HTTP request is; never against the link's frame budget,
-// so a busy host's posts are refused with RATE_LIMITED, not by closing its link.
+// so a busy host's posts are refused with RATE_LIMITED, not by closing its link. A post sent again
+// under the same id (the agent resends what its outbox keeps after a link drop) is answered with
+// the first one's answer while this relay runs: a receipt has no idempotency key of its own.
 import { CrosstalkError, LIMITS, type ClientMessage } from '@crosstalk/core';
 import type { Principal } from '../auth/verify.js';
 import { runPost } from '../posts/run.js';
@@ -10,8 +12,29 @@ import { isoNow, type Services } from '../services.js';
 type PostFrame = Extract<ClientMessage, { t: 'post' }>;
 const TOO_LARGE = `the request body is larger than ${LIMITS.httpBodyBytes / 1024} KiB`;
 
+type Answer = { status: number; answer: object };
+
+/** The answers to the latest posts of each host, by post id (bounded). */
+export class PostMemory {
+  private readonly answers = new Map<string, Promise<Answer>>();
+
+  constructor(private readonly max = 20_000) {}
+
+  get(host: string, id: string): Promise<Answer> | undefined {
+    return this.answers.get(`${host}\n${id}`);
+  }
+
+  set(host: string, id: string, answer: Promise<Answer>): void {
+    const key = `${host}\n${id}`;
+    this.answers.set(key, answer);
+    // A refusal is not remembered: the same post sent again is tried again.
+    answer.catch(() => this.answers.delete(key));
+    if (this.answers.size > this.max) this.answers.delete(this.answers.keys().next().value as string);
+  }
+}
+
 /** Answers one post frame through `send`; never throws. */
-export function handleLinkPost(services: Services, principal: Principal, msg: PostFrame, send: (frame: object) => void): void {
+export function handleLinkPost(services: Services, memory: PostMemory, principal: Principal, msg: PostFrame, send: (frame: object) => void): void {
   const refuse = (err: unknown) => {
     const e = err instanceof CrosstalkError ? err : new CrosstalkError('INTERNAL');
     if (!(err instanceof CrosstalkError)) services.logger.error({ err, op: msg.op }, 'unexpected error while answering a link post');
@@ -24,8 +47,14 @@ export function handleLinkPost(services: Services, principal: Principal, msg: Po
     if (!services.httpLimiter.take(who)) throw new CrosstalkError('RATE_LIMITED');
     if (Buffer.byteLength(JSON.stringify(msg.body ?? null)) > LIMITS.httpBodyBytes) throw new CrosstalkError('BODY_TOO_LARGE', TOO_LARGE);
     if (principal.kind === 'host') services.activity.seen(principal.host, isoNow(services));
+    const host = principal.kind === 'host' ? principal.host : 'admin';
     // The rules run at once, in the order the frames came (no await before the decision).
-    runPost(services, principal, msg.op, msg.conversation, msg.body).then(({ status, answer }) => send({ t: 'posted', id: msg.id, status, answer }), refuse);
+    let answered = memory.get(host, msg.id);
+    if (!answered) {
+      answered = runPost(services, principal, msg.op, msg.conversation, msg.body);
+      memory.set(host, msg.id, answered);
+    }
+    answered.then(({ status, answer }) => send({ t: 'posted', id: msg.id, status, answer }), refuse);
   } catch (err) {
     refuse(err);
   }
