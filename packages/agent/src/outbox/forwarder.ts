@@ -1,8 +1,8 @@
 // Posts on their way to the relay over the agent's link: each gets an id, goes out as a `post`
 // frame when the link is up, and is answered by the relay's `posted` or `refused` frame with the
 // same id. Opens, turns and receipts are kept in the outbox on disk (log.ts) until answered and sent
-// again after every reconnect (their idempotency keys, and the relay's receipt check, make a repeat
-// harmless). A moderation or a close has no key: it is sent once, and a link that drops before its
+// again after every reconnect under the same id (the relay answers a repeated id with its first
+// answer; an open's or a turn's idempotency key also holds across a relay restart). A moderation or a close has no key: it is sent once, and a link that drops before its
 // answer leaves its outcome unknown, which its caller is told.
 import { randomBytes } from 'node:crypto';
 import type { LinkPostOp } from '@crosstalk/core';
@@ -70,15 +70,17 @@ export class PostForwarder {
     const result = new Promise<PostResult>((resolve) => p.waiters.push(resolve));
     this.pending.set(id, p);
     const kept = durable ? this.deps.store.add(entry) : Promise.resolve();
-    // Sent only once kept: a post the relay answered must never be one the disk does not hold.
+    // Sent at once, while the outbox line goes to disk: the relay's own fsync and the outbox's
+    // overlap. Nobody is told the post is kept before its line is on disk, and a `-` line is
+    // queued after its `+` line, so the file never holds an answer without its post.
+    if (this.linked) this.sendOne(p);
     const go = kept.then(
-      () => {
-        if (this.linked && this.pending.get(id) === p && !p.sent) this.sendOne(p);
-        return true;
-      },
+      () => true,
       (err: unknown) => {
-        this.pending.delete(id);
         this.deps.log.warn({ err: String(err), op }, 'could not keep a post in the outbox');
+        // Already with the relay: its answer still comes while the link holds.
+        if (p.sent) return false;
+        this.pending.delete(id);
         this.settle(p, {
           ok: false,
           status: 500,

@@ -61,6 +61,11 @@ describe('PostForwarder', () => {
     setUp(true);
     f.linkUp();
     expect(sent.map((s) => s.id)).toEqual(['old', a.id, 'old', a.id]);
+    // Linked: a new post goes out at once, its outbox line on the way to disk meanwhile.
+    const b = f.submit('turn', 'c-1', { idempotencyKey: 'b' }, true);
+    expect(sent.at(-1)?.id).toBe(b.id);
+    expect(await b.kept).toBe(true);
+    f.answer({ t: 'posted', id: b.id, status: 201, answer: {} });
     f.answer({ t: 'posted', id: a.id, status: 201, answer: { ok: 1 } });
     expect(await a.result).toEqual({ ok: true, status: 201, answer: { ok: 1 } });
     expect(f.size).toBe(1);

@@ -60,6 +60,7 @@ export async function answerPost(
       throw new CrosstalkError('RELAY_UNREACHABLE', `${err.message}; nothing was sent`, { hint: 'check the relay with `crosstalk doctor`' });
     throw err;
   }
+  // Not kept on disk: only the relay's answer, if the post reached it, says what became of it.
   if (!(await taken.kept)) return answerOf(kind, await taken.result);
   progress({ queued: durable, linked: deps.forwarder.isLinked });
 
