@@ -143,7 +143,10 @@ async function direct<A>(ctx: Ctx, plan: PostPlan<A>, body: Record<string, unkno
       return await plan.direct(host.client, body);
     } catch (err) {
       const left = deadline - Date.now();
-      if (!retries || !retryable(err) || left <= 0 || ctx.signal.aborted) throw err;
+      // A token the relay had already seen (a request it got, whose answer a broken connection
+      // lost, sent again as it was) is no refusal of the post: the next attempt has a fresh one.
+      const again = retryable(err) || (err instanceof CrosstalkError && err.code === 'AUTH_REPLAYED');
+      if (!retries || !again || left <= 0 || ctx.signal.aborted) throw err;
       if (Date.now() - lastSaid >= PROGRESS_EVERY_MS) {
         lastSaid = Date.now();
         say(ctx, `relay not answering (${(err as CrosstalkError).code}); retrying with the same key for ${Math.ceil(left / 1000)} s more`);
