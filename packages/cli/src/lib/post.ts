@@ -13,7 +13,7 @@ import { resolveHome } from '@crosstalk/core/home';
 import type { PostAnswer } from '@crosstalk/core';
 import type { CliContext } from '../handler.js';
 import { say } from '../output.js';
-import { idempotencyKey } from './retry.js';
+import { idempotencyKey, withRetry } from './retry.js';
 
 /** What the direct way needs: a client signing as this host (loaded only when it is taken). */
 export type DirectClient = Awaited<ReturnType<typeof import('./home.js').connectHost>>['client'];
@@ -155,6 +155,12 @@ async function direct<A>(ctx: Ctx, plan: PostPlan<A>, body: Record<string, unkno
       await new Promise((r) => setTimeout(r, delay));
     }
   }
+}
+
+/** A post made with a client already at hand (spawn's opening): one idempotency key for every retry. */
+export async function postOnce<A>(send: (key: string) => Promise<A>, signal?: AbortSignal): Promise<A> {
+  const key = idempotencyKey();
+  return withRetry(() => send(key), signal === undefined ? {} : { signal });
 }
 
 /** `--json` of open and reply. */
