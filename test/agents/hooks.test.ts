@@ -90,6 +90,9 @@ describe.skipIf(skip)('hooks: what a session does decides when its turn reaches 
     const prompted = Date.now();
     await claude.prompt(`RUN: crosstalk whoami --as ${claude.name}`);
     await stage.waitFor('claude-forgets idle after its first task', async () => (await stage.state(there, claude.name, prompted)) === 'idle');
+    // Its Stop hook comes before its last frame; on a loaded machine that frame (still working)
+    // can outlast the agent's second look and defer the first wake-up, which is not this test's subject.
+    await stage.waitFor('claude-forgets at its empty prompt', async () => (await claude.verdict()).state === 'ready');
     // The first time it hears of the turn, it does something else and stops.
     let forgot = false;
     stage.mock.decide = (text, style) => {
