@@ -6,6 +6,9 @@ import { CrosstalkError } from '@crosstalk/core';
 import { OffsetIndex, RecordRing } from './ring.js';
 import { scanLog, type ScanResult, type ScannedRecord } from './scan.js';
 
+/** What the ring of recent records may hold: the bodies in memory are these and the read cache's. */
+export const DEFAULT_RING_BYTES = 16 * 1024 * 1024;
+
 export interface OpenLogOptions {
   file: string;
   /** Recent records kept in memory for fan-out (a power of two). */
@@ -13,6 +16,8 @@ export interface OpenLogOptions {
   ringBytes?: number;
   /** Called for each record already in the file, in order, while opening. */
   onRecord?: (record: ScannedRecord) => void;
+  /** Called instead of onRecord for a receipt, read without parsing it: its seq and conversation. */
+  onReceipt?: (seq: number, conversation: string) => void;
   /** Records up to this seq are checked but not parsed, and not passed to onRecord (a snapshot holds them). */
   skipThrough?: number;
 }
@@ -29,7 +34,7 @@ export function logCorrupt(file: string, offset: number, reason: string): Crosst
 }
 
 export async function openLogFile(options: OpenLogOptions): Promise<OpenedLogFile> {
-  const ring = new RecordRing(options.ringRecords ?? 65_536, options.ringBytes ?? 64 * 1024 * 1024);
+  const ring = new RecordRing(options.ringRecords ?? 65_536, options.ringBytes ?? DEFAULT_RING_BYTES);
   const offsets = new OffsetIndex();
   // The ring is filled after the scan, with the tail only: keeping every record's text alive
   // for a while during a long replay would make the garbage collector copy it all.
@@ -39,7 +44,18 @@ export async function openLogFile(options: OpenLogOptions): Promise<OpenedLogFil
       options.onRecord?.(record);
       offsets.push(record.offset);
     },
-    { skipThrough: options.skipThrough ?? 0, onSkipped: (offset) => offsets.push(offset) },
+    {
+      skipThrough: options.skipThrough ?? 0,
+      onSkipped: (offset) => offsets.push(offset),
+      ...(options.onReceipt
+        ? {
+            onReceipt: (seq: number, conversation: string, offset: number) => {
+              options.onReceipt?.(seq, conversation);
+              offsets.push(offset);
+            },
+          }
+        : {}),
+    },
   );
   ring.resetAfter(scan.lastSeq);
   if (scan.damage) throw logCorrupt(options.file, scan.damage.offset, scan.damage.reason);

@@ -4,6 +4,7 @@
 import { openIfPresent } from '../datadir/files.js';
 import { parseJson } from '@crosstalk/core';
 import { ReadAhead } from './read-ahead.js';
+import { receiptConversation } from './receipt-bytes.js';
 import { checkLine, leadingSeq, NEWLINE, RECORD_PREFIX_BYTES, verifyLine } from './record.js';
 
 export interface ScannedRecord {
@@ -33,6 +34,8 @@ export interface ScanResult {
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** `{"seq":` */
+const SEQ_KEY_BYTES = 7;
 /** No record comes near this; a "line" this long is damage, not a record. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const EMPTY_LOG: ScanResult = { records: 0, lastSeq: 0, goodEnd: 0, fileSize: 0, tornTail: null, damage: null };
@@ -54,6 +57,11 @@ export interface ScanOptions {
   onSkipped?: (offset: number) => void;
   /** Stop after this seq, as if the file ended there (a log that is still being appended to). */
   stopAfter?: number;
+  /**
+   * Takes a receipt record as its seq and conversation, read from its bytes without parsing it
+   * (see receipt-bytes.ts), instead of onRecord.
+   */
+  onReceipt?: (seq: number, conversation: string, offset: number, bytes: number) => void;
 }
 
 /**
@@ -163,19 +171,31 @@ class LogLines {
     return null;
   }
 
-  /** A record to hand to onRecord, whole. Why it is damaged (or does not apply), or null. */
+  /** A record to hand to onRecord, whole (or a receipt to onReceipt). Why it is damaged (or does not apply), or null. */
   private readLine(start: number, nl: number, offset: number): string | null {
-    const line = checkLine(this.buf, start, nl);
-    if (!line.ok) return line.reason;
-    const parsed = parseRecord(line.json, this.lastSeq + 1);
-    if ('reason' in parsed) return parsed.reason;
+    const checked = verifyLine(this.buf, start, nl);
+    if (!checked.ok) return checked.reason;
+    const expected = this.lastSeq + 1;
     try {
-      this.onRecord({ seq: parsed.event.seq, event: parsed.event, json: line.json, offset, bytes: nl + 1 - start });
+      if (this.options.onReceipt && leadingSeq(this.buf, start, nl) === expected) {
+        const afterSeq = start + RECORD_PREFIX_BYTES + SEQ_KEY_BYTES + String(expected).length + 1;
+        const conversation = receiptConversation(this.buf, afterSeq, nl);
+        if (conversation !== null) {
+          this.options.onReceipt(expected, conversation, offset, nl + 1 - start);
+          this.lastSeq = expected;
+          this.records++;
+          return null;
+        }
+      }
+      const json = this.buf.toString('utf8', start + RECORD_PREFIX_BYTES, nl);
+      const parsed = parseRecord(json, expected);
+      if ('reason' in parsed) return parsed.reason;
+      this.onRecord({ seq: parsed.event.seq, event: parsed.event, json, offset, bytes: nl + 1 - start });
     } catch (err) {
       // A record the fold refuses is damage at this offset, reported like any other.
       return `the record does not apply: ${(err as Error).message}`;
     }
-    this.lastSeq = parsed.event.seq;
+    this.lastSeq = expected;
     this.records++;
     return null;
   }
