@@ -150,8 +150,9 @@ function createServices(
   maintenance: MaintenanceLink,
 ): Services {
   const quotas = new HostQuotas(opts.quotas, opts.clock);
-  quotas.load(ledger.state);
-  ledger.onCommit((event) => quotas.apply(event, ledger.state));
+  const { conversations, usage } = ledger.folded;
+  quotas.load({ conversations: conversations.allEntries(), stored: usage.stored, recent: usage.recent });
+  ledger.onCommit((event) => quotas.apply(event, (id) => conversations.entry(id)?.openerHost));
   const previous = adminKey.previous ? { publicKey: adminKey.previous.publicKey, until: Date.parse(adminKey.previous.until) } : null;
   const keys = new KeyRing(ledger.state.hosts, { current: publicPart(adminKey.key), previous });
   return {

@@ -1,10 +1,19 @@
 // Per-host quotas: what one enrolled host may make the relay (and every other host's agent) keep.
 // A rate limit bounds requests per second, not what they carry; within it one host could open
 // thousands of conversations of 64 KiB bodies. Counted per host from the state at start and then
-// from every committed event: conversations it opened that are not closed, the UTF-8 bytes of
+// from every committed event (at start from what the ledger folded: no body is read again): conversations it opened that are not closed, the UTF-8 bytes of
 // turns (body and proposal) it posted in the last hour, and in all. A turn that would pass a
 // limit is refused with QUOTA_EXCEEDED naming the limit; nothing is committed.
-import { CrosstalkError, type Conversation, type PendingEvent, type RelayEvent, type RelayState, type Turn, utf8Length } from '@crosstalk/core';
+import { CrosstalkError, type Conversation, type ConversationStatus, type PendingEvent, type RelayEvent, type Turn, utf8Length } from '@crosstalk/core';
+
+/** What the quotas are counted from at start: each conversation's opener and status, each host's turns. */
+export interface FoldedUsage {
+  conversations: Iterable<{ meta: { id: string; status: ConversationStatus }; openerHost: string }>;
+  /** Bytes of turns stored, by host. */
+  stored: ReadonlyMap<string, number>;
+  /** Recent posts, oldest first (at least the last hour's). */
+  recent: Iterable<{ host: string; at: number; bytes: number }>;
+}
 
 export interface QuotaConfig {
   /** Conversations a host opened that are not closed yet. */
@@ -46,19 +55,22 @@ export class HostQuotas {
     private readonly now: () => number,
   ) {}
 
-  /** Counts what the state already holds (at start: open conversations, stored bytes, the last hour's posts). */
-  load(state: RelayState): void {
+  /** Counts what the log already holds (at start: open conversations, stored bytes, the last hour's posts). */
+  load(folded: FoldedUsage): void {
     const since = this.now() - HOUR_MS;
-    for (const c of state.conversations.values()) {
-      const opener = c.turns[0]?.host;
-      if (opener && c.status !== 'closed') this.of(opener).open.add(c.id);
-      for (const t of c.turns) this.count(t.host, turnBytes(t), Date.parse(t.at), since);
+    for (const c of folded.conversations) if (c.meta.status !== 'closed') this.of(c.openerHost).open.add(c.meta.id);
+    for (const [host, bytes] of folded.stored) this.of(host).stored += bytes;
+    for (const p of folded.recent) {
+      if (p.at <= since) continue;
+      const u = this.of(p.host);
+      u.recent.push({ at: p.at, bytes: p.bytes });
+      u.recentBytes += p.bytes;
     }
     for (const u of this.usage.values()) u.recent.sort((a, b) => a.at - b.at);
   }
 
-  /** Follows a committed event. */
-  apply(event: RelayEvent, state: RelayState): void {
+  /** Follows a committed event; `openerOf` names the host that opened a conversation. */
+  apply(event: RelayEvent, openerOf: (conversation: string) => string | undefined): void {
     if (event.type === 'conversation.opened') {
       const first = event.conversation.turns[0];
       if (!first) return;
@@ -67,7 +79,7 @@ export class HostQuotas {
     } else if (event.type === 'turn.posted') {
       this.count(event.turn.host, turnBytes(event.turn), Date.parse(event.at), 0);
     } else if (event.type === 'conversation.closed') {
-      const opener = (state.conversations.get(event.conversation) as Conversation | undefined)?.turns[0]?.host;
+      const opener = openerOf(event.conversation);
       if (opener) this.usage.get(opener)?.open.delete(event.conversation);
     }
   }

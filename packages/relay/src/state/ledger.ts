@@ -1,17 +1,30 @@
 // The relay's state and its log, kept in step: every change is decided by core's rules, appended
 // to the log (which gives it a seq) and folded into the state at once, so the next request
 // decides against it. Answers wait until the change is durable. At start the state comes from
-// a snapshot (when there is a sound one for this log) and the log records after it.
+// a snapshot (when there is a sound one for this log) and the log records after it. The state holds
+// no turn bodies: a turn is read from its log record (through a small cache) when a client reads it.
 import { existsSync } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { PendingEvent, RelayEvent, RelayState } from '@crosstalk/core';
+import {
+  CrosstalkError,
+  getConversation,
+  type Conversation,
+  type ConversationSummary,
+  type PendingEvent,
+  type RelayEvent,
+  type RelayState,
+  type Turn,
+} from '@crosstalk/core';
 import { EventLog } from '../store/event-log.js';
+import { ByteLru } from '../store/lru.js';
 import { readRecordAt } from '../store/record.js';
 import { anchorHolds, readSnapshot, writeSnapshot } from '../store/snapshot.js';
 import type { BuiltSnapshot } from '../store/snapshot-build.js';
-import { emptyLedgerData, foldEvent, type LedgerData, type ReceiptView } from './fold.js';
+import type { TurnLoader } from './conversations.js';
+import { compactLedgerData, emptyLedgerData, foldEvent, foldReceipt, type LedgerData, type ReceiptView } from './fold.js';
+import { turnCost, turnFromRecord } from './turn-record.js';
 import { purgeRecord } from './purge.js';
 
 export type { ReceiptView } from './fold.js';
@@ -25,6 +38,8 @@ export interface Committed {
 export interface LedgerOpenOptions {
   onFatal: (err: Error) => void;
   ringRecords?: number;
+  /** Bytes of turns read back from the log kept for the next read (default 8 MiB). */
+  turnCacheBytes?: number;
   /** Where snapshots live, and the epoch they must belong to; without it the whole log is folded. */
   snapshot?: { path: string; epoch: string };
 }
@@ -66,8 +81,15 @@ async function removeStaleTemps(path: string): Promise<void> {
   await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => unlink(join(dirname(path), n)).catch(gone)));
 }
 
+/** Turns read back from the log, kept for the next reader. */
+const TURN_CACHE_BYTES = 8 * 1024 * 1024;
+
 export class Ledger {
-  private data: LedgerData = emptyLedgerData();
+  private readonly turns: ByteLru<number, Turn>;
+  /** Reads a turn for the rules, which cannot wait (a repeated key compares bodies). */
+  private readonly loadSync: TurnLoader = (seq, n) => this.cachedTurn(seq, n) ?? this.keep(seq, turnFromRecord(this.log.readOneSync(seq), n));
+  private readonly readers = { record: (seq: number) => this.log.readOneSync(seq), turn: this.loadSync };
+  private data: LedgerData = emptyLedgerData(this.readers);
   private readonly listeners: Array<(event: RelayEvent) => void> = [];
   private log!: EventLog;
   /** Seq of the newest snapshot on disk (0: none). */
@@ -77,14 +99,16 @@ export class Ledger {
   /** After a failed build, the next waits for another `every` events. */
   private failedAt = 0;
 
-  private constructor() {}
+  private constructor(turnCacheBytes: number) {
+    this.turns = new ByteLru(turnCacheBytes);
+  }
 
   /** Opens the log and folds it into a fresh state, starting from a sound snapshot if there is one. */
   static async open(file: string, options: LedgerOpenOptions): Promise<LedgerOpened> {
-    const ledger = new Ledger();
+    const ledger = new Ledger(options.turnCacheBytes ?? TURN_CACHE_BYTES);
     let snapshot: LedgerOpened['snapshot'] = null;
     if (options.snapshot) await removeStaleTemps(options.snapshot.path);
-    const read = options.snapshot ? await readSnapshot(options.snapshot.path, options.snapshot.epoch) : ({ found: false } as const);
+    const read = options.snapshot ? await readSnapshot(options.snapshot.path, options.snapshot.epoch, ledger.readers) : ({ found: false } as const);
     if (read.found && 'ignored' in read) {
       snapshot = { ignored: read.ignored };
     } else if (read.found) {
@@ -103,8 +127,10 @@ export class Ledger {
       skipThrough: ledger.snapshotSeq,
       // The relay wrote these records and their checksums hold: fold them without re-validating.
       onRecord: (record) => foldEvent(ledger.data, record.event as RelayEvent),
+      onReceipt: (seq, conversation) => foldReceipt(ledger.data, seq, conversation),
     });
     ledger.log = log;
+    compactLedgerData(ledger.data);
     // Records of deleted conversations the log still holds are served as stubs.
     log.setReadFilter((json) => purgeRecord(json, ledger.data.purge));
     return { ledger, tornBytes: scan.tornTail?.bytes ?? 0, records: scan.records, snapshot };
@@ -186,11 +212,59 @@ export class Ledger {
 
   /** Seq of the event that added turn `n` to the conversation. */
   turnSeq(conversation: string, n: number): number | undefined {
-    return this.data.turnSeqs.get(conversation)?.[n - 1];
+    const e = this.data.conversations.entry(conversation);
+    return e ? this.data.conversations.turnSeq(e, n) : undefined;
   }
 
-  receiptsOf(conversation: string): readonly ReceiptView[] {
-    return this.data.receipts.get(conversation) ?? [];
+  private cachedTurn(seq: number, n: number): Turn | undefined {
+    const t = this.turns.get(seq);
+    return t?.n === n ? t : undefined;
+  }
+
+  private keep(seq: number, turn: Turn): Turn {
+    this.turns.set(seq, turn, turnCost(turn));
+    return turn;
+  }
+
+  /** Turn `n`, whole, read from the record of event `seq` (or the cache). */
+  async readTurn(seq: number, n: number): Promise<Turn> {
+    return this.cachedTurn(seq, n) ?? this.keep(seq, turnFromRecord(await this.log.readOne(seq), n));
+  }
+
+  /**
+   * The conversation with its turns after `since`, bodies read from the log. Call it once
+   * everything is durable (`settled`): a record is read back only from the file or the ring.
+   */
+  async readConversation(id: string, since = 0): Promise<Conversation> {
+    const c = getConversation(this.data.state, id);
+    const table = this.data.conversations;
+    const e = table.entry(id);
+    const count = e ? table.turnCount(e) : 0;
+    const wanted = Array.from({ length: Math.max(0, count - since) }, (_, i) => since + i + 1);
+    const turns = await Promise.all(wanted.map((n) => this.readTurn(table.turnSeq(e as NonNullable<typeof e>, n) as number, n)));
+    return { ...c, turns };
+  }
+
+  /** The summary of every conversation, from memory alone. */
+  *summaries(): Generator<ConversationSummary> {
+    for (const e of this.data.conversations.allEntries()) yield this.data.conversations.summary(e);
+  }
+
+  /** The latest receipts of a conversation (at most 100), read from their records. */
+  async receiptsOf(conversation: string): Promise<ReceiptView[]> {
+    const seqs = this.data.receipts.get(conversation) ?? [];
+    return Promise.all(
+      seqs.map(async (seq) => {
+        const event = JSON.parse(await this.log.readOne(seq)) as RelayEvent;
+        if (event.type !== 'receipt') throw new CrosstalkError('INTERNAL', `log record ${seq} is not a receipt`);
+        return { ...event.receipt, seq: event.seq, at: event.at };
+      }),
+    );
+  }
+
+  /** The folded data, for quotas at start. */
+  get folded(): Readonly<LedgerData> {
+    return this.data;
   }
 
   /** Deleted conversations whose content the log file still holds (what compaction would remove). */

@@ -2,9 +2,8 @@
 // once, and from then on every record of it that the log still holds is served as a
 // `conversation.purged` stub (same seq and time, no content), until compaction writes the stubs
 // into the log itself. One function makes the stub for both, so what a client reads is the same
-// before and after compaction.
+// before and after compaction. The fold keeps the set of them (fold.ts, foldDeletion).
 import type { RelayEvent } from '@crosstalk/core';
-import type { LedgerData } from './fold.js';
 
 /**
  * The conversation a record is about, read from its JSON text without parsing it: `"conversation":"<id>"`
@@ -46,16 +45,4 @@ export function purgeRecord(json: string, deleted: ReadonlySet<string>): string 
   if (id === null || !deleted.has(id)) return json;
   const event = JSON.parse(json) as RelayEvent;
   return isPurgeable(event.type) ? purgedJson(event, id) : json;
-}
-
-/**
- * Called by the fold before it applies an event: a tombstone for a conversation the state holds
- * means the log still holds its records, to be served as stubs; what the relay kept of it beside
- * the state (turn seqs, receipts) goes now.
- */
-export function foldRemoval(data: LedgerData, event: RelayEvent): void {
-  if (event.type !== 'conversation.deleted' || !data.state.conversations.has(event.conversation)) return;
-  data.purge.add(event.conversation);
-  data.turnSeqs.delete(event.conversation);
-  data.receipts.delete(event.conversation);
 }

@@ -29,11 +29,6 @@ export function summarize(c: Conversation): ConversationSummary {
   };
 }
 
-/** The conversation with only the turns after `since`. */
-export function conversationSince(c: Conversation, since: number): Conversation {
-  return since > 0 ? { ...c, turns: c.turns.filter((t) => t.n > since) } : c;
-}
-
 /** A session as other hosts see it: where its terminal is stays with its own host. */
 export function publicSession(s: Session, online: boolean, activity?: SessionActivity): SessionInfo {
   const info: SessionInfo = { name: s.name, host: s.host, kind: s.kind, wake: { type: s.wake.type }, joinedAt: s.joinedAt, online };

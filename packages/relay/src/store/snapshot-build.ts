@@ -2,7 +2,7 @@
 // records after it, folded through a given seq. Runs beside the relay in a worker thread, so the
 // relay never stops serving to write one.
 import { CrosstalkError, type RelayEvent } from '@crosstalk/core';
-import { emptyLedgerData, foldEvent } from '../state/fold.js';
+import { emptyLedgerData, foldEvent, foldReceipt } from '../state/fold.js';
 import { readRecordAt } from './record.js';
 import { scanLog } from './scan.js';
 import { anchorHolds, readSnapshot, writeSnapshot } from './snapshot.js';
@@ -39,7 +39,14 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Buil
       foldEvent(data, record.event as RelayEvent);
       last = { offset: record.offset, bytes: record.bytes };
     },
-    { skipThrough: from, stopAfter: through },
+    {
+      skipThrough: from,
+      stopAfter: through,
+      onReceipt: (seq, conversation, offset, bytes) => {
+        foldReceipt(data, seq, conversation);
+        last = { offset, bytes };
+      },
+    },
   );
   if (scan.damage) throw new CrosstalkError('LOG_CORRUPT', `the relay log ${logFile} is damaged at byte ${scan.damage.offset}: ${scan.damage.reason}`);
   const end = last as { offset: number; bytes: number } | null;

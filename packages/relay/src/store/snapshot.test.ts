@@ -56,15 +56,19 @@ async function ledgerView(dataDir: string, withSnapshot: boolean) {
   });
   const { ledger } = opened;
   const s = ledger.state;
+  const ids = [...s.conversations.keys()];
   const view = {
     seq: s.seq,
-    conversations: [...s.conversations],
+    // Read back whole, bodies from the log.
+    conversations: await Promise.all(ids.map((id) => ledger.readConversation(id))),
+    summaries: [...ledger.summaries()],
     sessions: [...s.sessions],
     hosts: [...s.hosts],
     invites: [...s.invites],
     idempotency: [...s.idempotency],
-    turnSeqs: [...s.conversations.values()].map((c) => c.turns.map((t) => ledger.turnSeq(c.id, t.n))),
-    receipts: [...s.conversations.keys()].map((id) => ledger.receiptsOf(id)),
+    turnSeqs: ids.map((id) => (s.conversations.get(id)?.turns ?? []).map((t) => ledger.turnSeq(id, t.n))),
+    receipts: await Promise.all(ids.map((id) => ledger.receiptsOf(id))),
+    usage: [[...ledger.folded.usage.stored], ledger.folded.usage.recent],
   };
   await ledger.events.close();
   return { view, snapshot: opened.snapshot };
@@ -124,14 +128,14 @@ describe('snapshots', () => {
     const path = dataPath(relay.dataDir, 'snapshot');
     const original = await readFile(path);
     const bytes = Buffer.from(original);
-    const at = bytes.indexOf('reply 1');
-    bytes[at] = 'R'.charCodeAt(0);
+    const at = bytes.indexOf('Extended the turn limit');
+    bytes[at] = 'e'.charCodeAt(0);
     await writeFile(path, bytes);
     const whole = await ledgerView(relay.dataDir, false);
     const damaged = await ledgerView(relay.dataDir, true);
     expect(damaged.snapshot).toEqual({ ignored: 'the snapshot checksum does not match' });
     expect(damaged.view).toEqual(whole.view);
-    expect(JSON.stringify(damaged.view)).not.toContain('Reply 1');
+    expect(JSON.stringify(damaged.view)).not.toContain('extended the turn limit');
 
     // Cut short, it is ignored as well; and so is a sound one of another epoch.
     await writeFile(path, original.subarray(0, original.length - 10));
@@ -165,6 +169,38 @@ describe('snapshots', () => {
     expect(trusted).toEqual([]);
   });
 
+  it('holds no turn body, and the state read back from one gives every body as the log holds it', async () => {
+    const relay = await r.start({ snapshotAtStop: 1 });
+    const { ids } = await busyRelay(relay);
+    await r.stop(relay);
+    const text = await readFile(dataPath(relay.dataDir, 'snapshot'), 'utf8');
+    for (const body of ['opening 0', 'reply 1', 'with a rule']) expect(text).not.toContain(body);
+    const fromSnapshot = await ledgerView(relay.dataDir, true);
+    expect(fromSnapshot.snapshot).toMatchObject({ seq: expect.any(Number) });
+    const first = fromSnapshot.view.conversations.find((c) => c.id === ids[1]);
+    expect(first?.turns.map((t) => t.body)).toEqual(['opening 1', 'reply 1\n---\nwith a rule', 'agreed']);
+  });
+
+  it('ignores a snapshot of an older format (2: turns with their bodies) with a warning and folds the whole log', async () => {
+    const relay = await r.start({ snapshotAtStop: 1 });
+    await busyRelay(relay);
+    await r.stop(relay);
+    const path = dataPath(relay.dataDir, 'snapshot');
+    const current = await readFile(path);
+    const trailerStart = current.lastIndexOf(0x0a, current.length - 2) + 1;
+    const lines = current.subarray(0, trailerStart);
+    const fields = JSON.parse(current.toString('utf8', trailerStart)) as Record<string, unknown>;
+    const covered = Buffer.from(`${JSON.stringify({ ...fields, version: 2, checksum: undefined }).slice(0, -1)},"checksum":"`);
+    const v2 = Buffer.concat([lines, covered, Buffer.from(`${crc32(covered, crc32(lines)).toString(16).padStart(8, '0')}"}\n`)]);
+    await writeFile(path, v2);
+    const reason = 'the snapshot has format version 2, not 3';
+    expect(await readSnapshot(path, relay.relay.epoch)).toEqual({ found: true, ignored: reason });
+    const whole = await ledgerView(relay.dataDir, false);
+    const old = await ledgerView(relay.dataDir, true);
+    expect(old.snapshot).toEqual({ ignored: reason });
+    expect(old.view).toEqual(whole.view);
+  });
+
   it('ignores a snapshot of the first format (its checksum covered only the lines) with a warning, folds the whole log and builds a new one', async () => {
     const relay = await r.start({ snapshotAtStop: 1 });
     await busyRelay(relay);
@@ -178,7 +214,7 @@ describe('snapshots', () => {
     const { createdAt, ...rest } = fields;
     const v1 = { ...rest, version: 1, checksum: crc32(lines).toString(16).padStart(8, '0'), createdAt };
     await writeFile(path, Buffer.concat([lines, Buffer.from(`${JSON.stringify(v1)}\n`)]));
-    const reason = 'the snapshot has format version 1, not 2';
+    const reason = 'the snapshot has format version 1, not 3';
     expect(await readSnapshot(path, relay.relay.epoch)).toEqual({ found: true, ignored: reason });
     const whole = await ledgerView(relay.dataDir, false);
     const old = await ledgerView(relay.dataDir, true);

@@ -9,19 +9,26 @@
 // checksum's own digits: the lines and the trailer too, so no byte of the file can change unseen
 // (a trailer field nothing else checks, like createdAt, would otherwise take a flip silently).
 // Lines keep any one string small however big the state grows, and let the file be written and
-// read as a stream.
+// read as a stream. A snapshot holds no turn body, as the state holds none: per turn, the seq of
+// its record, its author and whom it named next.
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { parseJson, type Conversation, type Host, type Session } from '@crosstalk/core';
+import { parseJson, type Host, type Session } from '@crosstalk/core';
 import { openIfPresent, replaceAtomically } from '../datadir/files.js';
 import { ReadAhead } from './read-ahead.js';
 import { readRecordAt } from './record.js';
-import { emptyLedgerData, type LedgerData, type ReceiptView } from '../state/fold.js';
+import type { EntryLine } from '../state/conversations.js';
+import { emptyLedgerData, type LedgerData, type LogReaders } from '../state/fold.js';
+import type { RecentPost } from '../state/usage.js';
 
-/** 2: the checksum covers the trailer as well (in 1 it covered only the lines). */
-const SNAPSHOT_VERSION = 2;
+/**
+ * 2: the checksum covers the trailer as well (in 1 it covered only the lines). 3: conversations
+ * without turn bodies, receipts as seqs, each host's turn bytes. An older one is ignored, and the
+ * whole log folded instead.
+ */
+const SNAPSHOT_VERSION = 3;
 const KIND = 'crosstalk-relay-snapshot';
 const WRITE_CHUNK_BYTES = 1024 * 1024;
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -95,19 +102,22 @@ class LineWriter {
   }
 }
 
-/** The snapshot's lines in order: hosts, sessions, invites, each conversation, each receipt list, idempotency keys in chunks. */
+/** The snapshot's lines in order: hosts, sessions, invites, each conversation, each receipt list, turn bytes, the idempotency index in chunks. */
 function* snapshotLines(data: LedgerData): Generator<unknown> {
   const { state } = data;
   yield { hosts: [...state.hosts.values()] };
   yield { sessions: [...state.sessions.values()] };
   yield { invites: [...state.invites] };
-  for (const c of state.conversations.values()) yield { c, t: data.turnSeqs.get(c.id) ?? [] };
+  for (const e of data.conversations.allEntries()) yield data.conversations.line(e);
   for (const [id, list] of data.receipts) yield { r: id, v: list };
-  if (data.purge.size > 0) yield { p: [...data.purge] };
-  let chunk: Array<[string, string, number]> = [];
-  for (const [key, v] of state.idempotency) {
-    chunk.push([key, v.conversation, v.turn]);
-    if (chunk.length === IDEMPOTENCY_PER_LINE) {
+  if (data.purge.size > 0) yield { d: [...data.purge] };
+  yield { u: [...data.usage.stored], p: data.usage.recent };
+  yield { k: data.idempotency.seed };
+  // Flat: hash, seq, hash, seq…
+  let chunk: number[] = [];
+  for (const [hash, seq] of data.idempotency.pairs()) {
+    chunk.push(hash, seq);
+    if (chunk.length === 2 * IDEMPOTENCY_PER_LINE) {
       yield { i: chunk };
       chunk = [];
     }
@@ -185,16 +195,21 @@ function restoreLine(data: LedgerData, value: Record<string, unknown>): void {
   } else if (Array.isArray(value.invites)) {
     for (const [id, invite] of value.invites as Array<[string, typeof state.invites extends Map<string, infer V> ? V : never]>) state.invites.set(id, invite);
   } else if (value.c !== undefined) {
-    const c = value.c as Conversation;
-    if (typeof c?.id !== 'string' || !Array.isArray(c.turns) || !Array.isArray(value.t)) throw new Error('a conversation line is malformed');
-    state.conversations.set(c.id, c);
-    data.turnSeqs.set(c.id, value.t as number[]);
+    const { c, s, a, x, h, l, b } = value as { c: EntryLine['c']; s: unknown; a: unknown; x: unknown; h: unknown; l: unknown; b: unknown };
+    const turnLists = Array.isArray(s) && Array.isArray(a) && Array.isArray(x) && s.length === a.length && s.length === x.length && s.length > 0;
+    if (typeof c?.id !== 'string' || !turnLists || typeof h !== 'string' || typeof l !== 'string' || !Array.isArray(b))
+      throw new Error('a conversation line is malformed');
+    data.conversations.restore({ c, s: s as number[], a: a as string[], x: x as string[][], h, l, b: b as Array<string | number> });
   } else if (typeof value.r === 'string' && Array.isArray(value.v)) {
-    data.receipts.set(value.r, value.v as ReceiptView[]);
-  } else if (Array.isArray(value.p)) {
-    for (const id of value.p as string[]) data.purge.add(id);
+    data.receipts.set(value.r, value.v as number[]);
+  } else if (Array.isArray(value.u) && Array.isArray(value.p)) {
+    data.usage.restore(value.u as Array<[string, number]>, value.p as RecentPost[]);
+  } else if (typeof value.k === 'number') {
+    data.idempotency.restoreSeed(value.k);
+  } else if (Array.isArray(value.d)) {
+    for (const id of value.d as string[]) data.purge.add(id);
   } else if (Array.isArray(value.i)) {
-    for (const [key, conversation, turn] of value.i as Array<[string, string, number]>) state.idempotency.set(key, { conversation, turn });
+    data.idempotency.restore(value.i as unknown[]);
   } else {
     throw new Error('a line of an unknown kind');
   }
@@ -219,8 +234,8 @@ async function readTrailer(fh: FileHandle, epoch: string): Promise<ReadTrailer |
 }
 
 /** Folds every line before the trailer into fresh ledger data, checking their count and the checksum. */
-async function readLines(fh: FileHandle, trailer: ReadTrailer): Promise<SnapshotRead> {
-  const data = emptyLedgerData();
+async function readLines(fh: FileHandle, trailer: ReadTrailer, readers: LogReaders | undefined): Promise<SnapshotRead> {
+  const data = emptyLedgerData(readers);
   let crc = 0;
   let lines = 0;
   let carry: Buffer = Buffer.alloc(0);
@@ -253,12 +268,12 @@ async function readLines(fh: FileHandle, trailer: ReadTrailer): Promise<Snapshot
  * Reads the snapshot at `path` if there is one and it belongs to `epoch`. Says why it is ignored
  * when it is damaged or foreign; the caller still has to check its anchor against the log.
  */
-export async function readSnapshot(path: string, epoch: string): Promise<SnapshotRead> {
+export async function readSnapshot(path: string, epoch: string, readers?: LogReaders): Promise<SnapshotRead> {
   const fh = await openIfPresent(path);
   if (!fh) return { found: false };
   try {
     const trailer = await readTrailer(fh, epoch);
-    return 'ignored' in trailer ? trailer : await readLines(fh, trailer);
+    return 'ignored' in trailer ? trailer : await readLines(fh, trailer, readers);
   } catch (err) {
     // A snapshot only spares work: whatever stops it being read (a line of an unknown kind, a
     // failed read), the whole log is folded instead, and the caller logs why.

@@ -1,7 +1,7 @@
 // How a decided outcome is answered: committed, and answered only once durable, with the
 // conversation as it now stands. A repeated idempotency key gets the original turn, just as
 // durable as the first answer was. The same answers go out over HTTP and over an agent's link.
-import { CrosstalkError, getConversation, type ModerateAnswer, type Outcome, type PostAnswer } from '@crosstalk/core';
+import { CrosstalkError, getConversation, type ModerateAnswer, type Outcome, type PostAnswer, type Turn } from '@crosstalk/core';
 import type { Ledger } from '../../state/ledger.js';
 import { summarize } from '../../state/views.js';
 
@@ -9,6 +9,8 @@ interface TurnRef {
   conversation: string;
   n: number;
   seq: number;
+  /** The turn itself when it was just made; a repeated one is read back from the log. */
+  turn?: Turn;
 }
 
 /** An answer and the HTTP status it goes with. */
@@ -22,8 +24,9 @@ async function commitTurn(ledger: Ledger, events: Extract<Outcome, { kind: 'even
   const committed = ledger.commit(events);
   await committed.durable;
   const event = committed.events[0];
-  if (event?.type === 'conversation.opened') return { conversation: event.conversation.id, n: 1, seq: event.seq };
-  if (event?.type === 'turn.posted') return { conversation: event.conversation, n: event.turn.n, seq: event.seq };
+  const first = event?.type === 'conversation.opened' ? event.conversation.turns[0] : undefined;
+  if (event?.type === 'conversation.opened' && first) return { conversation: event.conversation.id, n: 1, seq: event.seq, turn: first };
+  if (event?.type === 'turn.posted') return { conversation: event.conversation, n: event.turn.n, seq: event.seq, turn: event.turn };
   throw new CrosstalkError('INTERNAL', 'a turn produced no turn event');
 }
 
@@ -40,8 +43,9 @@ export async function answerTurn(ledger: Ledger, outcome: Outcome): Promise<Answ
   const duplicate = outcome.kind === 'duplicate';
   const ref = outcome.kind === 'events' ? await commitTurn(ledger, outcome.events) : await originalTurn(ledger, outcome.conversation, outcome.turn);
   const conversation = getConversation(ledger.state, ref.conversation);
-  const turn = conversation.turns[ref.n - 1];
-  if (!turn) throw new CrosstalkError('INTERNAL', `turn ${ref.n} of ${ref.conversation} is not in the state`);
+  const seq = ledger.turnSeq(ref.conversation, ref.n);
+  if (seq === undefined) throw new CrosstalkError('INTERNAL', `turn ${ref.n} of ${ref.conversation} is not in the state`);
+  const turn = ref.turn ?? (await ledger.readTurn(seq, ref.n));
   return { status: duplicate ? 200 : 201, answer: { conversation: summarize(conversation), turn, seq: ref.seq, duplicate } };
 }
 

@@ -14,7 +14,6 @@ import {
 import type { Hono, MiddlewareHandler } from 'hono';
 import { runPost, type PostKind } from '../../posts/run.js';
 import type { Services } from '../../services.js';
-import { conversationSince, summarize } from '../../state/views.js';
 import { principalOf, queryInt, readJson, requireHost, type RelayContext, type RelayEnv } from '../request.js';
 
 export function conversationRoutes(app: Hono<RelayEnv>, services: Services, auth: MiddlewareHandler<RelayEnv>): void {
@@ -40,11 +39,11 @@ async function listConversations(c: RelayContext, { ledger }: Services): Promise
   if (archived !== undefined && archived !== '0' && archived !== '1') throw new CrosstalkError('INVALID_REQUEST', '?archived must be 0 or 1');
   await ledger.settled();
   const conversations = [];
-  for (const conv of ledger.state.conversations.values()) {
+  for (const conv of ledger.summaries()) {
     if (status && conv.status !== status) continue;
     if (conv.archived && archived !== '1') continue;
     if (participant && !conv.participants.includes(participant) && conv.moderator !== participant) continue;
-    conversations.push(summarize(conv));
+    conversations.push(conv);
   }
   conversations.sort((a, b) => b.seq - a.seq);
   return c.json({ conversations } satisfies ConversationsAnswer);
@@ -61,19 +60,19 @@ async function post(c: RelayContext, services: Services, kind: PostKind, convers
 
 async function readConversation(c: RelayContext, { ledger }: Services): Promise<Response> {
   const since = queryInt(c, 'since', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 });
-  const conversation = getConversation(ledger.state, c.req.param('id') ?? '');
+  const id = getConversation(ledger.state, c.req.param('id') ?? '').id;
   await ledger.settled();
-  return c.json({ conversation: conversationSince(conversation, since) } satisfies ConversationAnswer);
+  return c.json({ conversation: await ledger.readConversation(id, since) } satisfies ConversationAnswer);
 }
 
 async function readMarkdown(c: RelayContext, { ledger }: Services): Promise<Response> {
-  const conversation = getConversation(ledger.state, c.req.param('id') ?? '');
+  const id = getConversation(ledger.state, c.req.param('id') ?? '').id;
   await ledger.settled();
-  return c.body(renderConversation(conversation), 200, { 'content-type': 'text/markdown; charset=utf-8' });
+  return c.body(renderConversation(await ledger.readConversation(id)), 200, { 'content-type': 'text/markdown; charset=utf-8' });
 }
 
 async function readReceipts(c: RelayContext, { ledger }: Services): Promise<Response> {
   const conversation = getConversation(ledger.state, c.req.param('id') ?? '');
   await ledger.settled();
-  return c.json({ receipts: [...ledger.receiptsOf(conversation.id)] } satisfies ReceiptsAnswer);
+  return c.json({ receipts: await ledger.receiptsOf(conversation.id) } satisfies ReceiptsAnswer);
 }

@@ -2,6 +2,8 @@
 // refused with QUOTA_EXCEEDED naming it, changes nothing, binds only the host over it, and is
 // counted again from the log after a restart. With the defaults, the flood of the report (one
 // host opening 2,000 conversations with 64 KiB bodies) is refused at its 201st conversation.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { LIMITS } from '@crosstalk/core';
 import { describe, expect, it } from 'vitest';
 import { relays, type TestHost, type TestRelay } from '../../__fixtures__/harness.js';
@@ -133,5 +135,73 @@ describe.each(POST_WAYS)('posting over %s', (way: PostWay) => {
       expect(refusedAt).toBe(513);
       process.stdout.write(`quotas: flood refused at conversation 201 (open conversations), at 513 when closing each (bytes per hour)\n`);
     });
+  });
+});
+
+describe('per-host quotas at start', () => {
+  function open(relay: TestRelay, host: TestHost, as: string, body: string) {
+    return relay.request(host.signer, 'POST', '/v1/conversations', {
+      as,
+      topic: 'flood',
+      with: [as === 'm1' ? 'v1' : 'm1'],
+      body,
+      idempotencyKey: `k${keys++}`,
+    });
+  }
+
+  async function setup(options: Parameters<typeof r.start>[0] = {}) {
+    const relay = await r.start(options);
+    const mallory = await relay.enroll('mallory');
+    const victim = await relay.enroll('victim');
+    await relay.join(mallory, 'm1');
+    await relay.join(victim, 'v1');
+    return { relay, mallory, victim };
+  }
+
+  it('every count is rebuilt the same from the log alone and from a snapshot, bodies never read again', async () => {
+    const { relay, mallory, victim } = await setup({ snapshotAtStop: 1 });
+    // Multi-byte text and a proposal of its own text: bytes are UTF-8, and a proposal counts only when it differs from the body.
+    const body = 'é'.repeat(20 * 1024);
+    const first = await open(relay, mallory, 'm1', body);
+    const id = first.body.conversation.id;
+    expect(
+      (
+        await relay.request(victim.signer, 'POST', `/v1/conversations/${id}/turns`, {
+          as: 'v1',
+          expectedTurn: 2,
+          idempotencyKey: 'p2',
+          body: 'ok',
+          propose: 'ship it',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await relay.request(mallory.signer, 'POST', `/v1/conversations/${id}/turns`, {
+          as: 'm1',
+          expectedTurn: 3,
+          idempotencyKey: 'p3',
+          body: 'é'.repeat(1024),
+          propose: '',
+        })
+      ).status,
+    ).toBe(201);
+    expect((await relay.request(mallory.signer, 'POST', `/v1/conversations/${id}/close`, { as: 'm1', resolution: 'done' })).status).toBe(200);
+    const second = (await open(relay, mallory, 'm1', 'x'.repeat(30 * 1024))).body.conversation.id;
+    await r.stop(relay);
+    // mallory: 1 open conversation, 40 + 2 + 30 KiB posted within the hour and stored.
+    const post = (at: TestRelay, kib: number, key: string) =>
+      at.request(mallory.signer, 'POST', `/v1/conversations/${second}/turns`, { as: 'm1', expectedTurn: 2, idempotencyKey: key, body: 'w'.repeat(kib * 1024) });
+    for (const from of ['snapshot', 'log'] as const) {
+      if (from === 'log') await rm(join(relay.dataDir, 'snapshot.json'));
+      const a = await r.start({ dataDir: relay.dataDir, quotas: { openConversations: 1, bytesPerHour: 1024 * 1024, storedBytes: 90 * 1024 } });
+      expect(a.logs.join('\n')).toMatch(from === 'log' ? /"fromSnapshot":0/ : /"fromSnapshot":[1-9]/);
+      expect((await open(a, mallory, 'm1', 'one more')).body.message).toBe('host mallory has 1 open conversations; the limit (openConversations) is 1');
+      expect((await post(a, 20, `s-${from}`)).body.message).toBe('host mallory has 72 KiB of turns stored; the limit (storedBytes) is 90 KiB');
+      await r.stop(a);
+      const b = await r.start({ dataDir: relay.dataDir, quotas: { bytesPerHour: 90 * 1024, storedBytes: 1024 * 1024 } });
+      expect((await post(b, 20, `h-${from}`)).body.message).toBe('host mallory posted 72 KiB in the last hour; the limit (bytesPerHour) is 90 KiB');
+      await r.stop(b);
+    }
   });
 });
