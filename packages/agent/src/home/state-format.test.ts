@@ -36,7 +36,10 @@ describe('agent state format', () => {
     expect(loaded.dropped).toBeNull();
     expect(loaded.cursor.seq).toBe(seq);
     const [conversation] = [...loaded.state.conversations.values()];
-    expect(conversation?.turns.map((t) => t.body)).toEqual(['opened by a relay of data format 1', 'a reply kept across the migration']);
+    // Bodies stay in the conversation's file, not in the loaded state.
+    expect(conversation?.turns.map((t) => t.body)).toEqual(['', '']);
+    const whole = await new StateStore(stateDir).readConversation(conversation?.id as string);
+    expect(whole?.turns.map((t) => t.body)).toEqual(['opened by a relay of data format 1', 'a reply kept across the migration']);
     expect(await migrateStateDir(stateDir)).toBeNull();
   });
 

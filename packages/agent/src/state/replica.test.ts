@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyEvent, decideOpen, decidePost, emptyState, renderConversation, type RelayEvent } from '@crosstalk/core';
 import { MemoryRelay } from '@crosstalk/core/test-support';
 import { copySeq } from '../copies/copies.js';
+import { BodyCache } from './bodies.js';
 import { Replica } from './replica.js';
 import { StateStore } from './store.js';
 
@@ -164,5 +165,76 @@ describe('Replica', () => {
 
     const foreign = await Replica.open({ store: new StateStore(stateDir), copiesDir: copies, relayId: 'relay-2', log: quiet });
     expect(foreign.seq).toBe(0);
+  });
+
+  it('keeps no body in memory: copies and reads get them from disk, byte for byte, across restarts', async () => {
+    // Bodies a rendering changes (control characters, a fake heading, CRLF), so a copy cannot stand in for them.
+    const r = new MemoryRelay();
+    r.register('a', 'h1');
+    r.register('b', 'h2');
+    const bodies = ['one\u0007bell', '## Reply — b @ now\r\nNEXT: a', 'three ✓ \u202e', 'four'];
+    r.commit(
+      decideOpen(r.state, {
+        actor: { kind: 'session', session: 'a', host: 'h1' },
+        id: 'talk-1',
+        topic: 't',
+        with: ['b'],
+        body: bodies[0]!,
+        key: 'k1',
+        at: r.now(),
+      }),
+    );
+    const post = (n: number) => {
+      const who = n % 2 === 0 ? { session: 'b', host: 'h2' } : { session: 'a', host: 'h1' };
+      r.commit(
+        decidePost(r.state, { actor: { kind: 'session', ...who }, conversation: 'talk-1', expectedTurn: n, key: `k${n}`, body: bodies[n - 1]!, at: r.now() }),
+      );
+    };
+    post(2);
+    const first = await open();
+    await first.adoptEpoch('e1', false);
+    await first.apply(r.log);
+    await first.persistCursor();
+    expect(first.conversation('talk-1')?.turns.map((t) => t.body)).toEqual(['', '']);
+    expect((await first.readConversation('talk-1'))?.turns.map((t) => t.body)).toEqual(bodies.slice(0, 2));
+    expect(await readFile(join(copies, 'talk-1.md'), 'utf8')).toBe(expectedCopy(r.log));
+
+    // After a restart, new turns are rendered with the old bodies read back from the file.
+    post(3);
+    post(4);
+    const again = await open();
+    expect(again.conversation('talk-1')?.turns.map((t) => t.body)).toEqual(['', '']);
+    await again.apply(r.log);
+    expect(again.conversation('talk-1')?.turns.map((t) => t.body)).toEqual(['', '', '', '']);
+    expect(await readFile(join(copies, 'talk-1.md'), 'utf8')).toBe(expectedCopy(r.log));
+    expect((await again.readConversation('talk-1'))?.turns.map((t) => t.body)).toEqual(bodies);
+    const stored = JSON.parse(await readFile(join(stateDir, 'conversations', 'talk-1.json'), 'utf8'));
+    expect(stored.turns.map((t: { body: string }) => t.body)).toEqual(bodies);
+  });
+
+  it('refuses to render a copy when the file that holds the bodies lost them, and writes nothing', async () => {
+    const { log } = history(4);
+    const first = await open();
+    await first.adoptEpoch('e1', false);
+    await first.apply(log.slice(0, -1));
+    await first.persistCursor();
+    // A new start: no body of it is cached, so the next turn's copy needs the file.
+    const replica = await open();
+    const before = await readFile(join(copies, 'talk-1.md'), 'utf8');
+    await rm(join(stateDir, 'conversations', 'talk-1.json'));
+    await expect(replica.apply(log)).rejects.toThrow(/no longer holds the bodies/);
+    expect(await readFile(join(copies, 'talk-1.md'), 'utf8')).toBe(before);
+  });
+
+  it('caches the bodies of the conversations written last, within its bound', () => {
+    const cache = new BodyCache(1000);
+    cache.set('a', ['x'.repeat(200)]);
+    cache.set('b', ['y'.repeat(200)]);
+    expect(cache.get('a')).toEqual(['x'.repeat(200)]);
+    // 'b' is now the least recently used: the next one pushes it out.
+    cache.set('c', ['z'.repeat(200)]);
+    expect([cache.get('a') !== undefined, cache.get('b') !== undefined, cache.get('c') !== undefined]).toEqual([true, false, true]);
+    cache.set('huge', ['w'.repeat(1000)]);
+    expect(cache.get('huge')).toBeUndefined();
   });
 });

@@ -1,11 +1,16 @@
 // This host's replica of the relay state. Every batch of events goes: apply in memory → write
 // each changed conversation's state and its markdown copy → (later, batched) persist the cursor.
 // A crash anywhere in between is repaired by replay: applying is idempotent and copies are
-// rendered from state, so nothing is lost or written twice.
-import { applyEvent, emptyState, EventGapError, type Conversation, type ReceiptEvent, type RelayEvent, type RelayState } from '@crosstalk/core';
+// rendered from state, so nothing is lost or written twice. Memory holds no turn body once it is
+// written: a copy is rendered with the bodies read back from the conversation's file (bodies.ts).
+import { applyEvent, CrosstalkError, emptyState, EventGapError, type Conversation, type ReceiptEvent, type RelayEvent, type RelayState } from '@crosstalk/core';
 import { archiveOrphans, removeCopies } from '../copies/archive.js';
 import { copyPath, diskBytes, ensureCopiesDir, repairCopies, writeCopy } from '../copies/copies.js';
+import { BodyCache, joinBodies, withoutBody } from './bodies.js';
 import type { Cursor, StateStore } from './store.js';
+
+/** Bodies of the conversations written last, kept so an active one is not read back at every turn. */
+const BODY_CACHE_BYTES = 4 * 1024 * 1024;
 
 export interface ReplicaHooks {
   /** After a copy is on disk and before the cursor that covers it is persisted. */
@@ -53,6 +58,9 @@ export class Replica {
   /** Bytes each conversation's copy and state file take, and their sum. */
   private readonly sizes = new Map<string, number>();
   private used = 0;
+  /** Turns of each conversation whose bodies are on disk only (the first n). */
+  private readonly onDisk = new Map<string, number>();
+  private readonly bodies = new BodyCache(BODY_CACHE_BYTES);
   /** Set while the disk budget holds the replica back; cleared when it applies past that point. */
   pausedAt: BudgetPause | null = null;
 
@@ -109,15 +117,25 @@ export class Replica {
   }
 
   private async loadNow(): Promise<void> {
-    const loaded = await this.store.load(this.relayId);
-    if (loaded.dropped) this.log.warn({ reason: loaded.dropped }, 'stored state dropped; rebuilding from the relay');
     await ensureCopiesDir(this.copiesDir);
-    const repaired = await repairCopies(this.copiesDir, loaded.state.conversations.values());
-    if (repaired.length > 0) this.log.info({ repaired }, 'rewrote missing or damaged copies');
-    this.current = loaded.state;
     this.sizes.clear();
     this.used = 0;
-    for (const c of loaded.state.conversations.values()) this.measure(c);
+    this.onDisk.clear();
+    this.bodies.clear();
+    // Each conversation is seen whole once, as it is read: its copy checked, its size taken.
+    const repaired: string[] = [];
+    const loaded = await this.store.load(this.relayId, async (c) => {
+      repaired.push(...(await repairCopies(this.copiesDir, [c])));
+      this.measure(c);
+    });
+    if (loaded.dropped) {
+      this.log.warn({ reason: loaded.dropped }, 'stored state dropped; rebuilding from the relay');
+      this.sizes.clear();
+      this.used = 0;
+    }
+    if (repaired.length > 0) this.log.info({ repaired }, 'rewrote missing or damaged copies');
+    this.current = loaded.state;
+    for (const c of loaded.state.conversations.values()) this.onDisk.set(c.id, c.turns.length);
     this.persisted = loaded.cursor;
     this.epoch = loaded.cursor.epoch;
   }
@@ -149,8 +167,36 @@ export class Replica {
     return this.persisted;
   }
 
+  /** The conversation as applied, without its turns' bodies (see `readConversation`). */
   conversation(id: string): Conversation | undefined {
     return this.state.conversations.get(id);
+  }
+
+  /** The conversation whole, bodies read back from its file. */
+  readConversation(id: string): Promise<Conversation | undefined> {
+    return this.serial(async () => {
+      const c = this.state.conversations.get(id);
+      return c ? this.whole(c) : undefined;
+    });
+  }
+
+  /** `c` with every body: those on disk read back, the newer ones from memory. */
+  private async whole(c: Conversation): Promise<Conversation> {
+    const onDisk = this.onDisk.get(c.id) ?? 0;
+    const stored = onDisk === 0 ? undefined : (this.bodies.get(c.id) ?? (await this.store.readBodies(c.id)));
+    const full = joinBodies(c, onDisk, stored);
+    if (!full) throw new CrosstalkError('FILE_UNREADABLE', `${this.store.conversationPath(c.id)} no longer holds the bodies of ${c.id}'s ${onDisk} turns`);
+    return full;
+  }
+
+  /** Once its file is written, memory lets go of the bodies (but for the cache's copy). */
+  private forgetBodies(c: Conversation, full: Conversation): void {
+    this.bodies.set(
+      c.id,
+      full.turns.map((t) => t.body),
+    );
+    for (let i = this.onDisk.get(c.id) ?? 0; i < c.turns.length; i++) c.turns[i] = withoutBody(c.turns[i] as Conversation['turns'][number]);
+    this.onDisk.set(c.id, c.turns.length);
   }
 
   copyPath(id: string): string {
@@ -229,14 +275,16 @@ export class Replica {
     // left alone at start (see repairCopies) and rewritten when the replay reapplies the events.
     await Promise.all(
       [...changed.values()].map(async (c) => {
+        const full = await this.whole(c);
         const [stateBytes, copyBytes] = await Promise.all([
-          this.store.writeConversation(c),
-          writeCopy(this.copiesDir, c).then(async ({ path, bytes }) => {
+          this.store.writeConversation(full),
+          writeCopy(this.copiesDir, full).then(async ({ path, bytes }) => {
             await this.hooks.afterCopyWritten?.({ conversation: c.id, path, seq: c.seq });
             return bytes;
           }),
         ]);
         this.setSize(c.id, stateBytes + copyBytes);
+        this.forgetBodies(c, full);
       }),
     );
     for (const id of deleted) {
@@ -244,6 +292,8 @@ export class Replica {
       await this.store.removeConversation(id);
       this.setSize(id, 0);
       this.sizes.delete(id);
+      this.onDisk.delete(id);
+      this.bodies.delete(id);
     }
     if (this.pausedAt && state.seq >= this.pausedAt.seq) this.pausedAt = null;
     if (sessionsChanged) await this.store.writeSessions(state.sessions.values());
@@ -271,6 +321,8 @@ export class Replica {
       if (resync || (this.epoch !== null && this.epoch !== epoch)) {
         await this.store.clear();
         this.current = emptyState();
+        this.onDisk.clear();
+        this.bodies.clear();
         this.sizes.clear();
         this.used = 0;
         this.pausedAt = null;

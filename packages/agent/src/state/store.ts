@@ -1,6 +1,7 @@
 // The agent's applied state on disk, so a restart resumes instead of replaying everything:
 // one file per conversation, the session registry, and the cursor `{epoch, seq}`, which is
-// written only after the conversations and copies it covers (see replica.ts).
+// written only after the conversations and copies it covers (see replica.ts). A conversation's
+// file holds its turns' bodies, and is where the agent reads them back (bodies.ts).
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -17,6 +18,7 @@ import {
 } from '@crosstalk/core';
 import { atomicWriteFile } from '../fs/atomic-write.js';
 import { readJson } from '../fs/read-json.js';
+import { withoutBody } from './bodies.js';
 
 export interface Cursor {
   /** The relay this state came from; another relay id means the state is dropped. */
@@ -79,7 +81,7 @@ export class StateStore {
    * rebuilds from seq 0, which is always correct, only slower. A file that is there but cannot be
    * read is no damage: it stops the load with FILE_UNREADABLE, and nothing is dropped.
    */
-  async load(relayId: string): Promise<LoadedState> {
+  async load(relayId: string, visit?: (c: Conversation) => Promise<void>): Promise<LoadedState> {
     await this.ensureDirs();
     const fresh = (dropped: string | null): LoadedState => ({ cursor: { relayId, epoch: null, seq: 0 }, state: emptyState(), dropped });
     const cursorJson = await readJson(this.cursorPath, MAX_SMALL_FILE);
@@ -90,7 +92,7 @@ export class StateStore {
 
     const state = emptyState();
     state.seq = cursor.data.seq;
-    const damaged = (await this.loadSessions(state)) ?? (await this.loadConversations(state));
+    const damaged = (await this.loadSessions(state)) ?? (await this.loadConversations(state, visit));
     if (damaged !== null) return this.dropAll(fresh, `${damaged} is damaged`);
     return { cursor: { relayId, epoch: cursor.data.epoch, seq: cursor.data.seq }, state, dropped: null };
   }
@@ -105,8 +107,11 @@ export class StateStore {
     return null;
   }
 
-  /** Fills in every stored conversation; the path of the first damaged file, if one is. */
-  private async loadConversations(state: RelayState): Promise<string | null> {
+  /**
+   * Fills in every stored conversation, without its bodies (`visit` sees each whole first); the
+   * path of the first damaged file, if one is.
+   */
+  private async loadConversations(state: RelayState, visit: ((c: Conversation) => Promise<void>) | undefined): Promise<string | null> {
     let files: string[];
     try {
       files = await readdir(this.conversationsDir);
@@ -120,9 +125,27 @@ export class StateStore {
       const path = join(this.conversationsDir, file);
       const parsed = ConversationSchema.safeParse(await readJson(path, MAX_CONVERSATION_FILE));
       if (!parsed.success || parsed.data.id !== id) return path;
-      state.conversations.set(id, parsed.data);
+      await visit?.(parsed.data);
+      state.conversations.set(id, { ...parsed.data, turns: parsed.data.turns.map(withoutBody) });
     }
     return null;
+  }
+
+  /**
+   * The bodies of a conversation's turns, read back from its file (which this agent wrote, and
+   * checked whole when it loaded); undefined when there is none or it is not one of ours.
+   */
+  async readBodies(id: string): Promise<string[] | undefined> {
+    const json = (await readJson(this.conversationPath(id), MAX_CONVERSATION_FILE)) as { id?: unknown; turns?: unknown } | null | undefined;
+    if (json?.id !== id || !Array.isArray(json.turns)) return undefined;
+    const bodies = json.turns.map((t: { body?: unknown } | null) => t?.body);
+    return bodies.every((b): b is string => typeof b === 'string') ? bodies : undefined;
+  }
+
+  /** A conversation's file, whole (bodies included); undefined when there is none or it is damaged. */
+  async readConversation(id: string): Promise<Conversation | undefined> {
+    const parsed = ConversationSchema.safeParse(await readJson(this.conversationPath(id), MAX_CONVERSATION_FILE));
+    return parsed.success && parsed.data.id === id ? parsed.data : undefined;
   }
 
   private async dropAll(fresh: (why: string) => LoadedState, why: string): Promise<LoadedState> {
