@@ -3,8 +3,12 @@
 // 20-turn exchange between two sessions, every turn followed by its wake-up receipt, closed at
 // the end. Events have exactly the shapes the relay's rules produce, so the relay folds them as
 // its own. Deterministic: the same count gives the same file.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { initDataDir } from '@crosstalk/relay';
 import { seeded } from '@crosstalk/core/test-support';
 import { generateEd25519 } from '@crosstalk/core/token';
 
@@ -26,14 +30,46 @@ function corpus(rand) {
   return s;
 }
 
-/** Turn bodies of 60 to 1,660 bytes, skewed small like chat turns (median ~250 B, mean ~530 B). */
-function bodyOf(rand, text) {
-  const length = Math.round(60 + 1600 * rand() ** 2.4);
+/** Turn bodies of 60 to 1,660 bytes, skewed small like chat turns (median ~250 B, mean ~530 B), or all of `fixed` bytes. */
+function bodyOf(rand, text, fixed) {
+  const length = fixed ?? Math.round(60 + 1600 * rand() ** 2.4);
   const from = Math.floor(rand() * (text.length - length));
   return text.slice(from, from + length);
 }
 
-export async function writeLog(file, count, { startMs = Date.UTC(2026, 0, 5) } = {}) {
+/** Bump when the generator changes, so a stale cache is not reused. */
+const GENERATOR_VERSION = 2;
+
+/**
+ * A data dir whose log holds `events` events (turn bodies of `bodyBytes` each, or the usual mix),
+ * generated once and cached under the system temp dir, since the generator is deterministic.
+ */
+/**
+ * @param {number} events
+ * @param {(text: string) => void} progress
+ * @param {{ bodyBytes?: number }} [options]
+ */
+export async function cachedLog(events, progress, { bodyBytes } = {}) {
+  const name = `log-${events}${bodyBytes === undefined ? '' : `-b${bodyBytes}`}-v${GENERATOR_VERSION}`;
+  const dir = join(tmpdir(), 'crosstalk-bench-cache', name);
+  const marker = join(dir, 'generated.json');
+  if (existsSync(marker)) return { dataDir: join(dir, 'relay'), info: JSON.parse(await readFile(marker, 'utf8')), cached: true };
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const dataDir = join(dir, 'relay');
+  await initDataDir(dataDir);
+  progress(`generating a log of ${events.toLocaleString('en-US')} events${bodyBytes === undefined ? '' : ` with ${bodyBytes}-byte bodies`}`);
+  const info = await writeLog(join(dataDir, 'events.log'), events, { bodyBytes });
+  await writeFile(marker, JSON.stringify(info));
+  return { dataDir, info, cached: false };
+}
+
+/**
+ * @param {string} file
+ * @param {number} count
+ * @param {{ startMs?: number, bodyBytes?: number }} [options]
+ */
+export async function writeLog(file, count, { startMs = Date.UTC(2026, 0, 5), bodyBytes: fixedBodyBytes } = {}) {
   const rand = seeded(count);
   const text = corpus(rand);
   const out = createWriteStream(file, { highWaterMark: 4 * 1024 * 1024 });
@@ -53,7 +89,8 @@ export async function writeLog(file, count, { startMs = Date.UTC(2026, 0, 5) } =
   const emit = async (event) => {
     seq++;
     clock += 7;
-    const json = JSON.stringify({ seq, at: new Date(clock).toISOString(), ...event });
+    // Keys in the order the relay writes them: seq, type, at, then the rest.
+    const json = JSON.stringify({ seq, type: event.type, at: new Date(clock).toISOString(), ...event });
     const line = `${(crc32(json) >>> 0).toString(16).padStart(8, '0')} ${json}\n`;
     bytes += Buffer.byteLength(line);
     pending.push(line);
@@ -110,7 +147,7 @@ export async function writeLog(file, count, { startMs = Date.UTC(2026, 0, 5) } =
     }
     const author = c.n % 2 === 0 ? c.a : c.b;
     const other = author === c.a ? c.b : c.a;
-    const body = bodyOf(rand, text);
+    const body = bodyOf(rand, text, fixedBodyBytes);
     bodyBytes += Buffer.byteLength(body);
     turns++;
     c.n++;
