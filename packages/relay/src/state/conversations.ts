@@ -278,7 +278,10 @@ export class ConversationTable implements Map<string, Conversation> {
 
   /** Gives every conversation's turn array exactly the room it uses (after a replay, growing arrays keep a third more). */
   trim(): void {
-    for (const e of this.byId.values()) e.turns = e.turns.slice();
+    for (const e of this.byId.values()) {
+      e.turns = e.turns.slice();
+      e.hostBytes = e.hostBytes.slice();
+    }
   }
 
   private pushTurn(e: ConversationEntry, seq: number, t: Pick<Turn, 'author' | 'next'>): void {
