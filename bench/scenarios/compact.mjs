@@ -19,9 +19,10 @@ async function survey(file) {
   let at = '';
   const lines = createInterface({ input: createReadStream(file, { highWaterMark: 4 * 1024 * 1024 }), crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
-    const opened = /"type":"conversation\.opened","conversation":\{"id":"([a-z0-9-]+)"/.exec(line);
+    const opened = /"type":"conversation\.opened",(?:"at":"[^"]+",)?"conversation":\{"id":"([a-z0-9-]+)"/.exec(line);
     if (opened) ids.push(opened[1]);
-    const head = /^[0-9a-f]{8} \{"seq":(\d+),"at":"([^"]+)"/.exec(line);
+    // The record's own seq and time (the relay writes seq first; `at` follows the type).
+    const head = /^[0-9a-f]{8} \{"seq":(\d+),(?:"type":"[^"]+",)?"at":"([^"]+)"/.exec(line);
     if (head) {
       seq = Number(head[1]);
       at = head[2];
@@ -47,7 +48,7 @@ export async function compact(ctx) {
   const doomed = ids.filter((_, i) => i % 2 === 0);
   let next = seq;
   let tombstones = '';
-  for (const id of doomed) tombstones += record({ seq: ++next, at, type: 'conversation.deleted', conversation: id, by: 'admin', reason: 'retention' });
+  for (const id of doomed) tombstones += record({ seq: ++next, type: 'conversation.deleted', at, conversation: id, by: 'admin', reason: 'retention' });
   await appendFile(log, tombstones);
   ctx.progress(
     `compacting ${next.toLocaleString('en-US')} records with ${doomed.length.toLocaleString('en-US')} of ${ids.length.toLocaleString('en-US')} conversations deleted`,
