@@ -7,6 +7,7 @@
 // Run: npm run bench:agents -- bench/agents/ask.run.ts
 import { loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { median } from '../lib/stats.mjs';
 import { explain, type Host } from '../../test/harness/index.js';
 import { skipRealAgents } from '../../test/agents/support/prereqs.js';
 import { type SessionOptions, Stage } from '../../test/agents/support/stage.js';
@@ -14,12 +15,7 @@ import { type SessionOptions, Stage } from '../../test/agents/support/stage.js';
 const ROUNDS = 10;
 const skip = skipRealAgents();
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const ms = (xs: number[]) => `${Math.round(median(xs))} ms`;
+const ms = (xs: number[]) => `${Math.round(median(xs) ?? Number.NaN)} ms`;
 
 describe.skipIf(skip)('crosstalk ask, real agents', () => {
   let stage: Stage;

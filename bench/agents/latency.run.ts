@@ -6,6 +6,7 @@
 // the moment the task ends). Prints medians of 10; asserts nothing about time.
 // Run: npm run bench:agents
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { median } from '../lib/stats.mjs';
 import type { Host } from '../../test/harness/index.js';
 import { skipRealAgents } from '../../test/agents/support/prereqs.js';
 import { type SessionOptions, Stage } from '../../test/agents/support/stage.js';
@@ -13,12 +14,7 @@ import { type SessionOptions, Stage } from '../../test/agents/support/stage.js';
 const ROUNDS = 10;
 const skip = skipRealAgents();
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const ms = (n: number) => `${Math.round(n)} ms`;
+const ms = (n: number | null) => `${Math.round(n ?? Number.NaN)} ms`;
 
 describe.skipIf(skip)('turn to answer, real agents with hooks', () => {
   let stage: Stage;

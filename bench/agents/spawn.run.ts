@@ -5,18 +5,13 @@
 // one model round trip. Prints medians of 5 per kind; asserts nothing about time.
 // Run: npx vitest run --project agents-bench bench/agents/spawn.run.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { median } from '../lib/stats.mjs';
 import { explain } from '../../test/harness/index.js';
 import { skipRealAgents } from '../../test/agents/support/prereqs.js';
 import { openedBy, reportPrompt, type SpawnStage, spawnStage } from '../../test/agents/support/spawn-stage.js';
 
 const ROUNDS = 5;
 const skip = skipRealAgents();
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 describe.skipIf(skip)('spawn to first answer, real agents', () => {
   let s: SpawnStage;
@@ -44,7 +39,7 @@ describe.skipIf(skip)('spawn to first answer, real agents', () => {
         const killed = await s.lead.run(['kill', name]);
         expect(killed.exitCode, explain(killed)).toBe(0);
       }
-      lines.push(`${kind}: ${Math.round(median(times))} ms (each: ${times.map((t) => Math.round(t)).join(', ')} ms)`);
+      lines.push(`${kind}: ${Math.round(median(times) ?? Number.NaN)} ms (each: ${times.map((t) => Math.round(t)).join(', ')} ms)`);
     });
   }
 });
