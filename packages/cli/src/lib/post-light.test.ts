@@ -2,32 +2,10 @@
 // agent they load no schema library, no JWT library and no key. Read from the built bundle: the
 // chunks bin.js loads for the program, and the command's chunk with everything it imports
 // statically (the direct way to the relay, with its key and schemas, is imported only when taken).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chunkClosure, chunkOf, readChunk as read, STATIC_IMPORTS } from '../__fixtures__/bundle.js';
 
-const BUNDLE = new URL('../../dist/bundle/', import.meta.url).pathname;
-const read = (file: string) => readFileSync(join(BUNDLE, file), 'utf8');
-const STATIC = /(?:^|[;\n}])\s*import\s*(?:[^"(]*?from\s*)?"\.\/([^"]+\.js)"/g;
-
-/** A chunk and every chunk it imports statically. */
-function staticClosure(entry: string): string[] {
-  const seen = new Set<string>();
-  const queue = [entry];
-  while (queue.length > 0) {
-    const file = queue.shift() as string;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const m of read(file).matchAll(STATIC)) queue.push(m[1] as string);
-  }
-  return [...seen];
-}
-
-function chunkOf(prefix: string): string {
-  const file = readdirSync(BUNDLE).find((f) => new RegExp(`^${prefix}-[A-Z0-9]+\\.js$`).test(f));
-  if (!file) throw new Error(`no ${prefix} chunk in the bundle`);
-  return file;
-}
+const staticClosure = (entry: string) => chunkClosure(entry, STATIC_IMPORTS);
 
 describe('the posting commands, through the agent', () => {
   it.each(['reply', 'open', 'moderate', 'close'])('%s loads no zod, no jose, no key', (command) => {
