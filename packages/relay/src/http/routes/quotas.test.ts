@@ -13,26 +13,31 @@ import { DEFAULT_QUOTAS } from '../../limits/quotas.js';
 const r = relays();
 let keys = 0;
 
-describe.each(POST_WAYS)('posting over %s', (way: PostWay) => {
-  function open(relay: TestRelay, host: TestHost, as: string, body: string) {
-    return relay.request(host.signer, 'POST', '/v1/conversations', {
-      as,
-      topic: 'flood',
-      with: [as === 'm1' ? 'v1' : 'm1'],
-      body,
-      idempotencyKey: `k${keys++}`,
-    });
-  }
+type RelayOptions = Parameters<typeof r.start>[0];
 
-  async function setup(options: Parameters<typeof r.start>[0] = {}) {
-    const relay = await r.start(options);
-    postThrough(relay, way, (signer) => r.link(relay, signer));
-    const mallory = await relay.enroll('mallory');
-    const victim = await relay.enroll('victim');
-    await relay.join(mallory, 'm1');
-    await relay.join(victim, 'v1');
-    return { relay, mallory, victim };
-  }
+function open(relay: TestRelay, host: TestHost, as: string, body: string) {
+  return relay.request(host.signer, 'POST', '/v1/conversations', {
+    as,
+    topic: 'flood',
+    with: [as === 'm1' ? 'v1' : 'm1'],
+    body,
+    idempotencyKey: `k${keys++}`,
+  });
+}
+
+/** A relay with a flooding host (session m1) and its victim (v1); posts go `way` when given. */
+async function twoHosts(options: RelayOptions = {}, way?: PostWay) {
+  const relay = await r.start(options);
+  if (way) postThrough(relay, way, (signer) => r.link(relay, signer));
+  const mallory = await relay.enroll('mallory');
+  const victim = await relay.enroll('victim');
+  await relay.join(mallory, 'm1');
+  await relay.join(victim, 'v1');
+  return { relay, mallory, victim };
+}
+
+describe.each(POST_WAYS)('posting over %s', (way: PostWay) => {
+  const setup = (options: RelayOptions = {}) => twoHosts(options, way);
 
   describe('per-host quotas', () => {
     it('open conversations: the one past the limit is refused, naming the limit; closing one makes room', async () => {
@@ -139,24 +144,7 @@ describe.each(POST_WAYS)('posting over %s', (way: PostWay) => {
 });
 
 describe('per-host quotas at start', () => {
-  function open(relay: TestRelay, host: TestHost, as: string, body: string) {
-    return relay.request(host.signer, 'POST', '/v1/conversations', {
-      as,
-      topic: 'flood',
-      with: [as === 'm1' ? 'v1' : 'm1'],
-      body,
-      idempotencyKey: `k${keys++}`,
-    });
-  }
-
-  async function setup(options: Parameters<typeof r.start>[0] = {}) {
-    const relay = await r.start(options);
-    const mallory = await relay.enroll('mallory');
-    const victim = await relay.enroll('victim');
-    await relay.join(mallory, 'm1');
-    await relay.join(victim, 'v1');
-    return { relay, mallory, victim };
-  }
+  const setup = (options: RelayOptions = {}) => twoHosts(options);
 
   it('every count is rebuilt the same from the log alone and from a snapshot, bodies never read again', async () => {
     const { relay, mallory, victim } = await setup({ snapshotAtStop: 1 });
