@@ -77,14 +77,15 @@ export class RelayProc {
     this.starts++;
     const name = `relay#${this.starts}`;
     const proc = (this.proc = this.spawn(name));
-    // listen.json names the pid of the relay that wrote it: the new one is up when it names ours.
+    // listen.json names the pid of the relay that wrote it: the new one is up when it names ours
+    // and has said so on stderr (the line comes just after the file, so tests can read it).
     const listen = await waitFor(
       `${name} to listen`,
       async () => {
         if (!proc.running) throw new Error(`${name} exited: ${JSON.stringify(proc.exitInfo)}`);
         const text = await readFile(join(this.dataDir, 'listen.json'), 'utf8').catch(() => '');
         const l = text ? (JSON.parse(text) as { url: string; pid: number }) : null;
-        return l?.pid === proc.pid ? l : null;
+        return l?.pid === proc.pid && proc.stderr().includes('listening on') ? l : null;
       },
       { timeoutMs: 30_000, logs: () => this.procs.logs() },
     );
