@@ -114,6 +114,8 @@ describe.skipIf(skip)('the host agent as a Windows program', () => {
     const pipe = endpointPath(winHome, 'win32', '', 0);
     expect(pipe).toMatch(/^\\\\\.\\pipe\\crosstalk-[0-9a-f]{16}$/);
     expect(logged?.endpoint).toBe(pipe);
+    // The secret got its owner-only ACL (icacls ran and exited 0), so posts go through the agent.
+    expect(await readFile(join(lab.dir, 'agent-win-laptop.log'), 'utf8')).not.toContain('no endpoint secret');
     const doctor = await wine.cli(['doctor', '--json']);
     const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; message: string }> }).checks;
     expect(checks.find((c) => c.name === 'agent')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^running \(pid \d+\), connected/) });

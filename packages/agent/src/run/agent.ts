@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CrosstalkError, type LogLevel } from '@crosstalk/core';
 import { endpointPath, endpointSecretPath } from '@crosstalk/core/endpoint';
 import type { TokenSigner } from '@crosstalk/core/token';
-import { hostKeySigner, readAgentConfig, type AgentConfig, type HomeLayout } from '../home/index.js';
+import { hostKeySigner, readAgentConfig, type AgentConfig, type HomeLayout, type KeyProtection } from '../home/index.js';
 import { migrateStateDir } from '../home/state-format.js';
 import { RelayLink } from '../link/link.js';
 import { Replica, type ReplicaHooks } from '../state/replica.js';
@@ -48,6 +48,8 @@ export interface RunAgentOptions {
   tuning?: Partial<AgentTuning> | undefined;
   /** Where the local endpoint listens (hooks report there); default in the home. */
   endpoint?: string | undefined;
+  /** Windows: how the endpoint secret is made readable by the user alone (icacls). */
+  protectFiles?: KeyProtection | undefined;
 }
 
 export type StopReason = { reason: 'stopped' } | { reason: 'fatal'; error: CrosstalkError };
@@ -89,7 +91,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   if (outbox.pending.length > 0) log.info({ pending: outbox.pending.length }, 'outbox holds posts the relay has not answered; they go when linked');
   const agent = new Agent({ config, layout, log, replica, journal, tuning, hooks, waker, spawning, outbox });
   // Without a secret the endpoint still serves hooks; clients then post over HTTP themselves.
-  const secret = await ensureEndpointSecret(endpointSecretPath(layout.home)).catch((err: unknown) => {
+  const secret = await ensureEndpointSecret(endpointSecretPath(layout.home), options.protectFiles).catch((err: unknown) => {
     log.warn({ err: String(err) }, 'no endpoint secret: commands post over HTTP, not through this agent');
     return undefined;
   });

@@ -4,10 +4,11 @@ import { runAgent } from '@crosstalk/agent';
 import { EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { layoutOf } from '../lib/home.js';
+import { keyProtection } from '../lib/key-acl.js';
 import type { AGENT_RUN_OPTIONS } from '../spec/admin.js';
 
 const handler: CommandHandler<typeof AGENT_RUN_OPTIONS> = async (ctx, _args, options) => {
-  const agent = await runAgent({ layout: layoutOf(ctx), logLevel: options.logLevel });
+  const agent = await runAgent({ layout: layoutOf(ctx), logLevel: options.logLevel, protectFiles: keyProtection(ctx) });
   const stop = () => void agent.stop();
   ctx.signal.addEventListener('abort', stop, { once: true });
   if (ctx.signal.aborted) stop();

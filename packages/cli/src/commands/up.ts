@@ -189,7 +189,7 @@ const handler: CommandHandler<typeof UP_OPTIONS> = async (ctx, _args, options) =
   let web: RunningWebServer | string | null = null;
   try {
     const { config, news } = await enrolledLocally(ctx, layout, relay, enrolled);
-    agent = await runAgent({ layout, config, logLevel: options.logLevel, logDestination: logs });
+    agent = await runAgent({ layout, config, logLevel: options.logLevel, logDestination: logs, protectFiles: keyProtection(ctx) });
     web = await startLocalWeb(ctx, layout, options.webPort);
     const onPath = (await findOnPath('crosstalk', ctx.env.PATH, ctx.platform)) !== null;
     say(ctx, upBanner(layout, relay, config, news, logFile, onPath, webLine(web), reachedAt(ctx, options.host, relay.port)));
