@@ -4,18 +4,24 @@
 // typed, and shows every host what the session does. The real coding agents run in test/agents.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, type Host, type Lab, repoFile, type ScriptedSession, scriptedSession } from '../harness/index.js';
+import { type AgentProc, explain, type Host, type Lab, repoFile, type ScriptedSession, scriptedSession } from '../harness/index.js';
 import { twoHosts } from './two-hosts.js';
 
 let lab: Lab;
 let alpha: Host;
 let beta: Host;
+let alphaAgent: AgentProc;
 let session: ScriptedSession;
 
 const fixture = (name: string) => readFile(repoFile(`packages/agent/src/hooks/__fixtures__/claude-code/${name}.json`), 'utf8');
 
 beforeAll(async () => {
-  ({ lab, alpha, beta } = await twoHosts('hooks'));
+  ({
+    lab,
+    alpha,
+    beta,
+    agents: { alpha: alphaAgent },
+  } = await twoHosts('hooks'));
   // Kind other: the scripted pane does not draw Claude Code's screen, so only the pane checks run
   // before a waiting hook takes a line (the real screens are in test/agents).
   session = await scriptedSession(lab, alpha, { name: 'pane-a', kind: 'other' });
@@ -88,7 +94,15 @@ describe('crosstalk hook', () => {
   it('wakes an idle session through its waiting hook (exit 2, the line on stderr), nothing typed', async () => {
     expect((await hook(await fixture('Stop'))).exitCode).toBe(0);
     await lab.waitFor('pane-a idle', async () => (await stateOf('pane-a')).state === 'idle');
+    const held = () =>
+      alphaAgent.proc
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('"msg":"hook waiting"') && l.includes('"session":"pane-a"')).length;
+    const before = held();
     const waiting = hook(await fixture('Stop'), ['--wait'], 60_000);
+    // The turn comes once the agent holds the hook; before that, an idle pane is typed into.
+    await lab.waitFor('the agent to hold the waiting hook', () => held() > before);
     const id = await openWith('idle');
     const woke = await waiting;
     expect(woke.exitCode, explain(woke)).toBe(2);

@@ -1,7 +1,7 @@
 // Two hosts (alpha, beta) enrolled with one relay, each with a running agent and one session
 // joined without a terminal (a1, b1): the setting of the conversation suites.
 import { expect } from 'vitest';
-import { explain, Lab, type Host } from '../harness/index.js';
+import { type AgentProc, explain, Lab, type Host } from '../harness/index.js';
 
 type RelayOptions = Parameters<Lab['startRelay']>[0];
 
@@ -9,6 +9,8 @@ export interface TwoHosts {
   lab: Lab;
   alpha: Host;
   beta: Host;
+  /** The running agents of alpha and beta (their logs, to wait for what an agent did). */
+  agents: { alpha: AgentProc; beta: AgentProc };
   /** Opens a conversation a1 → b1 and returns its id. */
   open(topic: string, extra?: string[]): Promise<string>;
 }
@@ -19,7 +21,7 @@ export async function twoHosts(name: string, relay?: RelayOptions): Promise<TwoH
   await lab.startRelay(relay);
   const alpha = await lab.host('alpha');
   const beta = await lab.host('beta');
-  await Promise.all([lab.startAgent(alpha), lab.startAgent(beta)]);
+  const [alphaAgent, betaAgent] = await Promise.all([lab.startAgent(alpha), lab.startAgent(beta)]);
   for (const [host, session] of [
     [alpha, 'a1'],
     [beta, 'b1'],
@@ -32,5 +34,5 @@ export async function twoHosts(name: string, relay?: RelayOptions): Promise<TwoH
     expect(r.exitCode, explain(r)).toBe(0);
     return r.stdout.trim();
   };
-  return { lab, alpha, beta, open };
+  return { lab, alpha, beta, agents: { alpha: alphaAgent, beta: betaAgent }, open };
 }

@@ -115,6 +115,7 @@ export class HookHandler {
       const timer = setTimeout(() => waiter.settle({}), report.waitMs);
       closed.addEventListener('abort', hangUp);
       this.waiters.set(session, waiter);
+      this.deps.log.debug({ session, pid: report.pid, waitMs: report.waitMs }, 'hook waiting');
       if (closed.aborted) hangUp();
     });
   }
