@@ -160,6 +160,18 @@ export const ERRORS = {
     'the host could not start or stop the coding agent',
     'the message says why; `crosstalk doctor` and the agent log on that host say more',
   ),
+  REQUEST_NOT_FOUND: spec(
+    404,
+    EXIT.error,
+    'no spawn or kill request of that id at that seq',
+    'an outcome names the request it answers, as its event in the log has it (`id` and `request`, the seq)',
+  ),
+  NOT_ASKED_HOST: spec(
+    403,
+    EXIT.auth,
+    'only the host a spawn or kill request was sent to may report its outcome',
+    'the outcome is reported by the agent of the asked host; `crosstalk sessions --spawned` shows which host that is',
+  ),
   // --- limits and protocol -------------------------------------------------------------------
   RATE_LIMITED: spec(429, EXIT.error, 'too many requests from this host', 'slow down and retry after a moment'),
   QUOTA_EXCEEDED: spec(

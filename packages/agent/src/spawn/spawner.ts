@@ -4,7 +4,7 @@
 // given its first task; the outcome goes back to the relay, which records it. A spawned session
 // whose process exits is `gone` and nothing restarts it; the agent's own restart leaves spawned
 // sessions running and finds them again on its server.
-import { decideKill, decideSpawn, type KillRequestedEvent, type RelayEvent, type SpawnRequestedEvent, type WakeTarget } from '@crosstalk/core';
+import { CrosstalkError, decideKill, decideSpawn, type KillRequestedEvent, type RelayEvent, type SpawnRequestedEvent, type WakeTarget } from '@crosstalk/core';
 import type { SpawnClient } from '@crosstalk/client';
 import type { SpawnConfig } from '../home/spawn-config.js';
 import { DEFAULT_COMMANDS } from '../home/spawn-config.js';
@@ -133,7 +133,7 @@ export class Spawner {
   private async spawn(e: SpawnRequestedEvent): Promise<void> {
     const { deps } = this;
     const report = (outcome: 'started' | 'refused' | 'failed', reason: string, detail: string, cwd: string | null = null) =>
-      this.report(() => deps.client.reportSpawn({ id: e.id, session: e.session, outcome, reason, detail: detail.slice(0, 1000), cwd }));
+      this.report(() => deps.client.reportSpawn({ id: e.id, request: e.seq, session: e.session, outcome, reason, detail: detail.slice(0, 1000), cwd }));
     const started = await this.serial(async () => {
       if (!(await this.fresh(e, (reason, detail) => report('failed', reason, detail)))) return null;
       if (deps.platform === 'win32') {
@@ -246,7 +246,7 @@ export class Spawner {
   private async kill(e: KillRequestedEvent): Promise<void> {
     const { deps } = this;
     const report = (outcome: 'killed' | 'refused' | 'failed', reason: string, detail: string) =>
-      this.report(() => deps.client.reportKill({ id: e.id, session: e.session, outcome, reason, detail: detail.slice(0, 1000) }));
+      this.report(() => deps.client.reportKill({ id: e.id, request: e.seq, session: e.session, outcome, reason, detail: detail.slice(0, 1000) }));
     const record = await this.serial(async () => {
       if (!(await this.fresh(e, (reason, detail) => report('failed', reason, detail)))) return null;
       const r = deps.registry.get(e.session);
@@ -329,14 +329,15 @@ export class Spawner {
     if (registry.all().length === 0) await tmux.stopIfEmpty().catch(() => undefined);
   }
 
-  /** Outcomes must reach the relay: retried while it is unreachable, for about a minute. */
+  /** Outcomes must reach the relay: retried while it is unreachable, for about a minute; a refusal is final. */
   private async report(send: () => Promise<unknown>): Promise<void> {
     for (let attempt = 0, delay = 500; ; attempt++, delay = Math.min(delay * 2, 10_000)) {
       try {
         await send();
         return;
       } catch (err) {
-        if (attempt >= 8 || this.stopped) {
+        const refused = err instanceof CrosstalkError && err.status >= 400 && err.status < 500 && err.status !== 429;
+        if (refused || attempt >= 8 || this.stopped) {
           this.deps.log.error({ err: String(err) }, 'could not report a spawn outcome to the relay');
           return;
         }

@@ -19,9 +19,13 @@ export const spawnRequest = schemaOnce(() =>
   }),
 );
 
-export const spawnResultBody = schemaOnce(() => spawnResulted().omit({ seq: true, at: true, type: true, host: true }).strict());
+/**
+ * An outcome names its request by id and by the seq of the request's event, so the relay can read
+ * that event and accept the outcome only from the host it asked (`request` is not recorded).
+ */
+export const spawnResultBody = schemaOnce(() => spawnResulted().omit({ seq: true, at: true, type: true, host: true }).extend({ request: seq() }).strict());
 export const killRequest = schemaOnce(() => z.strictObject({ session: NameSchema }));
-export const killResultBody = schemaOnce(() => killResulted().omit({ seq: true, at: true, type: true, host: true }).strict());
+export const killResultBody = schemaOnce(() => killResulted().omit({ seq: true, at: true, type: true, host: true }).extend({ request: seq() }).strict());
 
 /** The relay took the request: its id, and the seq of its event (the outcome comes later in the log). */
 export const requestAnswer = schemaOnce(() => z.object({ id: requestId(), seq: seq(), host: NameSchema }));

@@ -28,6 +28,7 @@ describe('spawn and kill requests', () => {
     expect(asked.body).toMatchObject({ host: 'beta', id: expect.stringMatching(/^[0-9a-f]{24}$/) });
     const reported = await relay.request(beta.signer, 'POST', '/v1/spawns/results', {
       id: asked.body.id,
+      request: asked.body.seq,
       session: 'helper',
       outcome: 'refused',
       reason: 'off',
@@ -48,6 +49,40 @@ describe('spawn and kill requests', () => {
       model: null,
     });
     expect(events[1]).toMatchObject({ id: asked.body.id, host: 'beta', outcome: 'refused', reason: 'off' });
+    expect(events[1]).not.toHaveProperty('request');
+  });
+
+  it('takes an outcome only from the host that was asked, for the request it names', async () => {
+    const { relay, alpha, beta } = await setup();
+    const spawned = await relay.request(alpha.signer, 'POST', '/v1/spawns', spawn);
+    const killed = await relay.request(beta.signer, 'POST', '/v1/kills', { session: 'a1' });
+    const head = (await relay.request(null, 'GET', '/v1/health')).body.head as number;
+    const started = { id: spawned.body.id, request: spawned.body.seq, session: 'helper', outcome: 'started', reason: '', detail: '', cwd: '/srv/work' };
+    const stopped = { id: killed.body.id, request: killed.body.seq, session: 'a1', outcome: 'killed', reason: '', detail: '' };
+    // alpha asked beta to spawn; alpha cannot report beta's outcome, nor beta the kill sent to alpha.
+    const notYours = await relay.request(alpha.signer, 'POST', '/v1/spawns/results', started);
+    expect(notYours.status).toBe(403);
+    expect(notYours.body).toMatchObject({ code: 'NOT_ASKED_HOST', details: { asked: 'beta' } });
+    expect((await relay.request(beta.signer, 'POST', '/v1/kills/results', stopped)).body).toMatchObject({
+      code: 'NOT_ASKED_HOST',
+      details: { asked: 'alpha' },
+    });
+    // An outcome for a request that is not there (wrong seq, id, kind or session) is not recorded either.
+    for (const [path, body] of [
+      ['/v1/spawns/results', { ...started, request: killed.body.seq }],
+      ['/v1/spawns/results', { ...started, id: 'ab'.repeat(12) }],
+      ['/v1/spawns/results', { ...started, session: 'other' }],
+      ['/v1/spawns/results', { ...started, request: head + 100 }],
+      ['/v1/kills/results', { ...stopped, request: spawned.body.seq }],
+    ] as const) {
+      const answer = await relay.request(beta.signer, 'POST', path, body);
+      expect(answer.status, JSON.stringify(body)).toBe(404);
+      expect(answer.body.code).toBe('REQUEST_NOT_FOUND');
+    }
+    expect((await relay.request(null, 'GET', '/v1/health')).body.head).toBe(head);
+    // The asked hosts' own reports are taken.
+    expect((await relay.request(beta.signer, 'POST', '/v1/spawns/results', started)).status).toBe(201);
+    expect((await relay.request(alpha.signer, 'POST', '/v1/kills/results', stopped)).status).toBe(201);
   });
 
   it('stamps the requester from the credential: the admin is `admin`, a body cannot say otherwise', async () => {
@@ -60,6 +95,7 @@ describe('spawn and kill requests', () => {
     // The admin key reports no outcome: only a host does, as itself.
     const report = await relay.request(relay.admin, 'POST', '/v1/spawns/results', {
       id: admin.body.id,
+      request: admin.body.seq,
       session: 'helper',
       outcome: 'started',
       reason: '',

@@ -1,13 +1,15 @@
 // Spawn and kill requests (docs/SPAWN.md). The relay decides nothing about them: it records who
 // asked, from which host, for what, as an event that reaches the asked host's agent through its
 // link like every other; that agent applies its own policy, acts, and reports the outcome, which
-// is recorded as an event too. The log is the audit trail.
+// is recorded as an event too, only from the host that was asked. The log is the audit trail.
 import { randomBytes } from 'node:crypto';
 import {
   ADMIN_ACTOR,
   CrosstalkError,
   KillRequestSchema,
   KillResultBodySchema,
+  parseJson,
+  type RelayEvent,
   type RequestAnswer,
   SpawnRequestSchema,
   SpawnResultBodySchema,
@@ -26,6 +28,23 @@ function requester(c: RelayContext): string {
 
 export function spawnRoutes(app: Hono<RelayEnv>, services: Services, auth: MiddlewareHandler<RelayEnv>): void {
   const { ledger } = services;
+
+  /**
+   * The request an outcome answers, read from its event in the log: the outcome counts only from
+   * the host that request was sent to, for the session it named.
+   */
+  const askedOf = async (type: 'spawn.requested' | 'kill.requested', body: { request: number; id: string; session: string }, host: string) => {
+    let event: RelayEvent | null = null;
+    if (body.request <= ledger.events.durableSeq) {
+      event = parseJson(await ledger.events.readOne(body.request)) as RelayEvent | null;
+    }
+    if (!event || event.type !== type || event.id !== body.id || event.session !== body.session) {
+      throw new CrosstalkError('REQUEST_NOT_FOUND', `no ${type.split('.')[0]} request ${body.id} for ${body.session} at seq ${body.request}`);
+    }
+    if (event.host !== host) {
+      throw new CrosstalkError('NOT_ASKED_HOST', `request ${body.id} was sent to host ${event.host}, not ${host}`, { details: { asked: event.host } });
+    }
+  };
 
   const enrolled = (host: string): void => {
     const h = ledger.state.hosts.get(host);
@@ -48,7 +67,8 @@ export function spawnRoutes(app: Hono<RelayEnv>, services: Services, auth: Middl
 
   app.post('/v1/spawns/results', auth, async (c) => {
     const host = requireHost(c);
-    const body = await readBody(c, SpawnResultBodySchema);
+    const { request, ...body } = await readBody(c, SpawnResultBodySchema);
+    await askedOf('spawn.requested', { request, ...body }, host);
     const { events, durable } = ledger.commit([{ type: 'spawn.resulted', at: isoNow(services), host, ...body }]);
     await durable;
     return c.json({ id: body.id, seq: events[0]?.seq ?? 0, host } satisfies RequestAnswer, 201);
@@ -67,7 +87,8 @@ export function spawnRoutes(app: Hono<RelayEnv>, services: Services, auth: Middl
 
   app.post('/v1/kills/results', auth, async (c) => {
     const host = requireHost(c);
-    const body = await readBody(c, KillResultBodySchema);
+    const { request, ...body } = await readBody(c, KillResultBodySchema);
+    await askedOf('kill.requested', { request, ...body }, host);
     const { events, durable } = ledger.commit([{ type: 'kill.resulted', at: isoNow(services), host, ...body }]);
     await durable;
     return c.json({ id: body.id, seq: events[0]?.seq ?? 0, host } satisfies RequestAnswer, 201);
