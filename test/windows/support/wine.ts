@@ -31,8 +31,12 @@ export class WinePrefix {
     readonly binDir: string,
   ) {}
 
-  /** A new prefix inside the lab, booted (the first start takes ~9 s, later ones about one). */
-  static async create(lab: Lab): Promise<WinePrefix> {
+  /**
+   * A new prefix inside the lab, booted (the first start takes ~9 s, later ones about one).
+   * `windows`: Wine's null display driver, so that a program started with a console of its own
+   * (CREATE_NEW_CONSOLE) gets one without an X display: its window exists, off any screen.
+   */
+  static async create(lab: Lab, options: { windows?: boolean } = {}): Promise<WinePrefix> {
     const wine = findWine();
     if (!wine) throw new Error('Wine is not installed');
     const prefix = new WinePrefix(lab, join(lab.dir, 'wine'), wine, join(lab.dir, 'win-bin'));
@@ -41,6 +45,12 @@ export class WinePrefix {
     await writeFile(join(prefix.binDir, 'crosstalk.cmd'), `@"${winPath(WINDOWS_NODE)}" "${winPath(CLI_BIN)}" %*\r\n`);
     const boot = await prefix.run('boot', ['cmd.exe', '/c', 'exit'], { timeoutMs: 120_000 });
     if (boot.exitCode !== 0) throw new Error(`the Wine prefix did not boot: ${boot.stderr}`);
+    if (options.windows) {
+      const driver = await prefix.run('null display driver', ['reg', 'add', 'HKCU\\Software\\Wine\\Drivers', '/v', 'Graphics', '/d', 'null', '/f']);
+      if (driver.exitCode !== 0) throw new Error(`the null display driver could not be set: ${driver.stderr}`);
+      // Read at the next start of the prefix.
+      await prefix.kill();
+    }
     return prefix;
   }
 

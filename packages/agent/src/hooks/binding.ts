@@ -1,7 +1,8 @@
 // Which joined session a hook speaks for. Claude Code runs its hooks as its own children, in its
 // pane's environment: the pane it names is its own. Codex may run a session in a background
 // process whose environment names whichever pane started that process, so its pane counts only
-// when the hook really descends from the pane's first process. Failing that, a prompt that is a
+// when the hook really descends from the pane's first process. A hook from no tmux pane counts for
+// a console session (Windows) when it descends from the process joined with that console. Failing that, a prompt that is a
 // wake-up line just typed into a session's pane names that session. Either way the coding agent's
 // own session id is bound to the session, and later hooks are matched by id alone.
 import type { WakeTarget } from '@crosstalk/core';
@@ -56,13 +57,21 @@ export class SessionBinder {
   }
 
   private async byPane(report: HookReport, sessions: readonly BindingSession[]): Promise<string | null> {
-    if (report.tmuxPane === null || report.tmuxSocket === null) return null;
+    if (report.tmuxPane === null || report.tmuxSocket === null) return this.byConsole(report, sessions);
     const session = sessions.find((s) => s.wake.type === 'tmux' && s.wake.pane === report.tmuxPane && s.wake.socket === report.tmuxSocket);
     if (session?.wake.type !== 'tmux') return null;
     if (report.agent === 'claude-code') return session.name;
     const panePid = session.wake.panePid;
     if (panePid === undefined) return null;
     return (await this.deps.ancestry(report.ppid)).includes(panePid) ? session.name : null;
+  }
+
+  /** A console session (Windows): the hook descends from the process joined with that console. */
+  private async byConsole(report: HookReport, sessions: readonly BindingSession[]): Promise<string | null> {
+    const consoles = sessions.filter((s) => s.wake.type === 'console');
+    if (consoles.length === 0) return null;
+    const chain = await this.deps.ancestry(report.ppid);
+    return consoles.find((s) => s.wake.type === 'console' && chain.includes(s.wake.pid))?.name ?? null;
   }
 
   private byTypedLine(report: HookReport): string | null {

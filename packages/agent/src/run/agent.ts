@@ -214,9 +214,11 @@ class Agent {
       onApplied: (events) => parts.spawning.applied(events),
     });
     parts.spawning.attach({
-      joinedHere: (name, pane) => {
+      joinedHere: (name, target) => {
         const s = replica.state.sessions.get(name);
-        return s?.host === config.host && s.wake.type === 'tmux' && s.wake.pane === pane;
+        if (s?.host !== config.host) return false;
+        if (target.type === 'tmux') return s.wake.type === 'tmux' && s.wake.pane === target.pane;
+        return target.type === 'console' && s.wake.type === 'console' && s.wake.pid === target.pid;
       },
       wakeOf: (name) => replica.state.sessions.get(name)?.wake.type ?? null,
       lastSignal: (name) => this.sessionHooks.get(name).lastSignal,

@@ -1,20 +1,18 @@
 // Spawn and kill requests addressed to this host, as they arrive in the relay's log: the policy
 // (core's pure decideSpawn / decideKill, over paths resolved here) decides; the coding agent is
-// started on the agent's private tmux server, joined, and once its own SessionStart hook reports,
-// given its first task; the outcome goes back to the relay, which records it. A spawned session
+// started in its terminal (the agent's private tmux server, or a new console window on Windows),
+// joined, and once its own SessionStart hook reports, given its first task; the outcome goes back to the relay, which records it. A spawned session
 // whose process exits is `gone` and nothing restarts it; the agent's own restart leaves spawned
 // sessions running and finds them again on its server.
 import { CrosstalkError, decideKill, decideSpawn, type KillRequestedEvent, type RelayEvent, type SpawnRequestedEvent, type WakeTarget } from '@crosstalk/core';
 import type { SpawnClient } from '@crosstalk/client';
 import type { SpawnConfig } from '../home/spawn-config.js';
 import { DEFAULT_COMMANDS } from '../home/spawn-config.js';
-import { processAlive } from '../os/process-alive.js';
-import { readProcessTree } from '../terminals/processes/read.js';
 import { screenReaderFor } from '../terminals/screens/index.js';
 import type { AgentLogger } from '../run/logger.js';
 import type { SpawnRegistry, SpawnRecord } from './registry.js';
 import { resolvePaths } from './resolve.js';
-import type { SpawnTmux } from './tmux.js';
+import type { SpawnTerminal } from './terminal.js';
 
 /**
  * Kinds whose coding agent runs its SessionStart hook only with its first prompt (Codex): their
@@ -24,24 +22,19 @@ const START_WITH_FIRST_PROMPT: ReadonlySet<string> = new Set(['codex']);
 
 /** A request older than this when it arrives (the agent was down) is not acted on. */
 const STALE_MS = 120_000;
-/** How long a coding agent gets to exit after SIGTERM, then after its tmux session is closed. */
-const GRACE_MS = 5_000;
-const HANGUP_MS = 2_000;
 
 export interface SpawnerDeps {
   host: string;
   home: string;
   policy: SpawnConfig;
   platform: NodeJS.Platform;
-  /** Pause between a pasted prompt and its Enter (the wake settings' enterDelayMs). */
-  enterDelayMs: number;
   registry: SpawnRegistry;
-  tmux: SpawnTmux;
+  terminal: SpawnTerminal;
   client: SpawnClient;
   /** Registers the session with the relay and locally, as `crosstalk join` does. */
   join(name: string, kind: SpawnRecord['kind'], wake: WakeTarget): Promise<void>;
-  /** Whether the replica holds the session as registered from this pane (the join came back). */
-  joinedHere(name: string, pane: string): boolean;
+  /** Whether the replica holds the session as registered with this terminal (the join came back). */
+  joinedHere(name: string, target: WakeTarget): boolean;
   /** The wake target type of the session of that name registered with the relay, or null for none. */
   wakeOf(name: string): WakeTarget['type'] | null;
   /** The last hook event of a session and when it came (ms). */
@@ -136,12 +129,9 @@ export class Spawner {
       this.report(() => deps.client.reportSpawn({ id: e.id, request: e.seq, session: e.session, outcome, reason, detail: detail.slice(0, 1000), cwd }));
     const started = await this.serial(async () => {
       if (!(await this.fresh(e, (reason, detail) => report('failed', reason, detail)))) return null;
-      if (deps.platform === 'win32') {
-        await report('failed', 'unsupported', 'spawning on Windows is not supported yet');
-        return null;
-      }
       const resolved = await resolvePaths(e.cwd, deps.policy.roots);
-      const decision = decideSpawn(deps.policy, { by: e.by, kind: e.kind, cwd: e.cwd }, resolved, deps.registry.all().length, 'posix');
+      const style = deps.platform === 'win32' ? 'win32' : 'posix';
+      const decision = decideSpawn(deps.policy, { by: e.by, kind: e.kind, cwd: e.cwd }, resolved, deps.registry.all().length, style);
       deps.log.info({ request: e.id, by: e.by, kind: e.kind, session: e.session, decision }, 'spawn request');
       if (!decision.ok) {
         await report('refused', decision.rule, decision.message);
@@ -161,7 +151,7 @@ export class Spawner {
       const argv = [...command, ...(e.model ? ['--model', e.model] : [])];
       const at = this.now();
       try {
-        const pane = await deps.tmux.start(e.session, decision.cwd, argv, { CROSSTALK_HOME: deps.home, CROSSTALK_SESSION: e.session });
+        const pane = await deps.terminal.start(e.session, decision.cwd, argv, { CROSSTALK_HOME: deps.home, CROSSTALK_SESSION: e.session });
         const record: SpawnRecord = {
           name: e.session,
           kind: e.kind,
@@ -173,35 +163,36 @@ export class Spawner {
           startedAt: new Date(at).toISOString(),
         };
         await deps.registry.add(record);
-        return { record, at };
+        return { record, at, argv };
       } catch (err) {
-        await report('failed', 'tmux-error', String(err));
+        await report('failed', deps.platform === 'win32' ? 'console-error' : 'tmux-error', String(err));
         return null;
       }
     });
     if (!started) return;
-    const { record, at } = started;
+    const { record, at, argv } = started;
     const fail = async (reason: string, detail: string) => {
       await this.terminate(record);
       await report('failed', reason, detail);
     };
     try {
-      await deps.join(record.name, record.kind, { type: 'tmux', pane: record.pane, socket: deps.tmux.socket, panePid: record.panePid });
-      if (!(await waitUntil(() => deps.joinedHere(record.name, record.pane), this.now() + 30_000, this.now))) {
+      const target = deps.terminal.target(record, argv);
+      await deps.join(record.name, record.kind, target);
+      if (!(await waitUntil(() => deps.joinedHere(record.name, target), this.now() + 30_000, this.now))) {
         return await fail('not-joined', 'the relay did not confirm the join within 30 s');
       }
-      await deps.tmux.release(record.name);
+      await deps.terminal.release(record);
       const readyBy = this.now() + deps.policy.readyTimeoutSeconds * 1000;
       let exited = false;
       const reader = screenReaderFor(record.kind);
       const ready = await waitUntil(
         async () => {
-          exited = !(await this.alive(record));
+          exited = !(await deps.terminal.alive(record));
           if (exited) return true;
           const s = deps.lastSignal(record.name);
           const started = START_WITH_FIRST_PROMPT.has(record.kind) || (s !== null && s.event === 'SessionStart' && s.at >= at);
           // The start hook can come before the input is drawn: the screen must show the empty prompt too.
-          return started && (!reader || reader.before(await deps.tmux.view(record.pane)).state === 'ready');
+          return started && (!reader || reader.before(await deps.terminal.view(record)).state === 'ready');
         },
         readyBy,
         this.now,
@@ -218,28 +209,10 @@ export class Spawner {
             : `not ready within ${deps.policy.readyTimeoutSeconds} s (no SessionStart hook${reader ? ', or no empty prompt on its screen' : ''}): are the crosstalk hooks installed for it (\`crosstalk skill install\`)? \`crosstalk peek ${record.name}\` showed what it was doing`,
         );
       }
-      if (e.prompt) await this.typePrompt(record, e.prompt);
+      if (e.prompt) await deps.terminal.submit(record, e.prompt, record.kind);
       await report('started', '', `ready in ${this.now() - at} ms${e.prompt ? '; first task typed' : ''}`, record.cwd);
     } catch (err) {
       await fail('spawn-error', String(err));
-    }
-  }
-
-  /**
-   * The first task, pasted into the empty prompt, then Enter as its own key; pressed again (at most
-   * twice) while the screen shows it still sitting in the input, as a wake-up's Enter is.
-   */
-  private async typePrompt(record: SpawnRecord, prompt: string): Promise<void> {
-    const { tmux, enterDelayMs } = this.deps;
-    await tmux.paste(record.pane, prompt);
-    await new Promise((r) => setTimeout(r, enterDelayMs));
-    await tmux.enter(record.pane);
-    const reader = screenReaderFor(record.kind);
-    if (!reader) return;
-    for (let press = 0; press < 2; press++) {
-      const submitted = await waitUntil(async () => reader.before(await tmux.view(record.pane)).state !== 'draft', this.now() + 1_500, this.now, 100);
-      if (submitted) return;
-      await tmux.enter(record.pane);
     }
   }
 
@@ -267,33 +240,10 @@ export class Spawner {
     }
   }
 
-  private async alive(record: SpawnRecord): Promise<boolean> {
-    const panes = await this.deps.tmux.list();
-    return panes.some((p) => p.name === record.name && p.pane === record.pane && !p.dead);
-  }
-
-  /** Graceful first (SIGTERM to the pane's processes), then the tmux session closed, then SIGKILL. */
+  /** Graceful first, then forced (the terminal knows how); the session is left `gone`. */
   private async terminate(record: SpawnRecord): Promise<void> {
-    const { tmux, platform } = this.deps;
-    const tree = await readProcessTree(record.panePid, { platform, timeoutMs: 5_000 }).catch(() => []);
-    const pids = tree.map((p) => p.pid);
-    const signal = (sig: NodeJS.Signals) => {
-      for (const pid of pids) {
-        try {
-          process.kill(pid, sig);
-        } catch {
-          // Already gone.
-        }
-      }
-    };
-    const gone = () => pids.every((pid) => !processAlive(pid));
-    signal('SIGTERM');
-    if (!(await waitUntil(async () => gone() && !(await this.alive(record)), this.now() + GRACE_MS, this.now, 100))) {
-      await tmux.killSession(record.name);
-      if (!(await waitUntil(gone, this.now() + HANGUP_MS, this.now, 100))) signal('SIGKILL');
-    }
-    await tmux.killSession(record.name);
-    await tmux.stopIfEmpty();
+    await this.deps.terminal.stop(record);
+    await this.deps.terminal.idle();
     await this.forget(record);
   }
 
@@ -309,24 +259,23 @@ export class Spawner {
     });
   }
 
-  /** Spawned sessions whose tmux session or process is gone are forgotten and `gone`; nothing is restarted. */
+  /** Spawned sessions whose terminal or process is gone are forgotten and `gone`; nothing is restarted. */
   async reconcile(): Promise<void> {
-    const { registry, tmux, log } = this.deps;
+    const { registry, terminal, log } = this.deps;
     if (registry.all().length === 0) return;
-    let panes: Awaited<ReturnType<SpawnTmux['list']>>;
-    try {
-      panes = await tmux.list();
-    } catch (err) {
-      log.warn({ err: String(err) }, 'could not list the spawned sessions');
-      return;
-    }
     for (const r of registry.all()) {
-      const pane = panes.find((p) => p.name === r.name && p.pane === r.pane);
-      if (pane && !pane.dead) continue;
+      let alive: boolean;
+      try {
+        alive = await terminal.alive(r);
+      } catch (err) {
+        log.warn({ err: String(err) }, 'could not look at the spawned sessions');
+        return;
+      }
+      if (alive) continue;
       log.info({ session: r.name }, 'spawned session exited');
       await this.forget(r);
     }
-    if (registry.all().length === 0) await tmux.stopIfEmpty().catch(() => undefined);
+    if (registry.all().length === 0) await terminal.idle().catch(() => undefined);
   }
 
   /** Outcomes must reach the relay: retried while it is unreachable, for about a minute; a refusal is final. */

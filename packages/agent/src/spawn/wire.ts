@@ -1,5 +1,5 @@
-// The spawn side of a running agent, put together: the registry of what it spawned, its private
-// tmux server, the audit log in the copies' directory, and the spawner acting on requests. The
+// The spawn side of a running agent, put together: the registry of what it spawned, its terminals
+// (the private tmux server, or console windows on Windows), the audit log in the copies' directory, and the spawner acting on requests. The
 // agent hands it every applied batch and the few views of its state the spawner needs.
 import { createRelayClient, createSpawnClient } from '@crosstalk/client';
 import type { RelayEvent } from '@crosstalk/core';
@@ -10,7 +10,9 @@ import { joinSession } from '../sessions/join.js';
 import { AuditLog } from './audit.js';
 import { SpawnRegistry } from './registry.js';
 import { Spawner, type SpawnerDeps } from './spawner.js';
-import { spawnDir, spawnSocket, SpawnTmux } from './tmux.js';
+import { ConsoleTerminal } from './console-terminal.js';
+import { TmuxTerminal } from './tmux-terminal.js';
+import { spawnDir, spawnSocket } from './tmux.js';
 import { join } from 'node:path';
 
 /** How often spawned sessions are checked for having exited. */
@@ -39,9 +41,11 @@ export async function openSpawning(o: { layout: HomeLayout; config: AgentConfig;
         home: layout.home,
         policy: config.spawn,
         platform: process.platform,
-        enterDelayMs: config.wake.enterDelayMs,
         registry,
-        tmux: new SpawnTmux(spawnSocket(layout.home)),
+        terminal:
+          process.platform === 'win32'
+            ? new ConsoleTerminal({ log })
+            : new TmuxTerminal(spawnSocket(layout.home), { platform: process.platform, enterDelayMs: config.wake.enterDelayMs }),
         client: createSpawnClient({ relayUrl: config.relayUrl, signer }),
         join: async (name, kind, wake) => void (await joinSession({ layout, name, kind, wake, client: relay })),
         log,

@@ -1,10 +1,12 @@
 // The short-lived Windows helper: `node helper.js <pid> <settle ms> [<kind> <submit ms>]`, with
 // the base64 INPUT_RECORDs of the text on stdin (a command line could not hold the longest line).
-// Prints one JSON WakeOutcome line. It runs in its own process because attaching to a
-// console detaches the caller from its own.
+// Prints one JSON WakeOutcome line. `helper.js screen <pid> <rows>` prints the console's screen
+// (screen.ts), `helper.js interrupt <pid>` sends its programs CTRL+C, each as one JSON line. It runs in
+// its own process because attaching to a console detaches the caller from its own.
 import { enterRecords, INPUT_RECORD_SIZE } from './records.js';
 import { typeIntoConsole } from './sequence.js';
-import { loadKernel32 } from './kernel32.js';
+import { loadConsoleControl, loadKernel32 } from './kernel32.js';
+import { interruptConsole, MAX_SCREEN_ROWS, readScreen } from './screen.js';
 import { screenReaderFor } from '../screens/index.js';
 import { failed, sleep, type WakeOutcome } from '../types.js';
 
@@ -43,8 +45,26 @@ async function main(argv: readonly string[]): Promise<WakeOutcome> {
   return typeIntoConsole(k32, { pid, text, enter: enterRecords(), settleMs, sleep, reader: screenReaderFor(kind), submitMs });
 }
 
-void main(process.argv.slice(2))
-  .catch((error: unknown) => failed('wake-error', `helper: ${error instanceof Error ? error.message : String(error)}`))
-  .then((outcome) => {
-    process.stdout.write(`${JSON.stringify(outcome)}\n`);
-  });
+/** `screen` and `interrupt`: one JSON line, `{error}` when it could not be done. */
+async function other(mode: string, argv: readonly string[]): Promise<unknown> {
+  const pid = Number(argv[0]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return { error: 'helper: bad pid' };
+  if (process.platform !== 'win32') return { error: 'helper: consoles exist only on Windows' };
+  const k32 = await loadKernel32();
+  if (mode === 'interrupt') return interruptConsole(k32, await loadConsoleControl(), pid);
+  const rows = Number(argv[1]);
+  if (!Number.isSafeInteger(rows) || rows < 0 || rows > MAX_SCREEN_ROWS) return { error: 'helper: bad row count' };
+  return readScreen(k32, pid, rows);
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === 'screen' || argv[0] === 'interrupt') {
+  void other(argv[0], argv.slice(1))
+    .catch((error: unknown) => ({ error: `helper: ${error instanceof Error ? error.message : String(error)}` }))
+    .then((answer) => process.stdout.write(`${JSON.stringify(answer)}\n`));
+} else
+  void main(argv)
+    .catch((error: unknown) => failed('wake-error', `helper: ${error instanceof Error ? error.message : String(error)}`))
+    .then((outcome) => {
+      process.stdout.write(`${JSON.stringify(outcome)}\n`);
+    });

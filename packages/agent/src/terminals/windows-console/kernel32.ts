@@ -1,4 +1,5 @@
 // The real kernel32 binding through koffi. Loaded only on Windows, only in the helper process.
+import type { ConsoleControl } from './screen.js';
 import type { ConsoleBufferInfo, Kernel32Like } from './sequence.js';
 
 // Win32 BOOL is a 4-byte int. Handles are declared as intptr_t so that INVALID_HANDLE_VALUE
@@ -17,7 +18,21 @@ export const KERNEL32_PROTOTYPES = {
   ReadConsoleOutputCharacterW:
     'int __stdcall ReadConsoleOutputCharacterW(intptr_t hConsoleOutput, _Out_ uint16_t *lpCharacter, uint32_t nLength, uint32_t dwReadCoord, _Out_ uint32_t *lpNumberOfCharsRead)',
   GetLastError: 'uint32_t __stdcall GetLastError()',
+  SetConsoleCtrlHandler: 'int __stdcall SetConsoleCtrlHandler(void *HandlerRoutine, int Add)',
+  GenerateConsoleCtrlEvent: 'int __stdcall GenerateConsoleCtrlEvent(uint32_t dwCtrlEvent, uint32_t dwProcessGroupId)',
 } as const;
+
+/** The calls of the helper's `interrupt` mode (screen.ts). */
+export async function loadConsoleControl(): Promise<ConsoleControl> {
+  const koffi = (await import('koffi')).default;
+  const lib = koffi.load('kernel32.dll');
+  const SetConsoleCtrlHandler = lib.func(KERNEL32_PROTOTYPES.SetConsoleCtrlHandler);
+  const GenerateConsoleCtrlEvent = lib.func(KERNEL32_PROTOTYPES.GenerateConsoleCtrlEvent);
+  return {
+    SetConsoleCtrlHandler: (ignore) => SetConsoleCtrlHandler(null, ignore ? 1 : 0) !== 0,
+    GenerateConsoleCtrlEvent: (event, group) => GenerateConsoleCtrlEvent(event, group) !== 0,
+  };
+}
 
 export async function loadKernel32(): Promise<Kernel32Like> {
   const koffi = (await import('koffi')).default;
