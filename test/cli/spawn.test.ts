@@ -1,8 +1,8 @@
 // `crosstalk spawn`, `peek` and `kill` end to end, two hosts: alpha asks beta, whose policy allows
 // alpha to start the test TUI (kind other) under one root. Beta's agent starts it on its private
 // tmux server, joins it, waits for its SessionStart hook, types the task; a conversation with it
-// advances; peek shows its screen; the agent's restart leaves it running and finds it again; kill
-// leaves nothing running. Every policy rule refuses with its name, and every request and outcome
+// advances; peek shows its screen (there, and through the relay as its policy allows); the
+// agent's restart leaves it running and finds it again; kill leaves nothing running. Every policy rule refuses with its name, and every request and outcome
 // is in the log and in the audit log of the copies' directory on both hosts.
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
@@ -112,7 +112,7 @@ describe('crosstalk spawn, peek and kill', () => {
     await lab.waitFor('helper to answer', async () => (await alpha.run(['read', id, '--as', 'a1'])).stdout.includes('done (turn 2)'));
   });
 
-  it('peek shows its screen on its own host, and points elsewhere to it', async () => {
+  it('peek shows its screen on its own host', async () => {
     const r = await beta.run(['peek', 'helper', '--lines', '20', '--json']);
     expect(r.exitCode, explain(r)).toBe(0);
     expect(keys(r.json())).toEqual(documentedFields('peek'));
@@ -121,9 +121,32 @@ describe('crosstalk spawn, peek and kill', () => {
     expect(lines.join('\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     const human = await beta.run(['peek', 'helper']);
     expect(human.stdout).toContain('helper ready');
-    const elsewhere = await alpha.run(['peek', 'helper']);
-    expect(elsewhere.exitCode).toBe(2);
-    expect(elsewhere.stderr).toContain('runs on host beta');
+  });
+
+  it("peek from another host goes through the relay to the session's host agent, as its policy allows", async () => {
+    // Beta's policy says nothing of peeks: the admin may, alpha may not; the refusal names the rule.
+    const refused = await alpha.run(['peek', 'helper', '--json']);
+    expect(refused.exitCode, explain(refused)).toBe(4);
+    expect(refused.json<{ error: { code: string; details: { rule: string } } }>().error).toMatchObject({
+      code: 'SPAWN_REFUSED',
+      details: { rule: 'peek-not-allowed' },
+    });
+    const admin = await lab.run(lab.relay!.home, ['peek', 'helper', '--admin', '--lines', '20', '--json']);
+    expect(admin.exitCode, explain(admin)).toBe(0);
+    expect(keys(admin.json())).toEqual(documentedFields('peek'));
+    expect(admin.json()).toMatchObject({ session: 'helper', host: 'beta', pane: null });
+    expect(admin.json<{ lines: string[] }>().lines.join('\n')).toContain('helper ready');
+    // Bounded: at most 200 lines come through the relay, whatever is asked.
+    const many = await lab.run(lab.relay!.home, ['peek', 'helper', '--admin', '--lines', '2000', '--json']);
+    expect(many.exitCode, explain(many)).toBe(0);
+    expect(many.json<{ lines: string[] }>().lines.length).toBeLessThanOrEqual(200);
+    // A session nobody joined, and a host whose agent is not linked, are named as such.
+    expect((await alpha.run(['peek', 'nobody'])).stderr).toContain('no session named nobody');
+    const gamma = await lab.host('gamma');
+    expect((await gamma.run(['join', '--as', 'g1', '--no-wake'])).exitCode).toBe(0);
+    const offline = await lab.run(lab.relay!.home, ['peek', 'g1', '--admin', '--json']);
+    expect(offline.exitCode, explain(offline)).toBe(5);
+    expect(offline.json<{ error: { code: string } }>().error.code).toBe('PEEK_UNAVAILABLE');
   });
 
   it("survives its host agent's restart, which finds it again", async () => {

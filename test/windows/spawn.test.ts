@@ -2,7 +2,8 @@
 // under Wine, and a Linux host asks it to start the test TUI (kind other). The agent starts it in a
 // console window of its own (created suspended, joined by its process id, then let run), its
 // SessionStart hook reaches the agent through the named pipe, its task is typed into the console;
-// a conversation with it advances; peek reads the console's screen buffer; the agent's restart
+// a conversation with it advances; peek reads the console's screen buffer (there, and for the
+// admin through the relay); the agent's restart
 // leaves it running and finds it again; kill stops every process of the console. Wine runs with its
 // null display driver, so the console window exists off any screen.
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
@@ -141,13 +142,18 @@ describe.skipIf(skip)('spawning a coding agent on a Windows host', () => {
     });
   });
 
-  it("peek shows its console's screen buffer on its own host, control characters removed", async () => {
+  it("peek shows its console's screen buffer on its own host and through the relay, control characters removed", async () => {
     const r = await wine.cli(['peek', 'winhelper', '--lines', '20', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { pane: string; lines: string[] };
     expect(out.pane).toBe(`console ${pid}`);
     expect(out.lines.join('\n')).toContain('winhelper ready');
     expect(out.lines.join('\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    // From elsewhere, through the relay: the Windows agent reads its console for the admin.
+    const remote = await lab.run(lab.relay!.home, ['peek', 'winhelper', '--admin', '--lines', '20', '--json']);
+    expect(remote.exitCode, explain(remote)).toBe(0);
+    expect(remote.json()).toMatchObject({ session: 'winhelper', host: 'win-laptop', pane: null });
+    expect(remote.json<{ lines: string[] }>().lines.join('\n')).toContain('winhelper ready');
   });
 
   it("survives its host agent's restart, which finds it again", async () => {

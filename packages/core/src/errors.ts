@@ -172,6 +172,18 @@ export const ERRORS = {
     'only the host a spawn or kill request was sent to may report its outcome',
     'the outcome is reported by the agent of the asked host; `crosstalk sessions --spawned` shows which host that is',
   ),
+  PEEK_UNAVAILABLE: spec(
+    503,
+    EXIT.unreachable,
+    "the session's host agent is not linked to the relay, so its screen cannot be read",
+    "start the agent on that host (`crosstalk agent run`, or its service); `crosstalk sessions` shows the host's sessions offline meanwhile",
+  ),
+  PEEK_TIMEOUT: spec(
+    504,
+    EXIT.timeout,
+    "the session's host agent did not send the screen in time",
+    'try again; `crosstalk doctor` on that host says whether its agent is well',
+  ),
   // --- limits and protocol -------------------------------------------------------------------
   RATE_LIMITED: spec(429, EXIT.error, 'too many requests from this host', 'slow down and retry after a moment'),
   QUOTA_EXCEEDED: spec(

@@ -2,7 +2,7 @@
 // whole segments only, `..` never, and nothing allowed that does not really lie inside a root.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideKill, decideSpawn, isWithin, pathSegments, SPAWN_OFF, type SpawnPolicy } from './spawn-policy.js';
+import { decideKill, decidePeek, decideSpawn, isWithin, pathSegments, SPAWN_OFF, type SpawnPolicy } from './spawn-policy.js';
 
 const policy: SpawnPolicy = { enabled: true, allow: ['alpha', 'admin'], kinds: ['codex', 'claude-code'], roots: ['/srv/work'], maxSessions: 2 };
 const ask = { by: 'alpha', kind: 'codex', cwd: '/srv/work/api' };
@@ -94,6 +94,20 @@ describe('decideKill', () => {
     expect(decideKill(SPAWN_OFF, 'alpha', 'beta', true)).toMatchObject({ ok: false, rule: 'off' });
     expect(decideKill(policy, 'gamma', 'beta', true)).toMatchObject({ ok: false, rule: 'host-not-allowed' });
     expect(decideKill(policy, 'beta', 'beta', false)).toMatchObject({ ok: false, rule: 'not-spawned' });
+  });
+});
+
+describe('decidePeek', () => {
+  it('lets the host itself and, by default, the admin read its screens, spawning on or off', () => {
+    expect(decidePeek(SPAWN_OFF, 'beta', 'beta').ok).toBe(true);
+    expect(decidePeek(SPAWN_OFF, 'admin', 'beta').ok).toBe(true);
+    expect(decidePeek(SPAWN_OFF, 'alpha', 'beta')).toMatchObject({ ok: false, rule: 'peek-not-allowed' });
+  });
+
+  it('goes by the policy otherwise: more hosts, or not even the admin', () => {
+    expect(decidePeek({ ...SPAWN_OFF, peek: ['alpha'] }, 'alpha', 'beta').ok).toBe(true);
+    expect(decidePeek({ ...SPAWN_OFF, peek: ['alpha'] }, 'admin', 'beta')).toMatchObject({ ok: false, rule: 'peek-not-allowed' });
+    expect(decidePeek({ ...SPAWN_OFF, peek: [] }, 'beta', 'beta').ok).toBe(true);
   });
 });
 

@@ -15,6 +15,7 @@ export const SPAWN_RULES = [
   'cwd-symlink-escape',
   'limit-reached',
   'not-spawned',
+  'peek-not-allowed',
 ] as const;
 export type SpawnRule = (typeof SPAWN_RULES)[number];
 
@@ -32,6 +33,8 @@ export interface SpawnPolicy {
   roots: readonly string[];
   /** Spawned sessions that may run at once. */
   maxSessions: number;
+  /** Who besides this host may read its sessions' screens through the relay; `["admin"]` when absent. */
+  peek?: readonly string[];
 }
 
 export interface SpawnAsk {
@@ -109,6 +112,15 @@ export function decideKill(policy: SpawnPolicy, by: string, host: string, spawne
   }
   if (!spawned) return { ok: false, rule: 'not-spawned', message: 'only sessions spawned by this host agent can be killed' };
   return { ok: true };
+}
+
+/**
+ * Whether `by` may read the screen of a session of `host` through the relay: the host itself
+ * always, anyone else as its policy's `peek` says (the admin alone when it says nothing).
+ */
+export function decidePeek(policy: SpawnPolicy, by: string, host: string): { ok: true } | { ok: false; rule: SpawnRule; message: string } {
+  if (by === host || (policy.peek ?? [ADMIN_ACTOR]).includes(by)) return { ok: true };
+  return { ok: false, rule: 'peek-not-allowed', message: `${by} may not read the screens of this host's sessions` };
 }
 
 /** The policy of a host whose config says nothing: everything off. */

@@ -50,6 +50,7 @@ export const CLIENT_FRAME_SINCE = {
   replay: 1,
   ack: 1,
   post: 3,
+  peeked: 3,
 } as const satisfies Record<ClientMessage['t'], number>;
 
 /** Link frames the relay sends → the protocol version each came with. */
@@ -59,6 +60,7 @@ export const SERVER_FRAME_SINCE = {
   error: 1,
   posted: 3,
   refused: 3,
+  peek: 3,
 } as const satisfies Record<ServerMessage['t'], number>;
 
 export type ProtocolCheck = { ok: true; version: number } | { ok: false; tooOld: boolean; version: number };

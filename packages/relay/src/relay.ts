@@ -24,6 +24,7 @@ import { startRetention } from './state/retention.js';
 import { createStopper } from './stop.js';
 import { readVersion } from './version.js';
 import { Hub } from './ws/hub.js';
+import { PeekBroker } from './ws/peeks.js';
 
 export interface RunningRelay {
   url: string;
@@ -170,6 +171,7 @@ function createServices(
     enrollLimiter: new RateLimiter(opts.enrollRateLimit),
     logger,
     maintenance,
+    peeks: new PeekBroker(),
     now: opts.clock,
     isShuttingDown,
   };

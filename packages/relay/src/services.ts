@@ -7,6 +7,7 @@ import type { RateLimiter } from './limits/token-bucket.js';
 import type { HostActivity } from './state/activity.js';
 import type { MaintenanceLink } from './maintenance.js';
 import type { Ledger } from './state/ledger.js';
+import type { PeekBroker } from './ws/peeks.js';
 
 export interface Services {
   relayId: string;
@@ -30,6 +31,8 @@ export interface Services {
   logger: Logger;
   /** Compaction of the running relay (a short restart), and its last outcome. */
   maintenance: Pick<MaintenanceLink, 'requestCompaction' | 'status'>;
+  /** Remote peeks waiting for the session's host agent (ws/peeks.ts). */
+  peeks: PeekBroker;
   /** Milliseconds since the epoch. */
   now(): number;
   isShuttingDown(): boolean;

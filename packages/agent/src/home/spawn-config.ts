@@ -34,6 +34,8 @@ export function spawnPolicySchema() {
     commands: z.partialRecord(kindOf(), argv()).default({}),
     /** How long a spawned coding agent has to report its start (its SessionStart hook). */
     readyTimeoutSeconds: z.number().int().min(1).max(600).default(60),
+    /** Who besides this host may read its sessions' screens through the relay (`crosstalk peek`). */
+    peek: z.array(requester()).max(256).default([ADMIN_ACTOR]),
   });
 }
 

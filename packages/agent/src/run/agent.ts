@@ -2,7 +2,7 @@
 // local sessions, receipts and presence back to the relay, and a status file for humans.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CrosstalkError, type LogLevel } from '@crosstalk/core';
+import { CrosstalkError, type LogLevel, type ServerMessage } from '@crosstalk/core';
 import { endpointPath, endpointSecretPath } from '@crosstalk/core/endpoint';
 import type { TokenSigner } from '@crosstalk/core/token';
 import { hostKeySigner, readAgentConfig, type AgentConfig, type HomeLayout, type KeyProtection } from '../home/index.js';
@@ -261,7 +261,11 @@ class Agent {
       heartbeatMs: tuning.heartbeatMs,
       backoff: tuning.backoff,
       handlers: {
-        onMessage: (m) => (m.t === 'posted' || m.t === 'refused' ? this.forwarder.answer(m) : this.sync.receive(m)),
+        onMessage: (m) => {
+          if (m.t === 'posted' || m.t === 'refused') this.forwarder.answer(m);
+          else if (m.t === 'peek') void this.answerPeek(m);
+          else this.sync.receive(m);
+        },
         onDisconnect: (info) => this.disconnected(info),
         onFatal: (error) => void this.fatal(error),
       },
@@ -270,6 +274,12 @@ class Agent {
     void this.parts.spawning.start();
     this.presenceTimer = setInterval(() => void this.reportPresence(false), tuning.presenceIntervalMs);
     void this.statusWriter.flush();
+  }
+
+  /** A remote peek: the spawn side reads the terminal (or refuses by the policy); the answer goes back on the link. */
+  private async answerPeek(frame: Extract<ServerMessage, { t: 'peek' }>): Promise<void> {
+    const answer = await this.parts.spawning.peek(frame);
+    this.link?.send(answer);
   }
 
   private localSessions() {

@@ -1,8 +1,11 @@
 // The spawn side of a running agent, put together: the registry of what it spawned, its terminals
-// (the private tmux server, or console windows on Windows), the audit log in the copies' directory, and the spawner acting on requests. The
-// agent hands it every applied batch and the few views of its state the spawner needs.
+// (the private tmux server, or console windows on Windows), the audit log in the copies'
+// directory, the spawner acting on requests, and the answer to a remote peek. The agent hands it
+// every applied batch and the few views of its state the spawner needs.
 import { createRelayClient, createSpawnClient } from '@crosstalk/client';
-import type { RelayEvent } from '@crosstalk/core';
+import { type ClientMessage, CrosstalkError, decidePeek, PEEK_LIMITS, type RelayEvent, type ServerMessage } from '@crosstalk/core';
+import { readLocalSessions } from '../sessions/local-sessions.js';
+import { peekTerminal } from './peek.js';
 import type { TokenSigner } from '@crosstalk/core/token';
 import type { AgentConfig, HomeLayout } from '../home/index.js';
 import type { AgentLogger } from '../run/logger.js';
@@ -20,8 +23,13 @@ const WATCH_MS = 2_000;
 
 export type SpawnViews = Pick<SpawnerDeps, 'joinedHere' | 'wakeOf' | 'lastSignal' | 'ended'>;
 
+type PeekFrame = Extract<ServerMessage, { t: 'peek' }>;
+type PeekedFrame = Extract<ClientMessage, { t: 'peeked' }>;
+
 export interface Spawning {
   attach(views: SpawnViews): void;
+  /** A remote peek of one of this host's sessions: the screen, or why not. */
+  peek(frame: PeekFrame): Promise<PeekedFrame>;
   applied(events: readonly RelayEvent[]): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -64,6 +72,25 @@ export async function openSpawning(o: { layout: HomeLayout; config: AgentConfig;
     },
     async stop() {
       await spawner?.stop();
+    },
+    async peek(frame) {
+      const refuse = (code: NonNullable<PeekedFrame['error']>['code'], message: string, rule?: string): PeekedFrame => ({
+        t: 'peeked',
+        id: frame.id,
+        error: { code, message: message.slice(0, 1000), ...(rule ? { rule } : {}) },
+      });
+      const decision = decidePeek(config.spawn, frame.by, config.host);
+      log.info({ by: frame.by, session: frame.session, decision }, 'peek request');
+      if (!decision.ok) return refuse('SPAWN_REFUSED', decision.message, decision.rule);
+      const local = (await readLocalSessions(layout.sessions)).find((s) => s.name === frame.session);
+      if (!local) return refuse('SESSION_NOT_FOUND', `no session named ${frame.session} joined on ${config.host}`);
+      try {
+        const { lines } = await peekTerminal(frame.session, local.wake, frame.lines);
+        return { t: 'peeked', id: frame.id, lines: lines.map((l) => l.slice(0, PEEK_LIMITS.lineChars)) };
+      } catch (err) {
+        const known = err instanceof CrosstalkError && (err.code === 'SESSION_NOT_FOUND' || err.code === 'INVALID_REQUEST');
+        return refuse(known ? (err.code as 'SESSION_NOT_FOUND' | 'INVALID_REQUEST') : 'SESSION_NOT_FOUND', String(err instanceof Error ? err.message : err));
+      }
     },
   };
 }

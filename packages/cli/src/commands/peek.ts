@@ -1,28 +1,30 @@
 // `crosstalk peek <session>`: the last lines of a session's terminal (a tmux pane, or a Windows
-// console's screen buffer), control characters removed, for a person's quick look. It reads the screen here, so it works on the session's own host (the
-// admin on the relay machine peeks that machine's sessions); another host's screen is not sent over
-// the relay.
+// console's screen buffer), control characters removed, for a person's quick look. A session of
+// this host is read here; another host's is read by that host's agent, asked through the relay,
+// which answers only as its policy allows (itself and the admin by default; docs/SPAWN.md).
 import { readLocalSessions } from '@crosstalk/agent/local-sessions';
-import { CrosstalkError, checkName } from '@crosstalk/core';
 import { peekTerminal } from '@crosstalk/agent/peek';
+import { checkName, PEEK_LIMITS } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { connectHost } from '../lib/home.js';
 import { screenText } from '../lib/screen-text.js';
+import { requester } from '../lib/spawn-requests.js';
 import type { PEEK_OPTIONS } from '../spec/spawn.js';
 
 const handler: CommandHandler<typeof PEEK_OPTIONS> = async (ctx, args, options) => {
   const session = checkName('session', args[0] ?? '');
-  const host = await connectHost(ctx);
-  const local = (await readLocalSessions(host.layout.sessions)).find((s) => s.name === session);
-  if (!local) {
-    const remote = (await host.client.listSessions()).sessions.find((s) => s.name === session);
-    if (!remote) throw new CrosstalkError('SESSION_NOT_FOUND', `no session named ${session}`);
-    throw new CrosstalkError('INVALID_REQUEST', `${session} runs on host ${remote.host}; peek reads a screen on the session's own host`, {
-      hint: `run \`crosstalk peek ${session}\` on ${remote.host}`,
-    });
+  if (options.admin !== true) {
+    const host = await connectHost(ctx);
+    const local = (await readLocalSessions(host.layout.sessions)).find((s) => s.name === session);
+    if (local) {
+      const peeked = await peekTerminal(session, local.wake, options.lines);
+      const lines = screenText(peeked.lines.join('\n'), options.lines);
+      return { data: { session, host: host.config.host, pane: peeked.pane, lines }, text: lines.join('\n') };
+    }
   }
-  const peeked = await peekTerminal(session, local.wake, options.lines);
-  const lines = screenText(peeked.lines.join('\n'), options.lines);
-  return { data: { session, host: host.config.host, pane: peeked.pane, lines }, text: lines.join('\n') };
+  const { spawns } = await requester(ctx, options.admin === true);
+  const answer = await spawns.peek({ session, lines: Math.min(options.lines, PEEK_LIMITS.lines) });
+  const lines = screenText(answer.lines.join('\n'), options.lines);
+  return { data: { session, host: answer.host, pane: null, lines }, text: lines.join('\n') };
 };
 export default handler;

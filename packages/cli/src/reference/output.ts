@@ -124,7 +124,14 @@ export const OUTPUT: Record<string, OutputDoc> = {
     },
   },
   kill: { fields: { session: 'session name', host: 'its host', state: '`gone`', request: 'the request id' } },
-  peek: { fields: { session: 'session name', host: 'this host', pane: 'its tmux pane', lines: 'the last lines of its screen, controls removed' } },
+  peek: {
+    fields: {
+      session: 'session name',
+      host: 'the host it runs on',
+      pane: 'its tmux pane or `console <pid>`; null when read through the relay',
+      lines: 'the last lines of its screen, controls removed',
+    },
+  },
   status: {
     fields: {
       id: 'conversation id',

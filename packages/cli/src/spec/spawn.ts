@@ -34,12 +34,15 @@ export const KILL_OPTIONS = options(
   ADMIN,
 );
 
-export const PEEK_OPTIONS = options({
-  flags: '--lines <n>',
-  description: 'how many of the last lines (default 40)',
-  default: '40',
-  parse: wholeNumber(1, 2000),
-});
+export const PEEK_OPTIONS = options(
+  {
+    flags: '--lines <n>',
+    description: "how many of the last lines (default 40; at most 200 from another host's session)",
+    default: '40',
+    parse: wholeNumber(1, 2000),
+  },
+  { flags: '--admin', description: 'ask with the relay admin key (on the relay machine), through the relay' },
+);
 
 export const SPAWN_KINDS = ['claude-code', 'codex', 'other'] as const;
 export const spawnKind = oneOf(SPAWN_KINDS);
@@ -74,7 +77,7 @@ export const SPAWN_COMMANDS: CommandSpec[] = [
     path: ['peek'],
     args: '<session>',
     group: 'sessions',
-    summary: "the last lines of a session's terminal, control characters removed (on the session's own host)",
+    summary: "the last lines of a session's terminal, control characters removed (another host's through the relay, if its policy allows)",
     options: PEEK_OPTIONS,
     json: true,
     examples: ['crosstalk peek codex-helper', 'crosstalk peek codex-helper --lines 100'],

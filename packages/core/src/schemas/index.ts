@@ -17,7 +17,7 @@ export {
   RotateKeyRequestSchema,
   RemovalRequestSchema,
 } from './requests.js';
-export { ClientMessageSchema, LINK_POST_OPS, type LinkPostOp, ServerMessageSchema } from './messages.js';
+export { ClientMessageSchema, LINK_POST_OPS, type LinkPostOp, PEEK_LIMITS, ServerMessageSchema } from './messages.js';
 export {
   CompactAnswerSchema,
   CompactionStatusAnswerSchema,
@@ -42,6 +42,8 @@ export {
   isSpawnAuditEvent,
   KillRequestSchema,
   KillResultBodySchema,
+  PeekAnswerSchema,
+  PeekRequestSchema,
   RequestAnswerSchema,
   SPAWN_AUDIT_TYPES,
   SpawnRequestSchema,
@@ -50,6 +52,8 @@ export {
   type KillRequestedEvent,
   type KillResultBody,
   type KillResultedEvent,
+  type PeekAnswer,
+  type PeekRequest,
   type RequestAnswer,
   type SpawnAuditEvent,
   type SpawnRequest,

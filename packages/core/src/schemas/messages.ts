@@ -6,6 +6,10 @@ import { iso, NameSchema, seq } from './fields.js';
 import { schemaOnce } from './lazy.js';
 import { receiptBody } from './sessions.js';
 
+/** Screen lines a peek carries at most, and characters per line (the frame stays small). */
+export const PEEK_LIMITS = { lines: 200, lineChars: 500 } as const;
+const peekId = schemaOnce(() => z.string().regex(/^[0-9a-f]{16,32}$/));
+
 /** What a link's `post` frame may post: the HTTP API's posting routes. */
 export const LINK_POST_OPS = ['open', 'turn', 'moderate', 'close', 'receipt'] as const;
 export type LinkPostOp = (typeof LINK_POST_OPS)[number];
@@ -32,6 +36,19 @@ export const clientMessage = schemaOnce(() =>
     z.strictObject({ t: z.literal('ack'), seq: seq() }),
     /** A change the agent posts for its user (the body is what the HTTP route takes, checked by the relay as there). */
     z.strictObject({ t: z.literal('post'), id: postId(), op: z.enum(LINK_POST_OPS), conversation: NameSchema.optional(), body: z.unknown() }),
+    /** The screen a `peek` asked for, or why not (an error code of the catalogue, and its message). */
+    z.strictObject({
+      t: z.literal('peeked'),
+      id: peekId(),
+      lines: z.array(z.string().max(PEEK_LIMITS.lineChars)).max(PEEK_LIMITS.lines).optional(),
+      error: z
+        .strictObject({
+          code: z.enum(['SPAWN_REFUSED', 'SESSION_NOT_FOUND', 'INVALID_REQUEST']),
+          message: z.string().max(1000),
+          rule: z.string().max(64).optional(),
+        })
+        .optional(),
+    }),
   ]),
 );
 
@@ -59,6 +76,14 @@ export const serverMessage = schemaOnce(() =>
       message: z.string().max(2000),
       hint: z.string().max(2000),
       details: z.unknown().optional(),
+    }),
+    /** Someone (`by`: a host or `admin`) asks for the last lines of a session of this host: answer `peeked`. */
+    z.strictObject({
+      t: z.literal('peek'),
+      id: peekId(),
+      by: z.string().max(64),
+      session: NameSchema,
+      lines: z.number().int().min(1).max(PEEK_LIMITS.lines),
     }),
   ]),
 );

@@ -7,6 +7,7 @@ import type * as events from './events.js';
 import { killResulted, requestId, spawnResulted } from './events.js';
 import { NameSchema, SessionKindSchema, seq, text } from './fields.js';
 import { type Parsed, schemaOnce } from './lazy.js';
+import { PEEK_LIMITS } from './messages.js';
 
 export const spawnRequest = schemaOnce(() =>
   z.strictObject({
@@ -26,6 +27,16 @@ export const spawnRequest = schemaOnce(() =>
 export const spawnResultBody = schemaOnce(() => spawnResulted().omit({ seq: true, at: true, type: true, host: true }).extend({ request: seq() }).strict());
 export const killRequest = schemaOnce(() => z.strictObject({ session: NameSchema }));
 export const killResultBody = schemaOnce(() => killResulted().omit({ seq: true, at: true, type: true, host: true }).extend({ request: seq() }).strict());
+
+/** `POST /v1/peeks`: the last lines of a session's terminal, read by its host's agent. */
+export const peekRequest = schemaOnce(() => z.strictObject({ session: NameSchema, lines: z.number().int().min(1).max(PEEK_LIMITS.lines).default(40) }));
+export const peekAnswer = schemaOnce(() =>
+  z.strictObject({ session: NameSchema, host: NameSchema, lines: z.array(z.string().max(PEEK_LIMITS.lineChars)).max(PEEK_LIMITS.lines) }),
+);
+export const PeekRequestSchema = z.lazy(peekRequest);
+export const PeekAnswerSchema = z.lazy(peekAnswer);
+export type PeekRequest = Parsed<typeof peekRequest>;
+export type PeekAnswer = Parsed<typeof peekAnswer>;
 
 /** The relay took the request: its id, and the seq of its event (the outcome comes later in the log). */
 export const requestAnswer = schemaOnce(() => z.object({ id: requestId(), seq: seq(), host: NameSchema }));

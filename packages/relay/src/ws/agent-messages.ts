@@ -1,10 +1,10 @@
 // What an agent may say on its link after the hello: receipts of its wake-ups, the presence of
-// its own sessions, and how far it has applied the log. Each marks the host as seen.
+// its own sessions, how far it has applied the log, and the screens it was asked for (peeks). Each marks the host as seen.
 import { CrosstalkError, type ClientMessage } from '@crosstalk/core';
 import { isoNow, type Services } from '../services.js';
 import { receiptEvent } from '../state/receipts.js';
 
-type AgentMessage = Extract<ClientMessage, { t: 'receipt' | 'presence' | 'ack' }>;
+type AgentMessage = Extract<ClientMessage, { t: 'receipt' | 'presence' | 'ack' | 'peeked' }>;
 
 export function handleAgentMessage(services: Services, host: string, msg: AgentMessage): void {
   services.activity.seen(host, isoNow(services));
@@ -15,6 +15,9 @@ export function handleAgentMessage(services: Services, host: string, msg: AgentM
     case 'presence':
       setPresence(services, host, msg.sessions);
       if (msg.states) setStates(services, host, msg.states);
+      return;
+    case 'peeked':
+      services.peeks.answer(host, msg);
       return;
     case 'ack': {
       const head = services.ledger.events.durableSeq;

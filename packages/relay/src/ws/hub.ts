@@ -4,7 +4,7 @@
 // every link at the same cursor).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CLOSE, CrosstalkError, LIMITS, PROTOCOL_VERSION } from '@crosstalk/core';
+import { CLOSE, CrosstalkError, LIMITS, PROTOCOL_VERSION, SERVER_FRAME_SINCE } from '@crosstalk/core';
 import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/verify.js';
 import type { RateLimiter } from '../limits/token-bucket.js';
@@ -65,6 +65,12 @@ export class Hub implements LinkHub {
       } else if (event.type === 'admin.key-rotated') {
         this.retireKey(event.previousKey.x, Date.parse(event.previousUntil));
       }
+    });
+    services.peeks.attach((host, frame) => {
+      const link = this.agents.get(host);
+      if (!link || link.isClosed || link.protocol < SERVER_FRAME_SINCE.peek) return false;
+      link.ws.send(JSON.stringify(frame));
+      return true;
     });
     // Overlaps that a restart interrupted.
     for (const host of services.ledger.state.hosts.values()) {

@@ -2,6 +2,7 @@
 // asked, from which host, for what, as an event that reaches the asked host's agent through its
 // link like every other; that agent applies its own policy, acts, and reports the outcome, which
 // is recorded as an event too, only from the host that was asked. The log is the audit trail.
+// A peek is passed to the session's host agent over its link and answered at once, never logged.
 import { randomBytes } from 'node:crypto';
 import {
   ADMIN_ACTOR,
@@ -9,6 +10,8 @@ import {
   KillRequestSchema,
   KillResultBodySchema,
   parseJson,
+  type PeekAnswer,
+  PeekRequestSchema,
   type RelayEvent,
   type RequestAnswer,
   SpawnRequestSchema,
@@ -19,6 +22,8 @@ import { isoNow, type Services } from '../../services.js';
 import { principalOf, readBody, requireHost, type RelayEnv, type RelayContext } from '../request.js';
 
 const newId = (): string => randomBytes(12).toString('hex');
+/** How long a peek waits for the session's host agent (it reads a terminal: a tmux call, or a helper on Windows). */
+const PEEK_TIMEOUT_MS = 15_000;
 
 /** The requester as recorded: its host, or `admin` for the admin key. */
 function requester(c: RelayContext): string {
@@ -72,6 +77,16 @@ export function spawnRoutes(app: Hono<RelayEnv>, services: Services, auth: Middl
     const { events, durable } = ledger.commit([{ type: 'spawn.resulted', at: isoNow(services), host, ...body }]);
     await durable;
     return c.json({ id: body.id, seq: events[0]?.seq ?? 0, host } satisfies RequestAnswer, 201);
+  });
+
+  // Remote peek: nothing recorded; the session's host agent answers with its screen, or refuses by its policy.
+  app.post('/v1/peeks', auth, async (c) => {
+    const by = requester(c);
+    const body = await readBody(c, PeekRequestSchema);
+    const session = ledger.state.sessions.get(body.session);
+    if (!session) throw new CrosstalkError('SESSION_NOT_FOUND', `no session named ${body.session}`);
+    const lines = await services.peeks.ask({ host: session.host, by, session: session.name, lines: body.lines, timeoutMs: PEEK_TIMEOUT_MS });
+    return c.json({ session: session.name, host: session.host, lines } satisfies PeekAnswer);
   });
 
   app.post('/v1/kills', auth, async (c) => {
