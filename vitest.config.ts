@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/agents/**', 'test/browser/**', 'test/windows/**', '**/node_modules/**'],
+          exclude: ['test/agents/**', 'test/browser/**', 'test/windows/**', 'test/systemd/**', '**/node_modules/**'],
           testTimeout: 180_000,
           hookTimeout: 60_000,
           fileParallelism: false,
@@ -67,6 +67,18 @@ export default defineConfig({
           exclude: ['**/node_modules/**'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // A real systemd user manager, confined to a cgroup and namespaces of its own: it takes
+        // root, so it runs only when asked for (`--project systemd`).
+        test: {
+          name: 'systemd',
+          include: ['test/systemd/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

@@ -1,6 +1,6 @@
 // `agent install` / `status` / `uninstall` wired to the agent's service installers. A systemd user
-// manager cannot run here, so `systemctl` is a stub on PATH that records its arguments; the unit
-// file the CLI writes is real (under the lab's private HOME).
+// manager needs root to run in a test (test/systemd/, its own tier), so here `systemctl` is a stub
+// on PATH that records its arguments; the unit file the CLI writes is real (under the lab's private HOME).
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
