@@ -67,6 +67,12 @@ describe('doctor checks', () => {
     });
     await writeFile(layout.config, JSON.stringify({ ...config, spawn: { enabled: true } }));
     expect(byName(await run()).spawn).toMatchObject({ status: 'warn', message: expect.stringContaining('it allows nothing yet') });
+    // Who may read its screens through the relay is said when it is not the admin alone, on or off.
+    await writeFile(layout.config, JSON.stringify({ ...config, spawn: { peek: ['laptop', 'admin'] } }));
+    expect(byName(await run()).spawn).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(/^spawn: off .*; screens readable from elsewhere by: laptop, admin$/),
+    });
     await writeFile(layout.config, JSON.stringify(config));
   });
 

@@ -5,17 +5,20 @@ import { ok, warn, type Check } from './doctor-check.js';
 
 const SPAWN_OFF_WORDS = 'spawn: off (no one may start a coding agent here; see docs/SPAWN.md)';
 
+const list = (xs: readonly string[]) => (xs.length === 0 ? 'none' : xs.join(', '));
+/** Who else may read this host's screens through the relay, said when it is not the default (the admin alone). */
+const peekWords = (peek: readonly string[]) => (peek.length === 1 && peek[0] === 'admin' ? '' : `; screens readable from elsewhere by: ${list(peek)}`);
+
 export function spawnPolicyWords(policy: AgentConfig['spawn']): string {
-  if (!policy.enabled) return SPAWN_OFF_WORDS;
-  const list = (xs: readonly string[]) => (xs.length === 0 ? 'none' : xs.join(', '));
+  if (!policy.enabled) return `${SPAWN_OFF_WORDS}${peekWords(policy.peek)}`;
   return (
     `spawn: ON: allowed: ${list(policy.allow)}; kinds: ${list(policy.kinds)}; roots: ${list(policy.roots)}; ` +
-    `at most ${policy.maxSessions} at once (remote code execution by design: see docs/SPAWN.md)`
+    `at most ${policy.maxSessions} at once${peekWords(policy.peek)} (remote code execution by design: see docs/SPAWN.md)`
   );
 }
 
 export function spawnPolicyCheck(config: AgentConfig | null): Check {
-  if (!config?.spawn.enabled) return ok('spawn', SPAWN_OFF_WORDS);
+  if (!config?.spawn.enabled) return ok('spawn', config ? spawnPolicyWords(config.spawn) : SPAWN_OFF_WORDS);
   if (config.spawn.allow.length === 0 || config.spawn.roots.length === 0 || config.spawn.maxSessions === 0)
     return warn(
       'spawn',
