@@ -41,7 +41,7 @@ for (const scenario of SCENARIOS) {
     root,
     /** The environment the bench was started with, for the processes it starts. */
     env: process.env,
-    /** Extra node flags for relay processes: `--profile` writes CPU profiles to bench/results/profiles. */
+    /** Extra node flags for relay (and posting agent) processes: `--profile` writes CPU profiles to bench/results/profiles. */
     relayNodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/results/profiles')}`] : [],
     async tempDir(name) {
       const dir = join(work, `${scenario.name}-${++dirs}-${name}`);

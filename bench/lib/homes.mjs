@@ -22,10 +22,10 @@ export async function enrolledHome(dir, name, relayUrl, admin) {
   return { name, layout, config, key, client, fast: fastSigner(key, name, config.relayId) };
 }
 
-/** `baseEnv`: the environment the bench was started with. */
-export function runAgent(home, baseEnv, logLevel = 'warn') {
+/** `baseEnv`: the environment the bench was started with; `nodeArgs`: extra node flags (profiling). */
+export function runAgent(home, baseEnv, logLevel = 'warn', nodeArgs = []) {
   const lines = [];
-  const child = spawn(process.execPath, [AGENT_MAIN, 'run', '--log-level', logLevel], {
+  const child = spawn(process.execPath, [...nodeArgs, AGENT_MAIN, 'run', '--log-level', logLevel], {
     env: { ...baseEnv, CROSSTALK_HOME: home.layout.home, TMUX: '', TMUX_PANE: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

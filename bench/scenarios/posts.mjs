@@ -75,7 +75,7 @@ async function throughAgents(ctx, load, links, { durationMs, warmupMs }) {
   const admin = await adminOf(load.relay.url, load.dataDir, load.relay.relayId);
   const homes = [];
   for (let i = 0; i < POSTING_AGENTS; i++) homes.push(await enrolledHome(dir, `via-agent-${i}`, load.relay.url, admin));
-  const agents = homes.map((home) => runAgent(home, ctx.env));
+  const agents = homes.map((home) => runAgent(home, ctx.env, 'warn', ctx.relayNodeArgs));
   for (const a of agents) {
     ctx.defer(() => a.stop());
     ctx.logs(() => a.logs());
