@@ -27,7 +27,8 @@ export function renderTime(iso: string): string {
   return iso.replace(/\.\d+Z$/, 'Z');
 }
 
-function renderHeader(c: Conversation): string {
+/** The front matter: everything in it may change with any event of the conversation. */
+export function renderHeader(c: Conversation): string {
   const lines = [
     '---',
     `id: ${yamlString(c.id)}`,

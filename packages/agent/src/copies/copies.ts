@@ -2,7 +2,7 @@
 // appended to), so a copy can neither lose nor repeat a turn, and replaced atomically.
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { renderConversation, type Conversation } from '@crosstalk/core';
-import { atomicWriteFile } from '../fs/atomic-write.js';
+import { atomicWriteFile, replaceFile } from '../fs/atomic-write.js';
 import { archiveDir, placedCopyPath, removeLiveCopy } from './archive.js';
 
 /** The copy's path: `<dir>/<id>.md`, or in `<dir>/archive/` for an archived conversation. */
@@ -22,6 +22,15 @@ export async function writeCopy(conversationsDir: string, c: Conversation): Prom
   await atomicWriteFile(path, text);
   if (c.archived) await removeLiveCopy(conversationsDir, c.id);
   return { path, bytes: text.length };
+}
+
+/**
+ * Replaces a live (not archived) conversation's copy with these bytes; its mtime. Not synced: a
+ * copy is a rendering of the state file, which is, and a copy that a power cut damaged is
+ * rewritten from it at start (repairCopies).
+ */
+export function replaceLiveCopy(conversationsDir: string, id: string, bytes: Buffer): Promise<number> {
+  return replaceFile(copyPath(conversationsDir, id, false), bytes);
 }
 
 /** What one conversation takes on disk: its copy and its state file. */

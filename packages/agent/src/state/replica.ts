@@ -1,11 +1,13 @@
 // This host's replica of the relay state. Every batch of events goes: apply in memory → write
-// each changed conversation's state and its markdown copy → (later, batched) persist the cursor.
-// A crash anywhere in between is repaired by replay: applying is idempotent and copies are
-// rendered from state, so nothing is lost or written twice. Memory holds no turn body once it is
-// written: a copy is rendered with the bodies read back from the conversation's file (bodies.ts).
+// each changed conversation's state and its markdown copy once (conversation-files.ts) → (later,
+// batched) fsync the state files written since the last cursor, then persist the cursor. A crash
+// anywhere in between is repaired by replay: applying is idempotent and copies are rendered from
+// state, so nothing is lost or written twice. Memory holds no turn body once it is written: a
+// copy that must be rendered whole gets the bodies read back from the conversation's file (bodies.ts).
 import { applyEvent, CrosstalkError, emptyState, EventGapError, type Conversation, type ReceiptEvent, type RelayEvent, type RelayState } from '@crosstalk/core';
 import { archiveOrphans, removeCopies } from '../copies/archive.js';
-import { copyPath, diskBytes, ensureCopiesDir, repairCopies, writeCopy } from '../copies/copies.js';
+import { copyPath, diskBytes, ensureCopiesDir, repairCopies } from '../copies/copies.js';
+import { ConversationFiles } from './conversation-files.js';
 import { BodyCache, joinBodies, withoutBody } from './bodies.js';
 import type { Cursor, StateStore } from './store.js';
 
@@ -61,6 +63,8 @@ export class Replica {
   /** Turns of each conversation whose bodies are on disk only (the first n). */
   private readonly onDisk = new Map<string, number>();
   private readonly bodies = new BodyCache(BODY_CACHE_BYTES);
+  /** Writes the conversations' files, and syncs them before a cursor. */
+  private readonly files: ConversationFiles;
   /** Set while the disk budget holds the replica back; cleared when it applies past that point. */
   pausedAt: BudgetPause | null = null;
 
@@ -76,6 +80,7 @@ export class Replica {
   ) {
     this.persisted = cursor;
     this.epoch = cursor.epoch;
+    this.files = new ConversationFiles(store, copiesDir);
   }
 
   /** Loads the stored state and rewrites any copy that does not match it. */
@@ -136,6 +141,7 @@ export class Replica {
     if (repaired.length > 0) this.log.info({ repaired }, 'rewrote missing or damaged copies');
     this.current = loaded.state;
     for (const c of loaded.state.conversations.values()) this.onDisk.set(c.id, c.turns.length);
+    this.files.reset(loaded.state.conversations.keys());
     this.persisted = loaded.cursor;
     this.epoch = loaded.cursor.epoch;
   }
@@ -187,16 +193,6 @@ export class Replica {
     const full = joinBodies(c, onDisk, stored);
     if (!full) throw new CrosstalkError('FILE_UNREADABLE', `${this.store.conversationPath(c.id)} no longer holds the bodies of ${c.id}'s ${onDisk} turns`);
     return full;
-  }
-
-  /** Once its file is written, memory lets go of the bodies (but for the cache's copy). */
-  private forgetBodies(c: Conversation, full: Conversation): void {
-    this.bodies.set(
-      c.id,
-      full.turns.map((t) => t.body),
-    );
-    for (let i = this.onDisk.get(c.id) ?? 0; i < c.turns.length; i++) c.turns[i] = withoutBody(c.turns[i] as Conversation['turns'][number]);
-    this.onDisk.set(c.id, c.turns.length);
   }
 
   copyPath(id: string): string {
@@ -273,20 +269,28 @@ export class Replica {
 
     // State and copy are written side by side: a copy that got ahead of its state in a crash is
     // left alone at start (see repairCopies) and rewritten when the replay reapplies the events.
-    await Promise.all(
-      [...changed.values()].map(async (c) => {
-        const full = await this.whole(c);
-        const [stateBytes, copyBytes] = await Promise.all([
-          this.store.writeConversation(full),
-          writeCopy(this.copiesDir, full).then(async ({ path, bytes }) => {
-            await this.hooks.afterCopyWritten?.({ conversation: c.id, path, seq: c.seq });
-            return bytes;
-          }),
-        ]);
-        this.setSize(c.id, stateBytes + copyBytes);
-        this.forgetBodies(c, full);
-      }),
+    // Each file is replaced without an fsync; the state files reach the disk before the cursor
+    // that covers them (conversation-files.ts).
+    const written = await this.files.writeAll(
+      [...changed.values()],
+      (c) => this.onDisk.get(c.id) ?? 0,
+      (c) => this.whole(c),
     );
+    for (const w of written) {
+      const c = changed.get(w.conversation) as Conversation;
+      this.setSize(c.id, w.bytes);
+      // The cache keeps the bodies of a conversation built whole; one appended to would miss the new ones.
+      if (w.whole)
+        this.bodies.set(
+          c.id,
+          w.whole.turns.map((t) => t.body),
+        );
+      else this.bodies.delete(c.id);
+      // On disk now: memory lets go of the bodies.
+      for (let i = this.onDisk.get(c.id) ?? 0; i < c.turns.length; i++) c.turns[i] = withoutBody(c.turns[i] as Conversation['turns'][number]);
+      this.onDisk.set(c.id, c.turns.length);
+    }
+    for (const w of written) await this.hooks.afterCopyWritten?.({ conversation: w.conversation, path: w.path, seq: w.seq });
     for (const id of deleted) {
       await removeCopies(this.copiesDir, id);
       await this.store.removeConversation(id);
@@ -294,6 +298,7 @@ export class Replica {
       this.sizes.delete(id);
       this.onDisk.delete(id);
       this.bodies.delete(id);
+      this.files.forget(id);
     }
     if (this.pausedAt && state.seq >= this.pausedAt.seq) this.pausedAt = null;
     if (sessionsChanged) await this.store.writeSessions(state.sessions.values());
@@ -305,6 +310,8 @@ export class Replica {
     return this.serial(async () => {
       if (this.state.seq === this.persisted.seq && this.epoch === this.persisted.epoch) return false;
       const cursor: Cursor = { relayId: this.relayId, epoch: this.epoch, seq: this.state.seq };
+      // The cursor never gets ahead of what is on disk: first every state file written since the last one.
+      await this.files.syncWritten();
       await this.store.writeCursor(cursor);
       this.persisted = cursor;
       await this.hooks.afterCursorPersisted?.(cursor);
@@ -323,6 +330,7 @@ export class Replica {
         this.current = emptyState();
         this.onDisk.clear();
         this.bodies.clear();
+        this.files.reset([]);
         this.sizes.clear();
         this.used = 0;
         this.pausedAt = null;

@@ -16,7 +16,8 @@ import {
   type Session,
   unreadableFile,
 } from '@crosstalk/core';
-import { atomicWriteFile } from '../fs/atomic-write.js';
+import { atomicWriteFile, replaceFile } from '../fs/atomic-write.js';
+import { buildState } from './appending.js';
 import { readJson } from '../fs/read-json.js';
 import { withoutBody } from './bodies.js';
 
@@ -53,7 +54,8 @@ export interface LoadedState {
 
 export class StateStore {
   readonly dir: string;
-  private readonly conversationsDir: string;
+  /** Where the conversations' files are (a batch syncs it once after replacing them). */
+  readonly conversationsDir: string;
 
   constructor(stateDir: string) {
     this.dir = stateDir;
@@ -163,9 +165,17 @@ export class StateStore {
 
   /** Writes a conversation's state; the bytes written. */
   async writeConversation(c: Conversation): Promise<number> {
-    const text = Buffer.from(JSON.stringify(c), 'utf8');
-    await atomicWriteFile(this.conversationPath(c.id), text, { mode: 0o600 });
-    return text.length;
+    const { bytes } = buildState(c);
+    await atomicWriteFile(this.conversationPath(c.id), bytes, { mode: 0o600 });
+    return bytes.length;
+  }
+
+  /**
+   * Replaces a conversation's state file with bytes built by appending.ts, not yet synced: the
+   * replica syncs it, and the folder, before the cursor that covers it. Its mtime.
+   */
+  replaceConversation(id: string, bytes: Buffer): Promise<number> {
+    return replaceFile(this.conversationPath(id), bytes, { mode: 0o600 });
   }
 
   /** Forgets a deleted conversation. */
