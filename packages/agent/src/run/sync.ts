@@ -45,6 +45,8 @@ export class Sync {
   private cursorTimer: NodeJS.Timeout | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
   private lastAck = 0;
+  /** When the next batch may start (performance.now()): see drain. */
+  private nextBatchAt = 0;
   /** Once caught up (after a start, or a replaced log), copies the relay no longer has go to the archive folder. */
   private sweepOrphans = true;
 
@@ -79,6 +81,12 @@ export class Sync {
 
   private async drain(): Promise<void> {
     while (this.inbox.length > 0 && !this.stopping) {
+      // Under a steady stream of events the replica writes at most half the time: a batch waits
+      // as long as the one before took, and takes in everything that arrived meanwhile, so each
+      // conversation's files are written once for many events. After a quiet spell it goes at once.
+      const wait = this.nextBatchAt - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (this.stopping) break;
       const first = this.inbox.shift() as ServerMessage;
       try {
         if (first.t === 'welcome') await this.welcome(first);
@@ -88,7 +96,10 @@ export class Sync {
           while (this.inbox[0]?.t === 'events' && events.length < MAX_BATCH_EVENTS) {
             events.push(...(this.inbox.shift() as Extract<ServerMessage, { t: 'events' }>).events);
           }
+          const started = performance.now();
           await this.apply(events);
+          const done = performance.now();
+          this.nextBatchAt = done + (done - started);
         }
       } catch (err) {
         await this.recover(err);
