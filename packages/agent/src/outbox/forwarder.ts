@@ -33,9 +33,13 @@ const RESEND_CODES = new Set(['SHUTTING_DOWN']);
 
 export class OutboxFullError extends Error {}
 
+/** A post's id: random for this process, then counted (the relay answers a repeated id with its first answer, so ids never repeat). */
+const ID_PREFIX = `${randomBytes(12).toString('base64url')}-`;
+
 export class PostForwarder {
   private readonly pending = new Map<string, Pending>();
   private linked = false;
+  private ids = 0;
 
   constructor(
     private readonly deps: ForwarderDeps,
@@ -64,7 +68,7 @@ export class PostForwarder {
   ): { id: string; kept: Promise<boolean>; result: Promise<PostResult> } {
     if (this.pending.size >= (this.deps.maxPending ?? 10_000))
       throw new OutboxFullError(`the agent already holds ${this.pending.size} posts the relay has not answered`);
-    const id = randomBytes(12).toString('base64url');
+    const id = `${ID_PREFIX}${(++this.ids).toString(36)}`;
     const entry: OutboxEntry = { id, op, ...(conversation === undefined ? {} : { conversation }), body, at: new Date().toISOString() };
     const p: Pending = { entry, durable, sent: false, waiters: [] };
     const result = new Promise<PostResult>((resolve) => p.waiters.push(resolve));
