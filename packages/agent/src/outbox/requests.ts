@@ -60,8 +60,12 @@ export async function answerPost(
       throw new CrosstalkError('RELAY_UNREACHABLE', `${err.message}; nothing was sent`, { hint: 'check the relay with `crosstalk doctor`' });
     throw err;
   }
+  // The relay often answers before the outbox's fsync is done: then the answer is all there is to say.
+  let answered: PostResult | null = null;
+  void taken.result.then((r) => (answered = r));
   // Not kept on disk: only the relay's answer, if the post reached it, says what became of it.
   if (!(await taken.kept)) return answerOf(kind, await taken.result);
+  if (answered !== null) return answerOf(kind, answered);
   progress({ queued: durable, linked: deps.forwarder.isLinked });
 
   const outcome = await Promise.race([taken.result, timeout(waitMs, closed)]);
