@@ -1,5 +1,7 @@
-// The markdown copies: one file per conversation, always rendered whole from state (never
-// appended to), so a copy can neither lose nor repeat a turn, and replaced atomically.
+// The markdown copies: one file per conversation, always written whole and replaced atomically
+// (never appended to in place), so a copy can neither lose nor repeat a turn: rendered from
+// state, or, when a conversation only gained turns, the bytes written last with the new turns
+// rendered after them, which are the same bytes (state/appending.ts).
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { renderConversation, type Conversation } from '@crosstalk/core';
 import { atomicWriteFile, replaceFile } from '../fs/atomic-write.js';

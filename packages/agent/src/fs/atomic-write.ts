@@ -1,5 +1,7 @@
 // Replaces a file so that readers see the old bytes or the new bytes, never a mix, and a crash
 // never leaves a half-written file: write a temp file beside it, fsync, rename over, fsync the dir.
+// For many files at once (the replica's batches), replaceFile leaves the fsyncs to its caller,
+// who does them once for many replacements (syncFiles, syncDir) before relying on them.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, open as openFd, writeFileSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';

@@ -1,7 +1,9 @@
 // The agent's applied state on disk, so a restart resumes instead of replaying everything:
 // one file per conversation, the session registry, and the cursor `{epoch, seq}`, which is
-// written only after the conversations and copies it covers (see replica.ts). A conversation's
-// file holds its turns' bodies, and is where the agent reads them back (bodies.ts).
+// written only after the conversations and copies it covers are written, and the conversations'
+// files fsynced (see replica.ts). A conversation's file holds its turns' bodies (its JSON with
+// `turns` last, so that new turns can be appended to the bytes written last: appending.ts), and
+// is where the agent reads them back (bodies.ts).
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
