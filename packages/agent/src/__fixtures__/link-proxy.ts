@@ -20,6 +20,8 @@ export class LinkProxy {
   readonly fromAgent: Array<{ connection: number; message: string }> = [];
   connections = 0;
   private readonly sockets = new Set<WebSocket>();
+  /** Both ends of each connection, to cut one on cue. */
+  private readonly ends = new Map<number, WebSocket[]>();
 
   private constructor(
     private readonly server: Server,
@@ -53,6 +55,7 @@ export class LinkProxy {
       this.wss.handleUpgrade(req, socket, head, (downstream) => {
         this.sockets.add(downstream);
         this.sockets.add(upstream);
+        this.ends.set(connection, [downstream, upstream]);
         let n = 0;
         const silent = () => rules.silent?.(connection) === true;
         upstream.on('message', (data) => {
@@ -78,6 +81,11 @@ export class LinkProxy {
         downstream.on('close', () => upstream.close());
       });
     });
+  }
+
+  /** Cuts connection `connection` now, as a dead line would (no close frame). */
+  cut(connection: number): void {
+    for (const s of this.ends.get(connection) ?? []) s.terminate();
   }
 
   async stop(): Promise<void> {

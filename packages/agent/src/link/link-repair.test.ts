@@ -5,6 +5,7 @@ import { waitFor } from '@crosstalk/core/test-support';
 import { key, Lab, readOr, type Home } from '../__fixtures__/lab.js';
 import { LinkProxy, type ProxyRules } from '../__fixtures__/link-proxy.js';
 import { copyPath } from '../copies/copies.js';
+import { readAgentStatus } from '../run/status.js';
 
 let lab: Lab;
 let proxy: LinkProxy | undefined;
@@ -77,8 +78,9 @@ describe('link repair', () => {
 
   it('resumes from its cursor when the link drops in the middle of a replay', async () => {
     const home = await viaProxy('cut', {
-      // Connection 1: welcome, two frames of the replay, then the line goes dead.
-      fromRelay: (_frame, n, connection) => (connection === 1 && n === 4 ? 'cut' : 'pass'),
+      // Connection 1: welcome, two frames of the replay, then nothing more gets through; the
+      // line goes dead once the agent has applied what it got (cut below).
+      fromRelay: (_frame, n, connection) => (connection === 1 && n >= 4 ? 'drop' : 'pass'),
     });
     const opened = await home.client.openConversation({ as: 'cut-a', topic: 'long', with: ['cut-b'], maxTurns: 100, body: 'start', idempotencyKey: key() });
     const id = opened.conversation.id;
@@ -88,6 +90,10 @@ describe('link repair', () => {
     }
     const head = (await home.client.health()).head;
     lab.runEntry(home);
+    await waitFor('the agent to apply the first frames of the replay', async () => ((await readAgentStatus(home.layout)).status?.cursor ?? 0) > 0, {
+      logs: () => lab.logs(),
+    });
+    proxy!.cut(1);
     const copy = await copyMatches(home, id);
     expect(turnCounts(copy, 40)).toEqual(Array(40).fill(1));
     const hellos = sent(proxy!, 'hello');
