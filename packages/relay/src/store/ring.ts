@@ -58,24 +58,45 @@ export class RecordRing {
   }
 }
 
-/** Byte offset of every record in the file, by seq; 8 bytes a record. */
+/** Records a page of the offset index holds. */
+const PAGE_RECORDS = 65_536;
+const U32_LIMIT = 2 ** 32;
+
+/**
+ * Byte offset of every record in the file, by seq: 4 bytes a record. Offsets only grow, so a page
+ * keeps its first record's offset and the others as distances from it (a page that spans 4 GiB or
+ * more, which no real log comes near, keeps them as 8-byte numbers). Pages are of a fixed size and
+ * added as the log grows: nothing is copied to grow, and no outgrown array is left behind for the
+ * allocator to keep.
+ */
 export class OffsetIndex {
-  private offsets = new Float64Array(1024);
+  private readonly bases: number[] = [];
+  private readonly pages: Array<Uint32Array | Float64Array> = [];
   private count = 0;
 
   push(offset: number): void {
-    if (this.count === this.offsets.length) {
-      const bigger = new Float64Array(this.offsets.length * 2);
-      bigger.set(this.offsets);
-      this.offsets = bigger;
+    const slot = this.count % PAGE_RECORDS;
+    if (slot === 0) {
+      this.bases.push(offset);
+      this.pages.push(new Uint32Array(PAGE_RECORDS));
     }
-    this.offsets[this.count++] = offset;
+    const p = this.pages.length - 1;
+    let page = this.pages[p] as Uint32Array | Float64Array;
+    const distance = offset - (this.bases[p] as number);
+    if (distance >= U32_LIMIT && page instanceof Uint32Array) {
+      page = Float64Array.from(page);
+      this.pages[p] = page;
+    }
+    page[slot] = distance;
+    this.count++;
   }
 
   /** Offset of the record with this seq (1-based). */
   of(seq: number): number {
     if (seq < 1 || seq > this.count) throw new RangeError(`no record ${seq}`);
-    return this.offsets[seq - 1] as number;
+    const i = seq - 1;
+    const p = Math.floor(i / PAGE_RECORDS);
+    return (this.bases[p] as number) + ((this.pages[p] as Uint32Array | Float64Array)[i % PAGE_RECORDS] as number);
   }
 
   get size(): number {
