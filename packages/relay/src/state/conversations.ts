@@ -279,7 +279,8 @@ export class ConversationTable implements Map<string, Conversation> {
   /** Gives every conversation's turn array exactly the room it uses (after a replay, growing arrays keep a third more). */
   trim(): void {
     for (const e of this.byId.values()) {
-      e.turns = e.turns.slice();
+      // A closed conversation's turns were trimmed when it closed: copying them again only makes garbage.
+      if (e.meta.status !== 'closed') e.turns = e.turns.slice();
       e.hostBytes = e.hostBytes.slice();
     }
   }
@@ -296,7 +297,11 @@ export class ConversationTable implements Map<string, Conversation> {
         const first = c.turns[0];
         if (this.byId.has(c.id) || !first) return;
         const meta = metaOf(c, event.seq);
+        // Names repeat across conversations: one shared copy of each (lists frozen, as they are shared).
         meta.next = this.interner.list(meta.next);
+        meta.participants = this.interner.list(meta.participants);
+        meta.openedBy = this.interner.name(meta.openedBy);
+        meta.moderator = this.interner.name(meta.moderator);
         const e: ConversationEntry = { meta, turns: [], openerHost: this.interner.name(first.host), lastAt: first.at, hostBytes: [] };
         this.pushTurn(e, event.seq, first);
         this.byId.set(c.id, e);
@@ -323,7 +328,12 @@ export class ConversationTable implements Map<string, Conversation> {
         const e = this.of(event.conversation, event.seq);
         const m = e.meta;
         if (event.seq <= m.seq) return;
-        Object.assign(m, { participants: event.participants, next: event.next, maxTurns: event.maxTurns, status: event.status });
+        Object.assign(m, {
+          participants: this.interner.list(event.participants),
+          next: this.interner.list(event.next),
+          maxTurns: event.maxTurns,
+          status: event.status,
+        });
         Object.assign(m, { proposal: event.proposal, decision: event.decision, seq: event.seq });
         m.notes.push({ afterTurn: e.turns.length / 2, by: event.by, at: event.at, text: event.note });
         return;
@@ -339,7 +349,12 @@ export class ConversationTable implements Map<string, Conversation> {
         const e = this.of(event.conversation, event.seq);
         const m = e.meta;
         if (event.seq <= m.seq) return;
-        Object.assign(m, { status: 'closed', next: [], resolution: { text: event.resolution, by: event.by, at: event.at }, seq: event.seq });
+        Object.assign(m, {
+          status: 'closed',
+          next: [],
+          resolution: { text: event.resolution, by: this.interner.name(event.by), at: event.at },
+          seq: event.seq,
+        });
         // A closed conversation takes no more turns: its array needs no room to grow.
         e.turns = e.turns.slice();
         return;
@@ -365,6 +380,9 @@ export class ConversationTable implements Map<string, Conversation> {
   restore(line: EntryLine): void {
     const e: ConversationEntry = { meta: line.c, turns: [], openerHost: this.interner.name(line.h), lastAt: line.l, hostBytes: line.b };
     e.meta.next = this.interner.list(e.meta.next);
+    e.meta.participants = this.interner.list(e.meta.participants);
+    e.meta.openedBy = this.interner.name(e.meta.openedBy);
+    e.meta.moderator = this.interner.name(e.meta.moderator);
     for (let i = 0; i < line.s.length; i++) this.pushTurn(e, line.s[i] as number, { author: line.a[i] as string, next: line.x[i] as string[] });
     e.turns = e.turns.slice();
     this.byId.set(e.meta.id, e);
