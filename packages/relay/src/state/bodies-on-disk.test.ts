@@ -97,6 +97,10 @@ describe('bodies on disk', () => {
 
     const whole = await open(file);
     await expectSameAsReference(whole, events);
+    // The restart folded turns without their bodies' text (counted from the records' bytes): every host's turns weigh the same.
+    expect([...whole.folded.usage.stored].sort()).toEqual([...first.folded.usage.stored].sort());
+    expect(whole.folded.usage.recent).toEqual(first.folded.usage.recent);
+    for (const e of first.folded.conversations.allEntries()) expect(whole.folded.conversations.entry(e.meta.id)?.hostBytes).toEqual(e.hostBytes);
     await whole.events.close();
     const fromSnapshot = await open(file, dataDir);
     await expectSameAsReference(fromSnapshot, events);

@@ -4,6 +4,7 @@
 // and snapshots. Nothing folded holds a body: bodies are read from the log when asked for.
 import { applyEvent, emptyState, type ReceiptRecord, type RelayEvent, type RelayState } from '@crosstalk/core';
 import { ConversationTable, isConversationEvent, type TurnLoader } from './conversations.js';
+import { turnBytes } from '../limits/quotas.js';
 import { IdempotencyIndex, type RecordReader } from './idempotency.js';
 import { turnFromRecord } from './turn-record.js';
 import { TurnUsage } from './usage.js';
@@ -46,7 +47,11 @@ export function emptyLedgerData(readers: LogReaders = noLog): LedgerData {
   return { state: { ...emptyState(), conversations, idempotency }, conversations, idempotency, receipts: new Map(), usage: new TurnUsage(), purge: new Set() };
 }
 
-export function foldEvent(data: LedgerData, event: RelayEvent): void {
+/**
+ * Folds one event. `bodyBytes`, when given, is what the turn's body weighs: the event was read with
+ * its body cut out (see store/turn-body.ts).
+ */
+export function foldEvent(data: LedgerData, event: RelayEvent, bodyBytes?: number): void {
   const { state } = data;
   if (event.seq <= state.seq) return;
   if (event.type === 'conversation.deleted') {
@@ -61,11 +66,11 @@ export function foldEvent(data: LedgerData, event: RelayEvent): void {
   switch (event.type) {
     case 'conversation.opened': {
       const first = event.conversation.turns[0];
-      if (first) data.conversations.addBytes(event.conversation.id, first.host, data.usage.count(first, event.at));
+      if (first) data.conversations.addBytes(event.conversation.id, first.host, data.usage.count(first.host, bodyBytes ?? turnBytes(first), event.at));
       break;
     }
     case 'turn.posted':
-      data.conversations.addBytes(event.conversation, event.turn.host, data.usage.count(event.turn, event.at));
+      data.conversations.addBytes(event.conversation, event.turn.host, data.usage.count(event.turn.host, bodyBytes ?? turnBytes(event.turn), event.at));
       break;
     case 'receipt':
       keepReceipt(data, event.receipt.conversation, event.seq);
@@ -91,7 +96,8 @@ function foldDeletion(data: LedgerData, id: string): void {
 
 function keepReceipt(data: LedgerData, conversation: string, seq: number): void {
   let list = data.receipts.get(conversation);
-  if (!list) data.receipts.set(conversation, (list = []));
+  // Keyed by the conversation's own id string: a receipt read from its bytes brings a copy of it.
+  if (!list) data.receipts.set(data.conversations.entry(conversation)?.meta.id ?? conversation, (list = []));
   list.push(seq);
   if (list.length > RECEIPTS_KEPT) list.shift();
 }

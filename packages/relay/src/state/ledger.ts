@@ -126,7 +126,8 @@ export class Ledger {
       ...(options.ringRecords === undefined ? {} : { ringRecords: options.ringRecords }),
       skipThrough: ledger.snapshotSeq,
       // The relay wrote these records and their checksums hold: fold them without re-validating.
-      onRecord: (record) => foldEvent(ledger.data, record.event as RelayEvent),
+      onRecord: (record) => foldEvent(ledger.data, record.event as RelayEvent, record.bodyBytes),
+      bodyless: true,
       onReceipt: (seq, conversation) => foldReceipt(ledger.data, seq, conversation),
     });
     ledger.log = log;

@@ -1,8 +1,6 @@
 // What each host's turns weigh, folded from the log with everything else, so the quotas are
 // counted at start without reading any body again: the bytes of turns each host stored in all,
 // and the posts of the last hour (older ones can no longer count against an hourly limit).
-import type { Turn } from '@crosstalk/core';
-import { turnBytes } from '../limits/quotas.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -24,16 +22,15 @@ export class TurnUsage {
   private cutoff = '';
   private counted = 0;
 
-  /** Counts a turn; its bytes. */
-  count(turn: Pick<Turn, 'host' | 'body' | 'proposes'>, atIso: string): number {
-    const bytes = turnBytes(turn);
-    this.stored.set(turn.host, (this.stored.get(turn.host) ?? 0) + bytes);
+  /** Counts a turn of `host` weighing `bytes` (turnBytes); its bytes. */
+  count(host: string, bytes: number, atIso: string): number {
+    this.stored.set(host, (this.stored.get(host) ?? 0) + bytes);
     // Relay timestamps compare as strings: an old post (all of them, replaying an old log) costs no date parsing.
     if ((this.counted++ & 1023) === 0) this.cutoff = new Date(Math.max(this.newest, Date.now()) - HOUR_MS).toISOString();
     if (atIso <= this.cutoff) return bytes;
     const at = Date.parse(atIso);
     if (!Number.isFinite(at)) return bytes;
-    this.posts.push({ host: turn.host, at, bytes });
+    this.posts.push({ host, at, bytes });
     if (at > this.newest) this.newest = at;
     const since = Math.max(this.newest, Date.now()) - HOUR_MS;
     while (this.head < this.posts.length && (this.posts[this.head] as RecentPost).at <= since) this.head++;

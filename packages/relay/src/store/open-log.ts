@@ -18,6 +18,8 @@ export interface OpenLogOptions {
   onRecord?: (record: ScannedRecord) => void;
   /** Called instead of onRecord for a receipt, read without parsing it: its seq and conversation. */
   onReceipt?: (seq: number, conversation: string) => void;
+  /** Turn records reach onRecord with their body's text cut out (see scan.ts). */
+  bodyless?: boolean;
   /** Records up to this seq are checked but not parsed, and not passed to onRecord (a snapshot holds them). */
   skipThrough?: number;
 }
@@ -46,6 +48,7 @@ export async function openLogFile(options: OpenLogOptions): Promise<OpenedLogFil
     },
     {
       skipThrough: options.skipThrough ?? 0,
+      bodyless: options.bodyless ?? false,
       onSkipped: (offset) => offsets.push(offset),
       ...(options.onReceipt
         ? {

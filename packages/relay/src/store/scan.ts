@@ -6,6 +6,7 @@ import { parseJson } from '@crosstalk/core';
 import { ReadAhead } from './read-ahead.js';
 import { receiptConversation } from './receipt-bytes.js';
 import { checkLine, leadingSeq, NEWLINE, RECORD_PREFIX_BYTES, verifyLine } from './record.js';
+import { elidedTurnHolds, turnBodySpan } from './turn-body.js';
 
 export interface ScannedRecord {
   seq: number;
@@ -14,6 +15,8 @@ export interface ScannedRecord {
   json: string;
   offset: number;
   bytes: number;
+  /** With `bodyless`, a turn record's body bytes: its event (and `json`) then hold the body as empty. */
+  bodyBytes?: number;
 }
 
 export interface Damage {
@@ -33,7 +36,7 @@ export interface ScanResult {
   damage: Damage | null;
 }
 
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 /** `{"seq":` */
 const SEQ_KEY_BYTES = 7;
 /** No record comes near this; a "line" this long is damage, not a record. */
@@ -62,6 +65,11 @@ export interface ScanOptions {
    * (see receipt-bytes.ts), instead of onRecord.
    */
   onReceipt?: (seq: number, conversation: string, offset: number, bytes: number) => void;
+  /**
+   * Hands turn records to onRecord with the body's text cut out and its UTF-8 bytes in
+   * `bodyBytes` (see turn-body.ts): what a fold needs, without a string per body.
+   */
+  bodyless?: boolean;
 }
 
 /**
@@ -177,11 +185,17 @@ class LogLines {
     if (!checked.ok) return checked.reason;
     const expected = this.lastSeq + 1;
     try {
-      if (this.options.onReceipt && leadingSeq(this.buf, start, nl) === expected) {
+      const { onReceipt, bodyless } = this.options;
+      if ((onReceipt || bodyless) && leadingSeq(this.buf, start, nl) === expected) {
         const afterSeq = start + RECORD_PREFIX_BYTES + SEQ_KEY_BYTES + String(expected).length + 1;
-        const conversation = receiptConversation(this.buf, afterSeq, nl);
-        if (conversation !== null) {
-          this.options.onReceipt(expected, conversation, offset, nl + 1 - start);
+        const conversation = onReceipt ? receiptConversation(this.buf, afterSeq, nl) : null;
+        if (onReceipt && conversation !== null) {
+          onReceipt(expected, conversation, offset, nl + 1 - start);
+          this.lastSeq = expected;
+          this.records++;
+          return null;
+        }
+        if (bodyless && this.readBodyless(start, afterSeq, nl, offset, expected)) {
           this.lastSeq = expected;
           this.records++;
           return null;
@@ -198,6 +212,18 @@ class LogLines {
     this.lastSeq = expected;
     this.records++;
     return null;
+  }
+
+  /** A turn record folded from its JSON without the body's text; false when it must be parsed whole. */
+  private readBodyless(start: number, afterSeq: number, nl: number, offset: number, expected: number): boolean {
+    const span = turnBodySpan(this.buf, afterSeq, nl);
+    if (!span) return false;
+    const json = this.buf.toString('utf8', start + RECORD_PREFIX_BYTES, span.start) + this.buf.toString('utf8', span.end, nl);
+    const parsed = parseRecord(json, expected);
+    // Anything unexpected is left to the whole parse, which also names any damage.
+    if ('reason' in parsed || !elidedTurnHolds(parsed.event)) return false;
+    this.onRecord({ seq: expected, event: parsed.event, json, offset, bytes: nl + 1 - start, bodyBytes: span.bytes });
+    return true;
   }
 
   /** At the end of the file: what is left is nothing, a torn write, or damage. */

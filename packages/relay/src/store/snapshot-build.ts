@@ -36,12 +36,13 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Buil
   const scan = await scanLog(
     logFile,
     (record) => {
-      foldEvent(data, record.event as RelayEvent);
+      foldEvent(data, record.event as RelayEvent, record.bodyBytes);
       last = { offset: record.offset, bytes: record.bytes };
     },
     {
       skipThrough: from,
       stopAfter: through,
+      bodyless: true,
       onReceipt: (seq, conversation, offset, bytes) => {
         foldReceipt(data, seq, conversation);
         last = { offset, bytes };
