@@ -279,8 +279,9 @@ export class ConversationTable implements Map<string, Conversation> {
   /** Gives every conversation's turn array exactly the room it uses (after a replay, growing arrays keep a third more). */
   trim(): void {
     for (const e of this.byId.values()) {
-      // A closed conversation's turns were trimmed when it closed: copying them again only makes garbage.
-      if (e.meta.status !== 'closed') e.turns = e.turns.slice();
+      // A closed conversation's arrays were trimmed when it closed: copying them again only makes garbage.
+      if (e.meta.status === 'closed') continue;
+      e.turns = e.turns.slice();
       e.hostBytes = e.hostBytes.slice();
     }
   }
@@ -355,8 +356,10 @@ export class ConversationTable implements Map<string, Conversation> {
           resolution: { text: event.resolution, by: this.interner.name(event.by), at: event.at },
           seq: event.seq,
         });
-        // A closed conversation takes no more turns: its array needs no room to grow.
+        // A closed conversation takes no more turns: its arrays need no room to grow. Trimmed now,
+        // while the copies they replace are young, rather than all at once after a replay.
         e.turns = e.turns.slice();
+        e.hostBytes = e.hostBytes.slice();
         return;
       }
     }

@@ -75,6 +75,12 @@ export function foldEvent(data: LedgerData, event: RelayEvent, bodyBytes?: numbe
     case 'receipt':
       keepReceipt(data, event.receipt.conversation, event.seq);
       break;
+    case 'conversation.closed': {
+      // Its receipts are (nearly) all in: the list is trimmed now, while the copy it replaces is young.
+      const list = data.receipts.get(event.conversation);
+      if (list) data.receipts.set(event.conversation, list.slice());
+      break;
+    }
     default:
       break;
   }
@@ -112,5 +118,6 @@ export function foldReceipt(data: LedgerData, seq: number, conversation: string)
 /** After a replay: every growing array given exactly the room it uses (arrays grown one push at a time keep a third more). */
 export function compactLedgerData(data: LedgerData): void {
   data.conversations.trim();
-  for (const [id, list] of data.receipts) data.receipts.set(id, list.slice());
+  // Closed conversations' lists were trimmed when they closed.
+  for (const [id, list] of data.receipts) if (data.conversations.entry(id)?.meta.status !== 'closed') data.receipts.set(id, list.slice());
 }
