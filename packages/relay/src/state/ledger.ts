@@ -246,6 +246,15 @@ export class Ledger {
     return { ...c, turns };
   }
 
+  /** The summary of one conversation, from memory alone: none of its turns is built or read. */
+  summary(id: string): ConversationSummary {
+    const e = this.data.conversations.entry(id);
+    if (e) return this.data.conversations.summary(e);
+    // Refused as everywhere else (a bad name, or no such conversation).
+    getConversation(this.data.state, id);
+    throw new CrosstalkError('CONVERSATION_NOT_FOUND', `no conversation ${id}`, { details: { conversation: id } });
+  }
+
   /** The summary of every conversation, from memory alone. */
   *summaries(): Generator<ConversationSummary> {
     for (const e of this.data.conversations.allEntries()) yield this.data.conversations.summary(e);

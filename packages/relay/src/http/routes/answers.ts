@@ -1,9 +1,8 @@
 // How a decided outcome is answered: committed, and answered only once durable, with the
 // conversation as it now stands. A repeated idempotency key gets the original turn, just as
 // durable as the first answer was. The same answers go out over HTTP and over an agent's link.
-import { CrosstalkError, getConversation, type ModerateAnswer, type Outcome, type PostAnswer, type Turn } from '@crosstalk/core';
+import { CrosstalkError, type ModerateAnswer, type Outcome, type PostAnswer, type Turn } from '@crosstalk/core';
 import type { Ledger } from '../../state/ledger.js';
-import { summarize } from '../../state/views.js';
 
 interface TurnRef {
   conversation: string;
@@ -42,11 +41,12 @@ async function originalTurn(ledger: Ledger, conversation: string, n: number): Pr
 export async function answerTurn(ledger: Ledger, outcome: Outcome): Promise<Answered<PostAnswer>> {
   const duplicate = outcome.kind === 'duplicate';
   const ref = outcome.kind === 'events' ? await commitTurn(ledger, outcome.events) : await originalTurn(ledger, outcome.conversation, outcome.turn);
-  const conversation = getConversation(ledger.state, ref.conversation);
+  // The summary comes from memory: building the conversation would make an object per turn.
+  const conversation = ledger.summary(ref.conversation);
   const seq = ledger.turnSeq(ref.conversation, ref.n);
   if (seq === undefined) throw new CrosstalkError('INTERNAL', `turn ${ref.n} of ${ref.conversation} is not in the state`);
   const turn = ref.turn ?? (await ledger.readTurn(seq, ref.n));
-  return { status: duplicate ? 200 : 201, answer: { conversation: summarize(conversation), turn, seq: ref.seq, duplicate } };
+  return { status: duplicate ? 200 : 201, answer: { conversation, turn, seq: ref.seq, duplicate } };
 }
 
 /** Answers a moderation or a close, which always changes the conversation. */
@@ -57,5 +57,5 @@ export async function answerChange(ledger: Ledger, outcome: Outcome): Promise<An
   const event = events[0];
   if (!event || !('conversation' in event) || typeof event.conversation !== 'string')
     throw new CrosstalkError('INTERNAL', 'moderation produced no conversation event');
-  return { status: 200, answer: { conversation: summarize(getConversation(ledger.state, event.conversation)), seq: event.seq } };
+  return { status: 200, answer: { conversation: ledger.summary(event.conversation), seq: event.seq } };
 }

@@ -121,6 +121,9 @@ describe.each(POST_WAYS)('posting over %s', (way: PostWay) => {
         decision: { text: 'pin 2.1.2', turn: 2, agreedBy: ['claude-win', 'codex-linux'] },
       });
       expect(full.body.conversation.turns.map((t: { n: number }) => t.n)).toEqual([1, 2, 3]);
+      // A post's answer holds the conversation exactly as the list shows it.
+      const listed = await relay.request(win.signer, 'GET', '/v1/conversations');
+      expect(listed.body.conversations.find((c: { id: string }) => c.id === id)).toEqual(agree.body.conversation);
       const since = await relay.request(win.signer, 'GET', `/v1/conversations/${id}?since=2`);
       expect(since.body.conversation.turns.map((t: { n: number }) => t.n)).toEqual([3]);
 
