@@ -44,8 +44,11 @@ describe('a turn body read from its record', () => {
     }
   });
 
-  it('leaves to the whole parse a body with a \\u escape, a record of another kind, and a turn that proposes', () => {
+  it('leaves to the whole parse a body with a \\u escape or a raw control byte, a record of another kind, and a turn that proposes', () => {
     expect(span(turnRecord(3, 'a bell \u0007 rings'), 3)).toBeNull();
+    const raw = Buffer.from(turnRecord(6, 'tab\there'));
+    raw[raw.indexOf('\\t')] = 0x09;
+    expect(span(raw, 6)).toBeNull();
     const receipt = encodeRecord(JSON.stringify({ seq: 4, type: 'receipt', at: 'x', receipt: { session: 's', body: 'not a turn' } }));
     expect(span(receipt, 4)).toBeNull();
     const proposing = span(turnRecord(5, 'we agree', 'we agree'), 5);

@@ -22,7 +22,8 @@ export interface BodySpan {
 /**
  * Where the body of the turn record buf[afterSeq, end) lies (`afterSeq` is just past its
  * `{"seq":N,`), when it is a `turn.posted` or `conversation.opened` record; null otherwise, or
- * when the body holds a `\u` escape (the caller then parses the record whole).
+ * when the body holds a `\u` escape or a raw control byte, which no JSON writer leaves (the caller
+ * then parses the record whole, and JSON.parse judges it).
  */
 export function turnBodySpan(buf: Buffer, afterSeq: number, end: number): BodySpan | null {
   const kind = end - afterSeq > OPENED.length && (bytesAt(buf, afterSeq, TURN_POSTED) || bytesAt(buf, afterSeq, OPENED));
@@ -36,6 +37,7 @@ export function turnBodySpan(buf: Buffer, afterSeq: number, end: number): BodySp
   for (let i = start; i < end; i++) {
     const b = buf[i] as number;
     if (b === QUOTE) return { start, end: i, bytes };
+    if (b < 0x20) return null;
     if (b === BACKSLASH) {
       // \" \\ \/ \b \f \n \r \t each stand for one byte; \uXXXX is left to JSON.parse.
       if (buf[i + 1] === 0x75) return null;
