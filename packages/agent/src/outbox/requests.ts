@@ -89,11 +89,17 @@ function answerOf(kind: EndpointPostOp, r: PostResult): Record<string, unknown> 
 }
 
 function timeout(ms: number, closed: AbortSignal): Promise<null> {
+  // A client that hung up before this wait began (during the outbox's fsync) is not waited for.
+  if (closed.aborted) return Promise.resolve(null);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), ms);
-    closed.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve(null);
-    });
+    closed.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve(null);
+      },
+      { once: true },
+    );
   });
 }
