@@ -23,7 +23,7 @@ import type { Principal } from '../auth/verify.js';
 import { fromZod } from '../http/errors.js';
 import { answerChange, answerTurn, type Answered } from '../http/routes/answers.js';
 import { isoNow, type Services } from '../services.js';
-import { receiptEvent, SAME_RECEIPT_LOOKBACK, sameReceipt } from '../state/receipts.js';
+import { receiptEvent } from '../state/receipts.js';
 
 export const POST_KINDS = ['open', 'turn', 'moderate', 'close', 'receipt'] as const;
 export type PostKind = (typeof POST_KINDS)[number];
@@ -136,10 +136,7 @@ async function turn(services: Services, host: string, id: string, value: unknown
 
 async function receipt(services: Services, host: string, body: ReceiptBody): Promise<Answered<object>> {
   const { ledger } = services;
-  const event = receiptEvent(ledger.state, host, body, isoNow(services));
-  const logged = sameReceipt(await ledger.receiptsOf(body.conversation, SAME_RECEIPT_LOOKBACK), host, body);
-  if (logged !== null) return { status: 200, answer: { seq: logged } };
-  const { events, durable } = ledger.commit([event]);
+  const { events, durable } = ledger.commit([receiptEvent(ledger.state, host, body, isoNow(services))]);
   await durable;
   return { status: 201, answer: { seq: events[0]?.seq ?? 0 } };
 }

@@ -260,10 +260,9 @@ export class Ledger {
     for (const e of this.data.conversations.allEntries()) yield this.data.conversations.summary(e);
   }
 
-  /** The latest receipts of a conversation (at most 100, or `limit`), read from their records. */
-  async receiptsOf(conversation: string, limit?: number): Promise<ReceiptView[]> {
-    const all = this.data.receipts.get(conversation) ?? [];
-    const seqs = limit === undefined ? all : all.slice(-limit);
+  /** The latest receipts of a conversation (at most 100), read from their records. */
+  async receiptsOf(conversation: string): Promise<ReceiptView[]> {
+    const seqs = this.data.receipts.get(conversation) ?? [];
     return Promise.all(
       seqs.map(async (seq) => {
         const event = JSON.parse(await this.log.readOne(seq)) as RelayEvent;
