@@ -10,6 +10,8 @@ export const repoFile = (path: string): string => at(`../../${path}`);
 export const NODE = process.execPath;
 /** The CLI every suite runs as a real process. */
 export const CLI_BIN = at('../../packages/cli/dist/bundle/bin.js');
+/** The same CLI read by its full program only, never by the fast entry (full-program.mjs). */
+export const FULL_PROGRAM = at('./full-program.mjs');
 export const RELAY_MAIN = at('../../packages/relay/dist/main.js');
 export const AGENT_MAIN = at('../../packages/agent/dist/main.js');
 /** A relay with options the command line does not offer (a short heartbeat, no rate limits). */

@@ -2,11 +2,15 @@
 // The only place that reads process.env and calls process.exit. `crosstalk` and
 // `crosstalk --help` print a help text generated at build time, so they start almost as fast as
 // node itself; `crosstalk hook`, which coding agents run on every turn, loads only its own small
-// module; everything else loads the program and only the command that runs.
+// module; the commands a session runs on its turns (FAST_COMMANDS)
+// skip the program when their command line has a plain shape (fast/entry.ts); everything else loads
+// the program and only the command that runs.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 
 const argv = process.argv.slice(2);
+// What a coding-agent session runs on its turns: posting through this host's agent, reading, waiting.
+const FAST_COMMANDS = new Set(['reply', 'open', 'moderate', 'close', 'ask', 'wait', 'read', 'status']);
 
 function fastHelp(): boolean {
   if (!(argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')))) return false;
@@ -42,7 +46,6 @@ if (fastHelp()) {
   });
   exit(code);
 } else {
-  const [{ main }, { createContext }] = await Promise.all([import('./main.js'), import('./context.js')]);
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -50,6 +53,18 @@ if (fastHelp()) {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const code = await main(argv, createContext(process, controller.signal));
+  const context = async () => {
+    const { createContext } = await import('./context.js');
+    return () => createContext(process, controller.signal);
+  };
+  let code: number | null = null;
+  if (FAST_COMMANDS.has(argv[0] ?? '')) {
+    const [{ runFast }, base] = await Promise.all([import('./fast/entry.js'), context()]);
+    code = await runFast(argv, base);
+  }
+  if (code === null) {
+    const [{ main }, base] = await Promise.all([import('./main.js'), context()]);
+    code = await main(argv, base());
+  }
   exit(code);
 }

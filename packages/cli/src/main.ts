@@ -3,9 +3,9 @@
 import { CommanderError } from 'commander';
 import { EXIT } from '@crosstalk/core/errors';
 import type { CliContext } from './handler.js';
-import { parseOptions } from './options/parse.js';
-import { printError, printResult } from './output.js';
+import { printError } from './output.js';
 import { buildProgram } from './program.js';
+import { runCommand } from './run-command.js';
 import { unknownCommand, usageError } from './usage.js';
 
 export async function main(argv: string[], base: Omit<CliContext, 'json'>): Promise<number> {
@@ -14,13 +14,7 @@ export async function main(argv: string[], base: Omit<CliContext, 'json'>): Prom
   const io = { writeOut: (s: string) => void base.stdout.write(s), writeErr: (s: string) => void base.stderr.write(s) };
   const program = buildProgram(async (spec, args, options) => {
     json = options.json === true;
-    const ctx: CliContext = { ...base, json };
-    const checked = parseOptions(spec.options ?? [], options);
-    const { default: handler } = await spec.load();
-    // The table forgets each handler's option type; command() checked it against the same options.
-    const result = await handler(ctx, args, checked as never);
-    printResult(ctx, result);
-    if (result && result.exitCode !== undefined) exitCode = result.exitCode;
+    exitCode = await runCommand({ ...base, json }, spec, args, options);
   }, io);
   const unknown = unknownCommand(argv);
   if (unknown) return printError({ ...base, json }, unknown);
