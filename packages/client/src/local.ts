@@ -25,6 +25,14 @@ export class AgentGone extends Error {
   }
 }
 
+/** The asker gave up (Ctrl-C): the connection was closed before the agent answered. */
+export class AskInterrupted extends Error {
+  constructor() {
+    super('interrupted before the agent answered');
+    this.name = 'AskInterrupted';
+  }
+}
+
 /** What listens on the endpoint could not prove it holds this user's endpoint secret. */
 export class AgentUnproven extends Error {
   constructor(message: string) {
@@ -38,6 +46,8 @@ export interface AskOptions {
   secret?: string;
   /** Frames the agent sends about the request before its reply (`{t: "progress"}`), their fields. */
   onProgress?(fields: Record<string, unknown>): void;
+  /** Aborting it hangs up (rejecting with AskInterrupted); the agent then settles the request as its own. */
+  signal?: AbortSignal;
 }
 
 function sameProof(got: unknown, want: string): boolean {
@@ -58,12 +68,19 @@ export function askAgent(path: string, request: Record<string, unknown>, timeout
     const socket = createConnection(path);
     const reader = new FrameReader();
     let welcomed = false;
+    let done = false;
+    const interrupted = () => finish(() => reject(new AskInterrupted()));
     const finish = (fn: () => void) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', interrupted);
       socket.destroy();
       fn();
     };
     const timer = setTimeout(() => finish(() => reject(new Error(`the agent did not answer within ${timeoutMs} ms`))), timeoutMs);
+    if (options.signal?.aborted) return interrupted();
+    options.signal?.addEventListener('abort', interrupted, { once: true });
     socket.setEncoding('utf8');
     socket.once('connect', () => socket.write(frame({ t: 'hello', v: ENDPOINT_PROTOCOL, ...(nonce === undefined ? {} : { nonce }) })));
     socket.on('error', (err: NodeJS.ErrnoException) => {

@@ -22,6 +22,8 @@ export const EXIT = {
   /** `crosstalk wait`: the conversation ended (closed, converged, or at its limit) before it was your turn. */
   ended: 10,
   timeout: 124,
+  /** Ctrl-C (128 + SIGINT) while a command waited. */
+  interrupted: 130,
 } as const;
 
 const spec = (status: number, exit: number, message: string, hint: string): ErrorSpec => ({ status, exit, message, hint });
@@ -285,6 +287,12 @@ export const ERRORS = {
     EXIT.unreachable,
     "the relay did not acknowledge the post in time; this host's agent keeps it and sends it when the relay is back",
     'nothing to redo: the post lands once the relay is back (`crosstalk read <id>` shows it); `crosstalk agent status` shows the link',
+  ),
+  POST_INTERRUPTED: spec(
+    503,
+    EXIT.interrupted,
+    'interrupted (Ctrl-C) before the relay acknowledged the post',
+    "the message says what became of the post; `crosstalk read <id>` shows whether it landed, and `crosstalk agent status` what this host's agent still holds",
   ),
   AGENT_RUNNING: spec(
     409,

@@ -21,6 +21,27 @@ const COMPACT_BYTES = 4 * 1024 * 1024;
 
 type Line = { '+': OutboxEntry } | { '-': string };
 
+const OUTBOX_FILE = 'outbox.jsonl';
+
+/**
+ * What the outbox in `dir` holds, oldest first, read without changing it: also what `crosstalk
+ * agent status` shows, the agent running or not (a stopped agent sends it when it starts again).
+ */
+export async function readOutbox(dir: string): Promise<OutboxEntry[]> {
+  const pending = new Map<string, OutboxEntry>();
+  const text = await readFile(join(dir, OUTBOX_FILE), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return '';
+    throw err;
+  });
+  for (const raw of text.split('\n')) {
+    const line = parseLine(raw);
+    if (line === null) continue;
+    if ('+' in line) pending.set(line['+'].id, line['+']);
+    else pending.delete(line['-']);
+  }
+  return [...pending.values()];
+}
+
 export class OutboxLog {
   private queue: Array<{ line: string; done?: (err?: Error) => void }> = [];
   private writing: Promise<void> | null = null;
@@ -35,19 +56,8 @@ export class OutboxLog {
 
   /** Opens (creates) the outbox in `dir`; the entries still pending, oldest first. */
   static async open(dir: string): Promise<{ log: OutboxLog; pending: OutboxEntry[] }> {
-    const path = join(dir, 'outbox.jsonl');
-    const pending = new Map<string, OutboxEntry>();
-    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return '';
-      throw err;
-    });
-    for (const raw of text.split('\n')) {
-      const line = parseLine(raw);
-      if (line === null) continue;
-      if ('+' in line) pending.set(line['+'].id, line['+']);
-      else pending.delete(line['-']);
-    }
-    const kept = [...pending.values()];
+    const path = join(dir, OUTBOX_FILE);
+    const kept = await readOutbox(dir);
     const body = kept.map((e) => `${JSON.stringify({ '+': e })}\n`).join('');
     await atomicWriteFile(path, body, { mode: 0o600 });
     const log = new OutboxLog(path, await open(path, 'a', 0o600));

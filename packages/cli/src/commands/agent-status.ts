@@ -1,6 +1,7 @@
-// `crosstalk agent status`: is the agent running and connected; relay, cursor, lag, its sessions
-// and their last wake-up; and the service, if one is installed. Exit 5 when it is not running.
-import { execaServiceRunner, readAgentConfig, readAgentStatus, serviceStatus } from '@crosstalk/agent';
+// `crosstalk agent status`: is the agent running and connected; relay, cursor, lag, the posts its
+// outbox holds for the relay, its sessions and their last wake-up; and the service, if one is
+// installed. Exit 5 when it is not running.
+import { execaServiceRunner, readAgentConfig, readAgentStatus, readOutbox, serviceStatus } from '@crosstalk/agent';
 import { CrosstalkError, EXIT } from '@crosstalk/core';
 import type { CommandHandler } from '../handler.js';
 import { table } from '../lib/format.js';
@@ -20,10 +21,20 @@ export function diskWords(disk: { usedBytes: number; budgetBytes: number; paused
   );
 }
 
+/** The outbox in one line: what waits for the relay, and whether anything will send it. */
+export function outboxWords(outbox: { posts: number; oldest: string | null }, running: boolean): string {
+  if (outbox.posts === 0) return 'outbox: no post waiting for the relay';
+  const what = `${outbox.posts} post${outbox.posts === 1 ? '' : 's'} waiting for the relay's acknowledgement (the oldest taken at ${outbox.oldest})`;
+  return `outbox: ${what}; ${running ? 'sent when the link is up' : 'sent when the agent runs again'}`;
+}
+
 const handler: CommandHandler = async (ctx) => {
   const layout = layoutOf(ctx);
   const config = await readAgentConfig(layout.config);
   const report = await readAgentStatus(layout);
+  // Receipts may wait there too; only posts are the user's.
+  const posts = (await readOutbox(layout.stateDir)).filter((e) => e.op !== 'receipt');
+  const outbox = { posts: posts.length, oldest: posts[0]?.at ?? null };
   // An unsupported platform or an unusable context means there is no service to ask about.
   const service = await serviceStatus(serviceContext(ctx, layout), execaServiceRunner()).catch((err: unknown) =>
     err instanceof CrosstalkError ? null : Promise.reject(err),
@@ -37,6 +48,7 @@ const handler: CommandHandler = async (ctx) => {
     lines.push(`cursor ${s.cursor}, relay head ${s.head ?? '?'}, lag ${s.lag ?? '?'}`);
     if (s.disk) lines.push(diskWords(s.disk, layout.config));
   }
+  if (report.running || outbox.posts > 0) lines.push(outboxWords(outbox, report.running));
   if (s?.lastError) lines.push(`last error: ${s.lastError.message} [${s.lastError.code}] at ${s.lastError.at}`);
   if (s && s.sessions.length > 0) {
     lines.push('', 'sessions:');
@@ -60,7 +72,7 @@ const handler: CommandHandler = async (ctx) => {
     service ? `service: ${service.installed ? `installed (${service.definition}), ${service.state}` : 'not installed'}` : 'service: not supported here',
   );
   lines.push(spawnPolicyWords(config.spawn));
-  const data = { running: report.running, host: config.host, relayUrl: config.relayUrl, status: s, service, spawn: config.spawn };
+  const data = { running: report.running, host: config.host, relayUrl: config.relayUrl, status: s, service, spawn: config.spawn, outbox };
   return { data, text: lines.join('\n'), exitCode: report.running ? EXIT.ok : EXIT.unreachable };
 };
 export default handler;

@@ -3,10 +3,10 @@
 // straight to the relay over HTTP. Opens and turns carry one idempotency key for every attempt on
 // either way, so a post retried across a relay restart, a link drop or the fall-back to HTTP lands
 // once. The wait for the relay's acknowledgement is bounded (--post-timeout), with progress on
-// stderr; when it runs out, the error says what became of the post.
+// stderr; when it runs out, or Ctrl-C ends it, the error says what became of the post.
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { AgentGone, AgentUnproven, askAgent, LocalRefusal } from '@crosstalk/client/local';
+import { AgentGone, AgentUnproven, askAgent, AskInterrupted, LocalRefusal } from '@crosstalk/client/local';
 import { CrosstalkError, isErrorCode } from '@crosstalk/core/errors';
 import { DURABLE_POST_OPS, endpointPath, endpointSecretPath, type EndpointPostOp } from '@crosstalk/core/endpoint';
 import { resolveHome } from '@crosstalk/core/home';
@@ -75,6 +75,7 @@ async function throughAgent<A>(ctx: Ctx, plan: PostPlan<A>, body: Record<string,
   try {
     reply = await askAgent(path, request, way.postTimeout + ANSWER_SLACK_MS, {
       secret,
+      signal: ctx.signal,
       onProgress: (p) => {
         taken = true;
         queued = p.queued === true;
@@ -82,6 +83,7 @@ async function throughAgent<A>(ctx: Ctx, plan: PostPlan<A>, body: Record<string,
       },
     });
   } catch (err) {
+    if (err instanceof AskInterrupted) throw interruptedInAgent(plan, taken, queued);
     if (err instanceof LocalRefusal) {
       throw new CrosstalkError(isErrorCode(err.code) ? err.code : 'INTERNAL', err.message, {
         ...(err.hint === undefined ? {} : { hint: err.hint }),
@@ -112,6 +114,27 @@ async function throughAgent<A>(ctx: Ctx, plan: PostPlan<A>, body: Record<string,
   if (typeof reply.answer !== 'object' || reply.answer === null) return { done: false, why: 'the agent does not take posts (an older version)' };
   if (way.verbose) say(ctx, "posted through this host's agent");
   return { done: true, answer: reply.answer as A };
+}
+
+/** Ctrl-C while the agent held the post: what becomes of it is the agent's, and the message says what. */
+function interruptedInAgent(plan: { op: string; conversation?: string }, taken: boolean, queued: boolean): CrosstalkError {
+  const read = `\`crosstalk read ${plan.conversation ?? '<id>'}\``;
+  if (queued)
+    return new CrosstalkError(
+      'POST_INTERRUPTED',
+      `interrupted before the relay acknowledged the ${plan.op}; it stays queued in this host's agent's outbox on disk and is posted when the relay takes it, once`,
+      { hint: `nothing to redo: ${read} shows it once it landed; \`crosstalk agent status\` shows the outbox`, details: { post: 'queued' } },
+    );
+  if (taken)
+    return new CrosstalkError(
+      'POST_INTERRUPTED',
+      `interrupted before the relay answered the ${plan.op}: this host's agent drops it if it was not sent yet, so it may or may not have been made`,
+      { hint: `check with ${read} before trying again`, details: { post: 'unknown' } },
+    );
+  return new CrosstalkError('POST_INTERRUPTED', `interrupted before this host's agent said it kept the ${plan.op}: it may or may not be posted`, {
+    hint: `check with ${read} (and \`crosstalk agent status\`) before trying again`,
+    details: { post: 'unknown' },
+  });
 }
 
 function unacknowledged(plan: { op: string; conversation?: string }, state: string, waitedMs: number): CrosstalkError {
@@ -146,15 +169,41 @@ async function direct<A>(ctx: Ctx, plan: PostPlan<A>, body: Record<string, unkno
       // A token the relay had already seen (a request it got, whose answer a broken connection
       // lost, sent again as it was) is no refusal of the post: the next attempt has a fresh one.
       const again = retryable(err) || (err instanceof CrosstalkError && err.code === 'AUTH_REPLAYED');
-      if (!retries || !again || left <= 0 || ctx.signal.aborted) throw err;
+      if (retries && again && ctx.signal.aborted) throw interruptedDirect(plan);
+      if (!retries || !again || left <= 0) throw err;
       if (Date.now() - lastSaid >= PROGRESS_EVERY_MS) {
         lastSaid = Date.now();
         say(ctx, `relay not answering (${(err as CrosstalkError).code}); retrying with the same key for ${Math.ceil(left / 1000)} s more`);
       }
       const delay = Math.min(left, 250 * 2 ** Math.min(attempt - 1, 3) * (0.75 + Math.random() * 0.5));
-      await new Promise((r) => setTimeout(r, delay));
+      await pause(delay, ctx.signal);
+      if (ctx.signal.aborted) throw interruptedDirect(plan);
     }
   }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/** Ctrl-C between two attempts of the direct way: an earlier one may have landed, its answer lost. */
+function interruptedDirect(plan: { op: string; conversation?: string }): CrosstalkError {
+  return new CrosstalkError(
+    'POST_INTERRUPTED',
+    `interrupted while retrying the ${plan.op}: the relay has not acknowledged it, so it may or may not have been made`,
+    {
+      hint: `check with \`crosstalk read ${plan.conversation ?? '<id>'}\` before trying again`,
+      details: { post: 'unknown' },
+    },
+  );
 }
 
 /** A post made with a client already at hand (spawn's opening): one idempotency key for every retry. */

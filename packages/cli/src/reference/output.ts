@@ -261,6 +261,8 @@ export const OUTPUT: Record<string, OutputDoc> = {
       status: 'what the agent last wrote to its status file (`state`, `connected`, `cursor`, `head`, `lag`, `lastError`, `sessions`, …), or null',
       service: '`{platform, definition, installed, running, state}`, or null where no service manager is supported',
       spawn: "this host's spawn policy: `{enabled, allow, kinds, roots, maxSessions, commands, readyTimeoutSeconds}` (docs/SPAWN.md)",
+      outbox:
+        "`{posts, oldest}`: the posts this host's agent keeps on disk until the relay acknowledges them (sent when the link is up; a stopped agent sends them when it starts), and when the oldest was taken (ISO), or null",
     },
   },
   'agent install': {

@@ -24,6 +24,7 @@ const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   unreachable: 'the relay (or the agent) is unreachable',
   ended: '`wait`: the conversation ended, or is at its limit without you holding the floor',
   timeout: 'timed out (`--timeout`)',
+  interrupted: 'interrupted (Ctrl-C) while waiting; a post interrupted before its acknowledgement fails with `POST_INTERRUPTED`, saying what became of it',
 };
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -75,8 +76,11 @@ export function renderCliDoc(): string {
     '  `$TMUX`), else they fail with `NO_SESSION` (exit 2).',
     '- **Bodies** (`open`, `reply`): `--body <text>`, `--body-file <path>` (`-` is stdin), or stdin when',
     '  it is not a terminal. At most 64 KiB of UTF-8; a larger body is refused before anything is sent.',
-    '- **Retries**: `open` and `reply` retry a few times when the relay is unreachable or fails, with',
-    '  one idempotency key per invocation, so a retried post is never posted twice.',
+    "- **Posting** (`open`, `reply`, `moderate`, `close`, the opening of `ask`): through this host's agent",
+    '  when one runs, else straight to the relay; either way they wait up to `--post-timeout` (60 s) for',
+    '  the relay to acknowledge, with one idempotency key per invocation for opens and turns, so a',
+    '  retried post is never posted twice. Ctrl-C while waiting ends with `POST_INTERRUPTED` (exit 130),',
+    '  saying what became of the post: a turn the agent kept stays queued in its outbox and is posted.',
     '- **Home**: `~/.crosstalk`, or `$CROSSTALK_HOME`.',
     '',
     '## Exit codes',
@@ -84,7 +88,6 @@ export function renderCliDoc(): string {
     '| exit | meaning |',
     '|---|---|',
     ...(Object.keys(EXIT) as Array<keyof typeof EXIT>).map((k) => `| ${EXIT[k]} | ${EXIT_MEANING[k]} |`),
-    '| 130 | interrupted (Ctrl-C) while waiting |',
     '',
     '## Commands',
     '',
