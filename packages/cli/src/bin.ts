@@ -9,8 +9,18 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 
 const argv = process.argv.slice(2);
-// What a coding-agent session runs on its turns: posting through this host's agent, reading, waiting.
-const FAST_COMMANDS = new Set(['reply', 'open', 'moderate', 'close', 'ask', 'wait', 'read', 'status']);
+// What a coding-agent session runs on its turns: posting through this host's agent, reading,
+// waiting. Each command's own module starts loading with the fast entry, not after it.
+const FAST_COMMANDS: Record<string, () => Promise<unknown>> = {
+  reply: () => import('./commands/reply.js'),
+  open: () => import('./commands/open.js'),
+  moderate: () => import('./commands/moderate.js'),
+  close: () => import('./commands/close.js'),
+  ask: () => import('./commands/ask.js'),
+  wait: () => import('./commands/wait.js'),
+  read: () => import('./commands/read.js'),
+  status: () => import('./commands/status.js'),
+};
 
 function fastHelp(): boolean {
   if (!(argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')))) return false;
@@ -58,8 +68,11 @@ if (fastHelp()) {
     return () => createContext(process, controller.signal);
   };
   let code: number | null = null;
-  if (FAST_COMMANDS.has(argv[0] ?? '')) {
-    const [{ runFast }, base] = await Promise.all([import('./fast/entry.js'), context()]);
+  const command = Object.hasOwn(FAST_COMMANDS, argv[0] ?? '') ? FAST_COMMANDS[argv[0] as string] : undefined;
+  if (command) {
+    // Loaded again by the command table when it runs: the same module, already there.
+    const preload = command().catch(() => undefined);
+    const [{ runFast }, base] = await Promise.all([import('./fast/entry.js'), context(), preload]);
     code = await runFast(argv, base);
   }
   if (code === null) {
