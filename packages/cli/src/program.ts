@@ -12,7 +12,7 @@ const GROUP_TITLES: Record<CommandSpec['group'], string> = {
 };
 
 const EXIT_CODES = `Exit codes: 0 ok, 1 error, 2 usage, 3 not your turn or conflict, 4 auth,
-5 relay unreachable, 10 conversation ended (wait), 124 timeout. See docs/ERRORS.md.`;
+5 relay unreachable, 10 conversation ended (wait), 124 timeout, 130 interrupted. See docs/ERRORS.md.`;
 
 /** A summary as help prints it: a sentence, starting with a capital. */
 export const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;

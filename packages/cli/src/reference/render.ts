@@ -129,7 +129,7 @@ export function renderReadmeSection(): string {
     out.push('');
   }
   out.push(
-    'Exit codes: 0 ok, 1 error, 2 usage, 3 not your turn or conflict, 4 auth, 5 relay unreachable, 10 conversation ended (`wait`), 124 timeout.',
+    'Exit codes: 0 ok, 1 error, 2 usage, 3 not your turn or conflict, 4 auth, 5 relay unreachable, 10 conversation ended (`wait`), 124 timeout, 130 interrupted (Ctrl-C).',
     README_END,
   );
   return out.join('\n');

@@ -146,7 +146,7 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
   command({
     path: ['agent', 'status'],
     group: 'admin',
-    summary: 'is the agent connected; relay, cursor, lag, sessions and their last receipt',
+    summary: 'is the agent connected; relay, cursor, lag, posts waiting in its outbox, sessions and their last receipt',
     json: true,
     examples: ['crosstalk agent status', 'crosstalk agent status --json'],
     load: () => import('../commands/agent-status.js'),
