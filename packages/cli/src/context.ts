@@ -50,7 +50,11 @@ export function createContext(proc: NodeJS.Process, signal: AbortSignal): Omit<C
     binPath: fileURLToPath(new URL('./bin.js', import.meta.url)),
     nodePath: proc.execPath,
     interactive: Boolean(proc.stdout.isTTY) && !env.NO_COLOR && !env.CI && !byAgent,
-    stdin: proc.stdin,
+    // Only a command that reads stdin has node open it (a stream over a pipe, a file or a terminal:
+    // a few ms): the fast entry keeps this getter, where a spread of the context would call it.
+    get stdin() {
+      return proc.stdin;
+    },
     stdout: proc.stdout,
     stderr: proc.stderr,
     signal,

@@ -20,7 +20,8 @@ export async function runFast(argv: readonly string[], base: () => Omit<CliConte
   const spec = specOf(argv[0]);
   const line = spec ? readCommandLine(argv, spec) : null;
   if (!spec || !line) return null;
-  const ctx: CliContext = { ...base(), json: line.given.json === true };
+  // Not a spread: it would open stdin (context.ts), which only a body read from it needs.
+  const ctx: CliContext = Object.assign(base(), { json: line.given.json === true });
   try {
     return await runCommand(ctx, spec, line.args, line.given);
   } catch (err) {
