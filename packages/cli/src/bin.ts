@@ -10,12 +10,14 @@ import { homedir } from 'node:os';
 
 const argv = process.argv.slice(2);
 // What a coding-agent session runs on its turns: posting through this host's agent, reading,
-// waiting. Each command's own module starts loading with the fast entry, not after it.
+// waiting. The fast entry holds the posting commands itself (scripts/bundle.mjs); the module of
+// each other one starts loading with the fast entry, not after it.
+const none = async () => undefined;
 const FAST_COMMANDS: Record<string, () => Promise<unknown>> = {
-  reply: () => import('./commands/reply.js'),
-  open: () => import('./commands/open.js'),
-  moderate: () => import('./commands/moderate.js'),
-  close: () => import('./commands/close.js'),
+  reply: none,
+  open: none,
+  moderate: none,
+  close: none,
   ask: () => import('./commands/ask.js'),
   wait: () => import('./commands/wait.js'),
   read: () => import('./commands/read.js'),
@@ -72,8 +74,8 @@ if (fastHelp()) {
   if (command) {
     // Loaded again by the command table when it runs: the same module, already there.
     const preload = command().catch(() => undefined);
-    const [{ runFast }, base] = await Promise.all([import('./fast/entry.js'), context(), preload]);
-    code = await runFast(argv, base);
+    const [{ runFast, createContext }] = await Promise.all([import('./fast/entry.js'), preload]);
+    code = await runFast(argv, () => createContext(process, controller.signal));
   }
   if (code === null) {
     const [{ main }, base] = await Promise.all([import('./main.js'), context()]);

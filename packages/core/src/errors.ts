@@ -323,7 +323,19 @@ export interface ErrorBody {
   details?: Record<string, unknown>;
 }
 
+/** Marks a CrosstalkError wherever its class was loaded from (see `Symbol.hasInstance` below). */
+const BRAND = Symbol.for('crosstalk.error');
+
 export class CrosstalkError extends Error {
+  /**
+   * The CLI's fast entry is bundled apart from the rest of the CLI (packages/cli/scripts/bundle.mjs),
+   * so a process may hold two copies of this class: an error is one by its brand, not its copy.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly hint: string;
   readonly status: number;

@@ -3,6 +3,8 @@
 // reads. The command runs as the full program runs it (run-command.ts): same checks, same handler,
 // same output, same exit code. Any other command line is left to the full program (null).
 import type { CliContext } from '../handler.js';
+// The entry script takes the context from here: one module fewer to load on the fast path.
+export { createContext } from '../context.js';
 import { printError } from '../output.js';
 import { runCommand } from '../run-command.js';
 import type { CommandSpec } from '../spec/command.js';
