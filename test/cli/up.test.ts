@@ -44,6 +44,13 @@ it('starts a relay and an agent; a session in a tmux pane joins and is woken; Ct
   expect(login.headers.get('set-cookie')).toMatch(/^crosstalk_login=.*; HttpOnly; SameSite=Strict$/);
   const config = await readConfig(home);
   expect(config.relayUrl).toBe(first.url);
+  // Up means linked: doctor run as soon as the banner shows finds the agent connected.
+  const doctor = await lab.run(home, ['doctor', '--json']);
+  const checks = doctor.json<{ checks: Array<{ name: string; status: string; message: string }> }>().checks;
+  expect(
+    checks.find((c) => c.name === 'agent'),
+    explain(doctor),
+  ).toMatchObject({ status: 'ok', message: expect.stringContaining('connected') });
 
   const host = lab.hostAt(config.host, home);
   const pane = await scriptedSession(lab, host, { name: 'pane-one' });

@@ -200,6 +200,8 @@ class Agent {
       onLinked: () => {
         this.state = 'connected';
         this.lastError = null;
+        // Written at once, not throttled: `doctor` and `agent status` read the link's state here.
+        void this.statusWriter.flush();
         this.outbox.flush();
         this.forwarder.linkUp();
         void this.reportPresence(true);
@@ -327,7 +329,7 @@ class Agent {
     this.state = 'connecting';
     this.sync.linkDown();
     this.forwarder.linkDown();
-    this.statusWriter.update();
+    void this.statusWriter.flush();
   }
 
   private async fatal(error: CrosstalkError): Promise<void> {

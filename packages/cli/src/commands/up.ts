@@ -191,6 +191,7 @@ const handler: CommandHandler<typeof UP_OPTIONS> = async (ctx, _args, options) =
     const { config, news } = await enrolledLocally(ctx, layout, relay, enrolled);
     agent = await runAgent({ layout, config, logLevel: options.logLevel, logDestination: logs, protectFiles: keyProtection(ctx) });
     web = await startLocalWeb(ctx, layout, options.webPort);
+    await linkedOrLate(agent, LINK_WAIT_MS);
     const onPath = (await findOnPath('crosstalk', ctx.env.PATH, ctx.platform)) !== null;
     say(ctx, upBanner(layout, relay, config, news, logFile, onPath, webLine(web), reachedAt(ctx, options.host, relay.port)));
     await runUntilStopped(ctx.signal, relay, agent);
@@ -205,3 +206,12 @@ const handler: CommandHandler<typeof UP_OPTIONS> = async (ctx, _args, options) =
   }
 };
 export default handler;
+
+/** How long `up` waits for its agent's link before it says it is up (the relay is local). */
+const LINK_WAIT_MS = 5_000;
+
+/** Resolves once the agent is linked, or after `ms` (its status then says why not). */
+async function linkedOrLate(agent: RunningAgent, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!agent.status().connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
