@@ -1,5 +1,6 @@
 // Help reads as sentences: every command's description and every entry of a command list starts
 // with a capital; a group's list shows each command's summary, not its whole description.
+import { CROSSTALK_VERSION } from '@crosstalk/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from './commands.js';
 import { buildProgram } from './program.js';
@@ -32,5 +33,29 @@ describe('help', () => {
     expect(relay).toContain('Relay commands');
     expect(relay).toMatch(/^ {2}invite \[options\]\s+Mint a one-time invite/m);
     expect(relay).not.toContain('Run it on the relay machine');
+  });
+});
+
+describe('option values that start with a dash', () => {
+  async function parse(argv: string[]): Promise<{ out: string; ran: Array<{ path: string; options: Record<string, unknown> }> }> {
+    let out = '';
+    const ran: Array<{ path: string; options: Record<string, unknown> }> = [];
+    const io = { writeOut: (s: string) => void (out += s), writeErr: (s: string) => void (out += s) };
+    const program = buildProgram(async (spec, _args, options) => void ran.push({ path: spec.path.join(' '), options }), io);
+    await program.parseAsync(argv, { from: 'user' }).catch(() => undefined);
+    return { out, ran };
+  }
+
+  it('belong to the command: `-V…` is a body or an invite code there, not the program version', async () => {
+    const body = await parse(['open', '--as', 'a1', '--topic', 't', '--with', 'b1', '--body', '-Verbose flags are gone']);
+    expect(body.out).toBe('');
+    expect(body.ran).toMatchObject([{ path: 'open', options: { body: '-Verbose flags are gone' } }]);
+    const join = await parse(['agent', 'join', 'http://127.0.0.1:7717', '--invite', '-V_UNdNM-M9k.ozFBACHxO9msmD5hFLtr', '--host', 'alpha']);
+    expect(join.out).toBe('');
+    expect(join.ran).toMatchObject([{ path: 'agent join', options: { invite: '-V_UNdNM-M9k.ozFBACHxO9msmD5hFLtr' } }]);
+  });
+
+  it('still prints the version for -V before any command', async () => {
+    expect((await parse(['-V'])).out).toBe(`${CROSSTALK_VERSION}\n`);
   });
 });

@@ -45,6 +45,9 @@ export function buildProgram(run: Runner, io: ProgramIo): Command {
   const program = new Command('crosstalk')
     .description('Moderated, turn-based conversations between coding-agent sessions across machines.')
     .version(VERSION, '-V, --version')
+    // Options of the program (-V) only before the command: a value such as `--body -V…` or an
+    // invite code starting with `-V` belongs to the command, not to the program.
+    .enablePositionalOptions()
     .helpCommand(false)
     .configureOutput(output(io))
     .exitOverride()

@@ -283,6 +283,15 @@ describe('invites and enrollment', () => {
     expect([res.status, res.body.code]).toEqual([401, 'INVITE_EXPIRED']);
   });
 
+  it('mints invite codes that never start with a dash, so a command line never reads one as options', () => {
+    // One id in 64 began with `-` before; `agent join --invite -V…` printed the version and enrolled nothing.
+    for (let i = 0; i < 2_000; i++) {
+      const minted = mintInvite();
+      expect(minted.code.startsWith('-'), minted.code).toBe(false);
+      expect(minted.code).toMatch(/^[A-Za-z0-9_-]{12}\.[A-Za-z0-9_-]{43}$/);
+    }
+  });
+
   it('logs no invite secret and no token', async () => {
     const relay = await r.start();
     const inv = await invite(relay);

@@ -17,8 +17,12 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
+/**
+ * The id starts the code a user pastes after `--invite`: a leading `-` would make the command
+ * line read it as options (`-V…` printed the version), so it never starts with one.
+ */
 export function mintInvite(): MintedInvite {
-  const id = randomBytes(9).toString('base64url');
+  const id = randomBytes(9).toString('base64url').replace(/^-/, 'x');
   const secret = randomBytes(32).toString('base64url');
   return { id, code: `${id}.${secret}`, hash: hashSecret(secret) };
 }
