@@ -7,36 +7,27 @@
 import { copyFile, link, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, Lab, type AgentProc, type Host } from '../harness/index.js';
+import { explain, type AgentProc, type Host, type Lab } from '../harness/index.js';
+import { type TwoHosts, twoHosts } from './two-hosts.js';
 
 const FAST = { backoff: { baseMs: 50, capMs: 500 } };
 let lab: Lab;
 let alpha: Host;
 let beta: Host;
 let agent: AgentProc;
+let open: TwoHosts['open'];
 
 beforeAll(async () => {
-  lab = await Lab.create('fast-path');
-  await lab.startRelay();
-  alpha = await lab.host('alpha');
-  beta = await lab.host('beta');
   // A short reconnect backoff: these tests stop and start the relay.
-  [agent] = await Promise.all([lab.startAgent(alpha, { tuning: FAST }), lab.startAgent(beta, { tuning: FAST })]);
-  for (const [host, session] of [
-    [alpha, 'a1'],
-    [beta, 'b1'],
-  ] as const) {
-    const r = await host.run(['join', '--as', session, '--no-wake']);
-    expect(r.exitCode, explain(r)).toBe(0);
-  }
+  ({
+    lab,
+    alpha,
+    beta,
+    agents: { alpha: agent },
+    open,
+  } = await twoHosts('fast-path', undefined, { tuning: FAST }));
 });
 afterAll(() => lab?.cleanup());
-
-async function open(topic: string): Promise<string> {
-  const r = await alpha.run(['open', '--as', 'a1', '--topic', topic, '--with', 'b1', '--body', `About ${topic}.`]);
-  expect(r.exitCode, explain(r)).toBe(0);
-  return r.stdout.trim();
-}
 
 async function turns(id: string): Promise<Array<{ n: number; author: string; body: string }>> {
   const r = await beta.run(['read', id, '--json']);

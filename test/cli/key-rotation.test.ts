@@ -4,8 +4,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, Lab, type Host } from '../harness/index.js';
+import { explain, type Host, type Lab } from '../harness/index.js';
 import type { AgentProc } from '../harness/agent.js';
+import { twoHosts } from './two-hosts.js';
 
 let lab: Lab;
 let alpha: Host;
@@ -20,18 +21,12 @@ const linkedCount = (agent: AgentProc) =>
 const keyOf = async (home: string) => (JSON.parse(await readFile(join(home, 'host-key.json'), 'utf8')) as { x: string }).x;
 
 beforeAll(async () => {
-  lab = await Lab.create('key-rotation');
-  await lab.startRelay({ serveArgs: ['--key-overlap', '3s'] });
-  alpha = await lab.host('alpha');
-  beta = await lab.host('beta');
-  [alphaAgent] = await Promise.all([lab.startAgent(alpha), lab.startAgent(beta)]);
-  for (const [host, session] of [
-    [alpha, 'a1'],
-    [beta, 'b1'],
-  ] as const) {
-    const r = await host.run(['join', '--as', session, '--no-wake']);
-    expect(r.exitCode, explain(r)).toBe(0);
-  }
+  ({
+    lab,
+    alpha,
+    beta,
+    agents: { alpha: alphaAgent },
+  } = await twoHosts('key-rotation', { serveArgs: ['--key-overlap', '3s'] }));
 }, 120_000);
 afterAll(() => lab?.cleanup());
 

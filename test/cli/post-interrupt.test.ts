@@ -2,7 +2,8 @@
 // says what becomes of the post — a turn this host's agent kept stays queued in its outbox and is
 // posted when the relay is back, once. `crosstalk agent status` shows what the outbox holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, Lab, type Host } from '../harness/index.js';
+import { explain, type Host, type Lab } from '../harness/index.js';
+import { twoHosts } from './two-hosts.js';
 
 const FAST = { backoff: { baseMs: 50, capMs: 500 } };
 let lab: Lab;
@@ -10,19 +11,8 @@ let alpha: Host;
 let beta: Host;
 
 beforeAll(async () => {
-  lab = await Lab.create('post-interrupt');
-  await lab.startRelay();
-  alpha = await lab.host('alpha');
-  beta = await lab.host('beta');
   // A short reconnect backoff: the test stops and starts the relay.
-  await Promise.all([lab.startAgent(alpha, { tuning: FAST }), lab.startAgent(beta, { tuning: FAST })]);
-  for (const [host, session] of [
-    [alpha, 'a1'],
-    [beta, 'b1'],
-  ] as const) {
-    const r = await host.run(['join', '--as', session, '--no-wake']);
-    expect(r.exitCode, explain(r)).toBe(0);
-  }
+  ({ lab, alpha, beta } = await twoHosts('post-interrupt', undefined, { tuning: FAST }));
 }, 120_000);
 afterAll(() => lab?.cleanup());
 

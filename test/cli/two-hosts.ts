@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { type AgentProc, explain, Lab, type Host } from '../harness/index.js';
 
 type RelayOptions = Parameters<Lab['startRelay']>[0];
+type AgentOptions = Parameters<Lab['startAgent']>[1];
 
 export interface TwoHosts {
   lab: Lab;
@@ -15,13 +16,16 @@ export interface TwoHosts {
   open(topic: string, extra?: string[]): Promise<string>;
 }
 
-/** `relay`: how the relay is started (its `serve` flags, …), when a suite needs it otherwise. */
-export async function twoHosts(name: string, relay?: RelayOptions): Promise<TwoHosts> {
+/**
+ * `relay`: how the relay is started (its `serve` flags, …), when a suite needs it otherwise;
+ * `agents`: how both agents are started (a short reconnect backoff, for suites that restart the relay).
+ */
+export async function twoHosts(name: string, relay?: RelayOptions, agents: AgentOptions = {}): Promise<TwoHosts> {
   const lab = await Lab.create(name);
   await lab.startRelay(relay);
   const alpha = await lab.host('alpha');
   const beta = await lab.host('beta');
-  const [alphaAgent, betaAgent] = await Promise.all([lab.startAgent(alpha), lab.startAgent(beta)]);
+  const [alphaAgent, betaAgent] = await Promise.all([lab.startAgent(alpha, agents), lab.startAgent(beta, agents)]);
   for (const [host, session] of [
     [alpha, 'a1'],
     [beta, 'b1'],
