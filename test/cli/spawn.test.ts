@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentProc, CLI_BIN, explain, type Host, Lab, NODE, repoFile } from '../harness/index.js';
+import { AgentProc, CLI_BIN, explain, type Host, Lab, NODE, processAlive as alive, repoFile } from '../harness/index.js';
 import { documentedFields, keys } from './fields.js';
 
 let lab: Lab;
@@ -28,15 +28,6 @@ function spawnTmux(host: Host, args: string[]): Promise<string | null> {
     );
   });
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function stateOf(name: string): Promise<string | undefined> {
   const r = await alpha.run(['sessions', '--json']);

@@ -10,7 +10,7 @@ export { labPerTest } from './lab-per-test.js';
 export { Log, LogBook } from './logbook.js';
 export { loopback, setupNetwork, type HostNet, type Network } from './netns.js';
 export { AGENT_MAIN, CLI_BIN, FULL_PROGRAM, NODE, RELAY_MAIN, REPO, repoFile } from './paths.js';
-export { Proc, Procs, runToEnd, type Exit, type Finished, type SpawnOptions } from './process.js';
+export { Proc, processAlive, Procs, runToEnd, type Exit, type Finished, type SpawnOptions } from './process.js';
 export { RelayProc, type RelayProcOptions } from './relay.js';
 export {
   scriptedSession,

@@ -5,6 +5,7 @@
 // runs on loopback, with a note saying so. Names and the subnet carry this process's pid, so
 // concurrent runs never collide; namespaces left by a killed run are swept at the next start.
 import { execa } from 'execa';
+import { processAlive as alive } from './process.js';
 
 export interface HostNet {
   /** Namespace to run the host's processes in, or undefined on loopback. */
@@ -31,15 +32,6 @@ async function ip(args: string[]): Promise<void> {
 async function ipOut(args: string[]): Promise<string> {
   const r = await execa('ip', args, { timeout: 10_000, stdin: 'ignore', reject: false });
   return r.exitCode === 0 ? String(r.stdout) : '';
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Removes namespaces and bridges of runs whose process is gone. */

@@ -12,6 +12,16 @@ const HARD_TIMEOUT_MS = 15 * 60_000;
 /** What a process's own stdout and stderr keep for assertions: the tail. */
 const KEPT_CHARS = 1024 * 1024;
 
+/** Whether a process with this id exists (EPERM: it does, under another user); signal 0 sends nothing. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export interface SpawnOptions {
   /** Added to a minimal environment (PATH, HOME, LANG, TZ): nothing leaks in from the runner's. */
   env?: Record<string, string | undefined>;

@@ -10,7 +10,7 @@ import { readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN, explain, type Host, Lab, NODE, repoFile } from '../harness/index.js';
+import { CLI_BIN, explain, type Host, Lab, NODE, processAlive as alive, repoFile } from '../harness/index.js';
 import type { Proc } from '../harness/process.js';
 
 const MANAGER = repoFile('test/systemd/support/user-manager.sh');
@@ -25,15 +25,6 @@ const why = missing();
 // CI runs as root and installs systemd (.ci/run): there the tier must run, not skip.
 if (why && (process.env.CI === 'true' || process.env.CI === '1')) throw new Error(`the systemd tier cannot run in CI: ${why}`);
 if (why) process.stderr.write(`\n*** SKIPPING the systemd tier: ${why} ***\n\n`);
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe.skipIf(why !== null)('the agent as a systemd user service, restarted', () => {
   let lab: Lab;

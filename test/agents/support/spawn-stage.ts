@@ -87,11 +87,4 @@ export async function openedBy(s: SpawnStage, session: string): Promise<{ id: st
   return { id, at: Date.parse(c.turns[0]?.at ?? '') };
 }
 
-export const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+export { processAlive as alive } from '../../harness/index.js';
