@@ -47,7 +47,8 @@ function longOnly(flags: string): { long: string; takes: Takes } | null {
   return { long: `--${m[1]}`, takes: m[2] === undefined ? 'switch' : m[2].startsWith('<') ? 'value' : 'optional' };
 }
 
-// Words the root program reads wherever they stand, even where the command takes them as a value.
+// Words that may ask for help or the version: the full program decides what they are (the version
+// only before the command, since program options are positional; help wherever it stands).
 const ROOT_WORDS = /^(-h|-V|--help|--version)/;
 const NEGATIVE_NUMBER = /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/;
 
