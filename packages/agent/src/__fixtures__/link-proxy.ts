@@ -19,8 +19,7 @@ export class LinkProxy {
   /** Every agent → relay message, in order, with the connection it came on (1-based). */
   readonly fromAgent: Array<{ connection: number; message: string }> = [];
   connections = 0;
-  private readonly sockets = new Set<WebSocket>();
-  /** Both ends of each connection, to cut one on cue. */
+  /** Both ends of each connection: to cut one on cue, and all at stop. */
   private readonly ends = new Map<number, WebSocket[]>();
 
   private constructor(
@@ -53,8 +52,6 @@ export class LinkProxy {
     upstream.on('error', () => socket.destroy());
     upstream.on('open', () => {
       this.wss.handleUpgrade(req, socket, head, (downstream) => {
-        this.sockets.add(downstream);
-        this.sockets.add(upstream);
         this.ends.set(connection, [downstream, upstream]);
         let n = 0;
         const silent = () => rules.silent?.(connection) === true;
@@ -89,7 +86,7 @@ export class LinkProxy {
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.terminate();
+    for (const s of [...this.ends.values()].flat()) s.terminate();
     this.wss.close();
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
