@@ -4,6 +4,7 @@
 // a `post` request answered once the relay acknowledged it after fsync. Over IPC: `setup`, `run`.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
+import { bodyFor } from '../lib/body.mjs';
 import { agentProof, ENDPOINT_PROTOCOL, FrameReader, frame } from '@crosstalk/core/endpoint';
 
 let setup = null;
@@ -56,13 +57,6 @@ function endpointConnection(path, secret) {
     },
     close: () => socket.destroy(),
   };
-}
-
-const nowMs = () => performance.timeOrigin + performance.now();
-
-function bodyFor(bytes) {
-  const stamp = `t=${nowMs().toFixed(3)} `;
-  return stamp + 'lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(Math.ceil(bytes / 57)).slice(0, Math.max(0, bytes - stamp.length));
 }
 
 async function run({ durationMs }) {

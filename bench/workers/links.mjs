@@ -2,7 +2,9 @@
 // the relay's event frames, acks. Frames are counted without a full parse (seqs are contiguous:
 // first and last seq give the count); a few links parse every frame to measure delivery delay
 // from the send time stamped at the start of each turn body.
+import { PROTOCOL_VERSION } from '@crosstalk/core';
 import { WebSocket } from 'ws';
+import { nowMs } from '../lib/body.mjs';
 import { pool } from '../lib/pool.mjs';
 import { fastSigner } from '../lib/tokens.mjs';
 
@@ -16,7 +18,6 @@ let closedEarly = 0;
 let series = [];
 let sampler = null;
 
-const nowMs = () => performance.timeOrigin + performance.now();
 const SEQ = '{"seq":';
 
 function seqAt(text, i) {
@@ -66,7 +67,7 @@ function connect(url, relayId, host, cursor, measure) {
     });
     const link = { ws, seq: cursor, measure, lastError: null, welcome: resolve.bind(null, null) };
     link.welcome = () => resolve(link);
-    ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', protocol: 2, role: 'agent', epoch: null, cursor })));
+    ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', protocol: PROTOCOL_VERSION, role: 'agent', epoch: null, cursor })));
     ws.on('message', (data) => onFrame(link, data));
     ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
     ws.on('error', reject);

@@ -3,6 +3,7 @@
 // token per request. Over IPC: `mint` (tokens for the coming run), `run` (post for a while).
 // Turn bodies start with the send time (for end-to-end delay) and are padded to `bodyBytes`.
 import { randomBytes } from 'node:crypto';
+import { bodyFor } from '../lib/body.mjs';
 import { connection } from '../lib/http.mjs';
 import { fastSigner } from '../lib/tokens.mjs';
 
@@ -10,13 +11,6 @@ let setup = null;
 /** One keep-alive connection per slot. */
 let connections = [];
 const tokens = [];
-
-const nowMs = () => performance.timeOrigin + performance.now();
-
-function bodyFor(bytes) {
-  const stamp = `t=${nowMs().toFixed(3)} `;
-  return stamp + 'lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(Math.ceil(bytes / 57)).slice(0, Math.max(0, bytes - stamp.length));
-}
 
 async function run({ durationMs, maxPosts }) {
   const completions = [];
