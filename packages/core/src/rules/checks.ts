@@ -49,9 +49,19 @@ export function rotationNext(c: Pick<Conversation, 'participants' | 'next'> & { 
   const held = (names: string[]) => names.filter((s) => s !== author && c.participants.includes(s));
   const kept = held(c.next);
   if (kept.length > 0) return kept;
-  const lastParticipantTurn = [...(c.turns ?? [])].reverse().find((t) => c.participants.includes(t.author));
-  const intended = lastParticipantTurn ? held(lastParticipantTurn.next) : [];
+  const last = lastParticipantTurn(c);
+  const intended = last ? held(last.next) : [];
   return intended.length > 0 ? intended : c.participants.slice(0, 1);
+}
+
+/** The latest turn a participant wrote, read from the end: no copy of the turns, and usually one or two read. */
+function lastParticipantTurn(c: Pick<Conversation, 'participants'> & { turns?: Turn[] }): Turn | undefined {
+  const turns = c.turns ?? [];
+  for (let i = turns.length - 1; i >= 0; i--) {
+    const t = turns[i] as Turn;
+    if (c.participants.includes(t.author)) return t;
+  }
+  return undefined;
 }
 
 export function checkNext(c: Pick<Conversation, 'participants' | 'moderator'>, next: string[]): string[] {
