@@ -1,16 +1,18 @@
 // The conversations as the relay keeps them in memory: everything but what their turns say. A
 // turn's record stays in the log; per turn the table keeps only the seq of the event that added it
 // (where to read it), its author and whom it handed the floor (what the rules look at): two
-// numbers, 16 bytes, in one array per conversation, names and lists of names numbered once. The table is the `conversations` map of the relay's state, so
-// core's rules decide against it unchanged: `get` builds the conversation with `LoggedTurn`s, whose
-// body, host and time are read from the log if anything asks for them (a repeated idempotency key
-// compares bodies; nothing else in the rules does). Reads for clients go through the ledger, which
-// reads every turn's record at once (see ledger.ts).
+// numbers, 16 bytes, in one array per conversation, names and lists of names numbered once. The
+// table is the `conversations` map of the relay's state, so core's rules decide against it
+// unchanged: `get` gives the conversation with a view of its turns (turns-view.ts) that builds a
+// `LoggedTurn` only when the rules read it, whose body, host and time are read from the log if
+// anything asks for them (a repeated idempotency key compares bodies; nothing else in the rules
+// does). Reads for clients go through the ledger, which reads every turn's record at once (see
+// ledger.ts).
 import { EventGapError, type Conversation, type ConversationSummary, type RelayEvent, type Turn } from '@crosstalk/core';
 import type { IdempotencyIndex } from './idempotency.js';
+import { LoggedTurn, turnsView, type TurnLoader } from './turns-view.js';
 
-/** Reads turn `n` from the record of event `seq`, synchronously (a rule that asked for its body). */
-export type TurnLoader = (seq: number, n: number) => Turn;
+export type { TurnLoader } from './turns-view.js';
 
 /** A conversation without its turns. */
 export type ConversationMeta = Omit<Conversation, 'turns'>;
@@ -51,59 +53,6 @@ export type ConversationEvent = EventOf<'conversation.opened' | 'turn.posted' | 
 export function isConversationEvent(event: RelayEvent): event is ConversationEvent {
   const t = event.type;
   return t === 'conversation.opened' || t === 'turn.posted' || t === 'conversation.moderated' || t === 'conversation.closed' || t === 'conversation.archived';
-}
-
-/**
- * A turn of a conversation built for the rules: number, author and `next` at hand, the rest read
- * from its record on first use. `toJSON` gives the whole turn, so it serialises like any other.
- */
-export class LoggedTurn {
-  #full: Turn | undefined;
-  readonly #seq: number;
-  readonly #load: TurnLoader;
-  readonly #at: string | undefined;
-
-  constructor(
-    readonly n: number,
-    readonly author: string,
-    readonly next: string[],
-    seq: number,
-    load: TurnLoader,
-    at?: string,
-  ) {
-    this.#seq = seq;
-    this.#load = load;
-    this.#at = at;
-  }
-
-  private get full(): Turn {
-    if (!this.#full) this.#full = this.#load(this.#seq, this.n);
-    return this.#full;
-  }
-
-  get host(): string {
-    return this.full.host;
-  }
-
-  get at(): string {
-    return this.#at ?? this.full.at;
-  }
-
-  get body(): string {
-    return this.full.body;
-  }
-
-  get proposes(): string | undefined {
-    return this.full.proposes;
-  }
-
-  get agrees(): number | undefined {
-    return this.full.agrees;
-  }
-
-  toJSON(): Turn {
-    return this.full;
-  }
 }
 
 /**
@@ -205,7 +154,7 @@ export class ConversationTable implements Map<string, Conversation> {
     return this.byId.get(id);
   }
 
-  /** The conversation as core's rules see it (built anew on each call; changing it changes nothing). */
+  /** The conversation as core's rules see it (built anew on each call, its turns read-only; O(1) in the turns held). */
   get(id: string): Conversation | undefined {
     const e = this.byId.get(id);
     return e ? this.build(e) : undefined;
@@ -213,16 +162,17 @@ export class ConversationTable implements Map<string, Conversation> {
 
   private build(e: ConversationEntry): Conversation {
     const m = e.meta;
-    const count = e.turns.length / 2;
-    const turns = new Array<Turn>(count);
     const { authors, lists } = this.interner;
-    for (let i = 0; i < count; i++) {
-      const who = e.turns[2 * i + 1] as number;
+    const entryTurns = e.turns;
+    const last = entryTurns.length / 2 - 1;
+    const lastAt = e.lastAt;
+    // Built when read: a post's rules read the count, the last turn and now and then one more.
+    const turns = turnsView(entryTurns.length / 2, (i) => {
+      const who = entryTurns[2 * i + 1] as number;
       const author = authors[Math.floor(who / LIST_BITS)] as string;
       const next = lists[who % LIST_BITS] as string[];
-      const last = i === count - 1 ? e.lastAt : undefined;
-      turns[i] = new LoggedTurn(i + 1, author, next, e.turns[2 * i] as number, this.load, last) as unknown as Turn;
-    }
+      return new LoggedTurn(i + 1, author, next, entryTurns[2 * i] as number, this.load, i === last ? lastAt : undefined) as unknown as Turn;
+    });
     return {
       id: m.id,
       topic: m.topic,
