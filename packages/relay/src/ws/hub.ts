@@ -69,7 +69,7 @@ export class Hub implements LinkHub {
     services.peeks.attach((host, frame) => {
       const link = this.agents.get(host);
       if (!link || link.isClosed || link.protocol < SERVER_FRAME_SINCE.peek) return false;
-      link.ws.send(JSON.stringify(frame));
+      link.send(JSON.stringify(frame));
       return true;
     });
     // Overlaps that a restart interrupted.
@@ -107,7 +107,7 @@ export class Hub implements LinkHub {
     }
     if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const link = new PeerLink(ws, principal, this);
+      const link = new PeerLink(ws, socket, principal, this);
       this.links.add(link);
       const who = link.who;
       this.services.logger.debug({ who, links: this.links.size }, 'link opened');

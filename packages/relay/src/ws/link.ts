@@ -2,6 +2,7 @@
 // cursor and follows live appends (so the switch from replay to live has no gap and no
 // duplicate), and the few messages an agent may send.
 import { checkProtocol, CLOSE, ClientMessageSchema, CrosstalkError, parseJson, peerMaySend, protocolRefusal, type ClientMessage } from '@crosstalk/core';
+import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import type { Principal } from '../auth/verify.js';
 import { fromZod } from '../http/errors.js';
@@ -12,6 +13,12 @@ import { handleLinkPost, type PostMemory } from './posts.js';
 import { framePause, type LinkTimings } from './pacing.js';
 
 export type Role = 'agent' | 'watch';
+
+/** Bytes of a received message, however ws handed it over. */
+function frameBytes(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, b) => sum + b.length, 0);
+  return data.byteLength;
+}
 
 /** What a link needs from the hub that holds it. */
 export interface LinkHub {
@@ -44,9 +51,17 @@ export class PeerLink {
   private resume: (() => void) | null = null;
   private readonly helloTimer: NodeJS.Timeout;
   private killTimer: NodeJS.Timeout | null = null;
+  /** Set while the frames sent in this tick wait in the corked socket. */
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   constructor(
     readonly ws: WebSocket,
+    /** The connection under `ws`, corked while a tick's frames are sent. */
+    private readonly socket: Duplex,
     readonly principal: Principal,
     private readonly hub: LinkHub,
   ) {
@@ -100,15 +115,30 @@ export class PeerLink {
     go?.();
   }
 
+  /**
+   * Sends one frame. The frames of one tick (the answers to the posts one fsync made durable,
+   * the events frame after them) leave in one socket write, not one write each: the socket is
+   * corked at the tick's first frame and uncorked once the tick's work is done. Frames unchanged.
+   */
+  send(data: string | Buffer, sent?: (err?: Error) => void): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    // Text frames all, also when handed over as bytes.
+    this.ws.send(data, { binary: false }, sent);
+  }
+
   /** An answer to the peer, unless the link is gone (the agent sends the post again). */
   private sendFrame(frame: object): void {
     if (this.closed) return;
-    this.ws.send(JSON.stringify(frame));
+    this.send(JSON.stringify(frame));
   }
 
   private sendError(error: CrosstalkError): void {
     if (this.closed) return;
-    this.ws.send(JSON.stringify({ t: 'error', code: error.code, message: error.message, hint: error.hint }));
+    this.send(JSON.stringify({ t: 'error', code: error.code, message: error.message, hint: error.hint }));
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
@@ -126,7 +156,7 @@ export class PeerLink {
         return this.onHello(parsed.data);
       }
       if (!parsed.success) return this.sendError(fromZod(parsed.error, 'message'));
-      this.onAfterHello(parsed.data);
+      this.onAfterHello(parsed.data, frameBytes(data));
     } catch (err) {
       if (err instanceof CrosstalkError) return this.sendError(err);
       this.hub.services.logger.error({ err, who: this.who }, 'unexpected error handling a link message');
@@ -153,14 +183,14 @@ export class PeerLink {
     // comes from another log: it starts over from the beginning.
     const resync = (hello.epoch !== null && hello.epoch !== services.epoch) || hello.cursor > head;
     this.cursor = resync ? 0 : hello.cursor;
-    this.ws.send(JSON.stringify({ t: 'welcome', protocol: this.protocol, relayId: services.relayId, epoch: services.epoch, head, resync }));
+    this.send(JSON.stringify({ t: 'welcome', protocol: this.protocol, relayId: services.relayId, epoch: services.epoch, head, resync }));
     void this.sendLoop().catch((err: unknown) => {
       services.logger.error({ err, who: this.who }, 'link send loop failed');
       this.close(CLOSE.goingAway, 'the relay could not read its log');
     });
   }
 
-  private onAfterHello(msg: ClientMessage): void {
+  private onAfterHello(msg: ClientMessage, bytes: number): void {
     const { services } = this.hub;
     if (!peerMaySend(msg.t, this.protocol))
       throw new CrosstalkError('INVALID_REQUEST', `a "${msg.t}" message is not part of protocol ${this.protocol}, which this link speaks`);
@@ -177,7 +207,7 @@ export class PeerLink {
         break;
     }
     if (this.role !== 'agent' || this.principal.kind !== 'host') throw new CrosstalkError('INVALID_REQUEST', `a ${this.role} link is read-only`);
-    if (msg.t === 'post') return handleLinkPost(services, this.hub.postMemory, this.principal, msg, (frame) => this.sendFrame(frame));
+    if (msg.t === 'post') return handleLinkPost(services, this.hub.postMemory, this.principal, msg, bytes, (frame) => this.sendFrame(frame));
     handleAgentMessage(services, this.principal.host, msg);
   }
 
@@ -221,7 +251,7 @@ export class PeerLink {
       if (!frame || this.rewind !== null) continue;
       this.cursor = frame.last;
       if (frame.last >= log.durableSeq) this.lastLiveSendAt = performance.now();
-      const flushed = new Promise<Error | undefined>((resolve) => this.ws.send(frame.data, { binary: false }, resolve));
+      const flushed = new Promise<Error | undefined>((resolve) => this.send(frame.data, resolve));
       if (this.ws.bufferedAmount > this.hub.timings.highWaterBytes) {
         this.hub.services.logger.debug({ who: this.who, buffered: this.ws.bufferedAmount }, 'link send buffer full; waiting for it to drain');
         await this.drain(flushed);
