@@ -38,6 +38,15 @@ export interface Services {
   isShuttingDown(): boolean;
 }
 
+/** The last time stamp made, by its millisecond: several posts a millisecond share one string. */
+let lastMs = Number.NaN;
+let lastIso = '';
+
 export function isoNow(services: Pick<Services, 'now'>): string {
-  return new Date(services.now()).toISOString();
+  const ms = services.now();
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }

@@ -1,6 +1,6 @@
 // The hourly window of the per-host quotas: what was posted more than an hour ago no longer counts.
 import { describe, expect, it } from 'vitest';
-import { HostQuotas } from './quotas.js';
+import { HostQuotas, turnBytes } from './quotas.js';
 
 const posted = (host: string, bytes: number, at: number) =>
   ({
@@ -26,5 +26,11 @@ describe('HostQuotas', () => {
   it('binds nothing when disabled', () => {
     const q = new HostQuotas(false, () => 0);
     expect(() => q.admit('h', [posted('h', 10_000_000, 0)])).not.toThrow();
+  });
+
+  it('weighs each turn by its own UTF-8 bytes, whichever was weighed before', () => {
+    const a = { body: 'été', proposes: 'été' };
+    const b = { body: 'x'.repeat(10), proposes: '🙂' };
+    expect([turnBytes(a), turnBytes(a), turnBytes(b), turnBytes(a), turnBytes({ body: 'été' }), turnBytes(b)]).toEqual([5, 5, 14, 5, 5, 14]);
   });
 });

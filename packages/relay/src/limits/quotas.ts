@@ -43,8 +43,18 @@ interface HostUsage {
 const MIB = 1024 * 1024;
 const size = (bytes: number) => (bytes >= MIB ? `${(bytes / MIB).toFixed(bytes % MIB === 0 ? 0 : 1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
 
+/**
+ * The turn weighed last, and its weight: a post's turn is weighed three times in a row (the quota
+ * check, the fold, the count after commit), and a turn does not change once decided.
+ */
+let lastWeighed: object | null = null;
+let lastWeight = 0;
+
 export function turnBytes(t: Pick<Turn, 'body' | 'proposes'>): number {
-  return utf8Length(t.body) + (t.proposes !== undefined && t.proposes !== t.body ? utf8Length(t.proposes) : 0);
+  if (t === lastWeighed) return lastWeight;
+  lastWeight = utf8Length(t.body) + (t.proposes !== undefined && t.proposes !== t.body ? utf8Length(t.proposes) : 0);
+  lastWeighed = t;
+  return lastWeight;
 }
 
 export class HostQuotas {

@@ -13,9 +13,15 @@ function hex8(n: number): string {
   return (n >>> 0).toString(16).padStart(8, '0');
 }
 
-/** The full line for one serialized event, newline included. */
+/** The full line for one serialized event, newline included. The JSON is encoded once, the checksum taken from its bytes. */
 export function encodeRecord(json: string): Buffer {
-  return Buffer.from(`${hex8(crc32(json))} ${json}\n`, 'utf8');
+  const bytes = Buffer.byteLength(json, 'utf8');
+  const line = Buffer.allocUnsafe(RECORD_PREFIX_BYTES + bytes + 1);
+  line.write(json, RECORD_PREFIX_BYTES, bytes, 'utf8');
+  line.write(hex8(crc32(line.subarray(RECORD_PREFIX_BYTES, RECORD_PREFIX_BYTES + bytes))), 0, 8, 'latin1');
+  line[8] = SPACE;
+  line[RECORD_PREFIX_BYTES + bytes] = NEWLINE;
+  return line;
 }
 
 export type LineCheck = { ok: true; json: string } | { ok: false; reason: string };
