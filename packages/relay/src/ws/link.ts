@@ -131,9 +131,9 @@ export class PeerLink {
   }
 
   /** An answer to the peer, unless the link is gone (the agent sends the post again). */
-  private sendFrame(frame: object): void {
+  private sendAnswer(frame: string): void {
     if (this.closed) return;
-    this.send(JSON.stringify(frame));
+    this.send(frame);
   }
 
   private sendError(error: CrosstalkError): void {
@@ -207,7 +207,7 @@ export class PeerLink {
         break;
     }
     if (this.role !== 'agent' || this.principal.kind !== 'host') throw new CrosstalkError('INVALID_REQUEST', `a ${this.role} link is read-only`);
-    if (msg.t === 'post') return handleLinkPost(services, this.hub.postMemory, this.principal, msg, bytes, (frame) => this.sendFrame(frame));
+    if (msg.t === 'post') return handleLinkPost(services, this.hub.postMemory, this.principal, msg, bytes, (frame) => this.sendAnswer(frame));
     handleAgentMessage(services, this.principal.host, msg);
   }
 

@@ -106,7 +106,7 @@ describe('post frames on the agent link', () => {
 describe('the answers a link remembers', () => {
   it('keeps the latest answers up to its bound, forgetting the oldest first and refusals at once', async () => {
     const memory = new PostMemory(3);
-    const ok = (n: number) => Promise.resolve({ status: 201, answer: { n } });
+    const ok = (n: number) => Promise.resolve({ status: 201, json: `{"n":${n}}` });
     for (let i = 1; i <= 3; i++) memory.set('h', `p${i}`, ok(i));
     const refused = Promise.reject(new Error('refused'));
     memory.set('h', 'p4', refused);
@@ -116,7 +116,7 @@ describe('the answers a link remembers', () => {
     memory.set('h', 'p4', ok(4));
     memory.set('other-host', 'p1', ok(5));
     expect(['p1', 'p2', 'p3', 'p4'].map((id) => memory.get('h', id) !== undefined)).toEqual([false, false, true, true]);
-    expect(await memory.get('other-host', 'p1')).toEqual({ status: 201, answer: { n: 5 } });
+    expect(await memory.get('other-host', 'p1')).toEqual({ status: 201, json: '{"n":5}' });
     // Thousands more: still the latest three, in order.
     for (let i = 5; i < 5000; i++) memory.set('h', `p${i}`, ok(i));
     expect(['p4996', 'p4997', 'p4998', 'p4999'].map((id) => memory.get('h', id) !== undefined)).toEqual([false, true, true, true]);

@@ -27,7 +27,11 @@ export function bodyTooLarge(body: unknown, frameBytes: number): boolean {
   return Buffer.byteLength(JSON.stringify(body ?? null)) > LIMITS.httpBodyBytes;
 }
 
-type Answer = { status: number; answer: object };
+/**
+ * An answer as the link sends it: its status and its JSON. Kept as text: thousands are kept, and
+ * one string costs the garbage collector far less than the objects of a turn and a summary.
+ */
+export type Answer = { status: number; json: string };
 
 /** The answers to the latest posts of each host, by post id (bounded). */
 export class PostMemory {
@@ -65,13 +69,13 @@ export function handleLinkPost(
   principal: Principal,
   msg: PostFrame,
   frameBytes: number,
-  send: (frame: object) => void,
+  send: (frame: string) => void,
 ): void {
   const refuse = (err: unknown) => {
     const e = err instanceof CrosstalkError ? err : new CrosstalkError('INTERNAL');
     if (!(err instanceof CrosstalkError)) services.logger.error({ err, op: msg.op }, 'unexpected error while answering a link post');
     else if (e.status >= 500) services.logger.error({ err, op: msg.op }, 'link post failed');
-    send({ t: 'refused', id: msg.id, status: e.status, ...e.toBody() });
+    send(JSON.stringify({ t: 'refused', id: msg.id, status: e.status, ...e.toBody() }));
   };
   try {
     if (services.isShuttingDown()) throw new CrosstalkError('SHUTTING_DOWN');
@@ -83,10 +87,11 @@ export function handleLinkPost(
     // The rules run at once, in the order the frames came (no await before the decision).
     let answered = memory.get(host, msg.id);
     if (!answered) {
-      answered = runPost(services, principal, msg.op, msg.conversation, msg.body);
+      answered = runPost(services, principal, msg.op, msg.conversation, msg.body).then(({ status, answer }) => ({ status, json: JSON.stringify(answer) }));
       memory.set(host, msg.id, answered);
     }
-    answered.then(({ status, answer }) => send({ t: 'posted', id: msg.id, status, answer }), refuse);
+    // The frame JSON.stringify({ t, id, status, answer }) would write, the answer's JSON made once.
+    answered.then(({ status, json }) => send(`{"t":"posted","id":${JSON.stringify(msg.id)},"status":${status},"answer":${json}}`), refuse);
   } catch (err) {
     refuse(err);
   }
