@@ -1,6 +1,7 @@
 // The agent's one WebSocket to the relay: a fresh token per connection, hello with epoch and
 // cursor, every incoming message validated, a dead relay detected by silence, and reconnects with
 // capped, jittered backoff for as long as the agent runs. Revoked (4001) and replaced (4002) end it.
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { CLOSE, HEARTBEAT_MS, LIMITS, PROTOCOL_VERSION, WS_PATH, type ClientMessage, type CrosstalkError, type ServerMessage } from '@crosstalk/core';
 import type { TokenSigner } from '@crosstalk/core/token';
@@ -69,6 +70,9 @@ export class RelayLink {
   private readonly backoff: Backoff;
   private readonly heartbeatMs: number;
   private closed: Promise<void> = Promise.resolve();
+  /** The connection's socket, held corked while this turn of the event loop sends frames. */
+  private socket: Socket | null = null;
+  private corked = false;
 
   constructor(private readonly options: LinkOptions) {
     this.backoff = new Backoff(options.backoff ?? { baseMs: 250, capMs: 30_000 });
@@ -87,8 +91,26 @@ export class RelayLink {
 
   /** Sends a message if the link is open; returns whether it was sent. */
   send(message: ClientMessage): boolean {
+    return this.sendText(JSON.stringify(message));
+  }
+
+  /**
+   * Sends a message already serialized (it must be a ClientMessage's JSON); whether it was sent.
+   * Frames sent in one turn of the event loop (posts from many local clients at once) leave in
+   * one socket write: the socket stays corked until the loop has run its pending I/O.
+   */
+  sendText(text: string): boolean {
     if (!this.open || !this.ws) return false;
-    this.ws.send(JSON.stringify(message));
+    if (!this.corked && this.socket) {
+      const socket = this.socket;
+      this.corked = true;
+      socket.cork();
+      setImmediate(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    this.ws.send(text);
     return true;
   }
 
@@ -138,6 +160,9 @@ export class RelayLink {
         attempt.refusal = err;
         ws.terminate();
       });
+    });
+    ws.on('upgrade', (res) => {
+      this.socket = res.socket;
     });
     ws.on('open', () => this.sendHello(ws, url));
     ws.on('ping', () => this.armDeadTimer(ws));
@@ -189,7 +214,10 @@ export class RelayLink {
   private closedWith(ws: WebSocket, code: number, reason: string, attempt: Attempt): void {
     this.clearDeadTimer();
     this.welcomed = false;
-    if (this.ws === ws) this.ws = null;
+    if (this.ws === ws) {
+      this.ws = null;
+      this.socket = null;
+    }
     const { refusal, socketError } = attempt;
     // A key the relay does not know or cannot verify will not start working by itself.
     this.keyRefusals = countKeyRefusals(this.keyRefusals, refusal);
