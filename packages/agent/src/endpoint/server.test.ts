@@ -60,6 +60,35 @@ describe('the local endpoint', () => {
     await waitFor('the handler to hear of the hang-up', () => hungUp.includes('forever'));
   });
 
+  it('closes a connection left idle after a request that outlasted the idle limit was answered', async () => {
+    let release: () => void = () => undefined;
+    const e = await start(async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return { done: true };
+    }, 100);
+    const s = createConnection(e.path);
+    let got = '';
+    let closedAt = 0;
+    s.on('data', (d) => (got += d.toString()));
+    s.on('close', () => (closedAt = Date.now()));
+    s.write('{"t":"hello","v":1}\n{"t":"slow","id":1}\n');
+    await waitFor('the welcome', () => got.includes('"welcome"'));
+    // Three idle limits pass while the request is being answered: the connection stays.
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(closedAt).toBe(0);
+    release();
+    await waitFor('the reply', () => got.includes('"reply"'));
+    const answeredAt = Date.now();
+    await waitFor('the idle connection to be closed', () => closedAt > 0);
+    expect(closedAt - answeredAt).toBeGreaterThanOrEqual(50);
+    expect(
+      got
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).t),
+    ).toEqual(['welcome', 'reply']);
+  });
+
   it('answers a request after the hello, and refuses with the handler own error', async () => {
     const e = await start(async (r) => {
       if (r.t === 'boom') throw new CrosstalkError('NOT_FOUND', 'no such thing');

@@ -102,7 +102,12 @@ function serve(socket: Socket, options: EndpointOptions): void {
   const idleMs = options.idleMs ?? 30_000;
   const hungUp = new AbortController();
   socket.setEncoding('utf8');
-  socket.setTimeout(idleMs, () => socket.destroy());
+  // Idle means silent both ways with no request being answered: a request's reply is a write,
+  // which starts the idle time again, so the timer never needs to be stopped and restarted.
+  socket.setTimeout(idleMs);
+  socket.on('timeout', () => {
+    if (pending === 0) socket.destroy();
+  });
   socket.on('close', () => hungUp.abort());
   // A client that hung up is no concern of the agent's.
   socket.on('error', (err) => options.log.debug({ err: String(err) }, 'endpoint connection error'));
@@ -123,10 +128,8 @@ function serve(socket: Socket, options: EndpointOptions): void {
       }
       if (typeof f.id !== 'number' || typeof f.t !== 'string') return refuse('INVALID_REQUEST', 'a request needs a numeric id and a type');
       // A request being answered may wait long (a hook waiting for a turn): no idle limit meanwhile.
-      if (pending++ === 0) socket.setTimeout(0);
-      void answer(socket, f, options, hungUp.signal).finally(() => {
-        if (--pending === 0 && !socket.destroyed) socket.setTimeout(idleMs);
-      });
+      pending++;
+      void answer(socket, f, options, hungUp.signal).then(() => pending--);
     }
     if (error) refuse('INVALID_REQUEST', error.message);
   });
