@@ -6,6 +6,7 @@
 // answer leaves its outcome unknown, which its caller is told.
 import { randomBytes } from 'node:crypto';
 import type { LinkPostOp } from '@crosstalk/core';
+import { postFrameJson } from './json-text.js';
 import type { OutboxEntry, OutboxLog } from './log.js';
 
 export type PostResult =
@@ -13,8 +14,8 @@ export type PostResult =
   | { ok: false; status: number; code: string; message: string; hint: string; details?: Record<string, unknown> };
 
 export interface ForwarderDeps {
-  /** Sends a frame on the link; false when the link is down. */
-  send(frame: { t: 'post'; id: string; op: LinkPostOp; conversation?: string; body: unknown }): boolean;
+  /** Sends a `post` frame (its JSON) on the link; false when the link is down. */
+  send(frameJson: string): boolean;
   log: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
   store: OutboxLog;
   /** Entries kept (on disk and in memory) before new ones are refused. */
@@ -23,6 +24,8 @@ export interface ForwarderDeps {
 
 interface Pending {
   entry: OutboxEntry;
+  /** `JSON.stringify(entry.body)`, made once for the outbox line and every sending. */
+  bodyJson: string;
   durable: boolean;
   sent: boolean;
   waiters: Array<(r: PostResult) => void>;
@@ -45,7 +48,7 @@ export class PostForwarder {
     private readonly deps: ForwarderDeps,
     restored: OutboxEntry[] = [],
   ) {
-    for (const entry of restored) this.pending.set(entry.id, { entry, durable: true, sent: false, waiters: [] });
+    for (const entry of restored) this.pending.set(entry.id, { entry, bodyJson: JSON.stringify(entry.body), durable: true, sent: false, waiters: [] });
   }
 
   get size(): number {
@@ -58,22 +61,23 @@ export class PostForwarder {
 
   /**
    * Takes a post. `kept` settles when it is safe (on disk, for a durable one; at once otherwise);
-   * `result` when the relay answered.
+   * `result` when the relay answered. `bodyJson`, when the caller has it, is `JSON.stringify(body)`.
    */
   submit(
     op: LinkPostOp,
     conversation: string | undefined,
-    body: unknown,
+    body: object,
     durable: boolean,
+    bodyJson: string = JSON.stringify(body),
   ): { id: string; kept: Promise<boolean>; result: Promise<PostResult> } {
     if (this.pending.size >= (this.deps.maxPending ?? 10_000))
       throw new OutboxFullError(`the agent already holds ${this.pending.size} posts the relay has not answered`);
     const id = `${ID_PREFIX}${(++this.ids).toString(36)}`;
     const entry: OutboxEntry = { id, op, ...(conversation === undefined ? {} : { conversation }), body, at: new Date().toISOString() };
-    const p: Pending = { entry, durable, sent: false, waiters: [] };
+    const p: Pending = { entry, bodyJson, durable, sent: false, waiters: [] };
     const result = new Promise<PostResult>((resolve) => p.waiters.push(resolve));
     this.pending.set(id, p);
-    const kept = durable ? this.deps.store.add(entry) : Promise.resolve();
+    const kept = durable ? this.deps.store.add(entry, bodyJson) : Promise.resolve();
     // Sent at once, while the outbox line goes to disk: the relay's own fsync and the outbox's
     // overlap. Nobody is told the post is kept before its line is on disk, and a `-` line is
     // queued after its `+` line, so the file never holds an answer without its post.
@@ -159,8 +163,7 @@ export class PostForwarder {
   }
 
   private sendOne(p: Pending): void {
-    const { id, op, conversation, body } = p.entry;
-    p.sent = this.deps.send({ t: 'post', id, op: op as LinkPostOp, ...(conversation === undefined ? {} : { conversation }), body });
+    p.sent = this.deps.send(postFrameJson(p.entry.id, p.entry.op, p.entry.conversation, p.bodyJson));
   }
 
   private settle(p: Pending, r: PostResult): void {

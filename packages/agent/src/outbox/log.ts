@@ -6,6 +6,7 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWriteFile } from '../fs/atomic-write.js';
+import { entryLine } from './json-text.js';
 
 export interface OutboxEntry {
   id: string;
@@ -66,11 +67,12 @@ export class OutboxLog {
     return { log, pending: kept };
   }
 
-  /** Keeps an entry; resolves once it is on disk. */
-  add(entry: OutboxEntry): Promise<void> {
+  /** Keeps an entry; resolves once it is on disk. `bodyJson`, when given, is `JSON.stringify(entry.body)`. */
+  add(entry: OutboxEntry, bodyJson?: string): Promise<void> {
     this.livePending++;
+    const line = bodyJson === undefined ? `${JSON.stringify({ '+': entry })}\n` : entryLine(entry, bodyJson);
     return new Promise<void>((resolve, reject) => {
-      this.push(`${JSON.stringify({ '+': entry })}\n`, (err) => (err ? reject(err) : resolve()));
+      this.push(line, (err) => (err ? reject(err) : resolve()));
     });
   }
 

@@ -40,7 +40,7 @@ describe('PostForwarder', () => {
     const { log: store, pending: restored } = await OutboxLog.open(dir);
     const sent: Array<{ id: string; op: string }> = [];
     let up = false;
-    const f = new PostForwarder({ send: (frame) => up && sent.push(frame) > 0, log, store }, restored);
+    const f = new PostForwarder({ send: (frame) => up && sent.push(JSON.parse(frame)) > 0, log, store }, restored);
     return { f, sent, store, setUp: (v: boolean) => (up = v) };
   }
 

@@ -154,7 +154,7 @@ class Agent {
       log,
     });
     for (const s of this.localSessions()) this.joinedAt.set(s.name, s.joinedAt);
-    this.forwarder = new PostForwarder({ send: (frame) => this.link?.send(frame) === true, log, store: parts.outbox.log }, parts.outbox.pending);
+    this.forwarder = new PostForwarder({ send: (frame) => this.link?.sendText(frame) === true, log, store: parts.outbox.log }, parts.outbox.pending);
     // Receipts ride the forwarder too: kept on disk until the relay answers, sent again after a drop.
     this.outbox = new ReceiptOutbox((receipt) => {
       const { result } = this.forwarder.submit('receipt', undefined, receipt, true);
