@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PostForwarder, type PostResult } from './forwarder.js';
-import { OutboxLog } from './log.js';
+import { waitFor } from '@crosstalk/core/test-support';
+import { DONE_LINGER_MS, OutboxLog } from './log.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -31,6 +32,32 @@ describe('OutboxLog', () => {
     expect(pending.map((e) => e.id)).toEqual(['one', 'three']);
     // Reopening rewrote the file with only what is pending.
     expect((await readFile(join(dir, 'outbox.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
+    await b.close();
+  });
+});
+
+describe('OutboxLog answers', () => {
+  const lines = async () => (await readFile(join(dir, 'outbox.jsonl'), 'utf8')).trim().split('\n').filter(Boolean);
+
+  it('writes an answer with the next kept entry, or alone a while later, and on close', async () => {
+    const { log: a } = await OutboxLog.open(dir);
+    await a.add(entry('one'));
+    await a.add(entry('two'));
+    a.done('one');
+    // No write of its own yet: it goes with the next entry's.
+    expect(await lines()).toHaveLength(2);
+    await a.add(entry('three'));
+    expect((await lines()).slice(2)).toEqual(['{"-":"one"}', `${JSON.stringify({ '+': entry('three') })}`]);
+    // With nothing else to write, it goes alone within the linger time.
+    const answered = Date.now();
+    a.done('two');
+    await waitFor('the answer to be written', async () => (await lines()).includes('{"-":"two"}'), { timeoutMs: DONE_LINGER_MS + 5_000 });
+    expect(Date.now() - answered).toBeGreaterThanOrEqual(DONE_LINGER_MS - 50);
+    a.done('three');
+    await a.close();
+    expect((await lines()).at(-1)).toBe('{"-":"three"}');
+    const { log: b, pending } = await OutboxLog.open(dir);
+    expect(pending).toEqual([]);
     await b.close();
   });
 });
