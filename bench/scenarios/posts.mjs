@@ -59,7 +59,7 @@ export async function posts(ctx) {
       median: median(rates),
       p95: null,
       target: level === 100 ? { op: '>=', value: 5_000 } : null,
-      note: `post latency median ${median(result.latencies).toFixed(2)} ms, p95 ${p95(result.latencies).toFixed(2)} ms; ${result.completions.length} posts, ${result.errors} errors${result.firstError ? ` (first: ${result.firstError.slice(0, 120)})` : ''}; ${AGENTS} agent links at seq ${stats.minSeq}–${stats.maxSeq}; ${describeCpu(cpu)}`,
+      note: `post latency median ${median(result.latencies).toFixed(2)} ms, p95 ${p95(result.latencies).toFixed(2)} ms; ${result.completions.length} posts, ${result.errors} errors${result.firstError ? ` (first: ${result.firstError.slice(0, 120)})` : ''}; ${AGENTS} agent links at seq ${stats.minSeq}–${stats.maxSeq}; ${describeCpu(cpu, meter.kernel())}`,
     });
     // The next level continues each conversation where this one left it.
     for (const [i, turn] of result.turns.entries()) slots[i].turn = turn;
@@ -135,6 +135,6 @@ async function throughAgents(ctx, load, links, { durationMs, warmupMs }) {
     median: median(rates),
     p95: null,
     target: { op: '>=', value: 10_000 },
-    note: `${POSTING_AGENTS} agents, each post kept in the agent's outbox (fsync) and acknowledged by the relay after its own fsync; post latency median ${median(result.latencies).toFixed(2)} ms, p95 ${p95(result.latencies).toFixed(2)} ms; ${result.completions.length} posts, ${result.errors} errors${result.firstError ? ` (first: ${result.firstError.slice(0, 120)})` : ''}; ${AGENTS} agent links at seq ${stats.minSeq}–${stats.maxSeq}; ${describeCpu(cpu)}`,
+    note: `${POSTING_AGENTS} agents, each post kept in the agent's outbox (fsync) and acknowledged by the relay after its own fsync; post latency median ${median(result.latencies).toFixed(2)} ms, p95 ${p95(result.latencies).toFixed(2)} ms; ${result.completions.length} posts, ${result.errors} errors${result.firstError ? ` (first: ${result.firstError.slice(0, 120)})` : ''}; ${AGENTS} agent links at seq ${stats.minSeq}–${stats.maxSeq}; ${describeCpu(cpu, meter.kernel())}`,
   };
 }
