@@ -2,7 +2,8 @@
 // and the error body of a refused upgrade. Nothing the relay sends can throw into the link.
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
-import { CrosstalkError, parseJson, ServerMessageSchema, type ServerMessage } from '@crosstalk/core';
+import { CrosstalkError, parseJson, RelayEventSchema, ServerMessageSchema, type RelayEvent, type ServerMessage } from '@crosstalk/core';
+import { isTurnPosted } from './turn-posted.js';
 
 const MAX_REFUSAL_BYTES = 64 * 1024;
 const REFUSAL_TIMEOUT_MS = 5000;
@@ -14,6 +15,8 @@ export function parseServerMessage(data: WebSocket.RawData, isBinary: boolean): 
   const json = parseJson(text);
   const posted = postedFrame(json);
   if (posted !== undefined) return posted;
+  const events = eventsFrame(json);
+  if (events !== undefined) return events;
   const parsed = ServerMessageSchema.safeParse(json);
   return parsed.success ? parsed.data : null;
 }
@@ -37,6 +40,35 @@ export function postedFrame(json: unknown): ServerMessage | null | undefined {
     f.answer !== null &&
     !Array.isArray(f.answer);
   return ok ? (f as ServerMessage) : null;
+}
+
+/** The most events one frame may carry (core's schema for the `events` frame). */
+const MAX_FRAME_EVENTS = 10_000;
+
+/**
+ * An `events` frame, checked as core's schema checks it: its `turn.posted` events by hand
+ * (turn-posted.ts: one comes back for every post, and the schema cost more than the rest of the
+ * event's way), every other kind by the schema. Null when any event fails; undefined for any
+ * other frame.
+ */
+export function eventsFrame(json: unknown): ServerMessage | null | undefined {
+  if (typeof json !== 'object' || json === null || (json as { t?: unknown }).t !== 'events') return undefined;
+  const f = json as Record<string, unknown>;
+  const list = f.events;
+  if (Object.keys(f).length !== 2 || !Array.isArray(list) || list.length > MAX_FRAME_EVENTS) return null;
+  const events: RelayEvent[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const e: unknown = list[i];
+    if ((e as { type?: unknown } | null)?.type === 'turn.posted') {
+      if (!isTurnPosted(e)) return null;
+      events[i] = e as RelayEvent;
+      continue;
+    }
+    const parsed = RelayEventSchema.safeParse(e);
+    if (!parsed.success) return null;
+    events[i] = parsed.data;
+  }
+  return { t: 'events', events };
 }
 
 /** The error body the relay sent when it refused the upgrade; a body that is missing or unreadable leaves the status alone. */
