@@ -27,12 +27,12 @@ export async function writeCopy(conversationsDir: string, c: Conversation): Prom
 }
 
 /**
- * Replaces a live (not archived) conversation's copy with these bytes; its mtime. Not synced: a
+ * Replaces a live (not archived) conversation's copy with these bytes (pieces written in order); its mtime. Not synced: a
  * copy is a rendering of the state file, which is, and a copy that a power cut damaged is
  * rewritten from it at start (repairCopies).
  */
-export function replaceLiveCopy(conversationsDir: string, id: string, bytes: Buffer): Promise<number> {
-  return replaceFile(copyPath(conversationsDir, id, false), bytes);
+export function replaceLiveCopy(conversationsDir: string, id: string, parts: readonly Uint8Array[]): Promise<number> {
+  return replaceFile(copyPath(conversationsDir, id, false), parts);
 }
 
 /** What one conversation takes on disk: its copy and its state file. */

@@ -3,7 +3,7 @@
 // For many files at once (the replica's batches), replaceFile leaves the fsyncs to its caller,
 // who does them once for many replacements (syncFiles, syncDir) before relying on them.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, open as openFd, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, open as openFd, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -49,15 +49,16 @@ let temps = 0;
  * files that must be durable (syncFiles) and their folders (syncDir) before relying on them, once
  * for many replacements; readers see the old or the new bytes, never a mix. Creating and renaming
  * wait on the file system's journal, so they leave the event loop; the bytes go to the page cache
- * in place, a fraction of the promise form's CPU. The new file's mtime.
+ * in place, a fraction of the promise form's CPU. `data` may come in pieces, written one after
+ * the other (no joined copy of the whole). The new file's mtime.
  */
-export async function replaceFile(path: string, data: Uint8Array, options: AtomicWriteOptions = {}): Promise<number> {
+export async function replaceFile(path: string, data: Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<number> {
   const platform = options.platform ?? process.platform;
   const tmp = join(dirname(path), `.${basename(path)}.${TEMP_PREFIX}${++temps}.tmp`);
   const fd = await new Promise<number>((resolve, reject) => openFd(tmp, 'wx', options.mode ?? 0o644, (err, fd) => (err ? reject(err) : resolve(fd))));
   let mtimeMs: number;
   try {
-    writeFileSync(fd, data);
+    for (const part of data instanceof Uint8Array ? [data] : data) writeAllSync(fd, part);
     // A rename keeps the mtime: it tells later whether the file is still the one written here.
     mtimeMs = fstatSync(fd).mtimeMs;
   } finally {
@@ -70,6 +71,11 @@ export async function replaceFile(path: string, data: Uint8Array, options: Atomi
     throw err;
   }
   return mtimeMs;
+}
+
+/** Writes every byte of `bytes` at the file's position (a write may take fewer than asked). */
+function writeAllSync(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 async function renameWithRetry(

@@ -25,10 +25,20 @@ export interface FileMark {
   head: number;
 }
 
-/** A file's new bytes, and where its head ends. */
+/**
+ * A file's new bytes, in the pieces they were built from (written one after the other: joining
+ * them first would copy the whole file once more), their size, and where the head ends.
+ */
 export interface Built {
-  bytes: Buffer;
+  parts: Buffer[];
+  size: number;
   head: number;
+}
+
+function built(parts: Buffer[], head: number): Built {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  return { parts, size, head };
 }
 
 export function shapeOf(c: Conversation): string {
@@ -45,12 +55,12 @@ function stateHead(c: Conversation): string {
 export function buildState(c: Conversation): Built {
   const head = Buffer.from(stateHead(c), 'utf8');
   const turns = Buffer.from(`${c.turns.map((t) => JSON.stringify(t)).join(',')}]}`, 'utf8');
-  return { bytes: Buffer.concat([head, turns]), head: head.length };
+  return built([head, turns], head.length);
 }
 
 /** The whole copy, as renderConversation renders it. */
 export function buildCopy(c: Conversation): Built {
-  return { bytes: Buffer.from(renderConversation(c), 'utf8'), head: Buffer.byteLength(renderHeader(c), 'utf8') };
+  return built([Buffer.from(renderConversation(c), 'utf8')], Buffer.byteLength(renderHeader(c), 'utf8'));
 }
 
 /**
@@ -67,14 +77,14 @@ export function appendState(c: Conversation, old: Buffer, mark: FileMark, added:
   const head = Buffer.from(stateHead(c), 'utf8');
   const oldTurns = old.subarray(mark.head, old.length - 2);
   const more = added.length === 0 ? '' : `,${added.map((t) => JSON.stringify(t)).join(',')}`;
-  return { bytes: Buffer.concat([head, oldTurns, Buffer.from(`${more}]}`, 'utf8')]), head: head.length };
+  return built([head, oldTurns, Buffer.from(`${more}]}`, 'utf8')], head.length);
 }
 
 /** The copy: new header, what followed the old one, the new turns rendered. */
 export function appendCopy(c: Conversation, old: Buffer, mark: FileMark, added: readonly Turn[]): Built {
   const head = Buffer.from(renderHeader(c), 'utf8');
   const more = Buffer.from(added.map((t) => renderTurn(c, t)).join(''), 'utf8');
-  return { bytes: Buffer.concat([head, old.subarray(mark.head), more]), head: head.length };
+  return built([head, old.subarray(mark.head), more], head.length);
 }
 
 /** The file's bytes if it is still the one `mark` describes (same size and mtime); null otherwise. */

@@ -83,19 +83,19 @@ export class ConversationFiles {
     // Archived: its copy moves to the archive folder (rare; written whole, as it always was).
     this.written.delete(c.id);
     const state = buildState(full);
-    const [, copy] = await Promise.all([this.store.replaceConversation(c.id, state.bytes), writeCopy(this.copiesDir, full)]);
-    return { conversation: c.id, path: copy.path, seq: c.seq, bytes: state.bytes.length + copy.bytes, whole: full };
+    const [, copy] = await Promise.all([this.store.replaceConversation(c.id, state.parts), writeCopy(this.copiesDir, full)]);
+    return { conversation: c.id, path: copy.path, seq: c.seq, bytes: state.size + copy.bytes, whole: full };
   }
 
   private async replaceBoth(c: Conversation, state: Built, copy: Built): Promise<number> {
-    const [stateMtime, copyMtime] = await Promise.all([this.store.replaceConversation(c.id, state.bytes), replaceLiveCopy(this.copiesDir, c.id, copy.bytes)]);
+    const [stateMtime, copyMtime] = await Promise.all([this.store.replaceConversation(c.id, state.parts), replaceLiveCopy(this.copiesDir, c.id, copy.parts)]);
     this.written.set(c.id, {
       turns: c.turns.length,
       shape: shapeOf(c),
-      state: { size: state.bytes.length, mtimeMs: stateMtime, head: state.head },
-      copy: { size: copy.bytes.length, mtimeMs: copyMtime, head: copy.head },
+      state: { size: state.size, mtimeMs: stateMtime, head: state.head },
+      copy: { size: copy.size, mtimeMs: copyMtime, head: copy.head },
     });
-    return state.bytes.length + copy.bytes.length;
+    return state.size + copy.size;
   }
 
   /** fsyncs every state file written since the last call, and their folder: then a cursor may cover them. */

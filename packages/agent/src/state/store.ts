@@ -167,17 +167,17 @@ export class StateStore {
 
   /** Writes a conversation's state; the bytes written. */
   async writeConversation(c: Conversation): Promise<number> {
-    const { bytes } = buildState(c);
-    await atomicWriteFile(this.conversationPath(c.id), bytes, { mode: 0o600 });
-    return bytes.length;
+    const { parts, size } = buildState(c);
+    await atomicWriteFile(this.conversationPath(c.id), Buffer.concat(parts), { mode: 0o600 });
+    return size;
   }
 
   /**
    * Replaces a conversation's state file with bytes built by appending.ts, not yet synced: the
    * replica syncs it, and the folder, before the cursor that covers it. Its mtime.
    */
-  replaceConversation(id: string, bytes: Buffer): Promise<number> {
-    return replaceFile(this.conversationPath(id), bytes, { mode: 0o600 });
+  replaceConversation(id: string, parts: readonly Uint8Array[]): Promise<number> {
+    return replaceFile(this.conversationPath(id), parts, { mode: 0o600 });
   }
 
   /** Forgets a deleted conversation. */
