@@ -4,6 +4,7 @@ import { cliStart } from './cli-start.mjs';
 import { compact } from './compact.mjs';
 import { fanout } from './fanout.mjs';
 import { hook } from './hook.mjs';
+import { inbound } from './inbound.mjs';
 import { memory } from './memory.mjs';
 import { posts } from './posts.mjs';
 import { reading } from './reading.mjs';
@@ -50,6 +51,7 @@ export const SCENARIOS = [
       'durable posts/s, 100 concurrent posters, through host agents',
     ],
   },
+  { name: 'inbound', run: inbound, figures: ['agent CPU per event received (parse, apply, write state and copies, cursor)'] },
   { name: 'fanout', run: fanout, figures: ['fan-out deliveries/s to 200 agent links', 'fan-out delivery delay (post → link) at that load'] },
   { name: 'memory', run: memory, figures: ['relay memory per idle agent link', 'relay RSS with 1,000 idle agent links'] },
   {
