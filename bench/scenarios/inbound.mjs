@@ -44,7 +44,6 @@ export async function inbound(ctx) {
   const { parseServerMessage } = await import(new URL('link/frames.js', AGENT_DIST).href);
   const { Replica } = await import(new URL('state/replica.js', AGENT_DIST).href);
   const { StateStore } = await import(new URL('state/store.js', AGENT_DIST).href);
-  const { DEFAULT_TUNING } = await import(new URL('run/tuning.js', AGENT_DIST).href);
   const posts = (ctx.quick ? 1 : 4) * RATE;
   const frames = history(posts).map((e) => Buffer.from(JSON.stringify({ t: 'events', events: [e] })));
   const dir = await mkdtemp(join(tmpdir(), 'ct-bench-inbound-'));
@@ -54,8 +53,6 @@ export async function inbound(ctx) {
     copiesDir: join(dir, 'conversations'),
     relayId: 'bench',
     log: { info() {}, warn() {} },
-    host: 'h2',
-    coalesceMs: DEFAULT_TUNING.coalesceMs,
   });
   await replica.adoptEpoch('bench', false);
   // The sessions and the openings first, outside the measure.
@@ -80,7 +77,6 @@ export async function inbound(ctx) {
     }
     await new Promise((resolve) => setTimeout(resolve, Math.max(1, took)));
   }
-  await replica.flush();
   await replica.persistCursor();
   const used = process.cpuUsage(cpu);
   const ms = (used.user + used.system) / 1000;
