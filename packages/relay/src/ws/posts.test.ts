@@ -11,15 +11,21 @@ import { bodyTooLarge, JSON_GROWTH, PostMemory } from './posts.js';
 
 const r = relays();
 
+/** A relay, a host with two sessions in a conversation, and that host's agent link, welcomed. */
+async function linkedConversation() {
+  const relay = await r.start();
+  const host = await relay.enroll('linux-box');
+  await relay.join(host, 'codex-linux');
+  await relay.join(host, 'claude-linux');
+  const id = await relay.open(host, 'codex-linux', ['claude-linux']);
+  const link = await r.link(relay, host.signer);
+  await link.welcome();
+  return { relay, host, id, link };
+}
+
 describe('post frames on the agent link', () => {
   it('logs a receipt sent again under its id once, answering with its seq, and one under a new id again', async () => {
-    const relay = await r.start();
-    const host = await relay.enroll('linux-box');
-    await relay.join(host, 'codex-linux');
-    await relay.join(host, 'claude-linux');
-    const id = await relay.open(host, 'codex-linux', ['claude-linux']);
-    const link = await r.link(relay, host.signer);
-    await link.welcome();
+    const { relay, host, id, link } = await linkedConversation();
     const receipt = { session: 'claude-linux', conversation: id, turn: 1, status: 'delivered', attempt: 1 };
     link.send({ t: 'post', id: 'r1', op: 'receipt', body: receipt });
     const first = await link.waitForMessage((m) => m.id === 'r1', 'the first answer');
@@ -49,13 +55,7 @@ describe('post frames on the agent link', () => {
   });
 
   it('answers the posts one fsync made durable in a few socket writes, not one write each, and each answer as before', async () => {
-    const relay = await r.start();
-    const host = await relay.enroll('linux-box');
-    await relay.join(host, 'codex-linux');
-    await relay.join(host, 'claude-linux');
-    const id = await relay.open(host, 'codex-linux', ['claude-linux']);
-    const link = await r.link(relay, host.signer);
-    await link.welcome();
+    const { relay, id, link } = await linkedConversation();
     // Every write of the relay's end of a connection that carries an answer to a post.
     const answerWrites: string[] = [];
     const note = (socket: Socket, chunks: Array<Buffer | string>) => {
