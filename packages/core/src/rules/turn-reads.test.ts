@@ -3,8 +3,8 @@
 // time whatever the conversation holds.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryRelay } from '../test-support.js';
-import type { Actor, Conversation, Turn } from '../types.js';
-import { decideModerate, decidePost } from './index.js';
+import type { Actor, Conversation } from '../types.js';
+import { decideModerate, decideOpen, decidePost } from './index.js';
 
 const as = (session: string): Actor & { kind: 'session' } => ({ kind: 'session', session, host: 'h1' });
 
@@ -44,29 +44,19 @@ function post(author: string, extra: { next?: string[] } = {}): void {
 beforeEach(() => {
   relay = new MemoryRelay();
   for (const name of ['alice', 'bob', 'mod']) relay.register(name, 'h1');
-  const opening: Turn = { n: 1, author: 'alice', host: 'h1', at: relay.now(), body: 'opening', next: ['bob'] };
-  relay.append({
-    type: 'conversation.opened',
-    at: opening.at,
-    key: 'h1:open',
-    conversation: {
+  relay.commit(
+    decideOpen(relay.state, {
+      actor: as('alice'),
       id: 'long',
       topic: 'long',
-      openedBy: 'alice',
-      openedAt: opening.at,
-      participants: ['alice', 'bob'],
+      with: ['bob'],
       moderator: 'mod',
-      status: 'in-progress',
       maxTurns: 903,
-      next: ['bob'],
-      turns: [opening],
-      notes: [],
-      proposal: null,
-      decision: null,
-      resolution: null,
-      seq: 0,
-    },
-  });
+      body: 'opening',
+      key: 'open',
+      at: relay.now(),
+    }),
+  );
   for (let n = 2; n <= 900; n++) post(n % 2 ? 'alice' : 'bob');
 });
 

@@ -2,7 +2,7 @@
 // behaves as the array of every turn did (same turns, same JSON, every array reading), refuses
 // changes, and lets the rules decide a post in a long conversation without building its turns or
 // reading a body back from the log.
-import { decideModerate, decidePost, type Conversation, type Outcome, type PendingEvent, type RelayEvent, type Turn } from '@crosstalk/core';
+import { decideModerate, decideOpen, decidePost, type Conversation, type Outcome, type PendingEvent, type RelayEvent, type Turn } from '@crosstalk/core';
 import { describe, expect, it } from 'vitest';
 import { emptyLedgerData, foldEvent, type LedgerData } from './fold.js';
 import { turnsView } from './turns-view.js';
@@ -93,32 +93,23 @@ function foldedRelay() {
 describe('the conversations the rules decide against', () => {
   it('give the same turns as the log holds, and decide a post after hundreds of turns without reading a body', () => {
     const r = foldedRelay();
-    const opening: Turn = { n: 1, author: 'alice', host: 'h', at: r.at(), body: 'opening', next: ['bob'] };
-    const posted: Turn[] = [opening];
-    r.commit([
-      {
-        type: 'conversation.opened',
-        at: opening.at,
-        key: 'h:k0',
-        conversation: {
+    const [opened] = r.commit(
+      r.events(
+        decideOpen(r.data.state, {
+          actor: { kind: 'session', session: 'alice', host: 'h' },
           id: 'long-talk',
           topic: 'a long one',
-          openedBy: 'alice',
-          openedAt: opening.at,
-          participants: ['alice', 'bob'],
+          with: ['bob'],
           moderator: 'mod',
-          status: 'in-progress',
           maxTurns: 997,
-          next: ['bob'],
-          turns: [opening],
-          notes: [],
-          proposal: null,
-          decision: null,
-          resolution: null,
-          seq: 0,
-        },
-      },
-    ]);
+          body: 'opening',
+          key: 'k0',
+          at: r.at(),
+        }),
+      ),
+    );
+    if (opened?.type !== 'conversation.opened') throw new Error('not opened');
+    const posted: Turn[] = [...opened.conversation.turns];
     for (let n = 2; n <= 995; n++) {
       const author = n % 2 ? 'alice' : 'bob';
       const [event] = r.commit(
