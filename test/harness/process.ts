@@ -12,15 +12,8 @@ const HARD_TIMEOUT_MS = 15 * 60_000;
 /** What a process's own stdout and stderr keep for assertions: the tail. */
 const KEPT_CHARS = 1024 * 1024;
 
-/** Whether a process with this id exists (EPERM: it does, under another user); signal 0 sends nothing. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** The agent's own check: whether a process with this id exists. */
+export { processAlive } from '@crosstalk/agent';
 
 export interface SpawnOptions {
   /** Added to a minimal environment (PATH, HOME, LANG, TZ): nothing leaks in from the runner's. */

@@ -8,6 +8,7 @@ export { hostClient } from './home/host-client.js';
 export { rotateHostKey, type RotateKeyResult } from './home/rotate-key.js';
 export { atomicWriteFile, syncDir, type AtomicWriteOptions } from './fs/atomic-write.js';
 export { readOutbox, type OutboxEntry } from './outbox/log.js';
+export { processAlive } from './os/process-alive.js';
 export { RelayLink, type LinkHandlers, type LinkLogger, type LinkOptions } from './link/link.js';
 export { runAgent, type AgentHooks, type RunAgentOptions, type RunningAgent, type StopReason } from './run/agent.js';
 export { createLogger, type AgentLogger, type LogDestination } from './run/logger.js';
