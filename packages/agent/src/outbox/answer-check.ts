@@ -3,10 +3,8 @@
 // says yes only to an answer the schema takes whole and unchanged (every field known, in the
 // schema's order, within its bounds — what the relay sends); anything else, odd or wrong, goes to
 // the schema, whose verdict stands. answer-check.test.ts holds the two together.
-import { CONVERSATION_STATUSES, isValidName, isValidText, LIMITS } from '@crosstalk/core';
-
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
-const STATUSES: ReadonlySet<unknown> = new Set(CONVERSATION_STATUSES);
+import { LIMITS } from '@crosstalk/core';
+import { isInt, isIso, isName, isNameList, isSeq, isStatus, isText, isTurnNumber } from '../link/field-checks.js';
 
 const SUMMARY_KEYS = ['id', 'topic', 'status', 'participants', 'moderator', 'next', 'turns', 'maxTurns', 'openedBy', 'openedAt', 'seq', 'updatedAt'];
 const TURN_KEYS = ['n', 'author', 'host', 'at', 'body', 'next'];
@@ -45,7 +43,7 @@ function isSummary(v: unknown): boolean {
   return (
     isName(v.id) &&
     isText(v.topic, LIMITS.topicChars * 2) &&
-    STATUSES.has(v.status) &&
+    isStatus(v.status) &&
     isNameList(v.participants) &&
     isName(v.moderator) &&
     isNameList(v.next) &&
@@ -68,14 +66,14 @@ function isTurn(v: unknown): boolean {
   if (!(rest.length === 0 || (rest.length === 1 && (rest[0] === 'proposes' || rest[0] === 'agrees')) || (rest[0] === 'proposes' && rest[1] === 'agrees')))
     return false;
   return (
-    isInt(v.n, 1, 1_000_000) &&
+    isTurnNumber(v.n) &&
     isName(v.author) &&
     isName(v.host) &&
     isIso(v.at) &&
     isText(v.body, LIMITS.bodyBytes) &&
     isNameList(v.next) &&
     (!('proposes' in v) || isText(v.proposes, LIMITS.resolutionBytes)) &&
-    (!('agrees' in v) || isInt(v.agrees, 1, 1_000_000))
+    (!('agrees' in v) || isTurnNumber(v.agrees))
   );
 }
 
@@ -88,30 +86,4 @@ function isPlainObject(v: unknown): v is Fields {
 function sameStart(keys: string[], want: string[]): boolean {
   for (let i = 0; i < want.length; i++) if (keys[i] !== want[i]) return false;
   return true;
-}
-
-function isName(v: unknown): boolean {
-  return typeof v === 'string' && v.length <= 64 && isValidName(v);
-}
-
-function isNameList(v: unknown): boolean {
-  if (!Array.isArray(v) || v.length > LIMITS.participants) return false;
-  for (let i = 0; i < v.length; i++) if (!(i in v) || !isName(v[i])) return false;
-  return true;
-}
-
-function isText(v: unknown, maxChars: number): boolean {
-  return typeof v === 'string' && v.length <= maxChars && isValidText(v);
-}
-
-function isIso(v: unknown): boolean {
-  return typeof v === 'string' && v.length <= 40 && ISO.test(v);
-}
-
-function isInt(v: unknown, min: number, max: number): boolean {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
-}
-
-function isSeq(v: unknown): boolean {
-  return isInt(v, 0, Number.MAX_SAFE_INTEGER);
 }

@@ -17,13 +17,12 @@ export const SessionKindSchema = z.enum(SESSION_KINDS);
 export const text = (maxChars: number) => z.string().max(maxChars).refine(isValidText, { message: 'invalid text' });
 export const seq = schemaOnce(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
 export const turnNumber = schemaOnce(() => z.number().int().min(1).max(1_000_000));
+const RELAY_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+const RELAY_TIME_CHARS = 40;
 /** A relay timestamp: `Date.prototype.toISOString`, UTC. */
-export const iso = schemaOnce(() =>
-  z
-    .string()
-    .max(40)
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/),
-);
+export const iso = schemaOnce(() => z.string().max(RELAY_TIME_CHARS).regex(RELAY_TIME));
+/** Whether a value is what `iso()` takes, without the schema (hand checks on hot paths). */
+export const isRelayTime = (value: unknown): boolean => typeof value === 'string' && value.length <= RELAY_TIME_CHARS && RELAY_TIME.test(value);
 export const nameList = schemaOnce(() => z.array(NameSchema).max(LIMITS.participants));
 export const idempotencyKey = schemaOnce(() =>
   z

@@ -2,7 +2,16 @@
 // messages, log records. They are the one definition of each shape: types.ts derives the types
 // from them. The builders stay inside core; what leaves it is the lazy `…Schema` constants.
 export { schemaOnce, type Parsed, type Schema } from './lazy.js';
-export { CONVERSATION_STATUSES, isConversationStatus, isSessionKind, NameSchema, RECEIPT_STATUSES, SESSION_KINDS, SessionKindSchema } from './fields.js';
+export {
+  CONVERSATION_STATUSES,
+  isConversationStatus,
+  isRelayTime,
+  isSessionKind,
+  NameSchema,
+  RECEIPT_STATUSES,
+  SESSION_KINDS,
+  SessionKindSchema,
+} from './fields.js';
 export { Ed25519PublicJwkSchema, ReceiptBodySchema, SessionSchema, WAKE_TYPES, WakeTargetSchema } from './sessions.js';
 export { ConversationSchema, ModerationActionSchema, TurnSchema } from './conversation.js';
 export { RelayEventSchema } from './events.js';
